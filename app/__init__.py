@@ -1,0 +1,116 @@
+"""Application factory: each step of assembling the app is a named function."""
+import logging
+from datetime import datetime
+
+from flask import Flask, g, redirect, request, session, url_for
+from flask_login import current_user, logout_user
+
+from config import get_config
+from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(get_config(config_name))
+    app.config.update(overrides)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _check_production(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_request_hooks(app)
+    _register_template_helpers(app)
+    _register_cli(app)
+    from app.core.errors import register_error_handlers
+
+    register_error_handlers(app)
+    return app
+
+
+def _check_production(app: Flask) -> None:
+    if app.config["IS_PRODUCTION"] and app.config["SECRET_KEY"] in ("", "dev-only-not-secret"):
+        raise RuntimeError("SECRET_KEY must be set in production")
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(__import__("pathlib").Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+
+    from app.accounts.auth import load_user_from_cookie
+    from app.core.i18n import select_locale, select_timezone
+
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_user_from_cookie)
+
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            from app.core.db import configure_sqlite
+
+            configure_sqlite(db.engine)
+    # Import every model so metadata (and Alembic autogenerate) sees all tables.
+    import app.models  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.accounts.views import bp as accounts_bp
+    from app.api import bp as api_bp
+    from app.companies.views import bp as companies_bp
+    from app.core.views import bp as core_bp
+    from app.reference.views import bp as reference_bp
+
+    for blueprint in (core_bp, accounts_bp, companies_bp, reference_bp, api_bp):
+        app.register_blueprint(blueprint)
+    csrf.exempt(api_bp)  # bearer-token API: no cookies, no CSRF
+
+
+def _register_request_hooks(app: Flask) -> None:
+    from app.accounts.auth import session_expired
+
+    @app.before_request
+    def enforce_session_rules():
+        if request.blueprint == "api" or request.endpoint in ("static", "bootstrap.static"):
+            return None
+        if current_user.is_authenticated:
+            if session_expired():
+                logout_user()
+                session.clear()
+                return redirect(url_for("accounts.login", next=request.full_path))
+            session.permanent = True
+            allowed = {"accounts.change_password", "accounts.logout", "core.set_language"}
+            if current_user.must_change_password and request.endpoint not in allowed:
+                return redirect(url_for("accounts.change_password"))
+        return None
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if app.config["SESSION_COOKIE_SECURE"]:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if current_user and getattr(current_user, "is_authenticated", False):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from app.core import templating
+
+    templating.register(app)
+
+
+def _register_cli(app: Flask) -> None:
+    from app.demo.cli import demo_cli
+
+    app.cli.add_command(demo_cli)

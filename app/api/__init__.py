@@ -1,0 +1,6 @@
+"""JSON API v1 (../shared/API.md): bearer tokens, JSON errors, cursor lists."""
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+from app.api import companies, tokens  # noqa: E402,F401  (routes register on import)

@@ -1,0 +1,126 @@
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from app.companies.models import CATEGORIES, GOAL_STATUSES, SPECIALIZED_TIERS, Company
+from app.companies.queries import active_escorts
+from app.companies.uscc import normalize, validation_error
+from app.extensions import db
+from app.reference.models import Industry, Town
+
+
+def town_choices():
+    return [(t.id, t.name) for t in db.session.scalars(sa.select(Town).where(Town.active.is_(True)).order_by(Town.code))]
+
+
+def industry_choices():
+    return [(i.id, str(i)) for i in db.session.scalars(sa.select(Industry).where(Industry.active.is_(True)).order_by(Industry.code))]
+
+
+def escort_choices():
+    return [(e.id, e.name) for e in db.session.scalars(active_escorts())]
+
+
+def category_choices():
+    return [(code, str(label)) for code, (label, _slogan) in CATEGORIES.items()]
+
+
+def uscc_duplicate_error(code: str, exclude_id: int | None = None):
+    stmt = sa.select(Company.id).where(Company.uscc == normalize(code))
+    if exclude_id:
+        stmt = stmt.where(Company.id != exclude_id)
+    if db.session.scalar(stmt) is not None:
+        return _l("该统一社会信用代码已登记，不能重复添加。")
+    return None
+
+
+class CompanyForm(FlaskForm):
+    name = StringField(_l("企业名称"), validators=[DataRequired(_l("请填写企业名称。")), Length(max=200)])
+    uscc = StringField(_l("统一社会信用代码"), validators=[DataRequired(_l("请填写统一社会信用代码。")), Length(max=30)])
+    town_id = SelectField(_l("所属镇街"), coerce=int, validators=[DataRequired(_l("请选择镇街。"))])
+    industry_id = SelectField(_l("行业门类"), coerce=int, validators=[DataRequired(_l("请选择行业。"))])
+    category = SelectField(_l("陪跑类别"), validators=[DataRequired(_l("请选择类别。"))])
+    specialized_tier = SelectField(_l("专精特新梯度"), validators=[Optional()])
+    is_above_scale = BooleanField(_l("规上企业（年主营业务收入2000万元及以上）"))
+    annual_revenue = DecimalField(_l("年营业收入（万元）"), places=2, validators=[Optional(), NumberRange(min=0, message=_l("不能为负数。"))])
+    employees = IntegerField(_l("从业人数"), validators=[Optional(), NumberRange(min=0, max=10_000_000, message=_l("请输入合理的人数。"))])
+    address = StringField(_l("地址"), validators=[Optional(), Length(max=300)])
+    contact_name = StringField(_l("联系人"), validators=[Optional(), Length(max=50)])
+    contact_phone = StringField(_l("联系电话"), validators=[Optional(), Length(max=32)])
+    escort_id = SelectField(_l("陪跑员"), coerce=int, validators=[Optional()])
+    assignment_reason = StringField(_l("分配/调整原因"), validators=[Optional(), Length(max=300)])
+    submit = SubmitField(_l("保存"))
+
+    def __init__(self, *args, company: Company | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.company = company
+        self.town_id.choices = town_choices()
+        self.industry_id.choices = industry_choices()
+        self.category.choices = category_choices()
+        self.specialized_tier.choices = [(k, str(v)) for k, v in SPECIALIZED_TIERS.items()]
+        self.escort_id.choices = [(0, str(_l("暂不分配")))] + escort_choices()
+
+    def validate_uscc(self, field):
+        error = validation_error(field.data)
+        if error is None:
+            error = uscc_duplicate_error(field.data, self.company.id if self.company else None)
+        if error:
+            raise ValidationError(error)
+
+    def validate_assignment_reason(self, field):
+        current = self.company.escort_id if self.company else None
+        chosen = self.escort_id.data or None
+        if self.company is not None and current is not None and chosen != current and not (field.data or "").strip():
+            raise ValidationError(_l("更换陪跑员时请填写原因。"))
+
+    def company_data(self) -> dict:
+        return {
+            "name": self.name.data,
+            "uscc": self.uscc.data,
+            "town_id": self.town_id.data,
+            "industry_id": self.industry_id.data,
+            "category": self.category.data,
+            "specialized_tier": self.specialized_tier.data or "",
+            "is_above_scale": bool(self.is_above_scale.data),
+            "annual_revenue": self.annual_revenue.data,
+            "employees": self.employees.data,
+            "address": self.address.data or "",
+            "contact_name": self.contact_name.data or "",
+            "contact_phone": self.contact_phone.data or "",
+        }
+
+
+class CompanyFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("名称或信用代码"), validators=[Optional(), Length(max=100)])
+    category = SelectField(_l("类别"), default="", validate_choice=False)
+    town_id = SelectField(_l("镇街"), coerce=int, default=0, validate_choice=False)
+    escort_id = SelectField(_l("陪跑员"), coerce=int, default=0, validate_choice=False)
+    above_scale = SelectField(_l("规上"), default="", validate_choice=False)
+    goal_status = SelectField(_l("目标进度"), default="", validate_choice=False)
+
+    def __init__(self, *args, show_escort: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        any_ = str(_l("全部"))
+        self.category.choices = [("", any_)] + category_choices()
+        self.town_id.choices = [(0, any_)] + town_choices()
+        self.escort_id.choices = [(0, any_)] + (escort_choices() if show_escort else [])
+        self.above_scale.choices = [("", any_), ("1", str(_l("规上"))), ("0", str(_l("规下")))]
+        self.goal_status.choices = [("", any_)] + [(k, str(v)) for k, v in GOAL_STATUSES.items()]
+
+    def filters(self) -> dict:
+        valid = self.validate()
+        if not valid:
+            return {}
+        return {
+            "q": self.q.data or None,
+            "category": self.category.data or None,
+            "town_id": self.town_id.data or None,
+            "escort_id": self.escort_id.data or None,
+            "above_scale": {"1": True, "0": False}.get(self.above_scale.data),
+            "goal_status": self.goal_status.data or None,
+        }

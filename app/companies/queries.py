@@ -1,0 +1,64 @@
+"""Scoped reads of companies: the only start of every company list, count, lookup and export."""
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from app.accounts.models import Role, User
+from app.companies.models import Company, EscortAssignment
+
+
+def visible_companies(user: User, *, include_past: bool = False) -> sa.Select:
+    """Companies `user` may see.
+
+    admin/manager: all. escort: those currently assigned (plus, with
+    include_past, the ones they served before, read-only). company user: its
+    own. helper: none until problems are dispatched to their department.
+    """
+    stmt = sa.select(Company)
+    if user.role in (Role.ADMIN, Role.MANAGER):
+        return stmt
+    if user.role == Role.ESCORT:
+        if include_past:
+            past = sa.select(EscortAssignment.company_id).where(EscortAssignment.escort_id == user.id)
+            return stmt.where(sa.or_(Company.escort_id == user.id, Company.id.in_(past)))
+        return stmt.where(Company.escort_id == user.id)
+    if user.role == Role.COMPANY and user.company_id:
+        return stmt.where(Company.id == user.company_id)
+    return stmt.where(sa.false())
+
+
+def with_list_loads(stmt: sa.Select) -> sa.Select:
+    """The relations every company row shows, loaded in the same query."""
+    return stmt.options(
+        joinedload(Company.town), joinedload(Company.industry), joinedload(Company.escort)
+    )
+
+
+def filter_companies(stmt: sa.Select, *, q=None, category=None, town_id=None, escort_id=None,
+                     above_scale=None, goal_status=None) -> sa.Select:
+    if q:
+        pattern = f"%{q.strip()}%"
+        stmt = stmt.where(sa.or_(Company.name.ilike(pattern), Company.uscc.ilike(pattern)))
+    if category:
+        stmt = stmt.where(Company.category == category)
+    if town_id:
+        stmt = stmt.where(Company.town_id == town_id)
+    if escort_id:
+        stmt = stmt.where(Company.escort_id == escort_id)
+    if above_scale is not None:
+        stmt = stmt.where(Company.is_above_scale.is_(bool(above_scale)))
+    if goal_status:
+        stmt = stmt.where(Company.goal_status == goal_status)
+    return stmt
+
+
+def assignment_history(company: Company) -> sa.Select:
+    return (
+        sa.select(EscortAssignment)
+        .where(EscortAssignment.company_id == company.id)
+        .options(joinedload(EscortAssignment.escort), joinedload(EscortAssignment.assigned_by))
+        .order_by(EscortAssignment.started_at.desc(), EscortAssignment.id.desc())
+    )
+
+
+def active_escorts() -> sa.Select:
+    return sa.select(User).where(User.role == Role.ESCORT, User.active.is_(True)).order_by(User.name)

@@ -1,0 +1,80 @@
+"""Writes about companies. Each function flushes and audits; the caller commits."""
+from app.companies.models import Company, EscortAssignment
+from app.companies.uscc import normalize
+from app.core import audit
+from app.core.db import utcnow
+from app.extensions import db
+
+# The only fields a company form or API call may set; escort changes go through assign_escort.
+EDITABLE_FIELDS = (
+    "name", "uscc", "town_id", "industry_id", "category", "specialized_tier", "is_above_scale",
+    "annual_revenue", "employees", "address", "contact_name", "contact_phone",
+)
+
+
+def _apply(company: Company, data: dict) -> None:
+    for field in EDITABLE_FIELDS:
+        if field in data:
+            value = data[field]
+            if field == "uscc":
+                value = normalize(value)
+            elif isinstance(value, str):
+                value = value.strip()
+            setattr(company, field, value)
+
+
+def create_company(actor, data: dict, *, escort=None, reason: str = "") -> Company:
+    """A new company, optionally assigned to an escort at once."""
+    company = Company()
+    _apply(company, data)
+    db.session.add(company)
+    db.session.flush()
+    audit.record("company_created", company, actor=actor, after=audit.snapshot(company, EDITABLE_FIELDS))
+    if escort is not None:
+        assign_escort(actor, company, escort, reason or "初始分配")
+    return company
+
+
+def update_company(actor, company: Company, data: dict) -> Company:
+    before = audit.snapshot(company, EDITABLE_FIELDS)
+    _apply(company, data)
+    db.session.flush()
+    after = audit.snapshot(company, EDITABLE_FIELDS)
+    changed = {k for k in EDITABLE_FIELDS if before[k] != after[k]}
+    if changed:
+        audit.record(
+            "company_updated", company, actor=actor,
+            before={k: before[k] for k in changed}, after={k: after[k] for k in changed},
+        )
+    return company
+
+
+def assign_escort(actor, company: Company, escort, reason: str) -> EscortAssignment | None:
+    """Make `escort` the company's current escort, closing the previous assignment.
+
+    Returns the new assignment, or None when the escort is already current.
+    """
+    if company.escort_id == (escort.id if escort else None):
+        return None
+    now = utcnow()
+    current = db.session.scalars(
+        db.select(EscortAssignment).where(
+            EscortAssignment.company_id == company.id, EscortAssignment.ended_at.is_(None)
+        )
+    ).first()
+    if current is not None:
+        current.ended_at = now
+        db.session.flush()  # the one-current index must see the old row closed first
+    before = {"escort_id": company.escort_id}
+    company.escort_id = escort.id if escort else None
+    assignment = None
+    if escort is not None:
+        assignment = EscortAssignment(
+            company_id=company.id, escort_id=escort.id, started_at=now,
+            reason=reason.strip(), assigned_by_id=getattr(actor, "id", None),
+        )
+        db.session.add(assignment)
+    db.session.flush()
+    audit.record("escort_assigned", company, actor=actor, before=before,
+                 after={"escort_id": company.escort_id}, message=reason[:200])
+    return assignment

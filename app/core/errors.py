@@ -1,0 +1,89 @@
+"""Error pages in the user's language and JSON errors for the API; never a traceback."""
+import logging
+import uuid
+
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger("peipao.errors")
+
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "unprocessable",
+    429: "too_many_requests",
+    500: "server_error",
+    503: "service_unavailable",
+}
+
+
+def messages() -> dict[int, str]:
+    return {
+        400: _("请求有误，请检查后重试。"),
+        401: _("请先登录。"),
+        403: _("您没有权限执行此操作。"),
+        404: _("页面或记录不存在，或您无权查看。"),
+        405: _("不支持该请求方式。"),
+        409: _("数据已被他人修改，请刷新后重试。"),
+        413: _("上传的内容过大。"),
+        415: _("不支持的内容类型。"),
+        422: _("提交的内容无法处理。"),
+        429: _("操作过于频繁，请稍后再试。"),
+        500: _("系统出现错误，我们已记录，请稍后再试。"),
+        503: _("服务暂时不可用（数据库无法连接），请稍后再试。"),
+    }
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def api_error(status: int, message: str | None = None, code: str | None = None, fields: dict | None = None):
+    body = {"error": {"code": code or CODES.get(status, "error"), "message": message or messages().get(status, "")}}
+    if fields:
+        body["error"]["fields"] = fields
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+def _render(status: int, reference: str | None = None):
+    if wants_json():
+        message = messages().get(status)
+        if reference:
+            message = f"{message} ({reference})"
+        return api_error(status, message)
+    return (
+        render_template("errors/error.html", status=status, message=messages().get(status, ""), reference=reference),
+        status,
+    )
+
+
+def register_error_handlers(app) -> None:
+    @app.errorhandler(HTTPException)
+    def handle_http(exc: HTTPException):
+        if wants_json() and getattr(exc, "response", None) is not None:
+            return exc.response  # an API error that already carries its JSON body
+        return _render(exc.code or 500)
+
+    @app.errorhandler(OperationalError)
+    def handle_db_down(exc):
+        reference = uuid.uuid4().hex[:12]
+        log.error("database unavailable [ref %s]: %s", reference, exc)
+        return _render(503, reference)
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(exc):
+        if isinstance(exc, HTTPException):
+            return handle_http(exc)
+        reference = uuid.uuid4().hex[:12]
+        log.exception("unhandled error [ref %s]", reference)
+        return _render(500, reference)

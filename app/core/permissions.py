@@ -1,0 +1,43 @@
+"""Helpers shared by every feature's permission functions.
+
+Each feature has `can_<verb>_<noun>(user, obj) -> bool` functions in its own
+permissions.py and `visible_<things>(user)` scoped selects in its queries.py.
+Views load through the scoped select (so an out-of-scope id is a 404) and
+then call `require(can_…)` (so a visible object the role may not act on is 403).
+"""
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+
+from app.extensions import db
+
+
+def require(allowed: bool) -> None:
+    if not allowed:
+        abort(403)
+
+
+def get_visible_or_404(select, model, object_id: int):
+    """Load one object through a scoped select; anything outside the scope is a 404."""
+    obj = db.session.scalars(select.where(model.id == object_id)).unique().first()
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def roles_required(*roles: str):
+    """Decorator for views open to some roles only (403 for other signed-in users)."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.allowed_roles = roles
+        return wrapped
+
+    return decorator

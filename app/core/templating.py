@@ -1,0 +1,47 @@
+"""Jinja filters and globals: local times, labels, the header's unread count."""
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask import current_app, request
+from flask_babel import format_date, format_datetime, get_locale
+from flask_login import current_user
+
+from app.accounts.models import Role
+from app.core.pagination import page_url
+
+
+def register(app) -> None:
+    @app.template_filter("localdt")
+    def localdt(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
+        return format_datetime(value, fmt) if value else ""
+
+    @app.template_filter("localdate")
+    def localdate(value: date | datetime | None) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, datetime):
+            return format_datetime(value, "yyyy-MM-dd")
+        return format_date(value, "yyyy-MM-dd")
+
+    @app.context_processor
+    def globals_():
+        return {
+            "Role": Role,
+            "languages": current_app.config["LANGUAGES"],
+            "current_locale": str(get_locale() or "zh"),
+            "page_url": page_url,
+            "unread_notifications": _unread_count,
+        }
+
+
+def _unread_count() -> int:
+    from app.core.models import Notification
+    from app.extensions import db
+
+    if not current_user.is_authenticated:
+        return 0
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(Notification).where(
+            Notification.user_id == current_user.id, Notification.read_at.is_(None)
+        )
+    ) or 0

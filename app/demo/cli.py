@@ -1,0 +1,119 @@
+"""`flask demo seed`: realistic Chinese demo data for trying Peipao out."""
+import random
+
+import click
+import sqlalchemy as sa
+from flask import current_app
+from flask.cli import AppGroup
+
+from app.accounts.models import Role, User
+from app.accounts.passwords import hash_password
+from app.companies.models import CATEGORIES, Company
+from app.companies.services import assign_escort
+from app.companies.uscc import generate
+from app.demo import data
+from app.extensions import db
+from app.reference.models import Department, Industry, Town
+
+demo_cli = AppGroup("demo", help="Demo data.")
+
+
+def database_is_empty() -> bool:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+
+
+def seed_reference() -> None:
+    for code, name in data.DEPARTMENTS:
+        db.session.add(Department(code=code, name=name))
+    for code, name in data.TOWNS:
+        db.session.add(Town(code=code, name=name))
+    for code, name in data.INDUSTRIES:
+        db.session.add(Industry(code=code, name=name))
+    db.session.flush()
+
+
+def seed_demo(password: str, companies: int = 40, seed: int = 20240601) -> dict:
+    """Reference lists, staff and company accounts, and `companies` assigned companies."""
+    rng = random.Random(seed)
+    seed_reference()
+    towns = db.session.scalars(sa.select(Town).order_by(Town.id)).all()
+    industries = {i.code: i for i in db.session.scalars(sa.select(Industry))}
+    departments = {d.code: d for d in db.session.scalars(sa.select(Department))}
+    password_hash = hash_password(password)
+
+    users = {}
+    for username, name, role, extra, phone in data.ACCOUNTS:
+        if role == Role.COMPANY:
+            continue
+        user = User(username=username, name=name, role=role, phone=phone, password_hash=password_hash,
+                    department_id=departments[extra].id if role == Role.HELPER else None)
+        db.session.add(user)
+        users[username] = user
+    db.session.flush()
+    escorts = [users[u] for u in ("escort1", "escort2", "escort3", "escort4")]
+    manager = users["manager1"]
+
+    categories = list(CATEGORIES)
+    created = []
+    used_names = set()
+    for index in range(companies):
+        head = data.NAME_HEADS[index % len(data.NAME_HEADS)]
+        trade, section = data.NAME_TRADES[rng.randrange(len(data.NAME_TRADES))]
+        name = f"杭州{head}{trade}有限公司"
+        while name in used_names:
+            name = f"杭州{head}{trade}{rng.choice('一二三四五')}号有限公司"
+        used_names.add(name)
+        category = categories[index % len(categories)]
+        revenue = rng.choice([800, 1500, 2600, 5200, 12000, 36000]) + rng.randrange(100)
+        company = Company(
+            name=name, uscc=generate(rng), town_id=towns[rng.randrange(len(towns))].id,
+            industry_id=industries[section].id, category=category,
+            specialized_tier=rng.choice(["tech_sme", "innovative_sme", "specialized_sme", "little_giant"])
+            if category == "specialized" else "",
+            is_above_scale=revenue >= 2000, annual_revenue=revenue, employees=rng.randrange(12, 900),
+            address=f"杭州市萧山区{towns[index % len(towns)].name}{rng.randrange(1, 999)}号",
+            contact_name=rng.choice(data.PEOPLE), contact_phone=f"1380571{rng.randrange(1000, 9999)}",
+        )
+        db.session.add(company)
+        db.session.flush()
+        assign_escort(manager, company, escorts[index % len(escorts)], "首批陪跑分配")
+        created.append(company)
+
+    for username, name, role, extra, phone in data.ACCOUNTS:
+        if role != Role.COMPANY:
+            continue
+        company = created[extra]
+        user = User(username=username, name=name, role=role, phone=phone, password_hash=password_hash,
+                    company_id=company.id)
+        db.session.add(user)
+        users[username] = user
+    db.session.flush()
+    return {"users": users, "companies": created}
+
+
+@demo_cli.command("seed")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
+def seed_command(if_empty: bool) -> None:
+    """Load the demo district: departments, towns, industries, companies and the demo accounts."""
+    if current_app.config["IS_PRODUCTION"]:
+        raise click.ClickException("demo data is never loaded under the production configuration")
+    if not database_is_empty():
+        if if_empty:
+            click.echo("Database already has data; demo seed skipped.")
+            return
+        raise click.ClickException("the database is not empty; demo seed only runs on an empty database")
+    password = current_app.config["DEMO_PASSWORD"]
+    result = seed_demo(password)
+    db.session.commit()
+    click.echo(f"Demo data loaded: {len(result['companies'])} companies.")
+
+
+@demo_cli.command("accounts")
+def accounts_command() -> None:
+    """Print the demo logins."""
+    password = current_app.config["DEMO_PASSWORD"]
+    click.echo("Demo logins (password: %s)" % password)
+    company_names = dict(db.session.execute(sa.select(User.username, Company.name).join(Company, User.company_id == Company.id)).all())
+    for username, name, role, _extra, _phone in data.ACCOUNTS:
+        suffix = f" — {company_names[username]}" if username in company_names else ""
+        click.echo(f"  {username:<10} {role:<8} {name}{suffix}")

@@ -1,0 +1,5 @@
+"""Imports every model module so SQLAlchemy's registry and Alembic see all tables."""
+from app.accounts.models import ApiToken, User  # noqa: F401
+from app.companies.models import Company, EscortAssignment  # noqa: F401
+from app.core.models import AuditLog, CalendarOverride, Notification, Setting  # noqa: F401
+from app.reference.models import Department, Industry, Town  # noqa: F401

@@ -1,0 +1,189 @@
+"""Test fixtures: the app on a migrated database, a rollback session per test,
+browser-like clients that log in through the real form, and a query counter.
+
+The schema is created by running the Alembic migrations (never create_all), so
+every migration runs on SQLite and, when TEST_DATABASE_URL is set, PostgreSQL.
+"""
+import os
+import re
+from contextlib import contextmanager
+
+import flask_migrate
+import pytest
+import sqlalchemy as sa
+from flask import has_request_context, request
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from app import create_app
+from app.extensions import db
+from tests import factories
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def _reset_database(engine) -> None:
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+            conn.exec_driver_sql("CREATE SCHEMA public")
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    upload_dir = tmp_path_factory.mktemp("uploads")
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, UPLOAD_DIR=str(upload_dir))
+    with app.app_context():
+        _reset_database(db.engine)
+        flask_migrate.upgrade(revision="heads")
+
+    @app.teardown_request
+    def _end_request_session(_exc):
+        db.session.remove()
+
+    return app
+
+
+@pytest.fixture
+def db_session(app):
+    """Every test runs inside one outer transaction that is rolled back at the end.
+
+    Requests get their own session (as in production, so the identity map hides
+    nothing); the test body has another. Both join the outer transaction through
+    savepoints, so commits in views are real commits from their point of view.
+    """
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        test_scope = object()
+
+        def scope():
+            return id(request._get_current_object()) if has_request_context() else id(test_scope)
+
+        factory = sessionmaker(
+            class_=FlaskSession, db=db, bind=connection, join_transaction_mode="create_savepoint"
+        )
+        original = db.session
+        db.session = scoped_session(factory, scopefunc=scope)
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def make(db_session):
+    """Factories bound to the rollback session: make.user(role=...), make.company(...) …"""
+    return factories.Factories(db_session)
+
+
+class Browser:
+    """A test client that behaves like a person's browser: it reads CSRF tokens off pages."""
+
+    def __init__(self, client):
+        self.client = client
+        self._csrf = None
+
+    def get(self, url, **kw):
+        response = self.client.get(url, **kw)
+        match = CSRF_RE.search(response.get_data(as_text=True))
+        if match:
+            self._csrf = match.group(1)
+        return response
+
+    def csrf(self, url="/auth/login"):
+        if self._csrf is None:
+            self.get(url)
+        return self._csrf
+
+    def post(self, url, data=None, *, csrf=True, form_page=None, **kw):
+        data = dict(data or {})
+        if csrf:
+            self.get(form_page or url)
+            data.setdefault("csrf_token", self._csrf)
+        return self.client.post(url, data=data, **kw)
+
+    def login(self, username, password=factories.PASSWORD):
+        return self.post("/auth/login", {"username": username, "password": password})
+
+    def follow(self, response):
+        return self.get(response.headers["Location"])
+
+
+@pytest.fixture
+def browser(app, db_session):
+    return Browser(app.test_client())
+
+
+@pytest.fixture
+def login_as(app, make):
+    """login_as("escort") → (browser, user): a fresh user of that role, signed in by the form."""
+
+    def _login(role, **user_kwargs):
+        user = make.user(role=role, **user_kwargs)
+        b = Browser(app.test_client())
+        response = b.login(user.username)
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return b, user
+
+    return _login
+
+
+@pytest.fixture
+def api(app, make):
+    """api("manager") → (client, user, headers) with a fresh bearer token."""
+    from app.accounts.services import create_api_token
+
+    def _api(role=None, user=None, **user_kwargs):
+        user = user or make.user(role=role, **user_kwargs)
+        _token, plain = create_api_token(user, "test")
+        make.session.commit()
+        return app.test_client(), user, {"Authorization": f"Bearer {plain}"}
+
+    return _api
+
+
+class QueryCounter:
+    def __init__(self):
+        self.statements = []
+
+    @property
+    def count(self):
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    """with count_queries() as q: ...; q.count is the number of SQL statements run."""
+
+    @contextmanager
+    def _count():
+        counter = QueryCounter()
+
+        def before(conn, cursor, statement, *args):
+            if not statement.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "PRAGMA")):
+                counter.statements.append(statement)
+
+        sa.event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            yield counter
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", before)
+
+    return _count
+
+
+@pytest.fixture(autouse=True)
+def _no_real_mail(monkeypatch):
+    """No test ever sends real e-mail."""
+    import smtplib
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a test tried to open an SMTP connection")
+
+    monkeypatch.setattr(smtplib, "SMTP", refuse)
+    monkeypatch.setattr(smtplib, "SMTP_SSL", refuse)
