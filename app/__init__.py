@@ -61,11 +61,23 @@ def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
     from app.api import bp as api_bp
     from app.companies.views import bp as companies_bp
+    from app.core.notification_views import bp as notifications_bp
     from app.core.views import bp as core_bp
+    from app.personnel.views import bp as personnel_bp
+    from app.portal.views import bp as portal_bp
     from app.reference.views import bp as reference_bp
+    from app.settings.views import bp as settings_bp
+    from app.tickets.views import bp as tickets_bp
+    from app.visits.views import bp as visits_bp
 
     for blueprint in (core_bp, accounts_bp, companies_bp, reference_bp, api_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(settings_bp)
+    app.register_blueprint(personnel_bp)
+    app.register_blueprint(visits_bp)
+    app.register_blueprint(portal_bp)
+    app.register_blueprint(tickets_bp)
+    app.register_blueprint(notifications_bp)
     csrf.exempt(api_bp)  # bearer-token API: no cookies, no CSRF
 
 
@@ -112,5 +124,7 @@ def _register_template_helpers(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from app.demo.cli import demo_cli
+    from app.tickets.cli import tickets_cli
 
     app.cli.add_command(demo_cli)
+    app.cli.add_command(tickets_cli)

@@ -3,3 +3,5 @@ from app.accounts.models import ApiToken, User  # noqa: F401
 from app.companies.models import Company, EscortAssignment  # noqa: F401
 from app.core.models import AuditLog, CalendarOverride, Notification, Setting  # noqa: F401
 from app.reference.models import Department, Industry, Town  # noqa: F401
+from app.tickets.models import Attachment, DispatchRecord, ExtensionRequest, Ticket, TicketCounter, TicketEvent  # noqa: F401
+from app.visits.models import Visit, VisitPhoto  # noqa: F401

@@ -4,6 +4,7 @@ browser-like clients that log in through the real form, and a query counter.
 The schema is created by running the Alembic migrations (never create_all), so
 every migration runs on SQLite and, when TEST_DATABASE_URL is set, PostgreSQL.
 """
+import contextvars
 import os
 import re
 from contextlib import contextmanager
@@ -12,6 +13,8 @@ import flask_migrate
 import pytest
 import sqlalchemy as sa
 from flask import has_request_context, request
+from flask.globals import app_ctx
+from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy.orm import scoped_session, sessionmaker
 
@@ -29,11 +32,24 @@ def _reset_database(engine) -> None:
             conn.exec_driver_sql("CREATE SCHEMA public")
 
 
+class FreshContextClient(FlaskClient):
+    """Each request gets its own app context, as in production.
+
+    Flask reuses an app context that is already pushed (the test body's, see db_session),
+    which would share `g` between requests: Flask-Login's cached user, the CSRF token,
+    the Babel locale. Running the request in an empty contextvars.Context prevents that.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
     upload_dir = tmp_path_factory.mktemp("uploads")
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, UPLOAD_DIR=str(upload_dir))
+    app.test_client_class = FreshContextClient
     with app.app_context():
         _reset_database(db.engine)
         flask_migrate.upgrade(revision="heads")
@@ -43,6 +59,14 @@ def app(tmp_path_factory):
         db.session.remove()
 
     return app
+
+
+class _ConnectionBoundSession(FlaskSession):
+    """Flask-SQLAlchemy's session picks the app's engine in get_bind() and so ignores a
+    `bind=connection`; this one stays on the test's connection, inside its outer transaction."""
+
+    def get_bind(self, *args, **kwargs):
+        return self.bind
 
 
 @pytest.fixture
@@ -56,13 +80,17 @@ def db_session(app):
     with app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()
-        test_scope = object()
 
         def scope():
-            return id(request._get_current_object()) if has_request_context() else id(test_scope)
+            # A request's session is per request; outside one, per app context: the test
+            # body's is this fixture's, and a request's own app context (whose teardown
+            # calls db.session.remove()) never touches the test body's session.
+            if has_request_context():
+                return id(request._get_current_object())
+            return id(app_ctx._get_current_object())
 
         factory = sessionmaker(
-            class_=FlaskSession, db=db, bind=connection, join_transaction_mode="create_savepoint"
+            class_=_ConnectionBoundSession, db=db, bind=connection, join_transaction_mode="create_savepoint"
         )
         original = db.session
         db.session = scoped_session(factory, scopefunc=scope)

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from app.api import companies, tokens  # noqa: E402,F401  (routes register on import)
+from app.api import companies, tickets, tokens, visits  # noqa: E402,F401  (routes register on import)

@@ -77,13 +77,54 @@ def _encode_cursor(value: int) -> str:
 
 def _decode_cursor(raw: str) -> int:
     try:
-        return int(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode())
+        value = int(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode())
+        if not 0 <= value < 2**31:
+            raise ValueError
+        return value
     except (ValueError, binascii.Error, UnicodeDecodeError):
         fail(400, _("cursor 参数无效。"), "bad_request", {"cursor": _("无效的游标。")})
 
 
-def paginate_by_id(stmt, model, serialize) -> dict:
-    """Keyset pagination on the primary key: stable, and cheap at any depth."""
+def int_arg(name: str) -> int | None:
+    """An optional integer query parameter (400 with `fields` when it is not one)."""
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        value = int(raw)
+        if abs(value) >= 2**31:
+            raise ValueError
+        return value
+    except ValueError:
+        fail(400, _("参数格式不正确。"), "bad_request", {name: _("应为整数。")})
+
+
+def choice_arg(name: str, choices) -> str | None:
+    """An optional query parameter that must be one of `choices` (codes)."""
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return None
+    if raw not in choices:
+        fail(400, _("参数取值无效。"), "bad_request", {name: _("可选值：%(values)s。", values=", ".join(choices))})
+    return raw
+
+
+def bool_arg(name: str) -> bool:
+    """An optional true/false query parameter (absent: false)."""
+    raw = (request.args.get(name) or "").lower()
+    if raw in ("", "false", "0"):
+        return False
+    if raw in ("true", "1"):
+        return True
+    fail(400, _("参数取值无效。"), "bad_request", {name: _("应为 true 或 false。")})
+
+
+def paginate_by_id(stmt, model, serialize=None, *, serialize_page=None) -> dict:
+    """Keyset pagination on the primary key: stable, and cheap at any depth.
+
+    `serialize` turns one row into JSON; `serialize_page` (rows → list) is for rows that need
+    something loaded for the whole page at once (one query, not one per row).
+    """
     raw_limit = request.args.get("limit", "50")
     try:
         limit = int(raw_limit)
@@ -98,12 +139,14 @@ def paginate_by_id(stmt, model, serialize) -> dict:
     more = len(rows) > limit
     rows = rows[:limit]
     return {
-        "items": [serialize(r) for r in rows],
+        "items": serialize_page(rows) if serialize_page else [serialize(r) for r in rows],
         "next_cursor": _encode_cursor(rows[-1].id) if more and rows else None,
     }
 
 
 def get_or_404(stmt, model, object_id: int):
+    if not 0 < object_id < 2**31:  # no such row, and too big for the database's integer
+        abort(404)
     obj = db.session.scalars(stmt.where(model.id == object_id)).unique().first()
     if obj is None:
         abort(404)

@@ -1,13 +1,19 @@
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField, DateField, DecimalField, IntegerField, PasswordField, SelectField, StringField, SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from app.accounts.passwords import password_problems
 from app.companies.models import CATEGORIES, GOAL_STATUSES, SPECIALIZED_TIERS, Company
 from app.companies.queries import active_escorts
 from app.companies.uscc import normalize, validation_error
+from app.core.timeutil import local_today
 from app.extensions import db
+from app.personnel.services import username_problem
 from app.reference.models import Industry, Town
 
 
@@ -50,7 +56,8 @@ class CompanyForm(FlaskForm):
     contact_name = StringField(_l("联系人"), validators=[Optional(), Length(max=50)])
     contact_phone = StringField(_l("联系电话"), validators=[Optional(), Length(max=32)])
     escort_id = SelectField(_l("陪跑员"), coerce=int, validators=[Optional()])
-    assignment_reason = StringField(_l("分配/调整原因"), validators=[Optional(), Length(max=300)])
+    # No Optional() here: it would stop the chain on an empty value and skip validate_assignment_reason.
+    assignment_reason = StringField(_l("分配/调整原因"), validators=[Length(max=300)])
     submit = SubmitField(_l("保存"))
 
     def __init__(self, *args, company: Company | None = None, **kwargs):
@@ -124,3 +131,48 @@ class CompanyFilterForm(FlaskForm):
             "above_scale": {"1": True, "0": False}.get(self.above_scale.data),
             "goal_status": self.goal_status.data or None,
         }
+
+
+class PortalAccountForm(FlaskForm):
+    """A portal account for one of the company's staff (created by its escort or a manager)."""
+
+    username = StringField(_l("用户名"), validators=[DataRequired(_l("请填写用户名。")), Length(max=64)])
+    name = StringField(_l("姓名"), validators=[DataRequired(_l("请填写姓名。")), Length(max=100)])
+    phone = StringField(_l("电话"), validators=[Optional(), Length(max=32)])
+    password = PasswordField(_l("初始密码"), validators=[Optional(), Length(max=128)],
+                             description=_l("留空则自动生成。首次登录必须修改密码。"))
+    submit = SubmitField(_l("创建企业账号"))
+
+    def validate_username(self, field):
+        problem = username_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+
+    def validate_password(self, field):
+        if field.data:
+            problems = password_problems(
+                field.data, staff=False, context=(self.username.data or "", self.name.data or "", "peipao")
+            )
+            if problems:
+                raise ValidationError(" ".join(problems))
+
+
+class GoalProgressForm(FlaskForm):
+    """Progress on the company's category goal (跑在前 / 跑长大 / …)."""
+
+    goal_status = SelectField(_l("目标进度"), validate_choice=False, validators=[DataRequired(_l("请选择目标进度。"))])
+    goal_updated_on = DateField(_l("日期"), validators=[DataRequired(_l("请填写日期。"))])
+    goal_note = TextAreaField(_l("进展说明"), validators=[Optional(), Length(max=500, message=_l("说明最多500字。"))])
+    submit = SubmitField(_l("更新目标进度"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.goal_status.choices = [(k, str(v)) for k, v in GOAL_STATUSES.items()]
+
+    def validate_goal_status(self, field):
+        if field.data not in GOAL_STATUSES:
+            raise ValidationError(_l("请选择目标进度。"))
+
+    def validate_goal_updated_on(self, field):
+        if field.data and field.data > local_today():
+            raise ValidationError(_l("日期不能晚于今天。"))

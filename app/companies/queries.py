@@ -11,7 +11,7 @@ def visible_companies(user: User, *, include_past: bool = False) -> sa.Select:
 
     admin/manager: all. escort: those currently assigned (plus, with
     include_past, the ones they served before, read-only). company user: its
-    own. helper: none until problems are dispatched to their department.
+    own. helper: companies with problems dispatched to their department.
     """
     stmt = sa.select(Company)
     if user.role in (Role.ADMIN, Role.MANAGER):
@@ -23,6 +23,11 @@ def visible_companies(user: User, *, include_past: bool = False) -> sa.Select:
         return stmt.where(Company.escort_id == user.id)
     if user.role == Role.COMPANY and user.company_id:
         return stmt.where(Company.id == user.company_id)
+    if user.role == Role.HELPER and user.department_id:
+        from app.tickets.models import Ticket
+
+        served = sa.select(Ticket.company_id).where(Ticket.department_id == user.department_id)
+        return stmt.where(Company.id.in_(served))
     return stmt.where(sa.false())
 
 

@@ -1,5 +1,5 @@
 """Writes about companies. Each function flushes and audits; the caller commits."""
-from app.companies.models import Company, EscortAssignment
+from app.companies.models import GOAL_STATUSES, Company, EscortAssignment
 from app.companies.uscc import normalize
 from app.core import audit
 from app.core.db import utcnow
@@ -78,3 +78,25 @@ def assign_escort(actor, company: Company, escort, reason: str) -> EscortAssignm
     audit.record("escort_assigned", company, actor=actor, before=before,
                  after={"escort_id": company.escort_id}, message=reason[:200])
     return assignment
+
+
+GOAL_FIELDS = ("goal_status", "goal_updated_on", "goal_note")
+
+
+def update_goal_progress(actor, company: Company, *, status: str, on, note: str) -> bool:
+    """Record progress on the company's category goal (not started / in progress / achieved).
+
+    The caller checks can_update_goal. Returns False when nothing changed.
+    """
+    if status not in GOAL_STATUSES:
+        raise ValueError(f"unknown goal status {status!r}")
+    before = audit.snapshot(company, GOAL_FIELDS)
+    company.goal_status = status
+    company.goal_updated_on = on
+    company.goal_note = (note or "").strip()[:500]
+    after = audit.snapshot(company, GOAL_FIELDS)
+    if before == after:
+        return False
+    db.session.flush()
+    audit.record("goal_updated", company, actor=actor, before=before, after=after)
+    return True

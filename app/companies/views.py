@@ -2,14 +2,18 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import Role, User
 from app.companies import permissions, queries, services
-from app.companies.forms import CompanyFilterForm, CompanyForm
+from app.companies.forms import CompanyFilterForm, CompanyForm, GoalProgressForm, PortalAccountForm
 from app.companies.models import Company
 from app.core.pagination import paginate
+from app.core.timeutil import local_today
 from app.core.permissions import get_visible_or_404, require
 from app.extensions import db
+from app.personnel import queries as personnel_queries
+from app.personnel import services as personnel_services
 
 bp = Blueprint("companies", __name__, url_prefix="/companies", template_folder="templates")
 
@@ -64,12 +68,117 @@ def create():
 @login_required
 def detail(company_id: int):
     company = _load(company_id, include_past=current_user.role == Role.ESCORT)
+    return _render_detail(company)
+
+
+def _render_detail(company: Company, *, account_form=None, goal_form=None):
+    """The company page, with the portal-account and goal forms for those who may use them."""
     history = db.session.scalars(queries.assignment_history(company)).all() if current_user.is_staff else []
+    can_accounts = current_user.is_staff and permissions.can_create_portal_account(current_user, company)
+    can_goal = current_user.is_staff and permissions.can_update_goal(current_user, company)
+    accounts = db.session.scalars(personnel_queries.portal_accounts(company)).all() if can_accounts else []
+    if can_accounts and account_form is None:
+        account_form = PortalAccountForm(formdata=None)
+    if can_goal and goal_form is None:
+        goal_form = GoalProgressForm(formdata=None, obj=company)
+        goal_form.goal_updated_on.data = local_today()
     return render_template(
         "companies/detail.html", company=company, history=history,
         can_edit=permissions.can_edit_company(current_user, company),
         is_current=permissions.can_view_company(current_user, company),
+        can_accounts=can_accounts, accounts=accounts, account_form=account_form,
+        can_goal=can_goal, goal_form=goal_form,
     )
+
+
+@bp.route("/<int:company_id>/goal", methods=["POST"])
+@login_required
+def update_goal(company_id: int):
+    company = _load(company_id)
+    require(permissions.can_update_goal(current_user, company))
+    form = GoalProgressForm()
+    if not form.validate_on_submit():
+        flash(_("目标进度未保存，请检查填写的内容。"), "danger")
+        return _render_detail(company, goal_form=form)
+    changed = services.update_goal_progress(
+        current_user, company, status=form.goal_status.data, on=form.goal_updated_on.data, note=form.goal_note.data,
+    )
+    db.session.commit()
+    flash(_("目标进度已更新。") if changed else _("目标进度没有变化。"), "success" if changed else "info")
+    return redirect(url_for("companies.detail", company_id=company.id))
+
+
+def _portal_account(company: Company, user_id: int) -> User:
+    account = db.session.scalars(
+        personnel_queries.portal_accounts(company).where(User.id == user_id)
+    ).first()
+    if account is None:
+        abort(404)
+    return account
+
+
+@bp.route("/<int:company_id>/accounts", methods=["POST"])
+@login_required
+def create_portal_account(company_id: int):
+    company = _load(company_id)
+    require(permissions.can_create_portal_account(current_user, company))
+    form = PortalAccountForm()
+    if form.validate_on_submit():
+        try:
+            account, password = personnel_services.create_portal_account(
+                current_user, company, form.data, password=form.password.data or None
+            )
+            db.session.commit()
+        except personnel_services.Refused as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+        except IntegrityError:  # the username was taken a moment ago
+            db.session.rollback()
+            form.username.errors.append(_("用户名“%(name)s”已被使用，请换一个。", name=form.username.data))
+        else:
+            return render_template(
+                "companies/account_password.html", company=company, account=account, password=password,
+                title=_("企业账号已创建"),
+            )
+        company = _load(company_id)  # the rollback expired it
+    else:
+        flash(_("企业账号未创建，请检查填写的内容。"), "danger")
+    return _render_detail(company, account_form=form)
+
+
+@bp.route("/<int:company_id>/accounts/<int:user_id>/password", methods=["POST"])
+@login_required
+def reset_portal_password(company_id: int, user_id: int):
+    company = _load(company_id)
+    account = _portal_account(company, user_id)
+    require(permissions.can_manage_portal_account(current_user, account, company))
+    password = personnel_services.reset_portal_password(current_user, account)
+    db.session.commit()
+    return render_template(
+        "companies/account_password.html", company=company, account=account, password=password,
+        title=_("企业账号密码已重置"),
+    )
+
+
+@bp.route("/<int:company_id>/accounts/<int:user_id>/active", methods=["POST"])
+@login_required
+def set_portal_account_active(company_id: int, user_id: int):
+    company = _load(company_id)
+    account = _portal_account(company, user_id)
+    require(permissions.can_manage_portal_account(current_user, account, company))
+    active = request.form.get("active") == "1"
+    try:
+        personnel_services.set_portal_account_active(current_user, account, active)
+        db.session.commit()
+    except personnel_services.Refused as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        if active:
+            flash(_("已启用企业账号 %(name)s。", name=account.username), "success")
+        else:
+            flash(_("已停用企业账号 %(name)s，其登录会话已全部结束。", name=account.username), "success")
+    return redirect(url_for("companies.detail", company_id=company.id))
 
 
 @bp.route("/<int:company_id>/edit", methods=["GET", "POST"])
@@ -90,3 +199,6 @@ def edit(company_id: int):
         flash(_("企业信息已保存。"), "success")
         return redirect(url_for("companies.detail", company_id=company.id))
     return render_template("companies/form.html", form=form, company=company)
+
+
+from app.companies import io_views  # noqa: E402,F401  (adds the import/export routes to bp)

@@ -71,4 +71,19 @@ def configure_sqlite(engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _writes_expected() else "BEGIN")
+
+
+def _writes_expected() -> bool:
+    """Writing requests and CLI commands take SQLite's write lock up front.
+
+    A deferred transaction that reads and then writes fails at once with
+    SQLITE_BUSY when another writer got in between (WAL snapshot conflict);
+    BEGIN IMMEDIATE queues writers behind each other under busy_timeout instead,
+    while GET requests stay deferred so readers never wait on writers.
+    """
+    from flask import has_request_context, request
+
+    if has_request_context():
+        return request.method not in ("GET", "HEAD", "OPTIONS")
+    return True

@@ -1,10 +1,12 @@
 """Locale and time zone selection: Chinese unless the user chose English."""
-from flask import current_app, session
+from flask import current_app, has_request_context, session
 from flask_login import current_user
 
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI and background work speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
         return current_user.locale
     chosen = session.get("lang")

@@ -23,13 +23,15 @@ def register(app) -> None:
             return format_datetime(value, "yyyy-MM-dd")
         return format_date(value, "yyyy-MM-dd")
 
+    # Jinja globals (unlike context-processor values) reach imported macros too, e.g. the pager.
+    app.jinja_env.globals["page_url"] = page_url
+
     @app.context_processor
     def globals_():
         return {
             "Role": Role,
             "languages": current_app.config["LANGUAGES"],
             "current_locale": str(get_locale() or "zh"),
-            "page_url": page_url,
             "unread_notifications": _unread_count,
         }
 

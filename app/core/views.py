@@ -13,7 +13,7 @@ def home_url(user) -> str:
     """Where each role lands after signing in."""
     if user.role == Role.COMPANY:
         if user.company_id:
-            return url_for("companies.detail", company_id=user.company_id)
+            return url_for("portal.home")
         return url_for("accounts.profile")
     return url_for("companies.index")
 

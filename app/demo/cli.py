@@ -88,7 +88,72 @@ def seed_demo(password: str, companies: int = 40, seed: int = 20240601) -> dict:
         db.session.add(user)
         users[username] = user
     db.session.flush()
+    seed_problems(users, created, departments)
     return {"users": users, "companies": created}
+
+
+def seed_problems(users, companies, departments) -> None:
+    """A few problems in every state, walked through the real services so timelines are complete."""
+    from datetime import timedelta
+
+    from app.core.db import utcnow
+    from app.tickets import services
+    from app.tickets.services import NewTicket
+
+    manager = users["manager1"]
+    helpers = {u.department_id: u for u in users.values() if u.role == Role.HELPER}
+    for index, title, description, category, urgency, path, days_ago in data.PROBLEMS:
+        company = companies[index]
+        escort = db.session.get(User, company.escort_id)
+        portal_user = next((u for u in users.values() if u.company_id == company.id), None)
+        when = utcnow() - timedelta(days=days_ago)
+        submitter = portal_user or escort
+        source = "portal" if portal_user else "escort"
+        ticket = services.submit_ticket(submitter, company, NewTicket(title, description, category, urgency, source),
+                                        now=when)
+        for step in path:
+            when += timedelta(hours=5)
+            action, _sep, arg = step.partition(":")
+            data_ = {}
+            actor = {"accept": escort, "escalate": escort, "reject": escort, "dispatch": manager}.get(action)
+            if action == "escalate":
+                data_["reason"] = "需要职能部门协调办理"
+            elif action == "reject":
+                data_["reason"] = "属于企业自主经营事项，建议通过行业协会对接"
+            elif action == "dispatch":
+                department = departments[arg]
+                data_["department_id"] = department.id
+                actor = manager
+            elif action == "sign":
+                actor = helpers.get(ticket.department_id) or _department_helper(ticket)
+            elif action == "reply":
+                actor = (helpers.get(ticket.department_id) or _department_helper(ticket)) if ticket.status == "in_progress" else escort
+                data_["message"] = "已与相关科室对接，具体办理流程和材料清单已发送企业联系人。"
+            elif action == "rate":
+                actor = portal_user or escort
+                data_["rating"] = arg
+                data_["comment"] = "希望进一步明确办理时限" if arg == "unsatisfied" else "感谢帮助"
+            services.perform(actor, ticket, action, data_, now=when)
+    db.session.flush()
+
+
+def _department_helper(ticket):
+    """Departments without a demo helper get one, so their problems can be worked."""
+    helper = db.session.scalars(sa.select(User).where(User.department_id == ticket.department_id,
+                                                      User.role == Role.HELPER)).first()
+    if helper is None:
+        department = db.session.get(Department, ticket.department_id)
+        helper = User(username=f"helper_{department.code}", name=f"{department.name}联络员", role=Role.HELPER,
+                      password_hash=hash_password(secrets_token()), department_id=department.id)
+        db.session.add(helper)
+        db.session.flush()
+    return helper
+
+
+def secrets_token() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(24)
 
 
 @demo_cli.command("seed")

@@ -57,3 +57,24 @@ ACCOUNTS = [
     ("company1", "企业联络员（一）", "company", 0, "13905710001"),
     ("company2", "企业联络员（二）", "company", 1, "13905710002"),
 ]
+
+# Demo problems: (company index, title, description, category, urgency, path of actions, days ago)
+PROBLEMS = [
+    (0, "新厂房用电增容申请进展慢", "新建厂房需增容至2000千伏安，申请已提交两个月仍未批复，影响设备调试。", "approval", "urgent",
+     ["accept", "escalate", "dispatch:land", "sign"], 6),
+    (0, "研发费用加计扣除政策咨询", "想了解今年研发费用加计扣除的最新口径和申报时间。", "policy", "ordinary",
+     ["dispatch:tax", "sign", "reply"], 9),
+    (0, "招聘数控技工困难", "急需数控技工20名，本地招聘渠道效果不佳。", "labour", "ordinary", [], 0),
+    (1, "检测设备进口通关时间长", "一批检测设备在港口滞留两周。", "logistics", "ordinary", ["accept", "reply"], 5),
+    (1, "申请专精特新认定需要哪些材料", "今年准备申报省级专精特新中小企业。", "technology", "ordinary",
+     ["accept", "escalate"], 3),
+    (2, "流动资金贷款利率偏高", "希望对接政策性银行的低息贷款产品。", "financing", "ordinary",
+     ["dispatch:finance", "sign", "reply", "rate:satisfied"], 20),
+    (3, "厂区污水排放许可证续期", "排污许可证下月到期，续期材料有疑问。", "energy", "ordinary", ["accept"], 2),
+    (4, "员工子女入学咨询", "引进的技术骨干子女入学需要哪些手续。", "labour", "ordinary",
+     ["dispatch:hrss", "sign", "reply", "rate:unsatisfied"], 15),
+    (5, "拓展海外市场渠道", "希望参加政府组织的境外展会。", "market", "ordinary", ["reject"], 8),
+    (6, "产业用地指标申请", "扩产项目需新增用地30亩。", "land", "urgent", ["dispatch:land"], 4),
+    (7, "高新技术企业认定辅导", "希望获得高企认定的申报辅导。", "technology", "ordinary",
+     ["dispatch:science", "sign", "reply", "rate:basically_satisfied"], 25),
+]

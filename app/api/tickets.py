@@ -1,0 +1,246 @@
+"""Problems (tickets) through the API: the pages' scoping, rules and state machine, as JSON.
+
+Every rule lives in app.tickets (visible_tickets, permissions, services.perform); this
+module only parses requests, calls them, and shapes the answers.
+"""
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm.attributes import set_committed_value
+
+from app.accounts.models import Role
+from app.api import bp
+from app.api.common import (
+    bool_arg, check_query_params, choice_arg, current_api_user, fail, get_or_404, int_arg, json_body,
+    paginate_by_id, token_required,
+)
+from app.companies.models import Company
+from app.companies.queries import visible_companies
+from app.core.db import utcnow
+from app.core.timeutil import local_date
+from app.core.workdays import overdue_working_days
+from app.extensions import db
+from app.tickets import permissions, queries, services
+from app.tickets.models import CATEGORIES, STATUSES, ExtensionRequest, Ticket, TicketEvent
+from app.tickets.services import TicketActionError
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def ticket_json(ticket: Ticket, user, *, pending: ExtensionRequest | None, now: datetime) -> dict:
+    """The ticket object of API.md, plus a few fields the pages show.
+
+    Needs ticket.company loaded (the escort relation reads it) and the ticket's pending
+    extension request (or None) so that allowed_actions runs no query.
+    """
+    overdue = ticket.is_overdue(now)
+    staff = permissions.can_view_internal(user, ticket)
+    return {
+        "id": ticket.id,
+        "number": ticket.number,
+        "company_id": ticket.company_id,
+        "company_name": ticket.company.name,
+        "title": ticket.title,
+        "description": ticket.description,
+        "category": ticket.category,
+        "source": ticket.source,
+        "urgency": ticket.urgency,
+        "complexity": ticket.complexity,
+        "status": ticket.status,
+        "escort_id": ticket.escort_id,
+        "department_id": ticket.department_id,
+        "helper_id": ticket.helper_id,
+        "created_at": _iso(ticket.created_at),
+        "due_at": _iso(ticket.due_at),
+        "overdue": overdue,
+        "overdue_days": overdue_working_days(ticket.due_at, now) if overdue else 0,
+        "accept_due_at": _iso(ticket.accept_due_at),
+        "sign_due_at": _iso(ticket.sign_due_at),
+        "reply_due_at": _iso(ticket.reply_due_at),
+        "replied_at": _iso(ticket.replied_at),
+        "reply_message": ticket.reply_message or None,
+        "closed_at": _iso(ticket.closed_at),
+        "supervision": ticket.supervision,
+        "rating": ticket.rating,
+        "rating_comment": ticket.rating_comment or None,
+        "reopen_count": ticket.reopen_count,
+        "version": ticket.version,
+        "pending_extension": {
+            "new_due": local_date(pending.new_due_at).isoformat(),
+            "reason": pending.reason,
+            "requested_at": _iso(pending.requested_at),
+            "requested_by_id": pending.requested_by_id,
+        } if pending is not None and staff else None,
+        "allowed_actions": permissions.allowed_actions(user, ticket, pending_extension=pending),
+    }
+
+
+def _pending_by_ticket(ticket_ids) -> dict[int, ExtensionRequest]:
+    """The pending extension request of each of these tickets, in one query."""
+    if not ticket_ids:
+        return {}
+    rows = db.session.scalars(sa.select(ExtensionRequest).where(
+        ExtensionRequest.ticket_id.in_(ticket_ids), ExtensionRequest.status == "pending"))
+    return {row.ticket_id: row for row in rows}
+
+
+def _one_ticket_json(ticket: Ticket, user) -> dict:
+    pending = db.session.scalars(queries.pending_extension(ticket)).first()
+    return ticket_json(ticket, user, pending=pending, now=utcnow())
+
+
+def event_json(event: TicketEvent, actor, attachments=()) -> dict:
+    return {
+        "id": event.id,
+        "at": _iso(event.at),
+        "kind": event.kind,
+        "from_status": event.from_status,
+        "to_status": event.to_status,
+        "body": event.body,
+        "public": event.public,
+        "actor": {"id": actor.id, "name": actor.name, "role": actor.role} if actor is not None else None,
+        "data": event.data,
+        "attachments": [
+            {"id": a.id, "filename": a.filename, "content_type": a.content_type, "size": a.size}
+            for a in attachments
+        ],
+    }
+
+
+def _visible_ticket_or_404(ticket_id: int, user) -> Ticket:
+    return get_or_404(queries.with_detail_loads(queries.visible_tickets(user)), Ticket, ticket_id)
+
+
+def _refused(error: TicketActionError):
+    """A refused action or comment changes nothing: roll back, answer with its status."""
+    db.session.rollback()
+    fail(error.status, error.message, error.code, error.fields or None)
+
+
+# ---------------------------------------------------------------- reads
+
+@bp.get("/tickets")
+@token_required
+def list_tickets():
+    user = current_api_user()
+    check_query_params({"status", "company_id", "category", "department_id", "overdue"})
+    now = utcnow()
+    stmt = queries.filter_tickets(
+        queries.visible_tickets(user), user, now=now,
+        status=choice_arg("status", tuple(STATUSES)),
+        category=choice_arg("category", tuple(CATEGORIES)),
+        company_id=int_arg("company_id"),
+        department_id=int_arg("department_id"),
+        overdue=bool_arg("overdue"),
+    )
+
+    def serialize_page(tickets):
+        pending = _pending_by_ticket([t.id for t in tickets])
+        return [ticket_json(t, user, pending=pending.get(t.id), now=now) for t in tickets]
+
+    return paginate_by_id(queries.with_list_loads(stmt), Ticket, serialize_page=serialize_page)
+
+
+@bp.get("/tickets/<int:ticket_id>")
+@token_required
+def get_ticket(ticket_id: int):
+    user = current_api_user()
+    check_query_params(set())
+    return _one_ticket_json(_visible_ticket_or_404(ticket_id, user), user)
+
+
+@bp.get("/tickets/<int:ticket_id>/events")
+@token_required
+def list_ticket_events(ticket_id: int):
+    user = current_api_user()
+    check_query_params(set())
+    ticket = _visible_ticket_or_404(ticket_id, user)
+    stmt = queries.timeline(ticket, include_internal=permissions.can_view_internal(user, ticket))
+
+    def serialize(event):
+        shown = [a for a in event.attachments if permissions.can_download_attachment(user, ticket, a)]
+        return event_json(event, event.actor, shown)
+
+    return paginate_by_id(stmt, TicketEvent, serialize)
+
+
+# ---------------------------------------------------------------- writes
+
+def _company_for_new_ticket(user, data) -> Company:
+    """A company user files for its own company (any company_id is ignored); staff name one they serve."""
+    if user.role == Role.COMPANY:
+        company = db.session.scalars(visible_companies(user)).first()
+        if company is None:
+            fail(403, _("您的账号未关联企业，不能提交问题。"), "forbidden")
+        return company
+    raw = data.get("company_id")
+    if raw is None or raw == "":
+        fail(400, _("提交的数据有误。"), "validation_error", {"company_id": _("请选择企业。")})
+    company_id = raw if isinstance(raw, int) and not isinstance(raw, bool) else None
+    if isinstance(raw, str) and raw.strip().isdigit():
+        company_id = int(raw.strip())
+    company = None
+    if company_id is not None and 0 < company_id < 2**31:
+        company = db.session.scalars(visible_companies(user).where(Company.id == company_id)).first()
+    if company is None:
+        fail(400, _("提交的数据有误。"), "validation_error", {"company_id": _("企业不存在或不在您的服务范围内。")})
+    return company
+
+
+@bp.post("/tickets")
+@token_required
+def create_ticket():
+    user = current_api_user()
+    data = json_body()
+    company = _company_for_new_ticket(user, data)
+    if not permissions.can_create_ticket_for(user, company):
+        fail(403, _("您不能为该企业提交问题。"), "forbidden")
+    new, errors = services.validate_new_ticket(data, allowed_sources=services.sources_for(user))
+    if errors:
+        fail(400, _("提交的数据有误。"), "validation_error", errors)
+    try:
+        ticket = services.submit_ticket(user, company, new)
+    except TicketActionError as error:
+        _refused(error)
+    set_committed_value(ticket, "company", company)  # loaded already: the answer needs no query for it
+    body = ticket_json(ticket, user, pending=None, now=utcnow())
+    db.session.commit()
+    return body, 201
+
+
+@bp.post("/tickets/<int:ticket_id>/comments")
+@token_required
+def add_ticket_comment(ticket_id: int):
+    user = current_api_user()
+    ticket = _visible_ticket_or_404(ticket_id, user)
+    data = json_body()
+    internal = data.get("internal", False)
+    if not isinstance(internal, bool):
+        fail(400, _("提交的数据有误。"), "validation_error", {"internal": _("应为 true 或 false。")})
+    try:
+        event = services.add_comment(user, ticket, body=data.get("body"), internal=internal)
+    except TicketActionError as error:
+        _refused(error)
+    body = event_json(event, user)
+    db.session.commit()
+    return body, 201
+
+
+@bp.post("/tickets/<int:ticket_id>/actions")
+@token_required
+def perform_ticket_action(ticket_id: int):
+    user = current_api_user()
+    ticket = _visible_ticket_or_404(ticket_id, user)
+    data = json_body()
+    if data.get("version") is None:
+        fail(400, _("提交的数据有误。"), "validation_error", {"version": _("请提供问题的当前版本号（version）。")})
+    try:
+        services.perform(user, ticket, data.get("action"), data)
+    except TicketActionError as error:
+        _refused(error)
+    body = _one_ticket_json(ticket, user)
+    db.session.commit()
+    return body

@@ -1,0 +1,1 @@
+"""System settings: the working-day calendar (holiday/workday overrides) and SLA limits."""

@@ -1,0 +1,143 @@
+"""Attachments: allow-listed types checked by content, size-capped, stored outside static/.
+
+Files live under UPLOAD_DIR with random names; the original name is kept only
+for display and for the download's Content-Disposition. Downloads always go
+through a permission check and are sent as attachments, never inline.
+"""
+import hashlib
+import secrets
+import unicodedata
+import zipfile
+from pathlib import Path
+
+from flask import current_app, send_file
+from flask_babel import gettext as _
+
+from app.core import audit
+from app.extensions import db
+from app.tickets.models import Attachment
+
+# extension → (content type, content check)
+ALLOWED = {
+    "pdf": "application/pdf",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+class AttachmentError(Exception):
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def _ooxml_kind(path_or_file) -> str | None:
+    try:
+        with zipfile.ZipFile(path_or_file) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    if "word/document.xml" in names:
+        return "docx"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    return None
+
+
+def sniff(head: bytes, stream) -> str | None:
+    """What the bytes really are, among the allowed kinds (None: none of them)."""
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"PK\x03\x04"):
+        return _ooxml_kind(stream)
+    return None
+
+
+def clean_filename(name: str) -> str:
+    """Keep a readable (also Chinese) display name; drop paths and control characters."""
+    name = unicodedata.normalize("NFC", name or "").replace("\\", "/").split("/")[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip().strip(".")
+    return name[:200] or "file"
+
+
+def max_bytes() -> int:
+    return current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
+
+
+def check_upload(file_storage) -> tuple[str, str, int]:
+    """Validate one upload; returns (display name, extension kind, size) or raises AttachmentError."""
+    name = clean_filename(file_storage.filename or "")
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext not in ALLOWED:
+        raise AttachmentError(_("“%(name)s”的文件类型不允许，只能上传 PDF、JPG、PNG、DOCX、XLSX 文件。", name=name))
+    stream = file_storage.stream
+    stream.seek(0, 2)
+    size = stream.tell()
+    stream.seek(0)
+    if size == 0:
+        raise AttachmentError(_("“%(name)s”是空文件。", name=name))
+    if size > max_bytes():
+        raise AttachmentError(
+            _("“%(name)s”超过 %(mb)d MB 的大小限制。", name=name, mb=current_app.config["MAX_UPLOAD_MB"]), 413)
+    head = stream.read(8)
+    stream.seek(0)
+    kind = sniff(head, stream)
+    stream.seek(0)
+    expected = "jpg" if ext == "jpeg" else ext
+    if kind != expected:
+        raise AttachmentError(_("“%(name)s”的内容与扩展名不符，或不是允许的文件类型。", name=name), 415)
+    return name, ext, size
+
+
+def upload_dir() -> Path:
+    path = Path(current_app.config["UPLOAD_DIR"])
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def save_attachment(actor, ticket, file_storage, *, event=None, public: bool = True) -> Attachment:
+    """Check and store one file for `ticket` (flush, no commit)."""
+    name, ext, size = check_upload(file_storage)
+    stored_name = f"{secrets.token_hex(16)}.{ext}"
+    digest = hashlib.sha256()
+    target = upload_dir() / stored_name
+    with open(target, "wb") as out:
+        for chunk in iter(lambda: file_storage.stream.read(64 * 1024), b""):
+            digest.update(chunk)
+            out.write(chunk)
+    attachment = Attachment(
+        ticket_id=ticket.id, event_id=getattr(event, "id", None), uploaded_by_id=getattr(actor, "id", None),
+        filename=name, stored_name=stored_name, content_type=ALLOWED[ext], size=size,
+        sha256=digest.hexdigest(), public=public,
+    )
+    db.session.add(attachment)
+    db.session.flush()
+    audit.record("attachment_uploaded", ticket, actor=actor, after={"filename": name, "size": size})
+    return attachment
+
+
+def discard_files(attachments) -> None:
+    """Remove stored files of attachments whose transaction was rolled back."""
+    for attachment in attachments:
+        try:
+            (upload_dir() / attachment.stored_name).unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def send_attachment(attachment: Attachment):
+    path = upload_dir() / attachment.stored_name
+    if not path.is_file():
+        from flask import abort
+
+        abort(404)
+    return send_file(path, mimetype=attachment.content_type, as_attachment=True,
+                     download_name=attachment.filename, max_age=0)

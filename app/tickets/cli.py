@@ -1,0 +1,27 @@
+"""`flask tickets sweep` — run from cron (e.g. every 15 minutes)."""
+from datetime import datetime, timezone
+
+import click
+from flask.cli import AppGroup
+
+from app.extensions import db
+from app.tickets.sweep import sweep
+
+tickets_cli = AppGroup("tickets", help="Problem maintenance.")
+
+
+@tickets_cli.command("sweep")
+@click.option("--now", help="Pretend it is this time (ISO 8601, for testing and catching up).")
+def sweep_command(now: str | None) -> None:
+    """Auto-close, mark overdue, supervise and send due-soon/overdue notices. Idempotent."""
+    moment = None
+    if now:
+        moment = datetime.fromisoformat(now)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+    result = sweep(moment)
+    db.session.commit()
+    click.echo(
+        f"auto-closed {result.auto_closed}, overdue notices {result.overdue_notified}, "
+        f"supervised {result.supervised}, due-soon notices {result.due_soon_notified}"
+    )

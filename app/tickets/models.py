@@ -1,0 +1,247 @@
+"""Problems (问题工单), their timeline, attachments and extension requests."""
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.db import TimestampMixin, UTCDateTime, utcnow
+from app.extensions import db
+
+CATEGORIES = {
+    "financing": _l("融资"),
+    "land": _l("用地"),
+    "labour": _l("用工人才"),
+    "policy": _l("政策兑现"),
+    "approval": _l("审批"),
+    "energy": _l("能耗环保"),
+    "logistics": _l("物流"),
+    "market": _l("市场"),
+    "technology": _l("科技创新"),
+    "other": _l("其他"),
+}
+SOURCES = {"portal": _l("企业自主提交"), "visit": _l("走访收集"), "escort": _l("陪跑员代报"), "hotline": _l("热线及其他渠道")}
+URGENCIES = {"ordinary": _l("一般"), "urgent": _l("紧急")}
+COMPLEXITIES = {"ordinary": _l("一般"), "complex": _l("复杂")}
+STATUSES = {
+    "submitted": _l("待受理"),
+    "accepted": _l("已受理"),
+    "rejected": _l("不予受理"),
+    "withdrawn": _l("已撤回"),
+    "escalated": _l("待交办"),
+    "dispatched": _l("已交办"),
+    "in_progress": _l("办理中"),
+    "replied": _l("已答复"),
+    "closed": _l("已办结"),
+}
+RATINGS = {"satisfied": _l("满意"), "basically_satisfied": _l("基本满意"), "unsatisfied": _l("不满意")}
+SUPERVISION_LEVELS = {"remind": _l("催办"), "supervise": _l("督办"), "flagged": _l("挂牌督办")}
+SUPERVISION_ORDER = ("remind", "supervise", "flagged")
+
+# States in which somebody on the staff owes the next step against a deadline.
+SLA_STATES = ("submitted", "accepted", "escalated", "dispatched", "in_progress")
+OPEN_STATES = SLA_STATES + ("replied",)
+FINAL_STATES = ("rejected", "withdrawn", "closed")
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN (" + ",".join(f"'{v}'" for v in values) + ")"
+
+
+class TicketCounter(db.Model):
+    """The last number handed out per year; incremented atomically for XS-<year>-<seq>."""
+
+    __tablename__ = "ticket_counters"
+    year: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+
+
+class Ticket(TimestampMixin, db.Model):
+    __tablename__ = "tickets"
+    __table_args__ = (
+        sa.CheckConstraint(_in("status", STATUSES), name="status_known"),
+        sa.CheckConstraint(_in("category", CATEGORIES), name="category_known"),
+        sa.CheckConstraint(_in("source", SOURCES), name="source_known"),
+        sa.CheckConstraint(_in("urgency", URGENCIES), name="urgency_known"),
+        sa.Index("ix_tickets_status_due", "status", "due_at"),
+        sa.Index("ix_tickets_company_created", "company_id", "created_at"),
+        sa.Index("ix_tickets_department_status", "department_id", "status"),
+        sa.Index("ix_tickets_escort_created", "escort_id", "created_at"),
+        sa.Index("ix_tickets_created", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(sa.String(24), unique=True, nullable=False)
+    company_id: Mapped[int] = mapped_column(sa.ForeignKey("companies.id"), nullable=False)
+    title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    description: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    category: Mapped[str] = mapped_column(sa.String(16), nullable=False)
+    source: Mapped[str] = mapped_column(sa.String(16), nullable=False)
+    urgency: Mapped[str] = mapped_column(sa.String(16), default="ordinary", nullable=False)
+    complexity: Mapped[str] = mapped_column(sa.String(16), default="ordinary", server_default="ordinary", nullable=False)
+    status: Mapped[str] = mapped_column(sa.String(16), default="submitted", nullable=False)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # The company's escort when the problem came in: who collected it (rankings count it).
+    escort_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id"))
+    helper_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    # The visit (走访记录) at which the problem was raised, when source is 'visit'.
+    visit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("visits.id"), index=True)
+
+    # The deadline of the step owed now (see SLA_STATES); per-stage deadlines kept for the ledger.
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    accept_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sign_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reply_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    autoclose_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    replied_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # The state a 不满意 rating sends the problem back to ('in_progress' or 'accepted').
+    replied_from: Mapped[str | None] = mapped_column(sa.String(16))
+    reply_message: Mapped[str] = mapped_column(sa.Text, default="", server_default="", nullable=False)
+
+    supervision: Mapped[str | None] = mapped_column(sa.String(16))
+    supervised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rating: Mapped[str | None] = mapped_column(sa.String(24))
+    rating_comment: Mapped[str] = mapped_column(sa.Text, default="", server_default="", nullable=False)
+    rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    auto_closed: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false(), nullable=False)
+    reopen_count: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0", nullable=False)
+    # Facts fixed when they happen, so rankings are plain SQL aggregates.
+    accepted_on_time: Mapped[bool | None] = mapped_column(sa.Boolean)
+    replied_on_time: Mapped[bool | None] = mapped_column(sa.Boolean)
+    close_working_days: Mapped[int | None] = mapped_column(sa.Integer)
+    return_count: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0", nullable=False)
+    # Sweep markers: each notice is sent once per deadline.
+    overdue_notified_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    due_soon_notified_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
+
+    company = relationship("Company", lazy="raise")
+    escort = relationship("User", foreign_keys=[escort_id], lazy="raise")
+    department = relationship("Department", lazy="raise")
+    helper = relationship("User", foreign_keys=[helper_id], lazy="raise")
+    created_by = relationship("User", foreign_keys=[created_by_id], lazy="raise")
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUSES[self.status])
+
+    @property
+    def category_label(self) -> str:
+        return str(CATEGORIES.get(self.category, self.category))
+
+    @property
+    def source_label(self) -> str:
+        return str(SOURCES.get(self.source, self.source))
+
+    @property
+    def urgency_label(self) -> str:
+        return str(URGENCIES.get(self.urgency, self.urgency))
+
+    @property
+    def supervision_label(self) -> str:
+        return str(SUPERVISION_LEVELS[self.supervision]) if self.supervision else ""
+
+    @property
+    def rating_label(self) -> str:
+        return str(RATINGS[self.rating]) if self.rating else ""
+
+    def is_overdue(self, now: datetime | None = None) -> bool:
+        return self.status in SLA_STATES and self.due_at is not None and (now or utcnow()) > self.due_at
+
+
+class TicketEvent(db.Model):
+    """One line of a problem's timeline: a transition, a comment (public) or a note (internal)."""
+
+    __tablename__ = "ticket_events"
+    __table_args__ = (sa.Index("ix_ticket_events_ticket", "ticket_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(sa.String(32), nullable=False)
+    from_status: Mapped[str | None] = mapped_column(sa.String(16))
+    to_status: Mapped[str | None] = mapped_column(sa.String(16))
+    public: Mapped[bool] = mapped_column(sa.Boolean, default=True, nullable=False)
+    body: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    data: Mapped[dict | None] = mapped_column(sa.JSON)
+
+    actor = relationship("User", lazy="raise")
+    attachments = relationship("Attachment", back_populates="event", lazy="raise", order_by="Attachment.id")
+
+
+class Attachment(db.Model):
+    """A file on a problem, stored outside static/ under a generated name."""
+
+    __tablename__ = "attachments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False, index=True)
+    event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("ticket_events.id", ondelete="SET NULL"), index=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    filename: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    stored_name: Mapped[str] = mapped_column(sa.String(80), unique=True, nullable=False)
+    content_type: Mapped[str] = mapped_column(sa.String(100), nullable=False)
+    size: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    sha256: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    public: Mapped[bool] = mapped_column(sa.Boolean, default=True, nullable=False)
+
+    event = relationship("TicketEvent", back_populates="attachments", lazy="raise")
+
+
+class DispatchRecord(db.Model):
+    """One dispatch of a problem to a department, and how that department handled it.
+
+    A problem returned and dispatched again has two records; department rankings
+    (on-time signing and reply, return rate) count these rows.
+    """
+
+    __tablename__ = "dispatch_records"
+    __table_args__ = (
+        sa.Index("ix_dispatch_records_department_dispatched", "department_id", "dispatched_at"),
+        sa.Index("ix_dispatch_records_ticket", "ticket_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False)
+    department_id: Mapped[int] = mapped_column(sa.ForeignKey("departments.id"), nullable=False)
+    helper_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    dispatched_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    dispatched_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    sign_due_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    reply_due_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    signed_on_time: Mapped[bool | None] = mapped_column(sa.Boolean)
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    replied_on_time: Mapped[bool | None] = mapped_column(sa.Boolean)
+
+
+class ExtensionRequest(db.Model):
+    """A helper's request to move the reply deadline; a manager approves or denies it."""
+
+    __tablename__ = "extension_requests"
+    __table_args__ = (sa.Index("ix_extension_requests_ticket_status", "ticket_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False)
+    requested_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), nullable=False)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    reason: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    old_due_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    new_due_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    status: Mapped[str] = mapped_column(sa.String(16), default="pending", nullable=False)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    requested_by = relationship("User", foreign_keys=[requested_by_id], lazy="raise")

@@ -1,0 +1,87 @@
+"""Who may see and act on a problem. One function per action, shared by pages, API and templates."""
+from app.accounts.models import Role
+from app.tickets.transitions import TRANSITIONS, roles_for
+
+
+def company_escort_id(ticket):
+    """The escort currently serving the problem's company (uses the loaded company when there is one)."""
+    company = ticket.__dict__.get("company")
+    if company is not None:
+        return company.escort_id
+    import sqlalchemy as sa
+
+    from app.companies.models import Company
+    from app.extensions import db
+
+    return db.session.scalar(sa.select(Company.escort_id).where(Company.id == ticket.company_id))
+
+
+def _serves(user, ticket) -> bool:
+    """Is `user` in the relation to this problem their role works through?"""
+    if user.role in (Role.ADMIN, Role.MANAGER):
+        return True
+    if user.role == Role.ESCORT:
+        return company_escort_id(ticket) == user.id
+    if user.role == Role.HELPER:
+        return ticket.department_id is not None and ticket.department_id == user.department_id
+    if user.role == Role.COMPANY:
+        return ticket.company_id == user.company_id
+    return False
+
+
+def can_view_ticket(user, ticket) -> bool:
+    return _serves(user, ticket)
+
+
+def can_view_internal(user, ticket) -> bool:
+    """Internal notes and internal events are for staff only."""
+    return user.role in Role.STAFF and can_view_ticket(user, ticket)
+
+
+def can_comment_ticket(user, ticket) -> bool:
+    return can_view_ticket(user, ticket)
+
+
+def can_add_internal_note(user, ticket) -> bool:
+    return can_view_internal(user, ticket)
+
+
+def can_attach_to_ticket(user, ticket) -> bool:
+    return can_view_ticket(user, ticket) and ticket.status not in ("closed", "rejected", "withdrawn")
+
+
+def can_download_attachment(user, ticket, attachment) -> bool:
+    return can_view_ticket(user, ticket) and (attachment.public or can_view_internal(user, ticket))
+
+
+def can_create_ticket_for(user, company) -> bool:
+    """Company users file for their own company; escorts for assigned companies; managers for any."""
+    if user.role in (Role.ADMIN, Role.MANAGER):
+        return True
+    if user.role == Role.ESCORT:
+        return company.escort_id == user.id
+    if user.role == Role.COMPANY:
+        return company.id == user.company_id
+    return False
+
+
+def role_may(user, ticket, action: str) -> bool:
+    """The transitions table allows this role here, and the user serves this problem."""
+    return user.role in roles_for(action, ticket.status) and _serves(user, ticket)
+
+
+def can_perform(user, ticket, action: str, *, pending_extension=None) -> bool:
+    """May `user` take `action` on `ticket` now? (State, role, relation and the action's own rule.)"""
+    if action not in TRANSITIONS or not role_may(user, ticket, action):
+        return False
+    if action == "request_extension":
+        return pending_extension is None
+    if action == "decide_extension":
+        return pending_extension is not None
+    if action == "supervise":
+        return ticket.supervision != "flagged"
+    return True
+
+
+def allowed_actions(user, ticket, *, pending_extension=None) -> list[str]:
+    return [a for a in TRANSITIONS if can_perform(user, ticket, a, pending_extension=pending_extension)]

@@ -1,0 +1,113 @@
+"""Scoped reads of problems: the only start of every problem list, count, lookup and export."""
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.accounts.models import Role, User
+from app.companies.models import Company
+from app.tickets.models import SLA_STATES, Attachment, ExtensionRequest, Ticket, TicketEvent
+
+
+def visible_tickets(user: User) -> sa.Select:
+    """Problems `user` may see.
+
+    admin/manager: all. escort: problems of companies currently assigned to
+    them. helper: problems dispatched to their department. company user: its
+    own company's problems.
+    """
+    stmt = sa.select(Ticket)
+    if user.role in (Role.ADMIN, Role.MANAGER):
+        return stmt
+    if user.role == Role.ESCORT:
+        return stmt.join(Company, Company.id == Ticket.company_id).where(Company.escort_id == user.id)
+    if user.role == Role.HELPER and user.department_id:
+        return stmt.where(Ticket.department_id == user.department_id)
+    if user.role == Role.COMPANY and user.company_id:
+        return stmt.where(Ticket.company_id == user.company_id)
+    return stmt.where(sa.false())
+
+
+def with_list_loads(stmt: sa.Select) -> sa.Select:
+    return stmt.options(
+        joinedload(Ticket.company).joinedload(Company.town),
+        joinedload(Ticket.company).joinedload(Company.escort),
+        joinedload(Ticket.department),
+        joinedload(Ticket.helper),
+    )
+
+
+def with_detail_loads(stmt: sa.Select) -> sa.Select:
+    return with_list_loads(stmt).options(joinedload(Ticket.escort), joinedload(Ticket.created_by))
+
+
+# "待我处理": the states in which each role owes the next step.
+AWAITING = {
+    Role.ESCORT: ("submitted", "accepted"),
+    Role.MANAGER: ("escalated",),
+    Role.ADMIN: ("escalated",),
+    Role.HELPER: ("dispatched", "in_progress"),
+    Role.COMPANY: ("replied",),
+}
+
+
+def filter_tickets(stmt: sa.Select, user: User, *, now: datetime, status=None, category=None, department_id=None,
+                   company_id=None, company_category=None, town_id=None, overdue=False, supervised=False,
+                   mine=False, q=None) -> sa.Select:
+    if status:
+        stmt = stmt.where(Ticket.status == status)
+    if category:
+        stmt = stmt.where(Ticket.category == category)
+    if department_id:
+        stmt = stmt.where(Ticket.department_id == department_id)
+    if company_id:
+        stmt = stmt.where(Ticket.company_id == company_id)
+    if company_category or town_id:
+        companies = sa.select(Company.id)
+        if company_category:
+            companies = companies.where(Company.category == company_category)
+        if town_id:
+            companies = companies.where(Company.town_id == town_id)
+        stmt = stmt.where(Ticket.company_id.in_(companies))
+    if overdue:
+        stmt = stmt.where(Ticket.status.in_(SLA_STATES), Ticket.due_at < now)
+    if supervised:
+        stmt = stmt.where(sa.or_(Ticket.supervision.is_not(None), Ticket.reopen_count >= 2))
+    if mine:
+        states = AWAITING.get(user.role, ())
+        condition = Ticket.status.in_(states)
+        if user.role == Role.HELPER:
+            condition = sa.and_(condition, sa.or_(Ticket.helper_id.is_(None), Ticket.helper_id == user.id))
+        if user.role in (Role.MANAGER, Role.ADMIN):
+            pending = sa.select(ExtensionRequest.ticket_id).where(ExtensionRequest.status == "pending")
+            condition = sa.or_(condition, Ticket.id.in_(pending))
+        stmt = stmt.where(condition)
+    if q:
+        pattern = f"%{q.strip()}%"
+        stmt = stmt.where(sa.or_(Ticket.number.ilike(pattern), Ticket.title.ilike(pattern)))
+    return stmt
+
+
+def pending_extension(ticket: Ticket) -> sa.Select:
+    return sa.select(ExtensionRequest).where(
+        ExtensionRequest.ticket_id == ticket.id, ExtensionRequest.status == "pending"
+    )
+
+
+def timeline(ticket: Ticket, *, include_internal: bool) -> sa.Select:
+    stmt = (
+        sa.select(TicketEvent)
+        .where(TicketEvent.ticket_id == ticket.id)
+        .options(joinedload(TicketEvent.actor), selectinload(TicketEvent.attachments))
+        .order_by(TicketEvent.id)
+    )
+    if not include_internal:
+        stmt = stmt.where(TicketEvent.public.is_(True))
+    return stmt
+
+
+def ticket_attachments(ticket: Ticket, *, include_internal: bool) -> sa.Select:
+    stmt = sa.select(Attachment).where(Attachment.ticket_id == ticket.id).order_by(Attachment.id)
+    if not include_internal:
+        stmt = stmt.where(Attachment.public.is_(True))
+    return stmt

@@ -1,0 +1,622 @@
+"""Every change to a problem: one function per action.
+
+Each checks role, relation, state and version through the transitions table and
+permissions, applies the change, writes the timeline event and the audit record,
+and queues notifications, all in the caller's transaction (flush, never commit).
+A refusal raises TicketActionError with a message in the user's language and
+leaves nothing changed.
+"""
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.accounts.models import Role, User
+from app.companies.models import Company
+from app.core import audit
+from app.core.db import utcnow
+from app.core.notifications import notify
+from app.core.timeutil import end_of_local_day, local_date, local_today
+from app.core.workdays import deadline_after, working_days_between
+from app.extensions import db
+from app.reference.models import Department
+from app.settings.sla import SLA, get_sla
+from app.tickets import permissions
+from app.tickets.models import (
+    CATEGORIES, COMPLEXITIES, RATINGS, SOURCES, STATUSES, SUPERVISION_LEVELS, SUPERVISION_ORDER, URGENCIES,
+    DispatchRecord, ExtensionRequest, Ticket, TicketCounter, TicketEvent,
+)
+from app.tickets.transitions import TRANSITIONS, roles_for, target_state
+
+
+class TicketActionError(Exception):
+    """A refused action: `status` is the HTTP status the API answers with."""
+
+    def __init__(self, message: str, status: int = 409, fields: dict | None = None, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.fields = fields or {}
+        self.code = code or {400: "validation_error", 403: "forbidden", 409: "conflict"}.get(status, "error")
+
+
+def stale_error() -> TicketActionError:
+    return TicketActionError(_("该问题已被他人修改，请查看最新内容后重试。"), 409, code="stale_version")
+
+
+# ---------------------------------------------------------------- numbering
+
+def next_ticket_number(now: datetime) -> str:
+    """XS-<year>-<6 digits>, unique under concurrent submissions (one atomic counter row per year)."""
+    from flask import current_app
+
+    year = local_date(now).year
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    db.session.execute(insert(TicketCounter).values(year=year, last=0).on_conflict_do_nothing())
+    seq = db.session.execute(
+        sa.update(TicketCounter).where(TicketCounter.year == year)
+        .values(last=TicketCounter.last + 1).returning(TicketCounter.last)
+    ).scalar_one()
+    return f"{current_app.config['TICKET_NUMBER_PREFIX']}-{year}-{seq:06d}"
+
+
+# ---------------------------------------------------------------- helpers
+
+def _event(ticket: Ticket, actor, kind: str, *, now: datetime, from_status=None, to_status=None,
+           body: str = "", public: bool = True, data: dict | None = None) -> TicketEvent:
+    event = TicketEvent(
+        ticket_id=ticket.id, actor_id=getattr(actor, "id", None), kind=kind, at=now,
+        from_status=from_status, to_status=to_status, body=body, public=public, data=data,
+    )
+    db.session.add(event)
+    return event
+
+
+def _ticket_url(ticket: Ticket, for_company: bool = False) -> str:
+    try:
+        if for_company:
+            return url_for("portal.problem", ticket_id=ticket.id)
+        return url_for("tickets.detail", ticket_id=ticket.id)
+    except Exception:  # outside a request (CLI) or before the page exists
+        return f"/tickets/{ticket.id}"
+
+
+def _managers():
+    return db.session.scalars(
+        sa.select(User).where(User.role == Role.MANAGER, User.active.is_(True))
+    ).all()
+
+
+def _company_users(ticket: Ticket):
+    return db.session.scalars(
+        sa.select(User).where(User.company_id == ticket.company_id, User.role == Role.COMPANY, User.active.is_(True))
+    ).all()
+
+
+def _department_helpers(ticket: Ticket):
+    if ticket.helper_id:
+        return [db.session.get(User, ticket.helper_id)]
+    return db.session.scalars(
+        sa.select(User).where(User.department_id == ticket.department_id, User.role == Role.HELPER,
+                              User.active.is_(True))
+    ).all()
+
+
+def _escort(ticket: Ticket):
+    escort_id = db.session.scalar(sa.select(Company.escort_id).where(Company.id == ticket.company_id))
+    return db.session.get(User, escort_id) if escort_id else None
+
+
+def current_dispatch(ticket: Ticket) -> DispatchRecord | None:
+    """The open dispatch record of the problem (the latest one not returned)."""
+    return db.session.scalars(
+        sa.select(DispatchRecord).where(DispatchRecord.ticket_id == ticket.id, DispatchRecord.returned_at.is_(None))
+        .order_by(DispatchRecord.id.desc()).limit(1)
+    ).first()
+
+
+def mark_closed(ticket: Ticket, now: datetime) -> None:
+    """Close bookkeeping shared by rating and auto-close: time stamps and working days taken."""
+    ticket.closed_at = now
+    ticket.due_at = None
+    ticket.autoclose_at = None
+    ticket.close_working_days = working_days_between(local_date(ticket.created_at), local_date(now))
+
+
+def _reply_days(ticket: Ticket, sla: SLA) -> int:
+    if ticket.complexity == "complex":
+        return sla.reply_days_complex
+    if ticket.urgency == "urgent":
+        return sla.reply_days_urgent
+    return sla.reply_days
+
+
+def _label(action: str) -> str:
+    return str(TRANSITIONS[action].label)
+
+
+def check_action(actor, ticket: Ticket, action: str, version) -> None:
+    """Refuse unless `actor` may take `action` on `ticket` in its current state and version."""
+    transition = TRANSITIONS[action]
+    if not permissions.can_view_ticket(actor, ticket):
+        raise TicketActionError(_("您无权处理该问题。"), 403)
+    any_roles = set().union(*transition.sources.values())
+    if actor.role not in any_roles:
+        raise TicketActionError(_("您的角色不能对问题执行“%(action)s”。", action=_label(action)), 403)
+    if actor.role not in roles_for(action, ticket.status):
+        raise TicketActionError(
+            _("问题当前状态为“%(status)s”，不能执行“%(action)s”。",
+              status=str(STATUSES[ticket.status]), action=_label(action)), 409)
+    if version is not None:
+        try:
+            if int(version) != ticket.version:
+                raise stale_error()
+        except (TypeError, ValueError, OverflowError):
+            raise TicketActionError(_("版本号无效。"), 400, {"version": _("应为整数。")})
+
+
+def _move(ticket: Ticket, actor, action: str, *, now: datetime, body: str = "", data: dict | None = None,
+          to_status: str | None = None, public: bool = True) -> TicketEvent:
+    before = ticket.status
+    ticket.status = to_status or target_state(action, before)
+    event = _event(ticket, actor, action, now=now, from_status=before, to_status=ticket.status,
+                   body=body, public=public, data=data)
+    audit.record(f"ticket_{action}", ticket, actor=actor, before={"status": before},
+                 after={"status": ticket.status, **(data or {})})
+    return event
+
+
+def _require_text(value, field: str, message: str) -> str:
+    text = (value or "").strip() if isinstance(value, str) else ""
+    if not text:
+        raise TicketActionError(message, 400, {field: message})
+    if len(text) > 5000:
+        raise TicketActionError(_("内容过长（最多5000字）。"), 400, {field: _("内容过长（最多5000字）。")})
+    return text
+
+
+# ---------------------------------------------------------------- submit
+
+@dataclass
+class NewTicket:
+    title: str
+    description: str
+    category: str
+    urgency: str = "ordinary"
+    source: str = "portal"
+
+
+def validate_new_ticket(data: dict, *, allowed_sources) -> tuple[NewTicket | None, dict]:
+    """Check a new problem's fields; returns (value, {field: message})."""
+    errors = {}
+    title = (data.get("title") or "").strip() if isinstance(data.get("title"), str) else ""
+    description = (data.get("description") or "").strip() if isinstance(data.get("description"), str) else ""
+    if not title:
+        errors["title"] = _("请填写问题标题。")
+    elif len(title) > 200:
+        errors["title"] = _("标题最多200字。")
+    if not description:
+        errors["description"] = _("请描述遇到的问题。")
+    elif len(description) > 5000:
+        errors["description"] = _("描述最多5000字。")
+    category = data.get("category")
+    if not isinstance(category, str) or category not in CATEGORIES:
+        errors["category"] = _("请选择问题类别。")
+    urgency = data.get("urgency") or "ordinary"
+    if not isinstance(urgency, str) or urgency not in URGENCIES:
+        errors["urgency"] = _("紧急程度无效。")
+    source = data.get("source") or allowed_sources[0]
+    if not isinstance(source, str) or source not in SOURCES or source not in allowed_sources:
+        errors["source"] = _("来源无效。")
+    if errors:
+        return None, errors
+    return NewTicket(title, description, category, urgency, source), {}
+
+
+def sources_for(user) -> tuple[str, ...]:
+    if user.role == Role.COMPANY:
+        return ("portal",)
+    return ("escort", "hotline", "visit") if user.role == Role.ESCORT else ("hotline", "escort", "visit")
+
+
+def submit_ticket(actor, company: Company, new: NewTicket, *, now: datetime | None = None,
+                  visit_id: int | None = None) -> Ticket:
+    """File a problem for `company` (status 待受理), numbered, timed, and announced to its escort."""
+    if not permissions.can_create_ticket_for(actor, company):
+        raise TicketActionError(_("您不能为该企业提交问题。"), 403)
+    now = now or utcnow()
+    sla = get_sla()
+    ticket = Ticket(
+        number=next_ticket_number(now), company_id=company.id, title=new.title, description=new.description,
+        category=new.category, urgency=new.urgency, source=new.source, status="submitted",
+        created_by_id=actor.id, escort_id=company.escort_id, created_at=now, updated_at=now,
+    )
+    ticket.accept_due_at = ticket.due_at = deadline_after(now, sla.accept_days)
+    if visit_id is not None:
+        ticket.visit_id = visit_id
+    db.session.add(ticket)
+    db.session.flush()
+    _event(ticket, actor, "submit", now=now, to_status="submitted", body="", data={"source": new.source})
+    audit.record("ticket_submit", ticket, actor=actor, after={"number": ticket.number, "company_id": company.id})
+    escort = _escort(ticket)
+    recipients = [escort] if escort else _managers()
+    notify([u for u in recipients if u.id != actor.id], "ticket_new",
+           _("新问题 %(number)s：%(title)s", number=ticket.number, title=ticket.title),
+           company.name, _ticket_url(ticket))
+    return ticket
+
+
+# ---------------------------------------------------------------- actions
+
+def accept(actor, ticket: Ticket, *, version=None, now=None) -> Ticket:
+    now = now or utcnow()
+    check_action(actor, ticket, "accept", version)
+    sla = get_sla()
+    ticket.accepted_on_time = ticket.due_at is None or now <= ticket.due_at
+    ticket.accepted_at = now
+    ticket.due_at = deadline_after(now, sla.escort_reply_days)
+    _move(ticket, actor, "accept", now=now)
+    notify(_company_users(ticket), "ticket_accepted", _("问题 %(number)s 已受理", number=ticket.number),
+           ticket.title, _ticket_url(ticket, True))
+    return ticket
+
+
+def reject(actor, ticket: Ticket, *, reason, version=None, now=None) -> Ticket:
+    now = now or utcnow()
+    check_action(actor, ticket, "reject", version)
+    reason = _require_text(reason, "reason", _("请填写不予受理的理由。"))
+    ticket.due_at = None
+    ticket.closed_at = now
+    _move(ticket, actor, "reject", now=now, body=reason)
+    notify(_company_users(ticket), "ticket_rejected", _("问题 %(number)s 不予受理", number=ticket.number),
+           reason, _ticket_url(ticket, True))
+    return ticket
+
+
+def withdraw(actor, ticket: Ticket, *, version=None, now=None) -> Ticket:
+    now = now or utcnow()
+    check_action(actor, ticket, "withdraw", version)
+    ticket.due_at = None
+    ticket.closed_at = now
+    _move(ticket, actor, "withdraw", now=now)
+    escort = _escort(ticket)
+    notify([escort] if escort else [], "ticket_withdrawn", _("问题 %(number)s 已被企业撤回", number=ticket.number),
+           ticket.title, _ticket_url(ticket))
+    return ticket
+
+
+def reply(actor, ticket: Ticket, *, message, version=None, now=None) -> Ticket:
+    now = now or utcnow()
+    check_action(actor, ticket, "reply", version)
+    message = _require_text(message, "message", _("请填写答复内容。"))
+    sla = get_sla()
+    ticket.replied_on_time = ticket.due_at is None or now <= ticket.due_at
+    if ticket.status == "in_progress":
+        record = current_dispatch(ticket)
+        if record is not None:
+            record.replied_at = now
+            record.replied_on_time = ticket.replied_on_time
+    ticket.replied_from = ticket.status
+    ticket.replied_at = now
+    ticket.replied_by_id = actor.id
+    ticket.reply_message = message
+    ticket.autoclose_at = deadline_after(now, sla.autoclose_days)
+    ticket.due_at = ticket.autoclose_at
+    _move(ticket, actor, "reply", now=now, body=message)
+    notify(_company_users(ticket), "ticket_replied",
+           _("问题 %(number)s 已答复，请评价", number=ticket.number), message[:200], _ticket_url(ticket, True))
+    return ticket
+
+
+def escalate(actor, ticket: Ticket, *, reason, version=None, now=None) -> Ticket:
+    now = now or utcnow()
+    check_action(actor, ticket, "escalate", version)
+    reason = _require_text(reason, "reason", _("请填写提请交办的理由。"))
+    ticket.escalated_at = now
+    ticket.due_at = deadline_after(now, get_sla().accept_days)
+    _move(ticket, actor, "escalate", now=now, body=reason, public=True)
+    notify(_managers(), "ticket_escalated", _("问题 %(number)s 待交办", number=ticket.number), reason,
+           _ticket_url(ticket))
+    return ticket
+
+
+def dispatch(actor, ticket: Ticket, *, department_id, helper_id=None, complexity="ordinary", version=None,
+             now=None) -> Ticket:
+    now = now or utcnow()
+    check_action(actor, ticket, "dispatch", version)
+    department = db.session.get(Department, department_id) if isinstance(department_id, int) else None
+    if department is None or not department.active:
+        raise TicketActionError(_("请选择有效的承办部门。"), 400, {"department_id": _("请选择有效的承办部门。")})
+    helper = None
+    if helper_id not in (None, "", 0):
+        helper = db.session.get(User, helper_id) if isinstance(helper_id, int) else None
+        if helper is None or helper.role != Role.HELPER or helper.department_id != department.id or not helper.active:
+            raise TicketActionError(_("指定的经办人不属于该部门。"), 400, {"helper_id": _("指定的经办人不属于该部门。")})
+    if not isinstance(complexity, str) or complexity not in COMPLEXITIES:
+        raise TicketActionError(_("复杂程度无效。"), 400, {"complexity": _("应为 ordinary 或 complex。")})
+    sla = get_sla()
+    ticket.department_id = department.id
+    ticket.helper_id = helper.id if helper else None
+    ticket.complexity = complexity
+    ticket.dispatched_at = now
+    ticket.signed_at = None
+    ticket.sign_due_at = deadline_after(now, sla.sign_days)
+    ticket.reply_due_at = deadline_after(now, _reply_days(ticket, sla))
+    ticket.due_at = ticket.sign_due_at
+    db.session.add(DispatchRecord(
+        ticket_id=ticket.id, department_id=department.id, helper_id=ticket.helper_id, dispatched_by_id=actor.id,
+        dispatched_at=now, sign_due_at=ticket.sign_due_at, reply_due_at=ticket.reply_due_at,
+    ))
+    _move(ticket, actor, "dispatch", now=now, data={
+        "department_id": department.id, "helper_id": ticket.helper_id, "complexity": complexity,
+        "department": department.name,
+    })
+    notify(_department_helpers(ticket), "ticket_dispatched",
+           _("新交办问题 %(number)s：%(title)s", number=ticket.number, title=ticket.title),
+           _("请于 %(due)s 前签收。", due=local_date(ticket.sign_due_at).isoformat()), _ticket_url(ticket))
+    return ticket
+
+
+def sign(actor, ticket: Ticket, *, version=None, now=None) -> Ticket:
+    now = now or utcnow()
+    check_action(actor, ticket, "sign", version)
+    record = current_dispatch(ticket)
+    if record is not None:
+        record.signed_at = now
+        record.signed_on_time = now <= record.sign_due_at
+        record.helper_id = record.helper_id or actor.id
+    ticket.signed_at = now
+    ticket.helper_id = ticket.helper_id or actor.id
+    ticket.due_at = ticket.reply_due_at
+    _move(ticket, actor, "sign", now=now)
+    return ticket
+
+
+def return_ticket(actor, ticket: Ticket, *, reason, suggested_department_id=None, version=None, now=None) -> Ticket:
+    now = now or utcnow()
+    check_action(actor, ticket, "return", version)
+    reason = _require_text(reason, "reason", _("请填写退回理由。"))
+    suggested = None
+    if suggested_department_id not in (None, "", 0):
+        suggested = db.session.get(Department, suggested_department_id) if isinstance(suggested_department_id, int) else None
+        if suggested is None:
+            raise TicketActionError(_("建议的部门不存在。"), 400, {"suggested_department_id": _("建议的部门不存在。")})
+    data = {"department_id": ticket.department_id, "suggested_department_id": suggested.id if suggested else None,
+            "suggested_department": suggested.name if suggested else None}
+    record = current_dispatch(ticket)
+    if record is not None:
+        record.returned_at = now
+    ticket.return_count += 1
+    ticket.department_id = None
+    ticket.helper_id = None
+    ticket.sign_due_at = ticket.reply_due_at = None
+    ticket.escalated_at = now
+    ticket.due_at = deadline_after(now, get_sla().accept_days)
+    _move(ticket, actor, "return", now=now, body=reason, data=data, public=False)
+    notify(_managers(), "ticket_returned", _("问题 %(number)s 被退回，需重新交办", number=ticket.number), reason,
+           _ticket_url(ticket))
+    return ticket
+
+
+def rate(actor, ticket: Ticket, *, rating, comment="", version=None, now=None) -> Ticket:
+    """满意/基本满意 close the problem; 不满意 (with a reason) sends it back to whoever replied."""
+    now = now or utcnow()
+    check_action(actor, ticket, "rate", version)
+    if not isinstance(rating, str) or rating not in RATINGS:
+        raise TicketActionError(_("请选择评价结果。"), 400, {"rating": _("应为 satisfied、basically_satisfied 或 unsatisfied。")})
+    comment = (comment or "").strip() if isinstance(comment, str) else ""
+    if rating == "unsatisfied" and not comment:
+        raise TicketActionError(_("选择“不满意”时请说明原因。"), 400, {"comment": _("选择“不满意”时请说明原因。")})
+    ticket.rating = rating
+    ticket.rating_comment = comment
+    ticket.rated_at = now
+    ticket.rated_by_id = actor.id
+    data = {"rating": rating, "via": "follow_up_call" if actor.role == Role.ESCORT else "portal"}
+    if rating == "unsatisfied":
+        sla = get_sla()
+        back_to = ticket.replied_from or "accepted"
+        ticket.reopen_count += 1
+        if back_to == "in_progress":
+            ticket.reply_due_at = deadline_after(now, _reply_days(ticket, sla))
+            ticket.due_at = ticket.reply_due_at
+        else:
+            ticket.due_at = deadline_after(now, sla.escort_reply_days)
+        ticket.autoclose_at = None
+        _move(ticket, actor, "rate", now=now, body=comment, data={**data, "reopened": True}, to_status=back_to)
+        replier = db.session.get(User, ticket.replied_by_id) if ticket.replied_by_id else None
+        recipients = [replier] + (_managers() if ticket.reopen_count >= 2 else [])
+        notify(recipients, "ticket_reopened", _("问题 %(number)s 评价为不满意，已重新办理", number=ticket.number),
+               comment, _ticket_url(ticket))
+    else:
+        mark_closed(ticket, now)
+        _move(ticket, actor, "rate", now=now, body=comment, data=data)
+    return ticket
+
+
+def supervise(actor, ticket: Ticket, *, level, version=None, now=None, automatic: bool = False) -> Ticket:
+    now = now or utcnow()
+    if not automatic:
+        check_action(actor, ticket, "supervise", version)
+    if not isinstance(level, str) or level not in SUPERVISION_LEVELS:
+        raise TicketActionError(_("督办级别无效。"), 400, {"level": _("应为 remind、supervise 或 flagged。")})
+    current = SUPERVISION_ORDER.index(ticket.supervision) if ticket.supervision else -1
+    if SUPERVISION_ORDER.index(level) <= current and not (level == "remind" and ticket.supervision == "remind"):
+        raise TicketActionError(
+            _("该问题已处于“%(level)s”，只能提升督办级别。", level=str(SUPERVISION_LEVELS[ticket.supervision])), 409)
+    ticket.supervision = level
+    ticket.supervised_at = now
+    _event(ticket, actor, "supervise", now=now, from_status=ticket.status, to_status=ticket.status,
+           body=str(SUPERVISION_LEVELS[level]), public=False, data={"level": level, "automatic": automatic})
+    audit.record("ticket_supervise", ticket, actor=actor, after={"level": level, "automatic": automatic})
+    ticket.updated_at = now  # bumps the version so a stale form notices
+    recipients = _department_helpers(ticket) if ticket.department_id else [_escort(ticket)]
+    notify(recipients, "ticket_supervised",
+           _("问题 %(number)s 被%(level)s", number=ticket.number, level=str(SUPERVISION_LEVELS[level])),
+           ticket.title, _ticket_url(ticket))
+    return ticket
+
+
+def request_extension(actor, ticket: Ticket, *, new_due, reason, version=None, now=None) -> ExtensionRequest:
+    now = now or utcnow()
+    check_action(actor, ticket, "request_extension", version)
+    if db.session.scalar(sa.select(ExtensionRequest.id).where(
+            ExtensionRequest.ticket_id == ticket.id, ExtensionRequest.status == "pending")):
+        raise TicketActionError(_("已有一项延期申请在审批中。"), 409)
+    reason = _require_text(reason, "reason", _("请填写延期理由。"))
+    if isinstance(new_due, str):
+        try:
+            new_due = date.fromisoformat(new_due)
+        except ValueError:
+            new_due = None
+    if not isinstance(new_due, date):
+        raise TicketActionError(_("请填写有效的新期限（YYYY-MM-DD）。"), 400, {"new_due": _("日期格式应为 YYYY-MM-DD。")})
+    current_due = local_date(ticket.reply_due_at)
+    if new_due <= current_due:
+        raise TicketActionError(_("新期限必须晚于当前期限 %(due)s。", due=current_due.isoformat()), 400,
+                                {"new_due": _("新期限必须晚于当前期限。")})
+    notice = get_sla().extension_notice_days
+    if working_days_between(local_date(now), current_due) < notice:
+        raise TicketActionError(
+            _("延期须在期限前至少 %(n)d 个工作日提出，当前期限为 %(due)s。", n=notice, due=current_due.isoformat()), 409)
+    request_ = ExtensionRequest(ticket_id=ticket.id, requested_by_id=actor.id, requested_at=now, reason=reason,
+                                old_due_at=ticket.reply_due_at, new_due_at=end_of_local_day(new_due))
+    db.session.add(request_)
+    _event(ticket, actor, "request_extension", now=now, from_status=ticket.status, to_status=ticket.status,
+           body=reason, public=False, data={"new_due": new_due.isoformat()})
+    audit.record("ticket_request_extension", ticket, actor=actor, after={"new_due": new_due.isoformat()})
+    ticket.updated_at = now
+    notify(_managers(), "extension_requested",
+           _("问题 %(number)s 申请延期至 %(due)s", number=ticket.number, due=new_due.isoformat()), reason,
+           _ticket_url(ticket))
+    return request_
+
+
+def decide_extension(actor, ticket: Ticket, *, approve, version=None, now=None) -> ExtensionRequest:
+    now = now or utcnow()
+    check_action(actor, ticket, "decide_extension", version)
+    pending = db.session.scalars(sa.select(ExtensionRequest).where(
+        ExtensionRequest.ticket_id == ticket.id, ExtensionRequest.status == "pending")).first()
+    if pending is None:
+        raise TicketActionError(_("没有待审批的延期申请。"), 409)
+    if not isinstance(approve, bool):
+        raise TicketActionError(_("请选择同意或不同意。"), 400, {"approve": _("应为 true 或 false。")})
+    pending.status = "approved" if approve else "denied"
+    pending.decided_by_id = actor.id
+    pending.decided_at = now
+    if approve:
+        ticket.reply_due_at = pending.new_due_at
+        ticket.due_at = pending.new_due_at
+        record = current_dispatch(ticket)
+        if record is not None:
+            record.reply_due_at = pending.new_due_at
+    _event(ticket, actor, "decide_extension", now=now, from_status=ticket.status, to_status=ticket.status,
+           body=_("同意延期") if approve else _("不同意延期"), public=False,
+           data={"approve": approve, "new_due": local_date(pending.new_due_at).isoformat()})
+    audit.record("ticket_decide_extension", ticket, actor=actor, after={"approve": approve})
+    ticket.updated_at = now
+    notify([db.session.get(User, pending.requested_by_id)], "extension_decided",
+           _("问题 %(number)s 的延期申请%(result)s", number=ticket.number,
+             result=_("已获同意") if approve else _("未获同意")), "", _ticket_url(ticket))
+    return pending
+
+
+def add_comment(actor, ticket: Ticket, *, body, internal: bool = False, now=None) -> TicketEvent:
+    """A public comment (the company sees it) or, for staff, an internal note."""
+    now = now or utcnow()
+    if not permissions.can_comment_ticket(actor, ticket):
+        raise TicketActionError(_("您无权处理该问题。"), 403)
+    if internal and not permissions.can_add_internal_note(actor, ticket):
+        raise TicketActionError(_("企业用户不能添加内部备注。"), 403)
+    body = _require_text(body, "body", _("请填写内容。"))
+    event = _event(ticket, actor, "note" if internal else "comment", now=now, body=body, public=not internal)
+    db.session.flush()
+    audit.record("ticket_note" if internal else "ticket_comment", ticket, actor=actor)
+    if not internal:
+        if actor.role == Role.COMPANY:
+            staff = [_escort(ticket)] + (_department_helpers(ticket) if ticket.department_id else [])
+            notify(staff, "ticket_comment", _("问题 %(number)s 有新留言", number=ticket.number), body[:200],
+                   _ticket_url(ticket))
+        else:
+            notify(_company_users(ticket), "ticket_comment", _("问题 %(number)s 有新回复", number=ticket.number),
+                   body[:200], _ticket_url(ticket, True))
+    return event
+
+
+# ---------------------------------------------------------------- one entry point for pages and API
+
+def _as_int(value):
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, int) and abs(value) < 2**31:  # larger ones overflow the database's integer
+        return value
+    return None
+
+
+def _optional_id(value):
+    """None when not given; else the id, or -1 when it is not one (the action refuses it by field)."""
+    if value in (None, "", 0, "0"):
+        return None
+    as_int = _as_int(value)
+    return -1 if as_int is None else as_int
+
+
+def perform(actor, ticket: Ticket, action: str, data: dict, *, now=None):
+    """Run `action` with the fields in `data` (a form's or the API's), flushing to catch lost updates.
+
+    No autoflush inside the action: the ticket is written once (its version moves by one), and a
+    concurrent change surfaces here as the stale-version refusal, not from some query mid-action.
+    """
+    if not isinstance(action, str) or action not in TRANSITIONS:
+        raise TicketActionError(_("未知的操作。"), 400, {"action": _("未知的操作。")})
+    try:
+        with db.session.no_autoflush:
+            result = _run_action(actor, ticket, action, data, now=now)
+        db.session.flush()
+    except StaleDataError:
+        raise stale_error()
+    return result
+
+
+def _run_action(actor, ticket: Ticket, action: str, data: dict, *, now=None):
+    version = data.get("version")
+    kwargs = {"version": version, "now": now}
+    if action == "reject":
+        result = reject(actor, ticket, reason=data.get("reason"), **kwargs)
+    elif action == "reply":
+        result = reply(actor, ticket, message=data.get("message"), **kwargs)
+    elif action == "escalate":
+        result = escalate(actor, ticket, reason=data.get("reason"), **kwargs)
+    elif action == "dispatch":
+        result = dispatch(actor, ticket, department_id=_as_int(data.get("department_id")),
+                          helper_id=_optional_id(data.get("helper_id")),
+                          complexity=data.get("complexity") or "ordinary", **kwargs)
+    elif action == "return":
+        result = return_ticket(actor, ticket, reason=data.get("reason"),
+                               suggested_department_id=_optional_id(data.get("suggested_department_id")), **kwargs)
+    elif action == "rate":
+        result = rate(actor, ticket, rating=data.get("rating"), comment=data.get("comment") or "", **kwargs)
+    elif action == "supervise":
+        result = supervise(actor, ticket, level=data.get("level"), **kwargs)
+    elif action == "request_extension":
+        result = request_extension(actor, ticket, new_due=data.get("new_due"), reason=data.get("reason"), **kwargs)
+    elif action == "decide_extension":
+        approve = data.get("approve")
+        if isinstance(approve, str):
+            approve = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}.get(approve.lower())
+        result = decide_extension(actor, ticket, approve=approve, **kwargs)
+    else:
+        result = {"accept": accept, "withdraw": withdraw, "sign": sign}[action](actor, ticket, **kwargs)
+    return result
+
+
+def today() -> date:
+    return local_today()

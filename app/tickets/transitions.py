@@ -1,0 +1,60 @@
+"""The problem state machine as data. Services, pages, API and tests all read this table.
+
+Each action names, per source state, the roles that may take it there, and the
+state it leads to (None: the state stays, e.g. supervising). DESIGN.md's table,
+row for row; `rate` leads to `closed`, or back to the replier's state on 不满意.
+"""
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+
+from app.accounts.models import Role
+
+A, M, E, H, C = Role.ADMIN, Role.MANAGER, Role.ESCORT, Role.HELPER, Role.COMPANY
+OPEN = ("submitted", "accepted", "escalated", "dispatched", "in_progress", "replied")
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: object
+    sources: dict[str, frozenset[str]]  # from state → roles allowed
+    target: str | None                  # None: stays in the same state
+    required: tuple[str, ...] = field(default=())  # fields the action needs
+
+
+def _src(states, *roles):
+    return {s: frozenset(roles) for s in states}
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in (
+        Transition("accept", _l("受理"), _src(["submitted"], E, M, A), "accepted"),
+        Transition("reject", _l("不予受理"), _src(["submitted"], E, M, A), "rejected", ("reason",)),
+        Transition("withdraw", _l("撤回"), _src(["submitted", "accepted"], C), "withdrawn"),
+        Transition(
+            "reply", _l("答复"), {"accepted": frozenset({E}), "in_progress": frozenset({H})}, "replied", ("message",)
+        ),
+        Transition("escalate", _l("提请交办"), _src(["accepted"], E), "escalated", ("reason",)),
+        Transition("dispatch", _l("交办"), _src(["submitted", "accepted", "escalated"], M, A), "dispatched",
+                   ("department_id",)),
+        Transition("sign", _l("签收"), _src(["dispatched"], H), "in_progress"),
+        Transition("return", _l("退回"), _src(["dispatched", "in_progress"], H), "escalated", ("reason",)),
+        Transition("rate", _l("评价"), _src(["replied"], C, E), "closed", ("rating",)),
+        Transition("supervise", _l("督办"), _src(OPEN, M, A), None, ("level",)),
+        Transition("request_extension", _l("申请延期"), _src(["in_progress"], H), None, ("new_due", "reason")),
+        Transition("decide_extension", _l("审批延期"), _src(["in_progress"], M, A), None, ("approve",)),
+    )
+}
+
+ACTIONS = tuple(TRANSITIONS)
+
+
+def roles_for(action: str, state: str) -> frozenset[str]:
+    return TRANSITIONS[action].sources.get(state, frozenset())
+
+
+def target_state(action: str, state: str) -> str:
+    target = TRANSITIONS[action].target
+    return state if target is None else target

@@ -1,0 +1,260 @@
+"""Staff problem pages: the list with filters, filing on a company's behalf, the detail page
+with the timeline and one form per action the user may take now, comments and attachments.
+
+Every rule lives in services/permissions: views load through visible_tickets (404 outside
+scope), call the service, commit once, and on a refusal roll back and show the page again
+with the user's typed text still in the form.
+"""
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
+
+from app.accounts.models import Role
+from app.core.db import utcnow
+from app.core.pagination import paginate
+from app.core.permissions import get_visible_or_404, require
+from app.core.workdays import overdue_working_days
+from app.extensions import db
+from app.tickets import attachments, forms, permissions, queries, services
+from app.tickets.models import (
+    COMPLEXITIES, RATINGS, SLA_STATES, STATUSES, Attachment, ExtensionRequest, Ticket,
+)
+from app.tickets.services import TicketActionError
+from app.tickets.transitions import TRANSITIONS
+
+bp = Blueprint("tickets", __name__, url_prefix="/tickets", template_folder="templates")
+
+
+def _load(ticket_id: int) -> Ticket:
+    """The problem if the user may see it (404 otherwise); these pages are for staff (403 otherwise)."""
+    ticket = get_visible_or_404(queries.with_detail_loads(queries.visible_tickets(current_user)), Ticket, ticket_id)
+    require(current_user.is_staff)
+    return ticket
+
+
+def _list_order():
+    """Problems owing a step against a deadline first, soonest (most overdue) deadline first;
+    then everything else (replied, closed, rejected, withdrawn), newest first."""
+    owing = sa.and_(Ticket.status.in_(SLA_STATES), Ticket.due_at.is_not(None))
+    return (
+        sa.case((owing, 0), else_=1),
+        sa.case((owing, Ticket.due_at), else_=None),
+        Ticket.created_at.desc(),
+        Ticket.id.desc(),
+    )
+
+
+def _overdue_days(now):
+    def days(ticket: Ticket) -> int:
+        return overdue_working_days(ticket.due_at, now) if ticket.is_overdue(now) else 0
+
+    return days
+
+
+@bp.route("/")
+@login_required
+def index():
+    require(current_user.is_staff)
+    now = utcnow()
+    form = forms.TicketFilterForm(request.args, user=current_user)
+    stmt = queries.filter_tickets(queries.visible_tickets(current_user), current_user, now=now, **form.filters())
+    page = paginate(queries.with_list_loads(stmt).order_by(*_list_order()))
+    return render_template(
+        "tickets/index.html", form=form, page=page, now=now, overdue_days=_overdue_days(now),
+        # The roles can_create_ticket_for admits for some company (helpers file nothing).
+        can_file=current_user.role in (Role.ADMIN, Role.MANAGER, Role.ESCORT),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create():
+    require(current_user.is_staff)
+    form = forms.TicketForm(user=current_user)
+    if request.method == "GET" and request.args.get("company_id", "").isdigit():
+        form.company_id.data = int(request.args["company_id"])
+    if form.validate_on_submit():
+        company = form.chosen_company()
+        new, errors = services.validate_new_ticket(form.ticket_data(), allowed_sources=forms.STAFF_SOURCES)
+        if company is None:
+            errors["company_id"] = _("请选择企业。")
+        if not errors:
+            try:
+                ticket = services.submit_ticket(current_user, company, new)
+                db.session.commit()
+            except TicketActionError as exc:
+                db.session.rollback()
+                flash(exc.message, "danger")
+            else:
+                flash(_("问题 %(number)s 已提交。", number=ticket.number), "success")
+                return redirect(url_for("tickets.detail", ticket_id=ticket.id))
+        for name, message in errors.items():
+            getattr(form, name).errors.append(message)
+    return render_template("tickets/form.html", form=form)
+
+
+@bp.route("/<int:ticket_id>")
+@login_required
+def detail(ticket_id: int):
+    return _render_detail(_load(ticket_id))
+
+
+@bp.route("/<int:ticket_id>/actions/<action>", methods=["POST"])
+@login_required
+def act(ticket_id: int, action: str):
+    ticket = _load(ticket_id)
+    if action not in forms.ACTION_FORMS:
+        abort(404)
+    form = forms.action_form(action, ticket, request.form)
+    if not form.validate():  # only unreadable input (e.g. a malformed date) fails here
+        return _render_detail(ticket, failed=(action, form), message=_("请检查填写的内容。"), status=400)
+    try:
+        services.perform(current_user, ticket, action, form.action_data())
+        db.session.commit()
+    except TicketActionError as exc:
+        db.session.rollback()
+        _put_field_errors(form, exc.fields, action)
+        return _render_detail(_load(ticket_id), failed=(action, form), message=exc.message, status=exc.status)
+    flash(_("已完成“%(action)s”。", action=str(TRANSITIONS[action].label)), "success")
+    return redirect(url_for("tickets.detail", ticket_id=ticket.id))
+
+
+@bp.route("/<int:ticket_id>/comments", methods=["POST"])
+@login_required
+def comment(ticket_id: int):
+    ticket = _load(ticket_id)
+    require(permissions.can_comment_ticket(current_user, ticket))
+    form = forms.CommentForm(formdata=request.form)
+    try:
+        services.add_comment(current_user, ticket, body=form.body.data, internal=bool(form.internal.data))
+        db.session.commit()
+    except TicketActionError as exc:
+        db.session.rollback()
+        _put_field_errors(form, exc.fields)
+        return _render_detail(_load(ticket_id), comment_form=form, message=exc.message, status=exc.status)
+    flash(_("内部备注已保存。") if form.internal.data else _("留言已发表。"), "success")
+    return redirect(url_for("tickets.detail", ticket_id=ticket.id))
+
+
+@bp.route("/<int:ticket_id>/attachments", methods=["POST"])
+@login_required
+def upload(ticket_id: int):
+    """Store one allow-listed file (with an optional note that goes on the timeline)."""
+    ticket = _load(ticket_id)
+    require(permissions.can_attach_to_ticket(current_user, ticket))
+    form = forms.AttachmentForm()
+    saved = []
+    internal = bool(form.internal.data)
+    try:
+        file = form.file.data
+        if not file or not getattr(file, "filename", ""):
+            raise attachments.AttachmentError(_("请选择要上传的文件。"))
+        attachments.check_upload(file)  # refuse a bad file before anything else is written
+        note = (form.note.data or "").strip()
+        event = services.add_comment(current_user, ticket, body=note, internal=internal) if note else None
+        saved.append(attachments.save_attachment(current_user, ticket, file, event=event, public=not internal))
+        db.session.commit()
+    except (attachments.AttachmentError, TicketActionError) as exc:
+        db.session.rollback()
+        attachments.discard_files(saved)
+        if isinstance(exc, TicketActionError):
+            _put_field_errors(form, {"note": v for k, v in exc.fields.items() if k == "body"})
+        else:
+            _put_field_errors(form, {"file": exc.message})
+        return _render_detail(_load(ticket_id), upload_form=form, message=exc.message, status=exc.status)
+    except Exception:
+        db.session.rollback()
+        attachments.discard_files(saved)
+        raise
+    flash(_("附件“%(name)s”已上传。", name=saved[0].filename), "success")
+    return redirect(url_for("tickets.detail", ticket_id=ticket.id))
+
+
+@bp.route("/<int:ticket_id>/attachments/<int:att_id>")
+@login_required
+def download(ticket_id: int, att_id: int):
+    ticket = _load(ticket_id)
+    include_internal = permissions.can_view_internal(current_user, ticket)
+    attachment = get_visible_or_404(
+        queries.ticket_attachments(ticket, include_internal=include_internal), Attachment, att_id)
+    require(permissions.can_download_attachment(current_user, ticket, attachment))
+    return attachments.send_attachment(attachment)
+
+
+# ---------------------------------------------------------------- the detail page
+
+def _put_field_errors(form, fields: dict, action: str | None = None) -> None:
+    """Show a service's per-field messages on the matching form fields (by their unprefixed names)."""
+    for name, message in (fields or {}).items():
+        field = form._fields.get(name)
+        if field is not None and field.type not in ("HiddenField", "SubmitField"):
+            field.errors = list(field.errors or []) + [message]
+
+
+def _render_detail(ticket: Ticket, *, failed=None, comment_form=None, upload_form=None, message=None, status=200):
+    """The detail page; `failed` = (action, form) re-shows a refused form with what the user typed."""
+    now = utcnow()
+    pending = db.session.scalars(
+        queries.pending_extension(ticket).options(joinedload(ExtensionRequest.requested_by))
+    ).first()
+    include_internal = permissions.can_view_internal(current_user, ticket)
+    actions = permissions.allowed_actions(current_user, ticket, pending_extension=pending)
+    action_forms = {a: forms.action_form(a, ticket) for a in actions}
+    leftover = None
+    if failed is not None:
+        action, form = failed
+        form.version.data = ticket.version  # the user has now seen the latest content
+        if action in action_forms:
+            action_forms[action] = form
+        else:
+            leftover = (action, form)
+    events = db.session.scalars(queries.timeline(ticket, include_internal=include_internal)).unique().all()
+    files = db.session.scalars(queries.ticket_attachments(ticket, include_internal=include_internal)).all()
+    return render_template(
+        "tickets/detail.html", ticket=ticket, now=now, pending=pending, actions=actions,
+        action_forms=action_forms, failed_action=failed[0] if failed else None, leftover=leftover,
+        action_labels={a: str(t.label) for a, t in TRANSITIONS.items()}, message=message,
+        events=events, event_label=_event_label, event_details=_event_details, files=files,
+        overdue_days=overdue_working_days(ticket.due_at, now) if ticket.is_overdue(now) else 0,
+        include_internal=include_internal,
+        can_comment=permissions.can_comment_ticket(current_user, ticket),
+        can_note=permissions.can_add_internal_note(current_user, ticket),
+        can_attach=permissions.can_attach_to_ticket(current_user, ticket),
+        can_download=lambda att: permissions.can_download_attachment(current_user, ticket, att),
+        comment_form=comment_form or forms.CommentForm(formdata=None),
+        upload_form=upload_form or forms.AttachmentForm(formdata=None),
+        complexity_label=str(COMPLEXITIES.get(ticket.complexity, ticket.complexity)),
+    ), status
+
+
+def _event_label(event) -> str:
+    if event.kind in TRANSITIONS:
+        if event.kind == "supervise" and (event.data or {}).get("automatic"):
+            return _("超期自动督办")
+        return str(TRANSITIONS[event.kind].label)
+    return {
+        "submit": _("提交问题"), "comment": _("留言"), "note": _("内部备注"), "auto_close": _("逾期未评价，自动办结"),
+    }.get(event.kind, event.kind)
+
+
+def _event_details(event) -> list[str]:
+    """Facts an event carries besides its text, in words."""
+    data = event.data or {}
+    details = []
+    if event.from_status and event.to_status and event.from_status != event.to_status:
+        details.append(_("状态：%(a)s → %(b)s", a=str(STATUSES[event.from_status]), b=str(STATUSES[event.to_status])))
+    if event.kind == "dispatch":
+        details.append(_("承办部门：%(name)s", name=data.get("department") or ""))
+        if data.get("complexity"):
+            details.append(_("复杂程度：%(c)s", c=str(COMPLEXITIES.get(data["complexity"], data["complexity"]))))
+    if event.kind == "return" and data.get("suggested_department"):
+        details.append(_("建议承办部门：%(name)s", name=data["suggested_department"]))
+    if event.kind == "rate" and data.get("rating") in RATINGS:
+        details.append(_("评价：%(r)s", r=str(RATINGS[data["rating"]])))
+        if data.get("via") == "follow_up_call":
+            details.append(_("陪跑员回访记录"))
+    if event.kind in ("request_extension", "decide_extension") and data.get("new_due"):
+        details.append(_("新期限：%(d)s", d=data["new_due"]))
+    return details

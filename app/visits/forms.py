@@ -1,0 +1,140 @@
+"""The visit form (phone-first: one column, big targets, problem rows without JavaScript) and the list filters."""
+import re
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, FieldList, Form, FormField, MultipleFileField, RadioField, SelectField, StringField
+from wtforms import SubmitField, TextAreaField
+from wtforms.validators import Length, Optional
+
+from app.companies.forms import escort_choices, town_choices
+from app.extensions import db
+from app.tickets.models import CATEGORIES
+from app.visits.models import MODES
+
+PROBLEM_KEY = re.compile(r"problems\[(\d+)\](?:\.(\w+))?")
+SPARE_PROBLEM_ROWS = 3
+MAX_PROBLEM_ROWS = 20
+
+
+class ProblemRowForm(Form):
+    """One problem raised at the visit; a row left empty is ignored."""
+
+    title = StringField(_l("问题标题"))
+    category = SelectField(_l("问题类别"), validate_choice=False, default="")
+    description = TextAreaField(_l("问题描述"))
+    urgent = BooleanField(_l("紧急"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.category.choices = [("", str(_l("请选择类别")))] + [(k, str(v)) for k, v in CATEGORIES.items()]
+
+    def row(self) -> dict:
+        return {
+            "title": self.title.data or "",
+            "category": self.category.data or "",
+            "description": self.description.data or "",
+            "urgency": "urgent" if self.urgent.data else "ordinary",
+        }
+
+
+class VisitForm(FlaskForm):
+    """Field rules live in app.visits.services (shared with the API); this form carries the values
+    and shows the service's messages next to the fields."""
+
+    visited_on = StringField(_l("走访日期"), render_kw={"type": "date"})
+    mode = RadioField(_l("走访方式"), choices=[(k, v) for k, v in MODES.items()], validate_choice=False)
+    participants = StringField(_l("参与人员"), description=_l("如：企业总经理张三、陪跑员李四"))
+    summary = TextAreaField(_l("走访情况"), render_kw={"rows": 4})
+    company_status = TextAreaField(_l("生产经营状况"), description=_l("产值、订单、用工等"), render_kw={"rows": 3})
+    next_step = TextAreaField(_l("下一步工作"), render_kw={"rows": 2})
+    problems = FieldList(FormField(ProblemRowForm), min_entries=SPARE_PROBLEM_ROWS, max_entries=MAX_PROBLEM_ROWS)
+    photos = MultipleFileField(_l("现场照片"), description=_l("JPG 或 PNG，最多 9 张"),
+                               render_kw={"accept": "image/jpeg,image/png", "multiple": True})
+    add_problem = SubmitField(_l("再添加一个问题"))
+    submit = SubmitField(_l("保存走访记录"))
+
+    def visit_data(self) -> dict:
+        return {name: getattr(self, name).data or "" for name in
+                ("visited_on", "mode", "participants", "summary", "company_status", "next_step")}
+
+    def problem_rows(self) -> list[dict]:
+        return [entry.form.row() for entry in self.problems]
+
+    def can_add_problem(self) -> bool:
+        return len(self.problems) < MAX_PROBLEM_ROWS
+
+    def show_errors(self, fields: dict) -> None:
+        """Put the service's messages (``summary``, ``problems[1].title`` …) on the fields they belong to."""
+        for key, message in fields.items():
+            match = PROBLEM_KEY.fullmatch(key)
+            if match is None:
+                if hasattr(self, key):
+                    getattr(self, key).errors = [message]
+                continue
+            index, name = int(match.group(1)), match.group(2)
+            if index < len(self.problems):
+                row = self.problems[index].form
+                target = getattr(row, name) if name in ("title", "category", "description") else row.title
+                target.errors = list(target.errors) + [message]
+
+
+class VisitFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    company_id = SelectField(_l("企业"), coerce=int, default=0, validate_choice=False)
+    escort_id = SelectField(_l("陪跑员"), coerce=int, default=0, validate_choice=False)
+    mode = SelectField(_l("走访方式"), default="", validate_choice=False)
+    date_from = StringField(_l("起始日期"), validators=[Optional(), Length(max=10)], render_kw={"type": "date"})
+    date_to = StringField(_l("截止日期"), validators=[Optional(), Length(max=10)], render_kw={"type": "date"})
+
+    def __init__(self, *args, companies: sa.Select, show_escort: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        any_ = str(_l("全部"))
+        from app.companies.models import Company
+
+        rows = db.session.execute(companies.with_only_columns(Company.id, Company.name).order_by(Company.name)).all()
+        self.company_id.choices = [(0, any_)] + [(r.id, r.name) for r in rows]
+        self.escort_id.choices = [(0, any_)] + (escort_choices() if show_escort else [])
+        self.mode.choices = [("", any_)] + [(k, str(v)) for k, v in MODES.items()]
+
+    @staticmethod
+    def _date(field) -> date | None:
+        try:
+            return date.fromisoformat(field.data) if field.data else None
+        except ValueError:
+            field.errors = [str(_l("日期格式应为 YYYY-MM-DD。"))]
+            return None
+
+    def filters(self) -> dict:
+        if not self.validate():
+            return {}
+        return {
+            "company_id": self.company_id.data or None,
+            "escort_id": self.escort_id.data or None,
+            "mode": self.mode.data if self.mode.data in MODES else None,
+            "date_from": self._date(self.date_from),
+            "date_to": self._date(self.date_to),
+        }
+
+
+class UnvisitedFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    escort_id = SelectField(_l("陪跑员"), coerce=int, default=0, validate_choice=False)
+    town_id = SelectField(_l("镇街"), coerce=int, default=0, validate_choice=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        any_ = str(_l("全部"))
+        self.escort_id.choices = [(0, any_)] + escort_choices()
+        self.town_id.choices = [(0, any_)] + town_choices()
+
+    def filters(self) -> dict:
+        if not self.validate():
+            return {}
+        return {"escort_id": self.escort_id.data or None, "town_id": self.town_id.data or None}

@@ -1,0 +1,174 @@
+"""Scoped reads of visits: the only start of every visit list, count, lookup and export."""
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased, joinedload, load_only, selectinload
+
+from app.accounts.models import Role, User
+from app.companies.models import Company
+from app.companies.queries import visible_companies
+from app.extensions import db
+from app.reference.models import Town
+from app.tickets.models import Ticket
+from app.tickets.queries import visible_tickets
+from app.visits.models import MODES, Visit, VisitPhoto
+from app.visits.window import VisitWindow
+
+
+def visible_visits(user: User) -> sa.Select:
+    """Visits `user` may see.
+
+    admin/manager: all. escort: visits to the companies currently assigned to
+    them, plus the visits they made themselves (history of companies they once
+    served). helper, company user: none.
+    """
+    stmt = sa.select(Visit)
+    if user.role in (Role.ADMIN, Role.MANAGER):
+        return stmt
+    if user.role == Role.ESCORT:
+        current = sa.select(Company.id).where(Company.escort_id == user.id)
+        return stmt.where(sa.or_(Visit.escort_id == user.id, Visit.company_id.in_(current)))
+    return stmt.where(sa.false())
+
+
+def with_list_loads(stmt: sa.Select) -> sa.Select:
+    """What a visit row shows: company (and town), escort, and the ids of the problems raised."""
+    return stmt.options(
+        joinedload(Visit.company).joinedload(Company.town),
+        joinedload(Visit.escort),
+        selectinload(Visit.tickets).options(load_only(Ticket.id, Ticket.number, raiseload=True)),
+    )
+
+
+def with_detail_loads(stmt: sa.Select) -> sa.Select:
+    return with_list_loads(stmt).options(joinedload(Visit.created_by), selectinload(Visit.photos))
+
+
+def filter_visits(stmt: sa.Select, *, company_id=None, escort_id=None, mode=None, date_from: date | None = None,
+                  date_to: date | None = None, town_id=None) -> sa.Select:
+    if company_id:
+        stmt = stmt.where(Visit.company_id == company_id)
+    if escort_id:
+        stmt = stmt.where(Visit.escort_id == escort_id)
+    if mode:
+        stmt = stmt.where(Visit.mode == mode)
+    if date_from:
+        stmt = stmt.where(Visit.visited_on >= date_from)
+    if date_to:
+        stmt = stmt.where(Visit.visited_on <= date_to)
+    if town_id:
+        stmt = stmt.where(Visit.company_id.in_(sa.select(Company.id).where(Company.town_id == town_id)))
+    return stmt
+
+
+def newest_first(stmt: sa.Select) -> sa.Select:
+    return stmt.order_by(Visit.visited_on.desc(), Visit.id.desc())
+
+
+def visit_tickets(user: User, visit: Visit) -> sa.Select:
+    """The problems raised at `visit` that `user` may open (through the tickets' own scope)."""
+    return visible_tickets(user).where(Ticket.visit_id == visit.id).order_by(Ticket.id)
+
+
+def visit_ticket_count(visit: Visit) -> sa.Select:
+    return sa.select(sa.func.count(Ticket.id)).where(Ticket.visit_id == visit.id)
+
+
+def visit_photos(visit: Visit) -> sa.Select:
+    return sa.select(VisitPhoto).where(VisitPhoto.visit_id == visit.id).order_by(VisitPhoto.id)
+
+
+def _last_visit():
+    return (sa.select(sa.func.max(Visit.visited_on)).where(Visit.company_id == Company.id)
+            .correlate(Company).scalar_subquery())
+
+
+def companies_with_last_visit(user: User) -> sa.Select:
+    """The companies `user` may log visits for now, as (Company, last_visited_on), least recently visited first."""
+    last_visit = _last_visit()
+    return (
+        sa.select(Company, last_visit.label("last_visited_on"))
+        .where(Company.escort_id == user.id)
+        .order_by(last_visit.asc().nulls_first(), Company.name, Company.id)
+    )
+
+
+# ---------------------------------------------------------------- the "not visited" list
+
+def _visits_in(window: VisitWindow):
+    return sa.and_(Visit.company_id == Company.id, Visit.visited_on >= window.start, Visit.visited_on < window.end)
+
+
+def _short_of_visits(window: VisitWindow):
+    """Company has fewer than window.required visits in the window (NOT EXISTS for the usual one)."""
+    if window.required <= 1:
+        return ~sa.exists().where(_visits_in(window))
+    done = sa.select(sa.func.count(Visit.id)).where(_visits_in(window)).correlate(Company).scalar_subquery()
+    return done < window.required
+
+
+def unvisited_companies(user: User, window: VisitWindow, *, escort_id=None, town_id=None) -> sa.Select:
+    """Companies `user` answers for with fewer than `window.required` visits in `window`.
+
+    One statement: the scoped company select with a NOT EXISTS (or, when more
+    than one visit is required, a correlated count) and the date of the last
+    visit ever as a second column; rows are (Company, last_visited_on), the
+    longest-unvisited first. An escort gets the companies assigned to them now;
+    managers every company, filterable by escort and town. Any visit to the
+    company counts, whoever made it (e.g. the previous escort before a handover).
+    """
+    stmt = visible_companies(user).where(_short_of_visits(window))
+    if escort_id:
+        stmt = stmt.where(Company.escort_id == escort_id)
+    if town_id:
+        stmt = stmt.where(Company.town_id == town_id)
+    last_visit = _last_visit()
+    return (
+        stmt.add_columns(last_visit.label("last_visited_on"))
+        .options(joinedload(Company.town), joinedload(Company.escort))
+        .order_by(last_visit.asc().nulls_first(), Company.name, Company.id)
+    )
+
+
+def count_unvisited(user: User, window: VisitWindow) -> sa.Select:
+    """How many of the companies `user` answers for are short of visits in `window` (a scalar select)."""
+    return sa.select(sa.func.count()).select_from(
+        visible_companies(user).where(_short_of_visits(window)).with_only_columns(Company.id).subquery()
+    )
+
+
+def active_towns() -> sa.Select:
+    return sa.select(Town).where(Town.active.is_(True)).order_by(Town.code)
+
+
+# ---------------------------------------------------------------- export
+
+EXPORT_COLUMNS = [
+    ("走访日期", 12), ("企业名称", 30), ("统一社会信用代码", 22), ("镇街", 12), ("陪跑员", 10), ("走访方式", 10),
+    ("参与人员", 24), ("走访情况", 50), ("生产经营状况", 40), ("下一步工作", 30), ("提出问题数", 10),
+    ("登记时间", 18),
+]
+EXPORT_HEADERS = [h for h, _w in EXPORT_COLUMNS]
+EXPORT_WIDTHS = dict(EXPORT_COLUMNS)
+
+
+def export_rows(stmt: sa.Select, *, batch: int = 1000):
+    """Rows for EXPORT_HEADERS from a scoped visit select: plain columns, streamed `batch` at a time."""
+    escort, town = aliased(User), aliased(Town)
+    problems = sa.select(sa.func.count(Ticket.id)).where(Ticket.visit_id == Visit.id).correlate(Visit).scalar_subquery()
+    stmt = (
+        stmt.join(Company, Company.id == Visit.company_id)
+        .join(town, town.id == Company.town_id)
+        .join(escort, escort.id == Visit.escort_id)
+        .with_only_columns(
+            Visit.visited_on, Company.name, Company.uscc, town.name, escort.name, Visit.mode, Visit.participants,
+            Visit.summary, Visit.company_status, Visit.next_step, problems, Visit.created_at,
+        )
+        .order_by(Visit.visited_on.desc(), Visit.id.desc())
+        .execution_options(yield_per=batch)
+    )
+    modes = {code: str(label) for code, label in MODES.items()}
+    for row in db.session.execute(stmt):
+        row = list(row)
+        row[5] = modes.get(row[5], row[5])
+        yield row

@@ -1,0 +1,240 @@
+"""Logging a visit: the visit, the problems raised at it (tickets, source 'visit') and its photos.
+
+Everything is checked before anything is written, and all of it goes into the
+caller's transaction (flush, never commit): a visit with a bad problem row or
+a refused photo saves nothing.
+"""
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from flask_babel import gettext as _
+
+from app.companies.models import Company
+from app.core import audit
+from app.core.db import utcnow
+from app.core.timeutil import local_today
+from app.extensions import db
+from app.tickets import services as ticket_services
+from app.tickets.attachments import AttachmentError, check_upload, upload_dir
+from app.tickets.services import NewTicket, TicketActionError
+from app.visits import permissions
+from app.visits.models import MODES, Visit, VisitPhoto
+
+MAX_DAYS_BACK = 90
+MAX_PHOTOS = 9
+PHOTO_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png"}
+TEXT_LIMITS = {"participants": 500, "summary": 5000, "company_status": 5000, "next_step": 5000}
+PROBLEM_FIELDS = ("title", "description", "category")
+
+
+class VisitError(Exception):
+    """A refused visit. `fields` maps field → message (problem rows as ``problems[i].title``);
+    `problem_errors` maps row index → {field: message} for forms that show errors per row."""
+
+    def __init__(self, message: str, status: int = 400, fields: dict | None = None,
+                 problem_errors: dict | None = None, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.fields = fields or {}
+        self.problem_errors = problem_errors or {}
+        self.code = code or {400: "validation_error", 403: "forbidden", 413: "payload_too_large",
+                             415: "unsupported_media_type"}.get(status, "error")
+
+
+@dataclass
+class VisitData:
+    visited_on: date
+    mode: str
+    participants: str = ""
+    summary: str = ""
+    company_status: str = ""
+    next_step: str = ""
+    problems: list[NewTicket] = field(default_factory=list)
+
+
+def _text(value) -> str | None:
+    """Stripped text, '' for missing, None for a value that is not text at all."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return None
+    return value.strip()
+
+
+def _visit_date(value, today: date, errors: dict) -> date | None:
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError:
+            value = None
+    if not isinstance(value, date):
+        errors["visited_on"] = _("请填写有效的走访日期（YYYY-MM-DD）。")
+        return None
+    if value > today:
+        errors["visited_on"] = _("走访日期不能晚于今天。")
+        return None
+    earliest = today - timedelta(days=MAX_DAYS_BACK)
+    if value < earliest:
+        errors["visited_on"] = _("走访日期不能早于 %(day)s：只能补记 %(n)d 天内的走访。",
+                                 day=earliest.isoformat(), n=MAX_DAYS_BACK)
+        return None
+    return value
+
+
+def is_blank_problem(row: dict) -> bool:
+    """A problem row with nothing typed in it (the form's spare rows) is ignored."""
+    return all(_text(row.get(name)) == "" for name in PROBLEM_FIELDS)
+
+
+def validate_visit(data: dict, problems=(), *, today: date | None = None) -> tuple[VisitData | None, dict, dict]:
+    """Check a visit and its problem rows; returns (value, {field: message}, {row: {field: message}})."""
+    today = today or local_today()
+    errors: dict = {}
+    visited_on = _visit_date(data.get("visited_on"), today, errors)
+    mode = data.get("mode")
+    if not isinstance(mode, str) or mode not in MODES:
+        errors["mode"] = _("请选择走访方式（实地走访、电话、视频或座谈会）。")
+    texts = {}
+    for name, limit in TEXT_LIMITS.items():
+        value = _text(data.get(name))
+        if value is None:
+            errors[name] = _("应为文本。")
+        elif len(value) > limit:
+            errors[name] = _("最多 %(n)d 字。", n=limit)
+        texts[name] = value or ""
+    if "summary" not in errors and not texts["summary"]:
+        errors["summary"] = _("请填写走访情况。")
+
+    new_tickets, row_errors = [], {}
+    if not isinstance(problems, (list, tuple)):
+        errors["problems"] = _("应为问题列表。")
+        problems = ()
+    for index, row in enumerate(problems):
+        if not isinstance(row, dict):
+            row_errors[index] = {"": _("应为对象。")}
+            continue
+        if is_blank_problem(row):
+            continue
+        # Only text reaches the ticket rules (a list as category would fail the dict lookup, not the rule).
+        values = {name: value for name, value in row.items()
+                  if name in ("title", "description", "category", "urgency") and isinstance(value, str)}
+        values.update({name: "?" for name in ("category", "urgency")
+                       if row.get(name) is not None and not isinstance(row.get(name), str)})
+        new, problem = ticket_services.validate_new_ticket({**values, "source": "visit"}, allowed_sources=("visit",))
+        if problem:
+            row_errors[index] = problem
+        else:
+            new_tickets.append(new)
+    for index, problem in row_errors.items():
+        for name, message in problem.items():
+            key = f"problems[{index}].{name}" if name else f"problems[{index}]"
+            errors[key] = _("第%(n)d个问题：%(message)s", n=index + 1, message=message)
+    if errors:
+        return None, errors, row_errors
+    return VisitData(visited_on=visited_on, mode=mode, problems=new_tickets, **texts), {}, {}
+
+
+def _chosen(photos) -> list:
+    """The files actually chosen (a file input with nothing chosen still sends an empty part)."""
+    return [p for p in (photos or ()) if p is not None and getattr(p, "filename", "")]
+
+
+def check_photo(file_storage) -> tuple[str, str, int]:
+    """Only JPG and PNG, checked by content as for ticket attachments."""
+    name = file_storage.filename or ""
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext not in PHOTO_TYPES:
+        raise AttachmentError(_("“%(name)s”不是照片：只能上传 JPG 或 PNG 图片。", name=name[:100]), 415)
+    return check_upload(file_storage)
+
+
+def check_photos(photos) -> list:
+    photos = _chosen(photos)
+    if len(photos) > MAX_PHOTOS:
+        raise AttachmentError(_("每次走访最多上传 %(n)d 张照片。", n=MAX_PHOTOS))
+    for photo in photos:
+        check_photo(photo)
+    return photos
+
+
+def _store_photo(actor, visit: Visit, file_storage) -> VisitPhoto:
+    name, ext, size = check_photo(file_storage)
+    stored_name = f"visit-{secrets.token_hex(16)}.{ext}"
+    digest = hashlib.sha256()
+    with open(upload_dir() / stored_name, "wb") as out:
+        for chunk in iter(lambda: file_storage.stream.read(64 * 1024), b""):
+            digest.update(chunk)
+            out.write(chunk)
+    photo = VisitPhoto(visit_id=visit.id, uploaded_by_id=actor.id, filename=name, stored_name=stored_name,
+                       content_type=PHOTO_TYPES[ext], size=size, sha256=digest.hexdigest())
+    db.session.add(photo)
+    return photo
+
+
+def discard_photo_files(photos) -> None:
+    """Remove stored files of photos whose transaction was rolled back."""
+    for photo in photos:
+        try:
+            (upload_dir() / photo.stored_name).unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def create_visit(actor, company: Company, data: dict, *, problems=(), photos=(), today: date | None = None,
+                 now: datetime | None = None) -> Visit:
+    """Log a visit by `company`'s current escort, filing each problem raised as a ticket (source 'visit').
+
+    `data` holds visited_on, mode, participants, summary, company_status,
+    next_step; `problems` is a list of {title, description, category, urgency?}
+    rows (blank rows are skipped); `photos` are uploaded files. Everything is
+    validated first; on any refusal VisitError is raised and nothing is written.
+    """
+    if not permissions.can_log_visit(actor, company):
+        raise VisitError(_("只有该企业当前的陪跑员可以记录走访。"), 403)
+    now = now or utcnow()
+    value, errors, row_errors = validate_visit(data, problems, today=today)
+    photo_status = 400
+    try:
+        chosen = check_photos(photos)
+    except AttachmentError as exc:
+        errors["photos"], photo_status = exc.message, exc.status
+    if set(errors) == {"photos"}:  # only a photo refused: 413/415 as for any upload
+        raise VisitError(errors["photos"], photo_status, errors)
+    if errors:
+        message = _("走访记录未保存，请检查填写的内容。")
+        if row_errors:
+            message += _("第%(rows)s个问题填写不完整。", rows="、".join(str(i + 1) for i in sorted(row_errors)))
+        raise VisitError(message, 400, errors, row_errors)
+
+    visit = Visit(
+        company_id=company.id, escort_id=actor.id, visited_on=value.visited_on, mode=value.mode,
+        participants=value.participants, summary=value.summary, company_status=value.company_status,
+        next_step=value.next_step, created_at=now, created_by_id=actor.id,
+    )
+    db.session.add(visit)
+    db.session.flush()
+    stored: list[VisitPhoto] = []
+    try:
+        ticket_ids = []
+        for new in value.problems:
+            ticket = ticket_services.submit_ticket(actor, company, new, now=now, visit_id=visit.id)
+            ticket_ids.append(ticket.id)
+        for file_storage in chosen:
+            stored.append(_store_photo(actor, visit, file_storage))
+        db.session.flush()
+    except TicketActionError as exc:
+        discard_photo_files(stored)
+        raise VisitError(exc.message, exc.status, exc.fields) from exc
+    except BaseException:
+        discard_photo_files(stored)
+        raise
+    audit.record("visit_create", visit, actor=actor, after={
+        "company_id": company.id, "visited_on": value.visited_on.isoformat(), "mode": value.mode,
+        "ticket_ids": ticket_ids, "photos": len(stored),
+    })
+    return visit
