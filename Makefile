@@ -16,7 +16,7 @@ $(VENV)/.installed: requirements.txt | $(BIN)/activate
 	touch $@
 
 install: $(VENV)/.installed
-	$(BIN)/pybabel compile -d app/translations -q
+	$(BIN)/pybabel -q compile -d app/translations
 
 run: install
 	mkdir -p instance
@@ -29,11 +29,19 @@ run: install
 test: install
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
-# Re-extract UI strings and update the English catalogue (run after adding text).
+# The browser journeys in Chromium (tests/e2e); also refreshes the screenshots in docs/screenshots/.
+.PHONY: e2e
+e2e: install
+	E2E_SCREENSHOT_DIR=docs/screenshots $(BIN)/python -m pytest -q -m e2e tests/e2e -rs
+
+# Re-extract UI strings, update the English catalogue, fill it from tools/translations_en.py (existing
+# msgstr kept) and compile; the check lists what is still untranslated (add it to the dictionary).
 translations: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location -o app/translations/messages.pot .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations -l en --no-fuzzy-matching
+	$(BIN)/python tools/apply_translations.py
 	$(BIN)/pybabel compile -d app/translations
+	$(BIN)/python tools/check_translations.py
 
 clean-db:
 	rm -f instance/peipao.sqlite3 instance/peipao.sqlite3-wal instance/peipao.sqlite3-shm

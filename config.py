@@ -54,6 +54,9 @@ class Config:
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    # Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted
+    # (0: none; the client address is the socket's). Needed for per-IP limits behind nginx.
+    TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
 
     # API tokens.
     API_TOKEN_DAYS = _int("API_TOKEN_DAYS", 90)
@@ -72,6 +75,8 @@ class Config:
     # Where uploaded files live: outside static/, never served directly.
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
     MAX_UPLOAD_MB = _int("MAX_UPLOAD_MB", 20)
+    # Whole-request cap (several files may come in one form); each file is also checked against MAX_UPLOAD_MB.
+    MAX_CONTENT_LENGTH = _int("MAX_REQUEST_MB", 100) * 1024 * 1024
 
     ITEMS_PER_PAGE = 50
     # Ticket numbers are XS-<year>-<seq>; the prefix is the district's.

@@ -15,6 +15,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     _check_production(app)
+    _trust_proxies(app)
     _init_extensions(app)
     _register_blueprints(app)
     _register_request_hooks(app)
@@ -29,6 +30,16 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 def _check_production(app: Flask) -> None:
     if app.config["IS_PRODUCTION"] and app.config["SECRET_KEY"] in ("", "dev-only-not-secret"):
         raise RuntimeError("SECRET_KEY must be set in production")
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind N reverse proxies, take the client's address from X-Forwarded-For (and the scheme
+    from X-Forwarded-Proto) so per-IP login throttling and the audit log see the real client."""
+    hops = app.config.get("TRUSTED_PROXIES", 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_prefix=0)
 
 
 def _init_extensions(app: Flask) -> None:
@@ -60,11 +71,14 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
     from app.api import bp as api_bp
+    from app.core.audit_views import bp as audit_bp
     from app.companies.views import bp as companies_bp
     from app.core.notification_views import bp as notifications_bp
     from app.core.views import bp as core_bp
+    from app.monitoring.views import bp as monitoring_bp
     from app.personnel.views import bp as personnel_bp
     from app.portal.views import bp as portal_bp
+    from app.rankings.views import bp as rankings_bp
     from app.reference.views import bp as reference_bp
     from app.settings.views import bp as settings_bp
     from app.tickets.views import bp as tickets_bp
@@ -78,6 +92,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(portal_bp)
     app.register_blueprint(tickets_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(monitoring_bp)
+    app.register_blueprint(rankings_bp)
+    app.register_blueprint(audit_bp)
     csrf.exempt(api_bp)  # bearer-token API: no cookies, no CSRF
 
 
@@ -111,7 +128,7 @@ def _register_request_hooks(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         if app.config["SESSION_COOKIE_SECURE"]:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if current_user and getattr(current_user, "is_authenticated", False):
+        if session.get("_user_id"):  # signed in; read from the cookie, so a DB outage cannot break this
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
@@ -126,5 +143,9 @@ def _register_cli(app: Flask) -> None:
     from app.demo.cli import demo_cli
     from app.tickets.cli import tickets_cli
 
+    from app.core.backup import backup_command, restore_command
+
     app.cli.add_command(demo_cli)
     app.cli.add_command(tickets_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

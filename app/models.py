@@ -5,3 +5,5 @@ from app.core.models import AuditLog, CalendarOverride, Notification, Setting  #
 from app.reference.models import Department, Industry, Town  # noqa: F401
 from app.tickets.models import Attachment, DispatchRecord, ExtensionRequest, Ticket, TicketCounter, TicketEvent  # noqa: F401
 from app.visits.models import Visit, VisitPhoto  # noqa: F401
+import app.rankings.models  # noqa: E402,F401  (indexes the ranking aggregates read by)
+import app.core.list_indexes  # noqa: E402,F401  (indexes the long lists page through)

@@ -118,6 +118,8 @@ class Browser:
 
     def get(self, url, **kw):
         response = self.client.get(url, **kw)
+        if response.mimetype != "text/html":
+            return response
         match = CSRF_RE.search(response.get_data(as_text=True))
         if match:
             self._csrf = match.group(1)
@@ -203,6 +205,40 @@ def count_queries(app):
             sa.event.remove(db.engine, "before_cursor_execute", before)
 
     return _count
+
+
+@pytest.fixture
+def fresh_app(tmp_path):
+    """An app on its own migrated, empty database whose commits are real.
+
+    SQLite: a file in tmp_path. PostgreSQL: a sibling database of TEST_DATABASE_URL,
+    dropped afterwards, so committed rows never reach the shared test database.
+    """
+    from sqlalchemy.engine import make_url
+
+    base = os.environ.get("TEST_DATABASE_URL")
+    admin = name = None
+    if base:
+        url = make_url(base)
+        name = f"{url.database}_fresh"
+        admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        target = url.set(database=name).render_as_string(hide_password=False)
+    else:
+        target = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    fresh = create_app("testing", SQLALCHEMY_DATABASE_URI=target, UPLOAD_DIR=str(tmp_path / "uploads"))
+    with fresh.app_context():
+        flask_migrate.upgrade(revision="heads")
+    yield fresh
+    with fresh.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    if admin is not None:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
 
 
 @pytest.fixture(autouse=True)

@@ -86,6 +86,70 @@ def test_each_500_has_its_own_reference(app, browser, monkeypatch):
     assert first != second
 
 
+def test_failed_flush_still_gets_the_500_page(app, login_as, monkeypatch):
+    """A view that breaks the transaction: the error page must not trip over the dead session."""
+    from app.extensions import db
+    from app.reference.models import Town
+
+    def broken():
+        db.session.add(Town(code="same", name="一"))
+        db.session.add(Town(code="same", name="二"))
+        db.session.flush()
+
+    b, user = login_as(Role.MANAGER)
+    monkeypatch.setitem(app.view_functions, "companies.index", broken)
+    response = b.get("/companies/")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert REFERENCE_RE.search(text)
+    assert user.name in text  # the full layout, rendered after the rollback
+    _assert_no_traceback(text)
+
+
+def _database_down(*_args, **_kwargs):
+    from sqlalchemy.exc import OperationalError
+
+    raise OperationalError("SELECT 1", {}, Exception("could not connect to server"))
+
+
+def test_database_down_is_a_503_page_even_when_the_layout_needs_the_database(app, login_as):
+    import sqlalchemy as sa
+
+    from app.extensions import db
+
+    b, _user = login_as(Role.MANAGER)
+
+    def refuse_reads(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("SELECT"):
+            _database_down()
+
+    sa.event.listen(db.engine, "before_cursor_execute", refuse_reads)
+    try:  # every read fails: loading the signed-in user, and again while drawing the error page
+        response = b.get("/companies/")
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", refuse_reads)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert "服务暂时不可用（数据库无法连接），请稍后再试。" in text
+    assert re.search(r"错误编号[^<]*<code>[0-9a-f]{12}</code>", text)
+    assert "could not connect" not in text
+    _assert_no_traceback(text)
+    assert b.get("/companies/").status_code == 200  # and back once the database answers
+
+
+def test_api_database_down_is_json_503(app, api, monkeypatch):
+    client, _user, headers = api(Role.MANAGER)
+    monkeypatch.setitem(app.view_functions, "api.me", _database_down)
+    _assert_json_error(client.get("/api/v1/me", headers=headers), 503, "service_unavailable")
+
+
+@pytest.mark.parametrize("company_id", ["0", "2147483648", "9223372036854775808", "99999999999999999999"])
+def test_absurd_ids_are_404_not_500(login_as, company_id):
+    b, _manager = login_as(Role.MANAGER)
+    assert b.get(f"/companies/{company_id}").status_code == 404
+    assert b.get(f"/companies/{company_id}/edit").status_code == 404
+
+
 # --- the API never answers with HTML -----------------------------------------------------------
 
 

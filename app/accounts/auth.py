@@ -4,6 +4,7 @@ from datetime import datetime, timedelta, timezone
 from flask import current_app, session
 from flask_login import login_user
 
+from app.core.db import utcnow
 from app.extensions import db
 
 
@@ -26,17 +27,22 @@ def start_session(user, remember: bool = False) -> None:
     """A fresh session at every login (no session fixation), stamped for the absolute lifetime."""
     session.clear()
     login_user(user, remember=remember)
-    session["login_at"] = datetime.now(timezone.utc).timestamp()
+    session["login_at"] = utcnow().timestamp()
     session.permanent = True
 
 
 def session_expired() -> bool:
+    """Past the absolute lifetime (SESSION_ABSOLUTE_HOURS since sign-in), however active the user was.
+
+    The idle timeout is Flask's: the session cookie's signature carries its time and is
+    refused once older than PERMANENT_SESSION_LIFETIME (renewed on every request).
+    """
     login_at = session.get("login_at")
     if login_at is None:
         return True
     hours = current_app.config["SESSION_ABSOLUTE_HOURS"]
     started = datetime.fromtimestamp(login_at, timezone.utc)
-    return datetime.now(timezone.utc) - started > timedelta(hours=hours)
+    return utcnow() - started > timedelta(hours=hours)
 
 
 def end_all_sessions(user) -> None:

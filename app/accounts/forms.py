@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, SubmitField
+from wtforms import PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from app.accounts.passwords import password_problems, verify_password
@@ -40,6 +40,12 @@ class ChangePasswordForm(FlaskForm):
             raise ValidationError(" ".join(problems))
 
 
+TOKEN_DAYS = (30, 90, 180, 365)
+
+
 class TokenForm(FlaskForm):
-    name = StringField(_l("令牌名称"), validators=[DataRequired(_l("请填写令牌名称。")), Length(max=100)])
+    name = StringField(_l("令牌名称"), validators=[DataRequired(_l("请填写令牌名称。")), Length(max=100)],
+                       description=_l("写明用途，如“热线系统对接”，便于日后识别和吊销。"))
+    days = SelectField(_l("有效期"), coerce=int, default=90,
+                       choices=[(30, _l("30 天")), (90, _l("90 天")), (180, _l("180 天")), (365, _l("1 年"))])
     submit = SubmitField(_l("创建令牌"))

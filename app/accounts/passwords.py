@@ -1,4 +1,6 @@
 """Password hashing (argon2id) and the password rules users see."""
+from functools import lru_cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import gettext as _
@@ -15,6 +17,18 @@ COMMON_PASSWORDS = frozenset(
     aa123456 a123456 a12345678 zxcvbnm asdfghjkl changeme changeme123 default123
     """.split()
 )
+
+
+# Words that tie a password to this system (ASVS: context-specific words are refused).
+SYSTEM_WORDS = ("peipao", "xiaoshan", "陪跑", "萧山")
+
+
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    """The list above plus the 30,000 most common leaked passwords that zxcvbn bundles (offline)."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return COMMON_PASSWORDS | frozenset(p.lower() for p in FREQUENCY_LISTS["passwords"])
 
 
 def hash_password(password: str) -> str:
@@ -44,11 +58,11 @@ def password_problems(password: str, *, staff: bool, context: tuple[str, ...] = 
     if len(password) > 128:
         problems.append(_("密码最多128个字符。"))
     lowered = password.lower()
-    if lowered in COMMON_PASSWORDS or len(set(password)) <= 2:
+    if lowered in common_passwords() or len(set(password)) <= 2:
         problems.append(_("这个密码太常见，很容易被猜到，请换一个。"))
-    for word in context:
+    for word in (*context, *SYSTEM_WORDS):
         word = (word or "").lower()
-        if len(word) >= 3 and word in lowered:
+        if (len(word) >= 3 or (len(word) >= 2 and not word.isascii())) and word in lowered:
             problems.append(_("密码不能包含您的用户名、姓名或系统名称。"))
             break
     return problems

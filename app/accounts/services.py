@@ -70,5 +70,18 @@ def revoke_api_token(token: ApiToken, actor: User) -> None:
     audit.record("token_revoked", token, actor=actor)
 
 
+def revoke_all_tokens(user: User, actor: User) -> int:
+    """Revoke every live API token of `user` (after a password reset: the old secret may be known)."""
+    now = utcnow()
+    tokens = db.session.scalars(
+        sa.select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ).all()
+    for token in tokens:
+        token.revoked_at = now
+    if tokens:
+        audit.record("tokens_revoked", user, actor=actor, after={"count": len(tokens)})
+    return len(tokens)
+
+
 def hash_token(plain: str) -> str:
     return hashlib.sha256(plain.encode()).hexdigest()

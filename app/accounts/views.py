@@ -2,7 +2,7 @@
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
@@ -10,6 +10,7 @@ from app.accounts import services
 from app.accounts.auth import end_all_sessions, start_session
 from app.accounts.forms import ChangePasswordForm, LoginForm, TokenForm
 from app.accounts.models import ApiToken
+from app.core.db import utcnow
 from app.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__, url_prefix="/auth", template_folder="templates")
@@ -46,7 +47,11 @@ def login():
             db.session.commit()  # keep the audit record of the failure
             flash(_("用户名或密码不正确。"), "danger")
             return render_template("accounts/login.html", form=form), 200
+        chosen_language = session.get("lang")  # picked on the login page; the new session keeps it
         start_session(user)
+        if chosen_language in current_app.config["LANGUAGES"]:
+            services.set_locale(user, chosen_language)
+            session["lang"] = chosen_language
         db.session.commit()
         if user.must_change_password:
             flash(_("首次登录请先修改密码。"), "warning")
@@ -85,14 +90,14 @@ def profile():
     form = TokenForm()
     new_token = None
     if form.validate_on_submit():
-        _token, new_token = services.create_api_token(current_user, form.name.data)
+        _token, new_token = services.create_api_token(current_user, form.name.data, days=form.days.data)
         db.session.commit()
         flash(_("令牌已创建，请立即复制保存，它只显示这一次。"), "success")
         form = TokenForm(formdata=None)
     tokens = db.session.scalars(
         sa.select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc())
     ).all()
-    return render_template("accounts/profile.html", form=form, tokens=tokens, new_token=new_token)
+    return render_template("accounts/profile.html", form=form, tokens=tokens, new_token=new_token, now=utcnow())
 
 
 @bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])

@@ -1,6 +1,6 @@
 """JSON API v1 (../shared/API.md): bearer tokens, JSON errors, cursor lists."""
 from flask import Blueprint
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+bp = Blueprint("api", __name__, url_prefix="/api/v1", template_folder="templates")
 
-from app.api import companies, tickets, tokens, visits  # noqa: E402,F401  (routes register on import)
+from app.api import companies, openapi, rankings, tickets, tokens, visits  # noqa: E402,F401  (routes register on import)

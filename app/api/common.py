@@ -1,6 +1,8 @@
 """Shared API plumbing: token auth, request parsing, errors, cursor pagination."""
 import base64
 import binascii
+import json
+import math
 from functools import wraps
 
 import sqlalchemy as sa
@@ -56,19 +58,69 @@ def token_required(view):
     return wrapped
 
 
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+def _storable_text_problem(value) -> str | None:
+    """Why a JSON string cannot be stored (NUL, lone surrogate), or None when it can."""
+    if "\x00" in value:
+        return _("不能包含 NUL 字符。")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return _("不是有效的 UTF-8 文本。")
+    return None
+
+
+def _json_problems(value, path: str, problems: dict) -> None:
+    """Collect values no column can hold (non-finite numbers, NUL, lone surrogates), by field."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            problem = _storable_text_problem(key)
+            if problem:
+                problems[path or "body"] = problem
+                continue
+            _json_problems(item, f"{path}.{key}" if path else key, problems)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _json_problems(item, f"{path}[{index}]", problems)
+    elif isinstance(value, float) and not math.isfinite(value):
+        problems[path or "body"] = _("数值超出范围。")
+    elif isinstance(value, str):
+        problem = _storable_text_problem(value)
+        if problem:
+            problems[path or "body"] = problem
+
+
 def json_body() -> dict:
+    """The request's JSON object: 415 unless sent as JSON, 400 with `fields` when it is not one."""
     if not request.is_json:
         fail(415, _("请求体必须是 JSON（Content-Type: application/json）。"), "unsupported_media_type")
-    data = request.get_json(silent=True)
+    try:
+        # Parsed here rather than by request.get_json(): NaN/Infinity are not JSON, and a deeply
+        # nested body raises RecursionError, which is no ValueError.
+        data = json.loads(request.get_data(cache=True), parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):
+        fail(400, _("请求体不是有效的 JSON。"), "bad_request", {"body": _("无法解析的 JSON。")})
     if not isinstance(data, dict):
-        fail(400, _("请求体不是有效的 JSON 对象。"), "bad_request")
+        fail(400, _("请求体不是有效的 JSON 对象。"), "bad_request", {"body": _("应为 JSON 对象。")})
+    problems: dict = {}
+    _json_problems(data, "", problems)
+    if problems:
+        fail(400, _("提交的数据有误。"), "validation_error", problems)
     return data
 
 
-def check_query_params(allowed: set[str]) -> None:
-    unknown = sorted(set(request.args) - allowed - {"limit", "cursor"})
+def check_query_params(allowed: set[str], *, paginated: bool = False) -> None:
+    """400 with `fields` for any query parameter the endpoint does not know (lists also know limit, cursor)."""
+    known = allowed | ({"limit", "cursor"} if paginated else set())
+    unknown = sorted(set(request.args) - known)
     if unknown:
         fail(400, _("不支持的查询参数。"), "bad_request", {k: _("未知参数。") for k in unknown})
+    bad = sorted({k for k, v in request.args.items(multi=True) if "\x00" in v})
+    if bad:
+        fail(400, _("参数取值无效。"), "bad_request", {k: _("不能包含 NUL 字符。") for k in bad})
 
 
 def _encode_cursor(value: int) -> str:

@@ -6,10 +6,13 @@ from werkzeug.datastructures import MultiDict
 
 from app.accounts.models import Role, User
 from app.api import bp
-from app.api.common import check_query_params, current_api_user, fail, get_or_404, json_body, paginate_by_id, token_required
+from app.api.common import (
+    check_query_params, choice_arg, current_api_user, fail, get_or_404, int_arg, json_body, paginate_by_id,
+    token_required,
+)
 from app.companies import permissions, queries, services
 from app.companies.forms import CompanyForm
-from app.companies.models import Company
+from app.companies.models import CATEGORIES, Company
 from app.extensions import db
 from app.reference.models import Department, Industry, Town
 
@@ -35,29 +38,19 @@ def company_json(company: Company) -> dict:
     }
 
 
-def _int_arg(name: str):
-    raw = request.args.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        fail(400, _("参数格式不正确。"), "bad_request", {name: _("应为整数。")})
-
-
 @bp.get("/companies")
 @token_required
 def list_companies():
     user = current_api_user()
     if not permissions.can_list_companies(user):
         fail(403, _("您没有权限执行此操作。"), "forbidden")
-    check_query_params({"q", "category", "town", "escort_id"})
+    check_query_params({"q", "category", "town", "escort_id"}, paginated=True)
     stmt = queries.filter_companies(
         queries.visible_companies(user),
         q=request.args.get("q"),
-        category=request.args.get("category"),
-        town_id=_int_arg("town"),
-        escort_id=_int_arg("escort_id"),
+        category=choice_arg("category", tuple(CATEGORIES)),
+        town_id=int_arg("town"),
+        escort_id=int_arg("escort_id"),
     )
     return paginate_by_id(queries.with_list_loads(stmt), Company, company_json)
 
@@ -65,18 +58,40 @@ def list_companies():
 @bp.get("/companies/<int:company_id>")
 @token_required
 def get_company(company_id: int):
+    check_query_params(set())
     stmt = queries.with_list_loads(queries.visible_companies(current_api_user()))
     return company_json(get_or_404(stmt, Company, company_id))
 
 
 def _lookup_id(model, value, *columns):
-    """Accept an id, a code or a name for a reference field."""
+    """Accept an id, a code or a name for a reference field (-1: no such row, the form refuses it)."""
     if value in (None, ""):
         return None
     conditions = [col == str(value) for col in columns]
-    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
-        conditions.append(model.id == int(value))
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
+    if isinstance(value, int) and 0 < value < 2**31:
+        conditions.append(model.id == value)
     return db.session.scalar(sa.select(model.id).where(sa.or_(*conditions))) or -1
+
+
+# JSON types each field of POST /companies accepts; anything else is a 400 for that field.
+TEXT_FIELDS = ("name", "uscc", "category", "specialized_tier", "address", "contact_name", "contact_phone")
+NUMBER = (int, float)
+
+
+def _type_errors(data: dict) -> dict:
+    def wrong(name, types):
+        value = data.get(name)
+        return value is not None and (isinstance(value, bool) or not isinstance(value, types))
+
+    errors = {name: _("应为文本。") for name in TEXT_FIELDS if wrong(name, str)}
+    errors.update({name: _("应为编号或名称。") for name in ("town", "industry") if wrong(name, (int, str))})
+    errors.update({name: _("应为数字。") for name in ("annual_revenue",) if wrong(name, NUMBER)})
+    errors.update({name: _("应为整数。") for name in ("employees", "escort_id") if wrong(name, int)})
+    if data.get("is_above_scale") is not None and not isinstance(data["is_above_scale"], bool):
+        errors["is_above_scale"] = _("应为 true 或 false。")
+    return errors
 
 
 @bp.post("/companies")
@@ -86,6 +101,9 @@ def create_company():
     if not permissions.can_create_company(user):
         fail(403, _("您没有权限执行此操作。"), "forbidden")
     data = json_body()
+    errors = _type_errors(data)
+    if errors:
+        fail(400, _("提交的数据有误。"), "validation_error", errors)
     formdata = MultiDict({
         "name": data.get("name") or "",
         "uscc": data.get("uscc") or "",
@@ -120,6 +138,6 @@ def list_departments():
     user = current_api_user()
     if user.role not in Role.STAFF:
         fail(403, _("您没有权限执行此操作。"), "forbidden")
-    check_query_params(set())
+    check_query_params(set(), paginated=True)
     stmt = sa.select(Department).where(Department.active.is_(True))
     return paginate_by_id(stmt, Department, lambda d: {"id": d.id, "name": d.name, "code": d.code})

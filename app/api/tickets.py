@@ -126,7 +126,7 @@ def _refused(error: TicketActionError):
 @token_required
 def list_tickets():
     user = current_api_user()
-    check_query_params({"status", "company_id", "category", "department_id", "overdue"})
+    check_query_params({"status", "company_id", "category", "department_id", "overdue"}, paginated=True)
     now = utcnow()
     stmt = queries.filter_tickets(
         queries.visible_tickets(user), user, now=now,
@@ -156,7 +156,7 @@ def get_ticket(ticket_id: int):
 @token_required
 def list_ticket_events(ticket_id: int):
     user = current_api_user()
-    check_query_params(set())
+    check_query_params(set(), paginated=True)
     ticket = _visible_ticket_or_404(ticket_id, user)
     stmt = queries.timeline(ticket, include_internal=permissions.can_view_internal(user, ticket))
 
@@ -180,7 +180,7 @@ def _company_for_new_ticket(user, data) -> Company:
     if raw is None or raw == "":
         fail(400, _("提交的数据有误。"), "validation_error", {"company_id": _("请选择企业。")})
     company_id = raw if isinstance(raw, int) and not isinstance(raw, bool) else None
-    if isinstance(raw, str) and raw.strip().isdigit():
+    if isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit():
         company_id = int(raw.strip())
     company = None
     if company_id is not None and 0 < company_id < 2**31:
@@ -235,7 +235,7 @@ def perform_ticket_action(ticket_id: int):
     user = current_api_user()
     ticket = _visible_ticket_or_404(ticket_id, user)
     data = json_body()
-    if data.get("version") is None:
+    if data.get("version") is None or isinstance(data["version"], bool):
         fail(400, _("提交的数据有误。"), "validation_error", {"version": _("请提供问题的当前版本号（version）。")})
     try:
         services.perform(user, ticket, data.get("action"), data)

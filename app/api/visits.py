@@ -1,10 +1,11 @@
 """Visits through the API (GET/POST /api/v1/visits), with the pages' scoping and the same service."""
-from flask import request
 from flask_babel import gettext as _
 from sqlalchemy.orm import load_only, selectinload
 
 from app.api import bp
-from app.api.common import check_query_params, current_api_user, fail, get_or_404, json_body, paginate_by_id, token_required
+from app.api.common import (
+    check_query_params, current_api_user, fail, get_or_404, int_arg, json_body, paginate_by_id, token_required,
+)
 from app.companies.models import Company
 from app.companies.queries import visible_companies
 from app.extensions import db
@@ -33,16 +34,6 @@ def _with_ticket_ids(stmt):
     return stmt.options(selectinload(Visit.tickets).options(load_only(Ticket.id, raiseload=True)))
 
 
-def _int_arg(name: str):
-    raw = request.args.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        fail(400, _("参数格式不正确。"), "bad_request", {name: _("应为整数。")})
-
-
 def _require_list_access(user) -> None:
     if not permissions.can_list_visits(user):
         fail(403, _("您没有权限执行此操作。"), "forbidden")
@@ -53,8 +44,8 @@ def _require_list_access(user) -> None:
 def list_visits():
     user = current_api_user()
     _require_list_access(user)
-    check_query_params({"company_id"})
-    stmt = queries.filter_visits(queries.visible_visits(user), company_id=_int_arg("company_id"))
+    check_query_params({"company_id"}, paginated=True)
+    stmt = queries.filter_visits(queries.visible_visits(user), company_id=int_arg("company_id"))
     return paginate_by_id(_with_ticket_ids(stmt), Visit, visit_json)
 
 
@@ -63,6 +54,7 @@ def list_visits():
 def get_visit(visit_id: int):
     user = current_api_user()
     _require_list_access(user)
+    check_query_params(set())
     return visit_json(get_or_404(_with_ticket_ids(queries.visible_visits(user)), Visit, visit_id))
 
 

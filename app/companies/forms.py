@@ -7,11 +7,13 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from app.accounts.models import User
 from app.accounts.passwords import password_problems
 from app.companies.models import CATEGORIES, GOAL_STATUSES, SPECIALIZED_TIERS, Company
 from app.companies.queries import active_escorts
 from app.companies.uscc import normalize, validation_error
 from app.core.timeutil import local_today
+from app.core.widgets import LongSelect
 from app.extensions import db
 from app.personnel.services import username_problem
 from app.reference.models import Industry, Town
@@ -26,11 +28,17 @@ def industry_choices():
 
 
 def escort_choices():
-    return [(e.id, e.name) for e in db.session.scalars(active_escorts())]
+    return [(row.id, row.name) for row in db.session.execute(active_escorts().with_only_columns(User.id, User.name))]
 
 
 def category_choices():
     return [(code, str(label)) for code, (label, _slogan) in CATEGORIES.items()]
+
+
+def finite_amount(form, field):
+    """NaN would make NumberRange raise, and the column holds at most 12 digits before the point."""
+    if field.data is not None and (not field.data.is_finite() or abs(field.data) >= 10**12):
+        raise ValidationError(_l("请输入合理的金额。"))
 
 
 def uscc_duplicate_error(code: str, exclude_id: int | None = None):
@@ -50,12 +58,13 @@ class CompanyForm(FlaskForm):
     category = SelectField(_l("陪跑类别"), validators=[DataRequired(_l("请选择类别。"))])
     specialized_tier = SelectField(_l("专精特新梯度"), validators=[Optional()])
     is_above_scale = BooleanField(_l("规上企业（年主营业务收入2000万元及以上）"))
-    annual_revenue = DecimalField(_l("年营业收入（万元）"), places=2, validators=[Optional(), NumberRange(min=0, message=_l("不能为负数。"))])
+    annual_revenue = DecimalField(_l("年营业收入（万元）"), places=2, validators=[
+        Optional(), finite_amount, NumberRange(min=0, message=_l("不能为负数。"))])
     employees = IntegerField(_l("从业人数"), validators=[Optional(), NumberRange(min=0, max=10_000_000, message=_l("请输入合理的人数。"))])
     address = StringField(_l("地址"), validators=[Optional(), Length(max=300)])
     contact_name = StringField(_l("联系人"), validators=[Optional(), Length(max=50)])
     contact_phone = StringField(_l("联系电话"), validators=[Optional(), Length(max=32)])
-    escort_id = SelectField(_l("陪跑员"), coerce=int, validators=[Optional()])
+    escort_id = SelectField(_l("陪跑员"), coerce=int, validators=[Optional()], widget=LongSelect())
     # No Optional() here: it would stop the chain on an empty value and skip validate_assignment_reason.
     assignment_reason = StringField(_l("分配/调整原因"), validators=[Length(max=300)])
     submit = SubmitField(_l("保存"))
@@ -106,7 +115,7 @@ class CompanyFilterForm(FlaskForm):
     q = StringField(_l("名称或信用代码"), validators=[Optional(), Length(max=100)])
     category = SelectField(_l("类别"), default="", validate_choice=False)
     town_id = SelectField(_l("镇街"), coerce=int, default=0, validate_choice=False)
-    escort_id = SelectField(_l("陪跑员"), coerce=int, default=0, validate_choice=False)
+    escort_id = SelectField(_l("陪跑员"), coerce=int, default=0, validate_choice=False, widget=LongSelect())
     above_scale = SelectField(_l("规上"), default="", validate_choice=False)
     goal_status = SelectField(_l("目标进度"), default="", validate_choice=False)
 

@@ -40,9 +40,10 @@ def with_list_loads(stmt: sa.Select) -> sa.Select:
 
 def filter_companies(stmt: sa.Select, *, q=None, category=None, town_id=None, escort_id=None,
                      above_scale=None, goal_status=None) -> sa.Select:
-    if q:
-        pattern = f"%{q.strip()}%"
-        stmt = stmt.where(sa.or_(Company.name.ilike(pattern), Company.uscc.ilike(pattern)))
+    if q and q.strip():
+        text = q.strip()  # matched literally: a typed % or _ is not a wildcard
+        stmt = stmt.where(sa.or_(Company.name.icontains(text, autoescape=True),
+                                 Company.uscc.icontains(text, autoescape=True)))
     if category:
         stmt = stmt.where(Company.category == category)
     if town_id:

@@ -5,6 +5,7 @@ division (6), organisation code (9, with its own GB 11714 check), and a check
 character computed over the first 17 with weights 3^i mod 31.
 """
 import random
+import unicodedata
 
 from flask_babel import lazy_gettext as _l
 
@@ -29,7 +30,8 @@ def _org_check(first8: str) -> str:
 
 
 def normalize(code: str) -> str:
-    return (code or "").strip().upper()
+    """Upper case, no surrounding spaces, and full-width characters (typed with a Chinese IME) made ASCII."""
+    return unicodedata.normalize("NFKC", code or "").strip().upper()
 
 
 def validation_error(code: str):

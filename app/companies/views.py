@@ -8,7 +8,7 @@ from app.accounts.models import Role, User
 from app.companies import permissions, queries, services
 from app.companies.forms import CompanyFilterForm, CompanyForm, GoalProgressForm, PortalAccountForm
 from app.companies.models import Company
-from app.core.pagination import paginate
+from app.core.pagination import asc, keyset_page
 from app.core.timeutil import local_today
 from app.core.permissions import get_visible_or_404, require
 from app.extensions import db
@@ -40,8 +40,7 @@ def index():
     form = CompanyFilterForm(request.args, show_escort=show_escort)
     filters = form.filters()
     stmt = queries.filter_companies(queries.visible_companies(current_user), **filters)
-    stmt = queries.with_list_loads(stmt).order_by(Company.name, Company.id)
-    page = paginate(stmt)
+    page = keyset_page(queries.with_list_loads(stmt), (asc(Company.name), asc(Company.id)))
     return render_template(
         "companies/index.html", form=form, page=page, show_escort=show_escort,
         can_create=permissions.can_create_company(current_user),

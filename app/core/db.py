@@ -82,8 +82,14 @@ def _writes_expected() -> bool:
     BEGIN IMMEDIATE queues writers behind each other under busy_timeout instead,
     while GET requests stay deferred so readers never wait on writers.
     """
-    from flask import has_request_context, request
+    from flask import g, has_request_context, request
 
     if has_request_context():
+        if g.get("writes_expected"):  # e.g. the audit record of a refused GET (app.core.audit)
+            return True
+        if request.path.startswith("/api/") and "Authorization" in request.headers:
+            # Token authentication writes its bookkeeping (last_used_at) even on a GET; a deferred
+            # transaction that has read cannot take the write lock once another writer got in.
+            return True
         return request.method not in ("GET", "HEAD", "OPTIONS")
     return True

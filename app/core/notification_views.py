@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from app.core.db import utcnow
 from app.core.models import Notification
 from app.core.notifications import unread_count
-from app.core.pagination import paginate
+from app.core.pagination import desc, keyset_page
 from app.core.permissions import get_visible_or_404
 from app.extensions import db
 
@@ -35,8 +35,8 @@ def bell():
 @bp.route("/")
 @login_required
 def index():
-    stmt = visible_notifications(current_user).order_by(Notification.created_at.desc(), Notification.id.desc())
-    return render_template("notifications/index.html", page=paginate(stmt))
+    page = keyset_page(visible_notifications(current_user), (desc(Notification.created_at), desc(Notification.id)))
+    return render_template("notifications/index.html", page=page)
 
 
 @bp.route("/<int:notification_id>/read", methods=["POST"])

@@ -1,13 +1,286 @@
-"""SQL pagination for list pages, with the current query string kept in links."""
-from flask import request, url_for
+"""SQL pagination for list pages, with the current query string kept in links.
+
+Long lists use keyset pagination (`keyset_page`): a page is "the next N rows after the last row
+you saw" in the list's order, found through an index on the order's columns, so page 1 and page
+4,000 cost the same. The link tokens carry that row's key (plus its position, for "第 51–100 条"),
+the filters stay in the query string. Instead of an exact total, which means counting every
+matching row, the page shows a count bounded by COUNT_CAP ("共 37 条" or "超过 1000 条").
+
+A list ordered by something computed (the problem list: rows owing a step by deadline, then the
+rest newest first) is given as segments: each segment is a plain WHERE plus an indexable order,
+and the pages walk the segments one after the other, the token naming the segment it is in.
+
+`paginate` (LIMIT/OFFSET plus an exact COUNT) remains for short lists only.
+"""
+import base64
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app, request, url_for
+from sqlalchemy.orm import lazyload
 
 from app.extensions import db
 
+# The bounded count stops here: more matching rows show as "超过 1000 条".
+COUNT_CAP = 1000
+
+
+# --------------------------------------------------------------------------- keyset pagination
+
+@dataclass(frozen=True)
+class Key:
+    """One column of a list's order. Keys of a segment must be NOT NULL and end in a unique column."""
+
+    column: Any
+    descending: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.column.key
+
+    def order(self, reverse: bool = False):
+        return self.column.desc() if self.descending != reverse else self.column.asc()
+
+
+def asc(column) -> Key:
+    return Key(column, False)
+
+
+def desc(column) -> Key:
+    return Key(column, True)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """The rows matching `where` (all rows when None), in the order `keys`."""
+
+    keys: tuple
+    where: Any = None
+
+
+class KeysetPage:
+    """One page of a keyset-paginated list (the shape `_macros/pagination.html` renders)."""
+
+    keyset = True
+
+    def __init__(self, items, *, per_page: int, first: int, next_token: str | None, prev_token: str | None,
+                 total: int | None, total_capped: bool):
+        self.items = items
+        self.per_page = per_page
+        self.first = first  # 0-based position of items[0] in the whole list
+        self.next_token = next_token
+        self.prev_token = prev_token
+        self.total = total
+        self.total_capped = total_capped
+
+    @property
+    def has_next(self) -> bool:
+        return self.next_token is not None
+
+    @property
+    def has_prev(self) -> bool:
+        return self.prev_token is not None
+
+    @property
+    def first_index(self) -> int:
+        return self.first + 1 if self.items else 0
+
+    @property
+    def last_index(self) -> int:
+        return self.first + len(self.items)
+
+    @property
+    def next_url(self) -> str | None:
+        return keyset_url(after=self.next_token) if self.next_token else None
+
+    @property
+    def prev_url(self) -> str | None:
+        return keyset_url(before=self.prev_token) if self.prev_token else None
+
+
+def _encode_value(value):
+    if value is None:
+        return ["n"]
+    if isinstance(value, datetime):
+        return ["t", value.astimezone(timezone.utc).isoformat() if value.tzinfo else value.isoformat()]
+    if isinstance(value, date):
+        return ["d", value.isoformat()]
+    if isinstance(value, bool):
+        return ["b", value]
+    if isinstance(value, int):
+        return ["i", value]
+    return ["s", str(value)]
+
+
+def _decode_value(pair):
+    kind, *rest = pair
+    if kind == "n":
+        return None
+    value = rest[0]
+    if kind == "t":
+        parsed = datetime.fromisoformat(value)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    if kind == "d":
+        return date.fromisoformat(value)
+    if kind == "b":
+        return bool(value)
+    if kind == "i":
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ValueError("not an int")
+        return value
+    if kind == "s":
+        return str(value)
+    raise ValueError(kind)
+
+
+def encode_token(segment: int, position: int, values) -> str:
+    raw = json.dumps([segment, position, [_encode_value(v) for v in values]], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_token(token: str | None, segments) -> tuple[int, int, list] | None:
+    """(segment, position, key values), or None for a missing or unreadable token (then: the first page)."""
+    if not token or len(token) > 2000:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        segment, position, values = json.loads(raw)
+        if not isinstance(segment, int) or not 0 <= segment < len(segments):
+            return None
+        if not isinstance(position, int) or position < 0:
+            return None
+        values = [_decode_value(v) for v in values]
+        if len(values) != len(segments[segment].keys) or any(v is None for v in values):
+            return None
+        return segment, position, values
+    except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError):
+        return None
+
+
+def _beyond(keys, values, *, reverse: bool = False):
+    """Rows strictly after `values` in the order `keys` (before them when reverse).
+
+    (k1, k2, k3) > (v1, v2, v3) written out as k1 >= v1 AND (k1 > v1 OR k1 = v1 AND k2 > v2 OR …):
+    the leading range lets both SQLite and PostgreSQL start the index scan at the key, and it
+    allows mixed directions (due date ascending, then newest first).
+    """
+    def further(key, value):
+        return key.column < value if key.descending != reverse else key.column > value
+
+    alternatives = []
+    for i, key in enumerate(keys):
+        equal = [keys[j].column == values[j] for j in range(i)]
+        alternatives.append(sa.and_(*equal, further(key, values[i])))
+    lead = keys[0].column <= values[0] if keys[0].descending != reverse else keys[0].column >= values[0]
+    return sa.and_(lead, sa.or_(*alternatives))
+
+
+def _values(item, keys) -> list:
+    return [getattr(item, key.name) for key in keys]
+
+
+def bounded_count(select, cap: int = COUNT_CAP) -> int:
+    """COUNT of the select's rows, reading at most cap + 1 of them."""
+    inner = select.options(lazyload("*")).order_by(None).limit(cap + 1).subquery()
+    return db.session.execute(sa.select(sa.func.count()).select_from(inner)).scalar_one()
+
+
+def keyset_page(select, keys=None, *, segments=None, per_page: int | None = None, after: str | None = None,
+                before: str | None = None, count_cap: int | None = COUNT_CAP) -> KeysetPage:
+    """One page of `select` (an ORM entity select, already scoped and filtered) in keyset order.
+
+    keys: the order, e.g. (asc(Company.name), asc(Company.id)); or segments: a list of Segment.
+    after / before: tokens from the previous page's links (default: request.args "after" /
+    "before"). Queries: one per segment from the token's on (a single-segment list: one), plus
+    one bounded COUNT unless count_cap is None — the same number whatever the data size.
+    """
+    if segments is None:
+        segments = [Segment(tuple(keys))]
+    segments = list(segments)
+    per_page = max(1, min(per_page or current_app.config["ITEMS_PER_PAGE"], 200))
+    if after is None and before is None:
+        after, before = request.args.get("after"), request.args.get("before")
+    select = select.order_by(None)
+    backward = decode_token(before, segments) if before else None
+    forward = decode_token(after, segments) if not backward else None
+    need = per_page + 1
+
+    collected: list[tuple[int, Any]] = []
+    if backward:
+        start, position, values = backward
+        order = range(start, -1, -1)
+    else:
+        start, position, values = forward or (0, 0, None)
+        order = range(start, len(segments))
+    for index in order:
+        segment = segments[index]
+        stmt = select if segment.where is None else select.where(segment.where)
+        if index == start and values is not None:
+            stmt = stmt.where(_beyond(segment.keys, values, reverse=bool(backward)))
+        stmt = stmt.order_by(*(key.order(reverse=bool(backward)) for key in segment.keys))
+        rows = db.session.scalars(stmt.limit(max(0, need - len(collected)))).unique().all()
+        collected.extend((index, row) for row in rows)
+
+    more = len(collected) > per_page
+    shown = collected[:per_page]
+    if backward:
+        shown.reverse()
+        first = max(0, position - len(shown)) if more else 0
+        has_prev, has_next = more, bool(shown)
+    else:
+        first = position
+        has_prev, has_next = forward is not None and bool(shown), more
+    items = [row for _index, row in shown]
+    next_token = prev_token = None
+    if has_next:
+        index, row = shown[-1]
+        next_token = encode_token(index, first + len(shown), _values(row, segments[index].keys))
+    if has_prev:
+        index, row = shown[0]
+        prev_token = encode_token(index, first, _values(row, segments[index].keys))
+    total = capped = None
+    if count_cap is not None:
+        total = bounded_count(select, count_cap)
+        capped = total > count_cap
+        total = min(total, count_cap)
+    return KeysetPage(items, per_page=per_page, first=first, next_token=next_token, prev_token=prev_token,
+                      total=total, total_capped=bool(capped))
+
+
+def keyset_url(*, after: str | None = None, before: str | None = None) -> str:
+    """This page's URL with a page token instead of the current one; filters and path arguments are kept."""
+    args = request.args.to_dict(flat=False)
+    for name in ("after", "before", "page"):
+        args.pop(name, None)
+    args.update(request.view_args or {})
+    if after:
+        args["after"] = after
+    if before:
+        args["before"] = before
+    return url_for(request.endpoint, **args)
+
+
+def distinct_values(column) -> list:
+    """The distinct non-NULL values of an indexed column, ascending, for a filter's choices.
+
+    Skips through the column's index (a recursive "smallest value above the last one" query)
+    instead of a DISTINCT over every row: the work grows with the number of distinct values,
+    not of rows. The same SQL runs on SQLite and PostgreSQL.
+    """
+    first = sa.select(column).where(column.is_not(None)).order_by(column).limit(1).scalar_subquery()
+    values = sa.select(first.label("value")).cte("distinct_values", recursive=True)
+    following = sa.select(column).where(column > values.c.value).order_by(column).limit(1).scalar_subquery()
+    values = values.union_all(sa.select(following).where(values.c.value.is_not(None)))
+    return list(db.session.scalars(sa.select(values.c.value).where(values.c.value.is_not(None))))
+
+
+# --------------------------------------------------------------------------- offset pagination (short lists)
 
 def paginate(select, per_page: int | None = None):
-    """Paginate a select in SQL (LIMIT/OFFSET plus one COUNT)."""
-    from flask import current_app
-
+    """Paginate a select in SQL (LIMIT/OFFSET plus one COUNT): for lists that stay short."""
     return db.paginate(
         select,
         per_page=per_page or current_app.config["ITEMS_PER_PAGE"],
@@ -17,6 +290,8 @@ def paginate(select, per_page: int | None = None):
 
 
 def page_url(page: int) -> str:
-    args = request.args.to_dict()
+    """This page's URL at another page number; repeated filters are kept, path arguments win."""
+    args = request.args.to_dict(flat=False)
+    args.update(request.view_args or {})
     args["page"] = page
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    return url_for(request.endpoint, **args)

@@ -7,7 +7,7 @@ then call `require(can_…)` (so a visible object the role may not act on is 403
 """
 from functools import wraps
 
-from flask import abort
+from flask import abort, g, has_request_context
 from flask_login import current_user, login_required
 
 from app.extensions import db
@@ -20,8 +20,12 @@ def require(allowed: bool) -> None:
 
 def get_visible_or_404(select, model, object_id: int):
     """Load one object through a scoped select; anything outside the scope is a 404."""
+    if not 0 < object_id < 2**31:  # no such row, and too big for the database's integer (500 on SQLite)
+        abort(404)
     obj = db.session.scalars(select.where(model.id == object_id)).unique().first()
     if obj is None:
+        if has_request_context():
+            g.refused_object = (model.__tablename__, object_id)  # the audit of refused access names it
         abort(404)
     return obj
 

@@ -1,7 +1,6 @@
 """Jinja filters and globals: local times, labels, the header's unread count."""
 from datetime import date, datetime
 
-import sqlalchemy as sa
 from flask import current_app, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
@@ -32,18 +31,4 @@ def register(app) -> None:
             "Role": Role,
             "languages": current_app.config["LANGUAGES"],
             "current_locale": str(get_locale() or "zh"),
-            "unread_notifications": _unread_count,
         }
-
-
-def _unread_count() -> int:
-    from app.core.models import Notification
-    from app.extensions import db
-
-    if not current_user.is_authenticated:
-        return 0
-    return db.session.scalar(
-        sa.select(sa.func.count()).select_from(Notification).where(
-            Notification.user_id == current_user.id, Notification.read_at.is_(None)
-        )
-    ) or 0

@@ -1,4 +1,4 @@
-"""Home redirect, language switch, health check."""
+"""Home redirect, language switch, health checks (/healthz liveness, /readyz readiness)."""
 from flask import Blueprint, current_app, redirect, request, session, url_for
 from flask_login import current_user, login_required
 
@@ -15,6 +15,10 @@ def home_url(user) -> str:
         if user.company_id:
             return url_for("portal.home")
         return url_for("accounts.profile")
+    if user.role in (Role.ADMIN, Role.MANAGER):
+        return url_for("monitoring.dashboard")
+    if user.role in (Role.ESCORT, Role.HELPER):
+        return url_for("monitoring.home")
     return url_for("companies.index")
 
 
@@ -41,4 +45,21 @@ def set_language():
 @bp.route("/healthz")
 @csrf.exempt
 def healthz():
+    """Liveness for load balancers: the process answers. No database work, so it stays cheap."""
     return {"status": "ok"}
+
+
+@bp.route("/readyz")
+@csrf.exempt
+def readyz():
+    """Readiness: the database answers a trivial query (503 otherwise, and the pool drops the connection)."""
+    import sqlalchemy as sa
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        current_app.logger.warning("readiness check: database unreachable", exc_info=True)
+        return {"status": "unavailable", "database": "unreachable"}, 503
+    return {"status": "ok", "database": "ok"}

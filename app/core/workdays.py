@@ -6,6 +6,7 @@ years it knows), then the plain rule Monday–Friday. A year is "covered" when
 the package knows it or admins have entered overrides for it; an uncovered
 coming year is shown to admins as a warning.
 """
+from bisect import bisect_right
 from datetime import date, datetime, timedelta
 
 import chinese_calendar
@@ -40,6 +41,26 @@ def forget_overrides() -> None:
     """Call after overrides change so the next lookup reads them again."""
     if has_app_context():
         g.pop("workday_overrides", None)
+        g.pop("workday_years", None)
+
+
+def _year_workdays(year: int) -> list[int]:
+    """Sorted ordinals of the year's working days, built once per request per year."""
+    cache = g.setdefault("workday_years", {}) if has_app_context() else {}
+    if year not in cache:
+        day, end = date(year, 1, 1), date(year + 1, 1, 1)
+        ordinals = []
+        while day < end:
+            if is_workday(day):
+                ordinals.append(day.toordinal())
+            day += timedelta(days=1)
+        cache[year] = ordinals
+    return cache[year]
+
+
+def _workdays_up_to(day: date) -> int:
+    """Working days from 1 Jan of day's year through day, inclusive."""
+    return bisect_right(_year_workdays(day.year), day.toordinal())
 
 
 def is_workday(day: date) -> bool:
@@ -83,12 +104,9 @@ def working_days_between(start: date, end: date) -> int:
         return 0
     if end < start:
         return -working_days_between(end, start)
-    count = 0
-    day = start
-    while day < end:
-        day += timedelta(days=1)
-        if is_workday(day):
-            count += 1
+    count = _workdays_up_to(end) - _workdays_up_to(start)
+    for year in range(start.year, end.year):  # whole years between add up year by year
+        count += len(_year_workdays(year))
     return count
 
 

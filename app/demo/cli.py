@@ -182,3 +182,52 @@ def accounts_command() -> None:
     for username, name, role, _extra, _phone in data.ACCOUNTS:
         suffix = f" — {company_names[username]}" if username in company_names else ""
         click.echo(f"  {username:<10} {role:<8} {name}{suffix}")
+
+
+@demo_cli.command("scale")
+@click.option("--companies", type=click.IntRange(0), default=5000, show_default=True, help="Companies to add.")
+@click.option("--tickets", type=click.IntRange(0), default=200000, show_default=True, help="Problems to add.")
+@click.option("--visits", type=click.IntRange(0), default=None,
+              help="Visits to add (default: about one per company per month over the period).")
+@click.option("--seed", type=int, default=None, help="Random seed; the same seed and --now give the same rows.")
+@click.option("--now", "now_text", default=None, help="ISO date-time the data ends at (default: now).")
+@click.option("--years", type=click.IntRange(1, 10), default=3, show_default=True, help="Period the problems span.")
+def scale_command(companies: int, tickets: int, visits: int | None, seed: int | None, now_text: str | None,
+                  years: int) -> None:
+    """Add a district-sized data set on top of the demo (loaded first on an empty database), for benchmarks."""
+    import time
+    from datetime import datetime, timezone
+
+    from app.demo.scale import DEFAULT_SEED, scale_up
+
+    if current_app.config["IS_PRODUCTION"]:
+        raise click.ClickException("demo data is never loaded under the production configuration")
+    now = None
+    if now_text:
+        try:
+            now = datetime.fromisoformat(now_text)
+        except ValueError:
+            raise click.BadParameter("expected an ISO date-time, e.g. 2026-06-30T18:00:00+08:00", param_hint="--now")
+        now = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
+    began = time.perf_counter()
+    password = current_app.config["DEMO_PASSWORD"]
+    if database_is_empty():
+        seed_demo(password)
+        db.session.flush()
+        click.echo("Demo data loaded first (the database was empty).")
+    result = scale_up(companies=companies, tickets=tickets, visits=visits, seed=DEFAULT_SEED if seed is None else seed,
+                      now=now, years=years, password=password, log=click.echo)
+    db.session.commit()
+    analyzed = time.perf_counter()
+    # Fresh statistics, so the planner sees the new sizes (SQLite keeps them in sqlite_stat1).
+    with db.engine.connect() as connection:
+        connection.exec_driver_sql("ANALYZE")
+        connection.commit()
+    click.echo(
+        f"Added {result.companies} companies, {result.escorts} escorts, {result.helpers} helpers, "
+        f"{result.company_users} company accounts, {result.visits} visits, {result.tickets} problems "
+        f"({result.events} timeline events, {result.dispatch_records} dispatch records, "
+        f"{result.extension_requests} extension requests, {result.audit_rows} audit rows, "
+        f"{result.notifications} notifications) in {time.perf_counter() - began:.1f}s "
+        f"(ANALYZE {time.perf_counter() - analyzed:.1f}s).")
+    click.echo("Problems by status: " + ", ".join(f"{k} {v}" for k, v in sorted(result.by_status.items())))

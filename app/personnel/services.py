@@ -7,9 +7,11 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.accounts.auth import end_all_sessions
+from app.accounts.services import revoke_all_tokens
 from app.accounts.models import Role, User
 from app.accounts.passwords import hash_password, password_problems
 from app.companies.models import Company
+from app.companies.queries import visible_companies
 from app.companies.services import assign_escort
 from app.core import audit
 from app.extensions import db
@@ -203,6 +205,7 @@ def _set_temporary_password(actor: User, user: User, password: str | None) -> st
     user.password_hash = hash_password(plain)
     user.must_change_password = True
     end_all_sessions(user)
+    revoke_all_tokens(user, actor)
     db.session.flush()
     audit.record("password_reset", user, actor=actor)
     return plain
@@ -274,7 +277,7 @@ def reassign_and_deactivate(actor: User, escort: User, targets: list[User], *, m
         raise Refused(_("不能停用自己的账号。"))
     if not permissions.can_deactivate_staff(actor, escort):
         raise Refused(_("您不能停用这个账号。"))
-    companies = list(db.session.scalars(sa.select(Company).where(Company.escort_id == escort.id)))
+    companies = list(db.session.scalars(visible_companies(actor).where(Company.escort_id == escort.id)))
     moved = 0
     if companies:
         moved = reassign_companies(actor, companies, targets, mode=mode, reason=reason, leaving=escort)

@@ -149,6 +149,9 @@ def deactivate(user_id: int):
         except Refused as exc:
             _refused(exc)
             return redirect(url_for("personnel.deactivate", user_id=user.id))
+        except IntegrityError:  # another manager moved one of these companies at the same moment
+            _refused(Refused(_("数据已被他人修改，请刷新后重试。")))
+            return redirect(url_for("personnel.deactivate", user_id=user.id))
         if moved:
             flash(_("已将 %(n)d 家企业移交，并停用 %(name)s 的账号。", n=moved, name=user.name), "success")
         else:
@@ -236,6 +239,8 @@ def reassign():
             db.session.commit()
         except Refused as exc:
             _refused(exc)
+        except IntegrityError:  # another manager moved one of these companies at the same moment
+            _refused(Refused(_("数据已被他人修改，请刷新后重试。")))
         else:
             flash(_("已调整 %(n)d 家企业的陪跑员，原分配记录已保留。", n=moved), "success")
             return redirect(url_for("personnel.reassign", **request.args))

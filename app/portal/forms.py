@@ -52,8 +52,10 @@ class ProblemForm(FlaskForm):
 
 
 class CommentForm(FlaskForm):
-    body = TextAreaField(_l("留言"), validators=[Optional(), Length(max=5000)],
-                         render_kw={"rows": 3, "maxlength": 5000, "placeholder": _l("补充情况或向陪跑员、承办部门提问")})
+    body = TextAreaField(
+        _l("留言"), validators=[Optional(), Length(max=5000)],
+        render_kw={"rows": 3, "maxlength": 5000, "placeholder": _l("补充情况或向陪跑员、承办部门提问")},
+    )
     attachments = _attachments_field(_l("附件（可选）"))
     submit = SubmitField(_l("发送留言"))
 

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.core.models import CalendarOverride
@@ -13,7 +14,7 @@ from app.settings.sla import LABELS, SLA
 
 KIND_HOLIDAY = "holiday"
 KIND_WORKDAY = "workday"
-KIND_CHOICES = [(KIND_HOLIDAY, _l("休息日")), (KIND_WORKDAY, _l("工作日（调休上班）"))]
+KIND_CHOICES = [SelectChoice(KIND_HOLIDAY, _l("休息日")), SelectChoice(KIND_WORKDAY, _l("工作日（调休上班）"))]
 
 
 class OverrideForm(FlaskForm):
@@ -32,6 +33,8 @@ class OverrideForm(FlaskForm):
         self.override = override
 
     def validate_day(self, field):
+        if field.data is None:  # not a date: DateField has already said so
+            return
         if not YEAR_MIN <= field.data.year <= YEAR_MAX:
             raise ValidationError(_l("请填写 %(low)d–%(high)d 年之间的日期。", low=YEAR_MIN, high=YEAR_MAX))
         stmt = sa.select(CalendarOverride.id).where(CalendarOverride.day == field.data)

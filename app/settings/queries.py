@@ -22,6 +22,12 @@ SOURCE_LABELS = {
     SOURCE_PACKAGE: _l("chinesecalendar"),
     SOURCE_WEEKEND: _l("周末规则"),
 }
+# Short forms for the month grid's narrow cells (the legend under the grid spells them out).
+SOURCE_SHORT = {
+    SOURCE_OVERRIDE: _l("人工"),
+    SOURCE_PACKAGE: _l("日历包"),
+    SOURCE_WEEKEND: _l("周末规则"),
+}
 
 HOLIDAY_NAMES = {
     chinese_calendar.Holiday.new_years_day.value: _l("元旦"),

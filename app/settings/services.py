@@ -101,7 +101,10 @@ def parse_override_lines(text: str, year: int) -> tuple[list[OverrideEntry], lis
         end = _parse_date(match["end"]) if match["end"] else start
         bad = match["start"] if start is None else (match["end"] if end is None else None)
         if bad is not None:
-            errors.append(_("第%(n)d行：日期“%(text)s”无效，请写成 2027-01-01 的格式。", n=number, text=bad))
+            if _DATE_RE.match(bad):
+                errors.append(_("第%(n)d行：日期“%(text)s”不存在。", n=number, text=bad))
+            else:
+                errors.append(_("第%(n)d行：日期“%(text)s”无效，请写成 2027-01-01 的格式。", n=number, text=bad))
             continue
         if end < start:
             errors.append(_("第%(n)d行：起始日期晚于结束日期。", n=number))

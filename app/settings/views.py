@@ -78,7 +78,7 @@ def calendar():
     return render_template(
         "settings/calendar.html", year=year, month=month, today=today, overrides=overrides,
         weeks=queries.month_grid(year, month, today), coverage=coverage,
-        prev_month=prev_month, next_month=next_month, source_labels=queries.SOURCE_LABELS,
+        prev_month=prev_month, next_month=next_month, source_labels=queries.SOURCE_LABELS, source_short=queries.SOURCE_SHORT,
         package_last_year=queries.PACKAGE_LAST_YEAR, can_edit=can_manage_settings(current_user),
     )
 

@@ -3,6 +3,7 @@
 Files live under UPLOAD_DIR with random names; the original name is kept only
 for display and for the download's Content-Disposition. Downloads always go
 through a permission check and are sent as attachments, never inline.
+Each user may store at most `uploads.daily_mb_per_user` MB a day (local days).
 """
 import hashlib
 import secrets
@@ -10,12 +11,18 @@ import unicodedata
 import zipfile
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import current_app, send_file
 from flask_babel import gettext as _
 
 from app.core import audit
+from app.core.settings import get_setting, register_defaults
+from app.core.timeutil import local_today, start_of_local_day
 from app.extensions import db
 from app.tickets.models import Attachment
+
+QUOTA_KEY = "uploads.daily_mb_per_user"
+register_defaults({QUOTA_KEY: 200})  # 0 switches the quota off
 
 # extension → (content type, content check)
 ALLOWED = {
@@ -72,8 +79,33 @@ def max_bytes() -> int:
     return current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
 
 
-def check_upload(file_storage) -> tuple[str, str, int]:
-    """Validate one upload; returns (display name, extension kind, size) or raises AttachmentError."""
+def uploaded_today(user) -> int:
+    """Bytes `user` has stored since local midnight: problem attachments and visit photos."""
+    from app.visits.models import VisitPhoto
+
+    since = start_of_local_day(local_today())
+    total = 0
+    for model in (Attachment, VisitPhoto):
+        total += db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(model.size), 0)).where(
+            model.uploaded_by_id == user.id, model.created_at >= since)) or 0
+    return int(total)
+
+
+def check_quota(user, size: int) -> None:
+    """Refuse a file that would take `user` past the daily upload quota (413)."""
+    limit_mb = get_setting(QUOTA_KEY)
+    if not limit_mb or user is None or getattr(user, "id", None) is None:
+        return
+    if uploaded_today(user) + size > int(limit_mb) * 1024 * 1024:
+        raise AttachmentError(
+            _("您今天上传的文件已达每日 %(mb)d MB 的上限，请明天再上传；如确有需要，请联系系统管理员。", mb=int(limit_mb)),
+            413)
+
+
+def check_upload(file_storage, actor=None) -> tuple[str, str, int]:
+    """Validate one upload; returns (display name, extension kind, size) or raises AttachmentError.
+
+    With `actor`, the file must also fit in the actor's daily upload quota."""
     name = clean_filename(file_storage.filename or "")
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if ext not in ALLOWED:
@@ -94,6 +126,8 @@ def check_upload(file_storage) -> tuple[str, str, int]:
     expected = "jpg" if ext == "jpeg" else ext
     if kind != expected:
         raise AttachmentError(_("“%(name)s”的内容与扩展名不符，或不是允许的文件类型。", name=name), 415)
+    if actor is not None:
+        check_quota(actor, size)
     return name, ext, size
 
 
@@ -104,8 +138,8 @@ def upload_dir() -> Path:
 
 
 def save_attachment(actor, ticket, file_storage, *, event=None, public: bool = True) -> Attachment:
-    """Check and store one file for `ticket` (flush, no commit)."""
-    name, ext, size = check_upload(file_storage)
+    """Check (type, size, the actor's daily quota) and store one file for `ticket` (flush, no commit)."""
+    name, ext, size = check_upload(file_storage, actor=actor)
     stored_name = f"{secrets.token_hex(16)}.{ext}"
     digest = hashlib.sha256()
     target = upload_dir() / stored_name

@@ -16,6 +16,7 @@ from app.accounts.models import Role, User
 from app.companies.models import CATEGORIES as COMPANY_CATEGORIES
 from app.companies.models import Company
 from app.companies.queries import visible_companies
+from app.core.widgets import LongSelect
 from app.extensions import db
 from app.reference.models import Department, Town
 from app.tickets.models import CATEGORIES, COMPLEXITIES, RATINGS, SOURCES, STATUSES, SUPERVISION_LEVELS, URGENCIES
@@ -54,7 +55,7 @@ def creatable_companies(user) -> list[Company]:
 class TicketForm(FlaskForm):
     """A problem filed by an escort or manager on a company's behalf."""
 
-    company_id = SelectField(_l("企业"), coerce=int, validate_choice=False)
+    company_id = SelectField(_l("企业"), coerce=int, validate_choice=False, widget=LongSelect())
     title = StringField(_l("问题标题"), validators=[Length(max=200, message=_l("标题最多200字。"))])
     description = TextAreaField(_l("问题描述"), render_kw={"rows": 6})
     category = SelectField(_l("问题类别"), validate_choice=False)
@@ -292,12 +293,25 @@ class TicketFilterForm(FlaskForm):
     status = SelectField(_l("状态"), default="", validate_choice=False)
     category = SelectField(_l("问题类别"), default="", validate_choice=False)
     department_id = SelectField(_l("承办部门"), coerce=int, default=0, validate_choice=False)
-    company_id = SelectField(_l("企业"), coerce=int, default=0, validate_choice=False)
+    company_id = SelectField(_l("企业"), coerce=int, default=0, validate_choice=False, widget=LongSelect())
     company_category = SelectField(_l("企业类别"), default="", validate_choice=False)
     town_id = SelectField(_l("镇街"), coerce=int, default=0, validate_choice=False)
     overdue = BooleanField(_l("已超期"))
     supervised = BooleanField(_l("督办中"))
     mine = BooleanField(_l("待我处理"))
+    # Further conditions the dashboards link to (跟踪监测): each number there opens this list.
+    open = BooleanField(_l("未办结"))
+    due_soon = BooleanField(_l("一个工作日内到期"))
+    extension_pending = BooleanField(_l("延期待审批"))
+    rating = SelectField(_l("评价"), default="", validate_choice=False)
+    created_from = DateField(_l("提交日期自"), validators=[Optional()])
+    created_to = DateField(_l("提交日期至"), validators=[Optional()])
+    closed_from = DateField(_l("办结日期自"), validators=[Optional()])
+    closed_to = DateField(_l("办结日期至"), validators=[Optional()])
+    rated_from = DateField(_l("评价日期自"), validators=[Optional()])
+    rated_to = DateField(_l("评价日期至"), validators=[Optional()])
+
+    MORE = ("rating", "created_from", "created_to", "closed_from", "closed_to", "rated_from", "rated_to")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -312,6 +326,11 @@ class TicketFilterForm(FlaskForm):
         self.company_category.choices = [("", any_)] + [(k, str(v[0])) for k, v in COMPANY_CATEGORIES.items()]
         self.town_id.choices = [(0, any_)] + [(t.id, t.name) for t in db.session.scalars(
             sa.select(Town).where(Town.active.is_(True)).order_by(Town.code))]
+        self.rating.choices = [("", any_)] + _labels(RATINGS)
+
+    def more_used(self) -> bool:
+        """Whether one of the less common conditions is set (their panel then shows open)."""
+        return any(self[name].data for name in self.MORE)
 
     def filters(self) -> dict:
         if not self.validate():
@@ -327,4 +346,9 @@ class TicketFilterForm(FlaskForm):
             "overdue": bool(self.overdue.data),
             "supervised": bool(self.supervised.data),
             "mine": bool(self.mine.data),
+            "open_only": bool(self.open.data),
+            "due_soon": bool(self.due_soon.data),
+            "extension_pending": bool(self.extension_pending.data),
+            "rating": self.rating.data if self.rating.data in RATINGS else None,
+            **{name: self[name].data for name in self.MORE if name != "rating"},
         }

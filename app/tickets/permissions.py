@@ -85,3 +85,8 @@ def can_perform(user, ticket, action: str, *, pending_extension=None) -> bool:
 
 def allowed_actions(user, ticket, *, pending_extension=None) -> list[str]:
     return [a for a in TRANSITIONS if can_perform(user, ticket, a, pending_extension=pending_extension)]
+
+
+def can_export_tickets(user) -> bool:
+    """Staff export the ledger of the problems they can see (always through visible_tickets)."""
+    return user.role in Role.STAFF

@@ -1,12 +1,14 @@
 """Scoped reads of problems: the only start of every problem list, count, lookup and export."""
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import Role, User
 from app.companies.models import Company
-from app.tickets.models import SLA_STATES, Attachment, ExtensionRequest, Ticket, TicketEvent
+from app.core.timeutil import end_of_local_day, local_date, start_of_local_day
+from app.core.workdays import add_working_days
+from app.tickets.models import OPEN_STATES, SLA_STATES, Attachment, ExtensionRequest, Ticket, TicketEvent
 
 
 def visible_tickets(user: User) -> sa.Select:
@@ -51,9 +53,34 @@ AWAITING = {
 }
 
 
+def due_soon_until(now: datetime) -> datetime:
+    """End (local) of the next working day: a step due between now and then is "due within one working day"
+    (the sweep's due-soon notice uses the same horizon)."""
+    return end_of_local_day(add_working_days(local_date(now), 1))
+
+
+def _on_local_days(column, start: date | None, end: date | None):
+    """column within the local dates [start, end] (inclusive; either end open)."""
+    conditions = []
+    if start:
+        conditions.append(column >= start_of_local_day(start))
+    if end:
+        conditions.append(column < start_of_local_day(end + timedelta(days=1)))
+    return sa.and_(*conditions)
+
+
 def filter_tickets(stmt: sa.Select, user: User, *, now: datetime, status=None, category=None, department_id=None,
                    company_id=None, company_category=None, town_id=None, overdue=False, supervised=False,
-                   mine=False, q=None) -> sa.Select:
+                   mine=False, q=None, open_only=False, due_soon=False, extension_pending=False, rating=None,
+                   created_from=None, created_to=None, closed_from=None, closed_to=None,
+                   rated_from=None, rated_to=None) -> sa.Select:
+    """Narrow a scoped ticket select by the list's filters.
+
+    open_only: status in OPEN_STATES (not yet closed, rejected or withdrawn).
+    overdue: a step owed (SLA_STATES) with due_at < now. due_soon: a step owed with
+    now <= due_at <= due_soon_until(now). *_from/*_to: local dates, inclusive, on created_at,
+    closed_at, rated_at. extension_pending: an extension request awaits a manager's decision.
+    """
     if status:
         stmt = stmt.where(Ticket.status == status)
     if category:
@@ -85,6 +112,19 @@ def filter_tickets(stmt: sa.Select, user: User, *, now: datetime, status=None, c
     if q:
         pattern = f"%{q.strip()}%"
         stmt = stmt.where(sa.or_(Ticket.number.ilike(pattern), Ticket.title.ilike(pattern)))
+    if open_only:
+        stmt = stmt.where(Ticket.status.in_(OPEN_STATES))
+    if due_soon:
+        stmt = stmt.where(Ticket.status.in_(SLA_STATES), Ticket.due_at >= now, Ticket.due_at <= due_soon_until(now))
+    if extension_pending:
+        stmt = stmt.where(Ticket.id.in_(
+            sa.select(ExtensionRequest.ticket_id).where(ExtensionRequest.status == "pending")))
+    if rating:
+        stmt = stmt.where(Ticket.rating == rating)
+    for column, start, end in ((Ticket.created_at, created_from, created_to), (Ticket.closed_at, closed_from, closed_to),
+                               (Ticket.rated_at, rated_from, rated_to)):
+        if start or end:
+            stmt = stmt.where(_on_local_days(column, start, end))
     return stmt
 
 

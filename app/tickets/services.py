@@ -554,7 +554,7 @@ def add_comment(actor, ticket: Ticket, *, body, internal: bool = False, now=None
 def _as_int(value):
     if isinstance(value, bool):
         return None
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():  # not "²": int() refuses it
         value = int(value.strip())
     if isinstance(value, int) and abs(value) < 2**31:  # larger ones overflow the database's integer
         return value

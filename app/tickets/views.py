@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from app.accounts.models import Role
 from app.core.db import utcnow
-from app.core.pagination import paginate
+from app.core.pagination import Segment, asc, desc, keyset_page
 from app.core.permissions import get_visible_or_404, require
 from app.core.workdays import overdue_working_days
 from app.extensions import db
@@ -34,16 +34,23 @@ def _load(ticket_id: int) -> Ticket:
     return ticket
 
 
-def _list_order():
+_OWING = sa.and_(Ticket.status.in_(SLA_STATES), Ticket.due_at.is_not(None))
+_OWING_FIRST = Segment((asc(Ticket.due_at), desc(Ticket.created_at), desc(Ticket.id)), where=_OWING)
+_THE_REST = Segment((desc(Ticket.created_at), desc(Ticket.id)), where=sa.not_(_OWING))
+
+
+def _list_segments(filters: dict) -> list[Segment]:
     """Problems owing a step against a deadline first, soonest (most overdue) deadline first;
-    then everything else (replied, closed, rejected, withdrawn), newest first."""
-    owing = sa.and_(Ticket.status.in_(SLA_STATES), Ticket.due_at.is_not(None))
-    return (
-        sa.case((owing, 0), else_=1),
-        sa.case((owing, Ticket.due_at), else_=None),
-        Ticket.created_at.desc(),
-        Ticket.id.desc(),
-    )
+    then everything else (replied, closed, rejected, withdrawn), newest first.
+
+    Two keyset segments, each read through an index (status+due_at; created_at). A filter that
+    can only match one of them leaves the other out rather than have the database find that out.
+    """
+    if filters.get("overdue") or filters.get("due_soon"):
+        return [_OWING_FIRST]
+    if filters.get("status") and filters["status"] not in SLA_STATES:
+        return [_THE_REST]
+    return [_OWING_FIRST, _THE_REST]
 
 
 def _overdue_days(now):
@@ -59,8 +66,9 @@ def index():
     require(current_user.is_staff)
     now = utcnow()
     form = forms.TicketFilterForm(request.args, user=current_user)
-    stmt = queries.filter_tickets(queries.visible_tickets(current_user), current_user, now=now, **form.filters())
-    page = paginate(queries.with_list_loads(stmt).order_by(*_list_order()))
+    filters = form.filters()
+    stmt = queries.filter_tickets(queries.visible_tickets(current_user), current_user, now=now, **filters)
+    page = keyset_page(queries.with_list_loads(stmt), segments=_list_segments(filters))
     return render_template(
         "tickets/index.html", form=form, page=page, now=now, overdue_days=_overdue_days(now),
         # The roles can_create_ticket_for admits for some company (helpers file nothing).
@@ -73,7 +81,7 @@ def index():
 def create():
     require(current_user.is_staff)
     form = forms.TicketForm(user=current_user)
-    if request.method == "GET" and request.args.get("company_id", "").isdigit():
+    if request.method == "GET" and request.args.get("company_id", "").isascii() and request.args.get("company_id", "").isdigit():
         form.company_id.data = int(request.args["company_id"])
     if form.validate_on_submit():
         company = form.chosen_company()
@@ -115,7 +123,7 @@ def act(ticket_id: int, action: str):
         db.session.commit()
     except TicketActionError as exc:
         db.session.rollback()
-        _put_field_errors(form, exc.fields, action)
+        _put_field_errors(form, exc.fields)
         return _render_detail(_load(ticket_id), failed=(action, form), message=exc.message, status=exc.status)
     flash(_("已完成“%(action)s”。", action=str(TRANSITIONS[action].label)), "success")
     return redirect(url_for("tickets.detail", ticket_id=ticket.id))
@@ -185,7 +193,7 @@ def download(ticket_id: int, att_id: int):
 
 # ---------------------------------------------------------------- the detail page
 
-def _put_field_errors(form, fields: dict, action: str | None = None) -> None:
+def _put_field_errors(form, fields: dict) -> None:
     """Show a service's per-field messages on the matching form fields (by their unprefixed names)."""
     for name, message in (fields or {}).items():
         field = form._fields.get(name)
@@ -258,3 +266,6 @@ def _event_details(event) -> list[str]:
     if event.kind in ("request_extension", "decide_extension") and data.get("new_due"):
         details.append(_("新期限：%(d)s", d=data["new_due"]))
     return details
+
+
+from app.tickets import io_views  # noqa: E402,F401  (the ledger export registers on this blueprint)

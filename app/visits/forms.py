@@ -10,6 +10,7 @@ from wtforms import SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from app.companies.forms import escort_choices, town_choices
+from app.core.widgets import LongSelect
 from app.extensions import db
 from app.tickets.models import CATEGORIES
 from app.visits.models import MODES
@@ -85,8 +86,8 @@ class VisitFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    company_id = SelectField(_l("企业"), coerce=int, default=0, validate_choice=False)
-    escort_id = SelectField(_l("陪跑员"), coerce=int, default=0, validate_choice=False)
+    company_id = SelectField(_l("企业"), coerce=int, default=0, validate_choice=False, widget=LongSelect())
+    escort_id = SelectField(_l("陪跑员"), coerce=int, default=0, validate_choice=False, widget=LongSelect())
     mode = SelectField(_l("走访方式"), default="", validate_choice=False)
     date_from = StringField(_l("起始日期"), validators=[Optional(), Length(max=10)], render_kw={"type": "date"})
     date_to = StringField(_l("截止日期"), validators=[Optional(), Length(max=10)], render_kw={"type": "date"})
@@ -125,7 +126,7 @@ class UnvisitedFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    escort_id = SelectField(_l("陪跑员"), coerce=int, default=0, validate_choice=False)
+    escort_id = SelectField(_l("陪跑员"), coerce=int, default=0, validate_choice=False, widget=LongSelect())
     town_id = SelectField(_l("镇街"), coerce=int, default=0, validate_choice=False)
 
     def __init__(self, *args, **kwargs):

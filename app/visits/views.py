@@ -9,7 +9,7 @@ from flask_sqlalchemy.pagination import SelectPagination
 from app.accounts.models import Role
 from app.companies.models import Company
 from app.companies.queries import visible_companies
-from app.core.pagination import paginate
+from app.core.pagination import desc, keyset_page
 from app.core.permissions import get_visible_or_404, require
 from app.core.timeutil import local_today
 from app.extensions import db
@@ -50,7 +50,7 @@ def _filtered_visits():
 def index():
     require(permissions.can_list_visits(current_user))
     form, stmt = _filtered_visits()
-    page = paginate(queries.newest_first(queries.with_list_loads(stmt)))
+    page = keyset_page(queries.with_list_loads(stmt), (desc(Visit.visited_on), desc(Visit.id)))
     window = unvisited = None
     if current_user.role == Role.ESCORT:
         window = current_window(local_today())

@@ -49,12 +49,13 @@ def _land(b, response):
     raise AssertionError("redirect loop")
 
 
-@pytest.mark.parametrize("role", [Role.ADMIN, Role.MANAGER, Role.ESCORT, Role.HELPER])
-def test_staff_login_lands_on_company_list(app, make, role):
+@pytest.mark.parametrize("role, home", [(Role.ADMIN, "/dashboard"), (Role.MANAGER, "/dashboard"),
+                                        (Role.ESCORT, "/home"), (Role.HELPER, "/home")])
+def test_staff_login_lands_on_their_home(app, make, role, home):
     user = make.user(role=role)
     b = Browser(app.test_client())
     path, page = _land(b, b.login(user.username))
-    assert path == "/companies/"
+    assert path == home
     assert page.status_code == 200
     assert user.name in _text(page)
 
@@ -175,7 +176,7 @@ def test_first_login_page_explains_and_change_unlocks(first_login, db_session):
         {"current_password": PASSWORD, "new_password": new_password, "confirm": new_password},
     )
     path, page = _land(b, response)
-    assert path == "/companies/" and page.status_code == 200
+    assert path == "/dashboard" and page.status_code == 200
     assert b.get("/companies/new").status_code == 200
     stored = _fresh(db_session, user)
     assert stored.must_change_password is False
@@ -266,7 +267,7 @@ def test_login_without_csrf_token_is_refused(browser, make):
     user = make.user(role=Role.MANAGER)
     response = browser.post("/auth/login", {"username": user.username, "password": PASSWORD}, csrf=False)
     assert response.status_code == 400
-    assert "请求有误" in _text(response)
+    assert "页面已过期或表单无效，请返回并刷新页面后重新提交。" in _text(response)
     assert browser.get("/companies/").status_code == 302
 
 
@@ -369,3 +370,28 @@ def test_language_switch_without_csrf_token_is_refused(login_as, db_session):
     b, user = login_as(Role.ESCORT)
     assert b.post("/language", {"lang": "en"}, csrf=False).status_code == 400
     assert _fresh(db_session, user).locale == "zh"
+
+
+def test_signed_in_pages_are_not_cached(login_as):
+    b, _user = login_as(Role.MANAGER)
+    assert b.get("/companies/").headers.get("Cache-Control") == "no-store"
+    b.post("/auth/logout", form_page="/companies/")
+    assert "no-store" not in (b.get("/auth/login").headers.get("Cache-Control") or "")
+
+
+def test_session_ends_after_the_absolute_lifetime(app, login_as):
+    b, _user = login_as(Role.MANAGER)
+    with b.client.session_transaction() as session:
+        session["login_at"] -= (app.config["SESSION_ABSOLUTE_HOURS"] * 3600 + 60)
+    response = b.get("/companies/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/auth/login?next=")
+    assert b.get("/companies/").status_code == 302  # the session was cleared, not just this request refused
+
+
+def test_deactivated_user_is_signed_out_at_the_next_request(login_as, db_session):
+    b, user = login_as(Role.ESCORT)
+    assert b.get("/companies/").status_code == 200
+    user.active = False
+    db_session.commit()
+    assert b.get("/companies/").status_code == 302

@@ -4,8 +4,10 @@ from datetime import datetime
 import pytest
 import sqlalchemy as sa
 
+from app.companies.services import assign_escort
 from app.core.timeutil import local_date, local_today
 from app.core.workdays import working_days_between
+from app.extensions import db
 from app.settings.sla import get_sla
 from app.tickets import services
 from app.tickets.models import Ticket, TicketEvent
@@ -303,6 +305,7 @@ def test_action_errors_and_that_refusals_change_nothing(world, as_, make):
     assert_error(escort.act(ticket.id, ["escalate"], version), 400, fields=["action"])
     assert_error(escort.post(url, {"action": "escalate", "reason": "理由"}), 400, fields=["version"])
     assert_error(escort.act(ticket.id, "escalate", "v2", reason="理由"), 400, fields=["version"])
+    assert_error(escort.act(ticket.id, "escalate", True, reason="理由"), 400, fields=["version"])
     assert_error(manager.act(ticket.id, "dispatch", version, department_id=999999), 400, fields=["department_id"])
     assert_error(manager.act(ticket.id, "dispatch", version, department_id=world.department.id,
                              helper_id=world.other_helper.id), 400, fields=["helper_id"])
@@ -329,7 +332,6 @@ def test_a_lost_update_caught_at_flush_is_a_stale_409_and_rolls_back(world, as_,
     original = services.accept
 
     def accept_while_someone_else_saves(actor, t, **kw):
-        from app.extensions import db
         db.session.execute(sa.update(Ticket.__table__).where(Ticket.__table__.c.id == t.id)
                            .values(version=Ticket.__table__.c.version + 1))
         return original(actor, t, **kw)
@@ -382,7 +384,6 @@ def test_helper_of_another_department_and_a_former_escort_lose_sight(world, as_,
     ticket = world.ticket_in("dispatched")
     assert_error(as_(world.other_helper).get(f"/api/v1/tickets/{ticket.id}"), 404)
     new_escort = make.user(role="escort")
-    from app.companies.services import assign_escort
     assign_escort(None, world.company, new_escort, "调整")
     make.session.commit()
     assert_error(as_(world.escort).get(f"/api/v1/tickets/{ticket.id}"), 404)
@@ -443,4 +444,20 @@ def test_list_query_count_does_not_grow_with_rows(as_, make, count_queries, role
             assert any("decide_extension" in t["allowed_actions"] for t in items)
         counts.append(q.count)
     assert counts[0] == counts[1], counts
-    assert counts[1] <= 6
+    assert counts[1] <= 4  # token, tickets with their relations, pending extensions (+ holidays if overdue)
+
+
+def test_a_helper_who_returns_a_ticket_gets_it_back_once_and_then_loses_sight(world, as_):
+    ticket = world.ticket_in("in_progress")
+    helper = as_(world.helper)
+    response = helper.act(ticket.id, "return", ticket.version, reason="不属于本部门职责",
+                          suggested_department_id=world.other_department.id)
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert (body["status"], body["department_id"], body["allowed_actions"]) == ("escalated", None, [])
+    assert_error(helper.get(f"/api/v1/tickets/{ticket.id}"), 404)
+    events = as_(world.manager).get(f"/api/v1/tickets/{ticket.id}/events").get_json()["items"]
+    assert events[-1]["kind"] == "return" and events[-1]["data"]["suggested_department_id"] == world.other_department.id
+    assert events[-1]["public"] is False
+    assert "return" not in [e["kind"] for e in as_(world.company_user).get(
+        f"/api/v1/tickets/{ticket.id}/events").get_json()["items"]]

@@ -326,6 +326,36 @@ def test_list_filters(login_as, spread, query, expected):
         assert "没有符合条件的企业。" in _text(response)
 
 
+def test_text_search_takes_percent_and_underscore_literally(login_as, make):
+    make.company(name="杭州100%纯净水有限公司")
+    make.company(name="杭州普通企业有限公司")
+    b, _manager = login_as(Role.MANAGER)
+    text = _text(b.get("/companies/", query_string={"q": "%"}))
+    assert "杭州100%纯净水有限公司" in text and "杭州普通企业有限公司" not in text
+    assert "没有符合条件的企业。" in _text(b.get("/companies/", query_string={"q": "_"}))
+
+
+def test_pages_keep_the_filters(login_as, make):
+    for _ in range(52):
+        make.company(category="eaglet")
+    make.company(category="new_force", name="杭州不该出现有限公司")
+    b, _manager = login_as(Role.MANAGER)
+    first = _text(b.get("/companies/", query_string={"category": "eaglet"}))
+    assert "共 52 条" in first
+    links = set(re.findall(r'rel="next" href="(/companies/\?[^"]*)"', first))
+    assert len(links) == 1 and all("category=eaglet" in link and "after=" in link for link in links)
+    second = b.get(next(iter(links)).replace("&amp;", "&"))
+    assert len(re.findall(r'href="/companies/\d+"', _text(second))) == 2
+    assert "杭州不该出现有限公司" not in _text(second)
+
+
+def test_full_width_credit_code_is_stored_as_ascii(login_as, ref, db_session):
+    b, _manager = login_as(Role.MANAGER)
+    response = b.post("/companies/new", _form(ref, name="杭州全角输入有限公司", uscc="９１３５０１００Ｍ０００１００Ｙ４３"))
+    assert response.status_code == 302
+    assert _stored(db_session, name="杭州全角输入有限公司").uscc == VALID
+
+
 def test_nonsense_filters_do_not_break_the_page(login_as, spread):
     b, _manager = login_as(Role.MANAGER)
     response = b.get("/companies/", query_string={"town_id": "abc", "page": "x"})
@@ -441,7 +471,8 @@ def test_company_list_query_count_does_not_grow(login_as, make, count_queries):
     assert few.count == many.count, many.statements
     assert many.count == LIST_QUERY_COUNT, many.statements
 
-    second = b.get("/companies/?page=2")
+    next_page = re.search(r'rel="next" href="([^"]+)"', _text(response)).group(1).replace("&amp;", "&")
+    second = b.get(next_page)
     assert len(re.findall(r'href="/companies/\d+"', _text(second))) == 10
 
 

@@ -31,6 +31,12 @@ def test_lower_case_and_surrounding_spaces_are_accepted_and_normalised(app):
     assert normalize(" 91350100m000100y43 ") == "91350100M000100Y43"
 
 
+def test_full_width_characters_from_a_chinese_keyboard_are_accepted(app):
+    typed = "９１３５０１００Ｍ０００１００ｙ４３\u3000"  # full-width digits and letters, ideographic space
+    assert normalize(typed) == "91350100M000100Y43"
+    assert is_valid(typed)
+
+
 @pytest.mark.parametrize("code", REAL_CODES)
 def test_every_other_check_character_is_refused(app, code):
     for wrong in CHARSET:

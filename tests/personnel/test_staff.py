@@ -271,3 +271,18 @@ def test_service_refuses_to_deactivate_oneself(make):
     with pytest.raises(Refused, match="不能停用自己的账号"):
         deactivate_staff(manager, manager)
     assert manager.active is True
+
+
+def test_password_reset_revokes_the_users_api_tokens(make, login_as, app):
+    from app.accounts.services import create_api_token
+
+    escort = make.user(role="escort")
+    _token, plain = create_api_token(escort, "hotline")
+    make.session.commit()
+    client = app.test_client()
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {plain}"}).status_code == 200
+
+    browser, _manager = login_as("manager")
+    response = browser.post(f"/staff/{escort.id}/password", {})
+    assert response.status_code == 200 and "密码已重置" in response.get_data(as_text=True)
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {plain}"}).status_code == 401

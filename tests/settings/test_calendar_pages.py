@@ -127,15 +127,15 @@ def test_month_grid_shows_workdays_holidays_swaps_and_sources(login_as):
     assert "2026年10月" in text
 
     def cell(day):
-        match = re.search(rf'<td class="([^"]*)" data-day="{day}"[^>]*>(.*?)</td>', text, re.S)
+        match = re.search(rf'<td class="([^"]*)"\s+data-day="{day}"[^>]*>(.*?)</td>', text, re.S)
         assert match, day
         return match.group(1), re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(2))).strip()
 
-    assert cell("2026-10-01") == ("cal-holiday", "1 休 国庆节 chinesecalendar")
-    assert cell("2026-10-08") == ("cal-work", "8 工作日 chinesecalendar")
-    assert cell("2026-10-09") == ("cal-holiday", "9 休 区里统一放假 人工设置")
-    assert cell("2026-10-10") == ("cal-swap", "10 班 国庆节调休上班 chinesecalendar")
-    assert cell("2026-10-11") == ("cal-weekend", "11 休 chinesecalendar")
+    assert cell("2026-10-01") == ("cal-holiday", "1 休 国庆节 日历包")
+    assert cell("2026-10-08") == ("cal-work", "8 工作日 日历包")
+    assert cell("2026-10-09") == ("cal-holiday cal-by-override", "9 休 区里统一放假 人工")
+    assert cell("2026-10-10") == ("cal-swap", "10 班 国庆节调休上班 日历包")
+    assert cell("2026-10-11") == ("cal-weekend", "11 休 日历包")
 
     text = _text(admin.get("/admin/settings/calendar?year=2027&month=1"))
     assert cell("2027-01-01") == ("cal-work", "1 工作日 周末规则")
@@ -147,6 +147,12 @@ def test_add_edit_delete_an_override_is_audited(login_as, db_session):
     admin.post("/admin/settings/calendar/new", {"day": "2027-02-06", "kind": "workday", "note": "春节调休"})
     [override] = _overrides(db_session, 2027)
     assert (override.day, override.is_workday, override.note) == (date(2027, 2, 6), True, "春节调休")
+
+    # a day that is not a date, or far away, is refused
+    response = admin.post("/admin/settings/calendar/new", {"day": "2027-13-01", "kind": "holiday"})
+    assert response.status_code == 200 and "invalid-feedback" in _text(response)
+    response = admin.post("/admin/settings/calendar/new", {"day": "1999-05-01", "kind": "holiday"})
+    assert response.status_code == 200 and "请填写 2000–2100 年之间的日期" in _text(response)
 
     # the same day again is refused with a clear message
     response = admin.post("/admin/settings/calendar/new", {"day": "2027-02-06", "kind": "holiday"})
@@ -198,15 +204,20 @@ def test_bulk_paste_writes_all_lines(login_as, db_session):
 
 def test_bulk_paste_with_a_bad_line_writes_nothing(login_as, db_session):
     admin, _ = login_as(Role.ADMIN)
-    lines = "2027-01-01 休 元旦\n2027-02-30 休\n2027-10-01..2027-10-07 休\n2027-10-09 调休\n2026-12-31 休\n2027-10-05 休"
+    lines = ("2027-01-01 休 元旦\n2027-02-30 休\n2027-10-01..2027-10-07 休\n2027-10-09 调休\n2026-12-31 休\n"
+             "2027-10-05 休\n2027/10/11 放假 周一\n27-10-12 休\n2027-10-13\n2027-10-20..2027-10-18 休\n国庆 休")
     response = admin.post("/admin/settings/calendar/bulk", {"year": "2027", "lines": lines})
     assert response.status_code == 200
     text = _text(response)
-    assert "第2行：日期“2027-02-30”无效" in text
+    assert "第2行：日期“2027-02-30”不存在" in text
     assert "第4行：“调休”含义不明确" in text
     assert "第5行：日期不在 2027 年内" in text
     assert "第6行：2027-10-05 已在第3行出现" in text
-    assert "第1行" not in text and "第3行：" not in text
+    assert "第8行：日期“27-10-12”无效，请写成 2027-01-01 的格式" in text
+    assert "第9行：缺少类型" in text
+    assert "第10行：起始日期晚于结束日期" in text
+    assert "第11行：格式不正确" in text
+    assert "第1行" not in text and "第3行：" not in text and "第7行" not in text  # valid lines pass
     assert _overrides(db_session, 2027) == []
     assert WARNING in text
 

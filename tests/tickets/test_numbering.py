@@ -3,15 +3,11 @@
 Runs on its own throwaway database: a SQLite file, or on PostgreSQL a sibling
 database of TEST_DATABASE_URL, so committed rows never leak into other tests.
 """
-import os
 import threading
 
-import flask_migrate
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 
-from app import create_app
 from app.extensions import db
 from app.tickets.models import Ticket
 from app.tickets.services import NewTicket, submit_ticket
@@ -21,28 +17,8 @@ EACH = 6
 
 
 @pytest.fixture
-def race_app(tmp_path):
-    base = os.environ.get("TEST_DATABASE_URL")
-    if base:
-        url = make_url(base)
-        name = f"{url.database}_race"
-        admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        target = url.set(database=name).render_as_string(hide_password=False)
-    else:
-        target = f"sqlite:///{tmp_path / 'race.sqlite3'}"
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=target)
-    with app.app_context():
-        flask_migrate.upgrade(revision="heads")
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-    if base:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+def race_app(fresh_app):
+    return fresh_app
 
 
 def test_numbers_unique_under_concurrent_submissions(race_app):

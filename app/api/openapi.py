@@ -1,0 +1,738 @@
+"""The OpenAPI 3 document of /api/v1, kept as Python data next to the routes it describes.
+
+OPERATIONS maps (method, Flask rule) to what the operation takes and answers; document()
+adds the path parameters (from the rule), the error answers and the shared schemas, and
+is served at GET /api/v1/openapi.json and rendered at GET /api/v1/docs. A test walks
+app.url_map: a route without an operation, or an operation without a route, fails it; a
+fuzzer (schemathesis) checks every answer against these schemas.
+
+Descriptions are in Chinese and English, as integrators of both kinds read them.
+"""
+import json
+import re
+from functools import cache
+
+from flask import render_template, request
+from flask_babel import gettext as _
+
+from app.accounts.models import Role
+from app.api import bp
+from app.api.common import check_query_params
+from app.companies.models import CATEGORIES as COMPANY_CATEGORIES
+from app.companies.models import GOAL_STATUSES, SPECIALIZED_TIERS
+from app.tickets.models import (
+    CATEGORIES, COMPLEXITIES, RATINGS, SOURCES, STATUSES, SUPERVISION_LEVELS, URGENCIES,
+)
+from app.tickets.transitions import ACTIONS
+from app.visits.models import MODES
+
+PREFIX = "/api/v1"
+INT32_MAX = 2**31 - 1
+
+
+# ------------------------------------------------------------------ schema helpers
+
+def ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def nullable(schema: dict) -> dict:
+    return {**schema, "nullable": True}
+
+
+def enum(values, description: str = "") -> dict:
+    schema = {"type": "string", "enum": list(values)}
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def obj(properties: dict, required=(), description: str = "") -> dict:
+    """An object schema; `required` lists the keys always present (more may be added later)."""
+    schema = {"type": "object", "properties": properties}
+    if required:
+        schema["required"] = list(required)
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def listing(item: str) -> dict:
+    return obj(
+        {"items": {"type": "array", "items": ref(item)},
+         "next_cursor": nullable({"type": "string", "description": "下一页的游标；没有更多时为 null。 / "
+                                                                   "Cursor of the next page; null on the last one."})},
+        ("items", "next_cursor"),
+        f"{item} 列表（游标分页）。 / A page of {item} objects (cursor pagination).",
+    )
+
+
+ID = {"type": "integer", "minimum": 1, "maximum": INT32_MAX}
+OPT_ID = nullable({"type": "integer"})
+TEXT = {"type": "string"}
+DATE = {"type": "string", "format": "date"}
+DATETIME = {"type": "string", "format": "date-time"}
+ID_NAME = obj({"id": {"type": "integer"}, "name": TEXT}, ("id", "name"))
+
+
+# ------------------------------------------------------------------ component schemas
+
+SCHEMAS: dict = {
+    "Error": obj(
+        {"error": obj(
+            {"code": {"type": "string",
+                      "description": "snake_case 错误码，如 validation_error、forbidden。 / snake_case code."},
+             "message": {"type": "string", "description": "给人看的说明。 / Human-readable message."},
+             "fields": {"type": "object", "additionalProperties": {"type": "string"},
+                        "description": "字段 → 错误说明（400 时给出）。 / Field → message (with 400)."}},
+            ("code", "message"))},
+        ("error",),
+        "所有错误的统一形状，绝不返回 HTML 或堆栈。 / The shape of every error; never HTML, never a stack trace.",
+    ),
+    "TokenRequest": obj(
+        {"username": {"type": "string", "minLength": 1}, "password": {"type": "string", "minLength": 1},
+         "name": {"type": "string", "maxLength": 100, "description": "令牌名称（可选）。 / Optional token name."}},
+        ("username", "password"),
+    ),
+    "TokenCreated": obj(
+        {"token": {"type": "string", "description": "只返回这一次，请妥善保存。 / Shown once only; store it safely."},
+         "expires_at": DATETIME},
+        ("token", "expires_at"),
+    ),
+    "Me": obj(
+        {"id": {"type": "integer"}, "username": TEXT, "name": TEXT, "role": enum(Role.ALL),
+         "company_id": OPT_ID, "department_id": OPT_ID},
+        ("id", "username", "name", "role", "company_id", "department_id"),
+    ),
+    "Company": obj(
+        {
+            "id": {"type": "integer"}, "name": TEXT,
+            "uscc": {"type": "string", "description": "统一社会信用代码（18位）。 / Unified social credit code."},
+            "category": enum(COMPANY_CATEGORIES),
+            "town": ID_NAME,
+            "industry": obj({"code": TEXT, "name": TEXT}, ("code", "name")),
+            "specialized_tier": nullable(enum([k for k in SPECIALIZED_TIERS if k])),
+            "is_above_scale": {"type": "boolean"},
+            "annual_revenue": nullable({"type": "number", "description": "万元 / 10,000 CNY"}),
+            "employees": nullable({"type": "integer"}),
+            "address": TEXT, "contact_name": TEXT, "contact_phone": TEXT,
+            "goal_status": enum(GOAL_STATUSES),
+            "escort": nullable(obj({"id": {"type": "integer"}, "name": TEXT}, ("id", "name"),
+                                   "当前陪跑员；未分配时为 null。 / The current escort, or null.")),
+            "created_at": DATETIME,
+        },
+        ("id", "name", "uscc", "category", "town", "industry", "specialized_tier", "is_above_scale",
+         "annual_revenue", "employees", "address", "contact_name", "contact_phone", "goal_status", "escort",
+         "created_at"),
+    ),
+    "CompanyCreate": obj(
+        {
+            "name": {"type": "string", "minLength": 1, "maxLength": 200},
+            "uscc": {"type": "string", "minLength": 1, "maxLength": 30,
+                     "description": "校验位须正确，不能与已登记企业重复。 / "
+                                    "Check digit must be right; must be unique."},
+            "category": enum(COMPANY_CATEGORIES),
+            "town": {"anyOf": [{"type": "integer"}, {"type": "string"}],
+                     "description": "镇街的编号、代码或名称。 / Town id, code or name."},
+            "industry": {"anyOf": [{"type": "integer"}, {"type": "string"}],
+                         "description": "行业门类的编号、代码或名称。 / Industry id, code or name."},
+            "specialized_tier": enum(SPECIALIZED_TIERS),
+            "is_above_scale": {"type": "boolean"},
+            "annual_revenue": nullable({"type": "number", "minimum": 0, "description": "万元 / 10,000 CNY"}),
+            "employees": nullable({"type": "integer", "minimum": 0, "maximum": 10_000_000}),
+            "address": {"type": "string", "maxLength": 300},
+            "contact_name": {"type": "string", "maxLength": 50},
+            "contact_phone": {"type": "string", "maxLength": 32},
+            "escort_id": nullable({"type": "integer", "description": "在岗陪跑员的编号。 / An active escort's id."}),
+        },
+        ("name", "uscc", "category", "town", "industry"),
+    ),
+    "Department": obj({"id": {"type": "integer"}, "name": TEXT, "code": TEXT}, ("id", "name", "code")),
+    "Ticket": obj(
+        {
+            "id": {"type": "integer"},
+            "number": {"type": "string", "description": "如 XS-2026-000123。 / e.g. XS-2026-000123."},
+            "company_id": {"type": "integer"}, "company_name": TEXT,
+            "title": TEXT, "description": TEXT,
+            "category": enum(CATEGORIES), "source": enum(SOURCES), "urgency": enum(URGENCIES),
+            "complexity": enum(COMPLEXITIES), "status": enum(STATUSES),
+            "escort_id": OPT_ID, "department_id": OPT_ID, "helper_id": OPT_ID,
+            "created_at": DATETIME,
+            "due_at": nullable({**DATETIME, "description": "当前环节的期限。 / Deadline of the current step."}),
+            "overdue": {"type": "boolean"},
+            "overdue_days": {"type": "integer", "minimum": 0, "description": "超期工作日数。 / Working days overdue."},
+            "accept_due_at": nullable(DATETIME), "sign_due_at": nullable(DATETIME),
+            "reply_due_at": nullable(DATETIME), "replied_at": nullable(DATETIME),
+            "reply_message": nullable(TEXT), "closed_at": nullable(DATETIME),
+            "supervision": nullable(enum(SUPERVISION_LEVELS)),
+            "rating": nullable(enum(RATINGS)), "rating_comment": nullable(TEXT),
+            "reopen_count": {"type": "integer", "minimum": 0},
+            "version": {"type": "integer", "description": "执行操作时原样带回，用于发现并发修改。 / "
+                                                          "Send it back with an action (lost-update check)."},
+            "pending_extension": nullable(obj(
+                {"new_due": DATE, "reason": TEXT, "requested_at": DATETIME, "requested_by_id": OPT_ID},
+                ("new_due", "reason", "requested_at", "requested_by_id"),
+                "待审批的延期申请（仅工作人员可见）。 / The pending extension request (staff only).")),
+            "allowed_actions": {"type": "array", "items": enum(ACTIONS),
+                                "description": "调用者此刻可执行的操作。 / The actions the caller may take now."},
+        },
+        ("id", "number", "company_id", "title", "description", "category", "source", "urgency", "status",
+         "escort_id", "department_id", "helper_id", "created_at", "due_at", "overdue", "supervision", "rating",
+         "reopen_count", "version", "allowed_actions"),
+    ),
+    "TicketCreate": obj(
+        {
+            "company_id": {**ID, "description": "工作人员必填；企业用户忽略此字段（即本企业）。 / Required for staff; "
+                                                 "a company user always files for its own company."},
+            "title": {"type": "string", "minLength": 1, "maxLength": 200},
+            "description": {"type": "string", "minLength": 1, "maxLength": 5000},
+            "category": enum(CATEGORIES),
+            "urgency": enum(URGENCIES),
+            "source": enum(SOURCES, "企业用户只能是 portal；陪跑员默认 escort。 / "
+                                    "portal for company users; escorts default to escort."),
+        },
+        ("title", "description", "category"),
+    ),
+    "TicketEvent": obj(
+        {
+            "id": {"type": "integer"}, "at": DATETIME,
+            "kind": {"type": "string",
+                     "description": "submit、操作名、comment、note 等。 / submit, an action name, comment, note …"},
+            "from_status": nullable(TEXT), "to_status": nullable(TEXT),
+            "body": TEXT,
+            "public": {"type": "boolean",
+                       "description": "企业用户只看到公开事件。 / Company users see public events only."},
+            "actor": nullable(obj({"id": {"type": "integer"}, "name": TEXT, "role": enum(Role.ALL)},
+                                  ("id", "name", "role"))),
+            "data": nullable({"type": "object"}),
+            "attachments": {"type": "array", "items": obj(
+                {"id": {"type": "integer"}, "filename": TEXT, "content_type": TEXT, "size": {"type": "integer"}},
+                ("id", "filename", "content_type", "size"))},
+        },
+        ("id", "at", "kind", "from_status", "to_status", "body", "public", "actor", "data"),
+    ),
+    "CommentCreate": obj(
+        {"body": {"type": "string", "minLength": 1, "maxLength": 5000},
+         "internal": {"type": "boolean", "default": False,
+                      "description": "内部备注，仅工作人员可写可见。 / An internal note: staff only."}},
+        ("body",),
+    ),
+    "Visit": obj(
+        {"id": {"type": "integer"}, "company_id": {"type": "integer"}, "escort_id": {"type": "integer"},
+         "visited_on": DATE, "mode": enum(MODES), "participants": TEXT, "summary": TEXT, "company_status": TEXT,
+         "next_step": TEXT, "created_at": DATETIME,
+         "ticket_ids": {"type": "array", "items": {"type": "integer"},
+                        "description": "走访中提出的问题。 / Problems raised at the visit."}},
+        ("id", "company_id", "escort_id", "visited_on", "mode", "participants", "summary", "company_status",
+         "next_step", "created_at", "ticket_ids"),
+    ),
+    "VisitProblem": obj(
+        {"title": {"type": "string", "minLength": 1, "maxLength": 200},
+         "description": {"type": "string", "minLength": 1, "maxLength": 5000},
+         "category": enum(CATEGORIES), "urgency": enum(URGENCIES)},
+        ("title", "description", "category"),
+        "每个问题成为一张来源为 visit 的工单。 / Each becomes a ticket with source visit.",
+    ),
+    "VisitCreate": obj(
+        {"company_id": ID,
+         "visited_on": {**DATE, "description": "不晚于今天，不早于90天前。 / Not after today, at most 90 days back."},
+         "mode": enum(MODES),
+         "summary": {"type": "string", "minLength": 1, "maxLength": 5000},
+         "participants": {"type": "string", "maxLength": 500},
+         "company_status": {"type": "string", "maxLength": 5000},
+         "next_step": {"type": "string", "maxLength": 5000},
+         "problems": {"type": "array", "items": ref("VisitProblem")}},
+        ("company_id", "visited_on", "mode", "summary"),
+    ),
+}
+
+for _name in ("Company", "Department", "Ticket", "TicketEvent", "Visit"):
+    SCHEMAS[f"{_name}List"] = listing(_name)
+
+
+def _ranking_board(subject: str, zh: str) -> dict:
+    row = obj(
+        {"rank": nullable({"type": "integer", "description": "未参与排名时为 null。 / null when not ranked."}),
+         "previous_rank": nullable({"type": "integer"}),
+         subject: ID_NAME,
+         "metrics": {"type": "object", "additionalProperties": nullable({"type": "number"}),
+                     "description": "各项指标：比率为 0–1 的小数，计数为整数，不适用时为 null。 / "
+                                    "Metrics: rates as fractions 0–1, counts as integers, null when not applicable."},
+         "score": nullable({"type": "number", "description": "综合得分 0–100。 / Composite score 0–100."}),
+         "yellow_card": {"type": "boolean"}, "ranked": {"type": "boolean"},
+         "cases": {"type": "integer", "description": "支撑指标的案件数。 / Cases behind the numbers."}},
+        ("rank", "previous_rank", subject, "metrics", "score", "yellow_card", "ranked", "cases"),
+    )
+    return obj(
+        {"period": TEXT, "start": DATE, "end": DATE, "previous_period": nullable(TEXT),
+         "weights": {"type": "object", "additionalProperties": {"type": "number"}},
+         "min_cases": {"type": "integer"},
+         "items": {"type": "array", "items": row}},
+        ("period", "start", "end", "previous_period", "weights", "min_cases", "items"),
+        f"{zh}排名：先按名次排列参与排名的，再按名称排列未达最低案件数的。 / "
+        "Ranked rows by rank, then unranked rows by name.",
+    )
+
+
+SCHEMAS["EscortRanking"] = _ranking_board("escort", "陪跑员")
+SCHEMAS["DepartmentRanking"] = _ranking_board("department", "职能部门")
+SCHEMAS["TownRanking"] = _ranking_board("town", "镇街")
+
+
+# Ticket actions: one schema per action, chosen by the `action` field.
+ACTION_FIELDS = {
+    "accept": ({}, (), "受理。 / Accept."),
+    "reject": ({"reason": {"type": "string", "minLength": 1, "maxLength": 5000}}, ("reason",),
+               "不予受理（须说明理由）。 / Reject, with a reason."),
+    "withdraw": ({}, (), "企业撤回。 / The company withdraws it."),
+    "reply": ({"message": {"type": "string", "minLength": 1, "maxLength": 5000}}, ("message",),
+              "答复企业。 / Reply to the company."),
+    "escalate": ({"reason": {"type": "string", "minLength": 1, "maxLength": 5000}}, ("reason",),
+                 "陪跑员提请交办。 / The escort asks for dispatch."),
+    "dispatch": ({"department_id": ID, "helper_id": OPT_ID, "complexity": enum(COMPLEXITIES)}, ("department_id",),
+                 "交办到职能部门（可指定经办人）。 / Dispatch to a department (optionally a helper)."),
+    "sign": ({}, (), "部门签收。 / The department signs for it."),
+    "return": ({"reason": {"type": "string", "minLength": 1, "maxLength": 5000}, "suggested_department_id": OPT_ID},
+               ("reason",), "部门退回（可建议部门）。 / The department returns it (may suggest another)."),
+    "rate": ({"rating": enum(RATINGS), "comment": {"type": "string", "maxLength": 5000}}, ("rating",),
+             "评价；不满意须说明原因并重新办理。 / Rate; unsatisfied (with a comment) reopens it."),
+    "supervise": ({"level": enum(SUPERVISION_LEVELS)}, ("level",),
+                  "督办（只能提升级别）。 / Supervise (only upwards)."),
+    "request_extension": ({"new_due": DATE, "reason": {"type": "string", "minLength": 1, "maxLength": 5000}},
+                          ("new_due", "reason"), "申请延期。 / Ask for a later deadline."),
+    "decide_extension": ({"approve": {"type": "boolean"}}, ("approve",),
+                         "审批延期申请。 / Decide an extension request."),
+}
+assert set(ACTION_FIELDS) == set(ACTIONS), "every action of the state machine is described"
+
+
+def _action_schema_name(action: str) -> str:
+    return "Action" + "".join(part.capitalize() for part in action.split("_"))
+
+
+for _action, (_fields, _required, _text) in ACTION_FIELDS.items():
+    SCHEMAS[_action_schema_name(_action)] = obj(
+        {"action": enum([_action]),
+         "version": {"type": "integer", "description": "问题当前的 version。 / The ticket's current version."},
+         **_fields},
+        ("action", "version", *_required), _text,
+    )
+SCHEMAS["TicketAction"] = {
+    "oneOf": [ref(_action_schema_name(a)) for a in ACTION_FIELDS],
+    "discriminator": {"propertyName": "action",
+                      "mapping": {a: f"#/components/schemas/{_action_schema_name(a)}" for a in ACTION_FIELDS}},
+    "description": "一个状态机操作及其字段。 / One state-machine action and its fields.",
+}
+
+
+# ------------------------------------------------------------------ error answers
+
+ERRORS = {
+    400: ("BadRequest", "请求有误：未知的查询参数、无效的 JSON 或字段（`fields` 逐项说明）。 / "
+                        "Invalid request: unknown query "
+                        "parameter, malformed JSON or invalid fields (`fields` says which)."),
+    401: ("Unauthorized", "缺少、无效、已吊销或已过期的令牌，或账号已停用。 / "
+                          "Missing, invalid, revoked or expired token, "
+                          "or a deactivated account."),
+    403: ("Forbidden", "您的角色不能执行此操作。 / The caller's role may not do this."),
+    404: ("NotFound", "不存在，或不在调用者的可见范围内。 / No such object, or not in the caller's scope."),
+    409: ("Conflict", "当前状态不允许该操作，或 version 已过期。 / "
+                      "Not allowed in the current state, or a stale version."),
+    413: ("PayloadTooLarge", "请求体过大。 / Request body too large."),
+    415: ("UnsupportedMediaType", "请求体必须是 application/json。 / The body must be application/json."),
+    429: ("TooManyRequests", "请求过于频繁（与登录表单相同的限制）。 / Rate limited (as the login form)."),
+}
+
+
+# ------------------------------------------------------------------ operations
+
+TAGS = [
+    {"name": "auth", "description": "令牌与当前用户 / Tokens and the current user"},
+    {"name": "companies", "description": "企业 / Companies"},
+    {"name": "departments", "description": "职能部门 / Departments"},
+    {"name": "tickets", "description": "问题（工单）及其状态机 / Problems (tickets) and their state machine"},
+    {"name": "visits", "description": "走访 / Visits"},
+    {"name": "rankings", "description": "晾晒比拼排名 / Rankings"},
+    {"name": "reference", "description": "本文档 / This document"},
+]
+
+
+def query(name: str, schema: dict, description: str) -> dict:
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+
+PAGING = [
+    query("limit", {"type": "integer", "minimum": 1, "maximum": 200, "default": 50},
+          "每页条数（1–200，默认50）。 / Page size (1–200, default 50)."),
+    query("cursor", {"type": "string"}, "上一页返回的 next_cursor。 / next_cursor of the previous page."),
+]
+PERIOD = [
+    query("period", {"type": "string"},
+          "统计期：YYYY-MM（月，默认本月）、YYYY-Qn（季度）或 YYYY-MM-DD..YYYY-MM-DD。 / "
+          "Period: YYYY-MM (month, default this month), YYYY-Qn or YYYY-MM-DD..YYYY-MM-DD."),
+    query("start", DATE, "自定义区间开始（与 end 同用）。 / Custom range start (with end)."),
+    query("end", DATE, "自定义区间结束。 / Custom range end."),
+]
+PATH_PARAMS = {
+    "company_id": "企业编号 / Company id",
+    "ticket_id": "问题编号 / Ticket id",
+    "visit_id": "走访编号 / Visit id",
+}
+
+
+def operation(op_id, tag, summary, description, *, ok, status=200, errors=(), params=(), body=None,
+              body_example=None, public=False, media="application/json") -> dict:
+    """One operation. `ok` names the success schema; `errors` the error statuses besides 401 (added when
+    a token is needed) and 404 (added for paths with an id)."""
+    return {"operationId": op_id, "tag": tag, "summary": summary, "description": description, "ok": ok,
+            "status": status, "errors": tuple(errors), "params": list(params), "body": body,
+            "body_example": body_example, "public": public, "media": media}
+
+
+OPERATIONS: dict[tuple[str, str], dict] = {
+    ("POST", f"{PREFIX}/tokens"): operation(
+        "createToken", "auth", "用用户名和密码换取令牌 · Get a token",
+        "用户名和密码正确时返回一个新令牌（只显示这一次）及其到期时间；与登录表单一样限制频率。令牌也可在个人设置页创建和吊销。\n\n"
+        "Returns a new bearer token (shown once) and its expiry when the username and password are right; "
+        "rate-limited like the login form. Tokens can also be created and revoked on the profile page. "
+        "An account that must still change its initial or reset password gets 403 "
+        "(`password_change_required`) until it has done so on the web.",
+        ok="TokenCreated", status=201, errors=(400, 401, 403, 413, 415, 429), body="TokenRequest", public=True,
+        body_example={"username": "escort01", "password": "••••••••", "name": "热线系统"},
+    ),
+    ("GET", f"{PREFIX}/me"): operation(
+        "getMe", "auth", "当前用户 · The caller",
+        "令牌所属用户的编号、姓名、角色及所属企业或部门。\n\n"
+        "The token's user: id, name, role and company or department.",
+        ok="Me", errors=(400,),
+    ),
+    ("GET", f"{PREFIX}/companies"): operation(
+        "listCompanies", "companies", "企业列表 · List companies",
+        "工作人员可见范围内的企业：管理员和管理者看全部，陪跑员看自己陪跑的，"
+        "部门经办人看交办到本部门问题的企业。企业用户 403。\n\n"
+        "Companies in the staff caller's scope: all for managers, their own for escorts, those with problems "
+        "dispatched to the department for helpers. Company users get 403.",
+        ok="CompanyList", errors=(400, 403), params=[
+            query("q", {"type": "string"}, "名称或信用代码包含 / Name or credit code contains"),
+            query("category", enum(COMPANY_CATEGORIES), "陪跑类别 / Category"),
+            query("town", {"type": "integer"}, "镇街编号 / Town id"),
+            query("escort_id", {"type": "integer"}, "陪跑员编号 / Escort id"),
+            *PAGING,
+        ],
+    ),
+    ("GET", f"{PREFIX}/companies/<int:company_id>"): operation(
+        "getCompany", "companies", "一家企业 · One company",
+        "可见范围内的企业及其陪跑员；企业用户只能看本企业。\n\n"
+        "A company in scope, with its escort; a company user gets its own.",
+        ok="Company", errors=(400,),
+    ),
+    ("POST", f"{PREFIX}/companies"): operation(
+        "createCompany", "companies", "登记企业 · Create a company",
+        "管理员、管理者登记企业，规则与页面相同（信用代码校验、不可重复）；可同时指定陪跑员。\n\n"
+        "Managers and admins register a company with the page's rules (credit code check, no duplicates), "
+        "optionally with its escort.",
+        ok="Company", status=201, errors=(400, 403, 413, 415), body="CompanyCreate",
+        body_example={"name": "杭州示例精密机械有限公司", "uscc": "91350100M000100Y43", "category": "specialized",
+                      "town": "瓜沥镇", "industry": "C", "is_above_scale": True, "annual_revenue": 2500.5,
+                      "employees": 88, "escort_id": 12},
+    ),
+    ("GET", f"{PREFIX}/departments"): operation(
+        "listDepartments", "departments", "职能部门 · List departments",
+        "在用的职能部门（交办时使用其编号）。仅工作人员。\n\n"
+        "Active departments (use their ids to dispatch). Staff only.",
+        ok="DepartmentList", errors=(400, 403), params=PAGING,
+    ),
+    ("GET", f"{PREFIX}/tickets"): operation(
+        "listTickets", "tickets", "问题列表 · List tickets",
+        "可见范围内的问题：管理者全部；陪跑员为其陪跑企业的；部门为交办本部门的；企业用户为本企业的。\n\n"
+        "Problems in the caller's scope: all for managers, their companies' for escorts, the department's "
+        "for helpers, its own for a company user.",
+        ok="TicketList", errors=(400,), params=[
+            query("status", enum(STATUSES), "状态 / Status"),
+            query("company_id", {"type": "integer"}, "企业编号 / Company id"),
+            query("category", enum(CATEGORIES), "问题类别 / Category"),
+            query("department_id", {"type": "integer"}, "承办部门编号 / Department id"),
+            query("overdue", {"type": "boolean"}, "仅超期的 / Overdue only"),
+            *PAGING,
+        ],
+    ),
+    ("POST", f"{PREFIX}/tickets"): operation(
+        "createTicket", "tickets", "提交问题 · Create a ticket",
+        "企业用户为本企业提交（company_id 忽略）；陪跑员为其陪跑的企业、管理者为任一企业代报（company_id 必填）。"
+        "返回新问题（状态 submitted）。\n\n"
+        "A company user files for its own company (company_id is ignored); an escort for a company they serve, "
+        "a manager for any (company_id required). Returns the new ticket (status submitted).",
+        ok="Ticket", status=201, errors=(400, 403, 413, 415), body="TicketCreate",
+        body_example={"company_id": 7, "title": "厂房用电增容审批慢", "description": "申请增容三个月没有进展。",
+                      "category": "energy", "urgency": "urgent"},
+    ),
+    ("GET", f"{PREFIX}/tickets/<int:ticket_id>"): operation(
+        "getTicket", "tickets", "一个问题 · One ticket",
+        "问题详情，含调用者此刻可执行的操作（allowed_actions）和 version。\n\n"
+        "The ticket, with the actions the caller may take now (allowed_actions) and its version.",
+        ok="Ticket", errors=(400,),
+    ),
+    ("GET", f"{PREFIX}/tickets/<int:ticket_id>/events"): operation(
+        "listTicketEvents", "tickets", "问题时间线 · Ticket timeline",
+        "按时间顺序的事件；企业用户只看到公开事件。\n\nEvents in order; company users see public events only.",
+        ok="TicketEventList", errors=(400,), params=PAGING,
+    ),
+    ("POST", f"{PREFIX}/tickets/<int:ticket_id>/comments"): operation(
+        "addTicketComment", "tickets", "留言或内部备注 · Comment",
+        "公开留言（企业可见）；工作人员可写内部备注（internal: true），企业用户不能。\n\n"
+        "A public comment (the company sees it); staff may write an internal note (internal: true), company "
+        "users may not (403).",
+        ok="TicketEvent", status=201, errors=(400, 403, 413, 415), body="CommentCreate",
+        body_example={"body": "已电话联系企业，了解详细情况。", "internal": False},
+    ),
+    ("POST", f"{PREFIX}/tickets/<int:ticket_id>/actions"): operation(
+        "performTicketAction", "tickets", "执行操作 · Perform an action",
+        "按状态机执行一个操作，带上问题当前的 version。角色不能执行此操作为 403；当前状态不允许或 version 过期为 409；"
+        "字段有误为 400。返回更新后的问题。\n\n"
+        "Runs one state-machine action, with the ticket's current version. 403 when the role may never take "
+        "it; 409 when the state does not allow it or the version is stale; 400 for bad fields. Returns the "
+        "updated ticket.",
+        ok="Ticket", errors=(400, 403, 409, 413, 415), body="TicketAction",
+        body_example={"action": "dispatch", "version": 3, "department_id": 4, "complexity": "ordinary"},
+    ),
+    ("GET", f"{PREFIX}/visits"): operation(
+        "listVisits", "visits", "走访列表 · List visits",
+        "管理者看全部；陪跑员看其陪跑企业的及自己做的走访。部门和企业用户 403。\n\n"
+        "All for managers; an escort's companies' and their own for escorts. Helpers and company users get 403.",
+        ok="VisitList", errors=(400, 403),
+        params=[query("company_id", {"type": "integer"}, "企业编号 / Company id"), *PAGING],
+    ),
+    ("GET", f"{PREFIX}/visits/<int:visit_id>"): operation(
+        "getVisit", "visits", "一次走访 · One visit",
+        "可见范围内的一次走访。\n\nA visit in the caller's scope.",
+        ok="Visit", errors=(400, 403),
+    ),
+    ("POST", f"{PREFIX}/visits"): operation(
+        "createVisit", "visits", "记录走访 · Log a visit",
+        "只有企业当前的陪跑员可以记录；每个 problems 条目成为一张来源为 visit 的问题，全部成功或全部不保存。\n\n"
+        "Only the company's current escort; each problem becomes a ticket (source visit). All or nothing.",
+        ok="Visit", status=201, errors=(400, 403, 404, 413, 415), body="VisitCreate",
+        body_example={"company_id": 7, "visited_on": "2026-11-20", "mode": "on_site", "summary": "了解企业扩产计划。",
+                      "problems": [{"title": "缺少研发人才", "description": "需要引进算法工程师。",
+                                    "category": "labour"}]},
+    ),
+    ("GET", f"{PREFIX}/rankings/escorts"): operation(
+        "rankEscorts", "rankings", "陪跑员排名 · Escort ranking",
+        "统计期内各陪跑员的指标、综合得分、名次（及上期名次）和黄牌。仅工作人员。\n\n"
+        "Each escort's metrics, composite score, rank (and last period's) and yellow card. Staff only.",
+        ok="EscortRanking", errors=(400, 403), params=PERIOD,
+    ),
+    ("GET", f"{PREFIX}/rankings/departments"): operation(
+        "rankDepartments", "rankings", "职能部门排名 · Department ranking",
+        "统计期内各职能部门的办理指标与排名。仅工作人员。\n\nEach department's handling metrics and rank. Staff only.",
+        ok="DepartmentRanking", errors=(400, 403), params=PERIOD,
+    ),
+    ("GET", f"{PREFIX}/rankings/towns"): operation(
+        "rankTowns", "rankings", "镇街排名 · Town ranking",
+        "统计期内各镇街的指标与排名。仅工作人员。\n\nEach town's metrics and rank. Staff only.",
+        ok="TownRanking", errors=(400, 403), params=PERIOD,
+    ),
+    ("GET", f"{PREFIX}/openapi.json"): operation(
+        "getOpenApi", "reference", "本文档 · This document",
+        "OpenAPI 3 文档，无需令牌。\n\nThe OpenAPI 3 document; no token needed.",
+        ok=None, errors=(400,), public=True,
+    ),
+    ("GET", f"{PREFIX}/docs"): operation(
+        "getDocs", "reference", "接口参考页 · Reference page",
+        "本文档的可读版本（HTML），无需令牌。\n\nThis document as a readable HTML page; no token needed.",
+        ok=None, errors=(400,), public=True, media="text/html",
+    ),
+}
+
+
+# ------------------------------------------------------------------ assembling the document
+
+RULE_PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
+
+
+def openapi_path(rule: str) -> str:
+    """/api/v1/tickets/<int:ticket_id> → /api/v1/tickets/{ticket_id}"""
+    return RULE_PARAM.sub(lambda m: "{" + m.group(2) + "}", rule)
+
+
+def _path_params(rule: str) -> list[dict]:
+    params = []
+    for converter, name in RULE_PARAM.findall(rule):
+        schema = dict(ID) if converter == "int" else {"type": "string"}
+        params.append({"name": name, "in": "path", "required": True, "schema": schema,
+                       "description": PATH_PARAMS.get(name, name)})
+    return params
+
+
+def _statuses(rule: str, spec: dict) -> list[int]:
+    statuses = set(spec["errors"])
+    if not spec["public"]:
+        statuses.add(401)
+    if RULE_PARAM.search(rule):
+        statuses.add(404)
+    return sorted(statuses)
+
+
+def _ok_response(spec: dict) -> dict:
+    if spec["media"] == "text/html":
+        return {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}}
+    schema = ref(spec["ok"]) if spec["ok"] else {"type": "object", "description": "OpenAPI 3 document"}
+    return {"description": "成功 / OK", "content": {"application/json": {"schema": schema}}}
+
+
+def _operation(rule: str, spec: dict) -> dict:
+    op = {
+        "operationId": spec["operationId"],
+        "tags": [spec["tag"]],
+        "summary": spec["summary"],
+        "description": spec["description"],
+        "parameters": _path_params(rule) + spec["params"],
+        "responses": {str(spec["status"]): _ok_response(spec)},
+    }
+    for status in _statuses(rule, spec):
+        op["responses"][str(status)] = {"$ref": f"#/components/responses/{ERRORS[status][0]}"}
+    if spec["body"]:
+        content = {"schema": ref(spec["body"])}
+        if spec["body_example"] is not None:
+            content["example"] = spec["body_example"]
+        op["requestBody"] = {"required": True, "content": {"application/json": content}}
+    if spec["public"]:
+        op["security"] = []
+    return op
+
+
+@cache
+def document() -> dict:
+    paths: dict = {}
+    for (method, rule), spec in OPERATIONS.items():
+        paths.setdefault(openapi_path(rule), {})[method.lower()] = _operation(rule, spec)
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Peipao 陪跑 API",
+            "version": "1",
+            "description": (
+                "助企陪跑平台的集成接口。JSON 进出，UTF-8；时间为带时区偏移的 ISO 8601，日期为 YYYY-MM-DD。"
+                "认证：`Authorization: Bearer <token>`（POST /api/v1/tokens 或个人设置页获取）。"
+                "权限和可见范围与网页完全相同：范围外的对象为 404，角色不能执行的操作为 403。"
+                "列表用 `limit`（1–200）和 `cursor` 分页；未知的查询参数为 400。\n\n"
+                "The integration API of Peipao. JSON in and out, UTF-8; times ISO 8601 with offset, dates "
+                "YYYY-MM-DD. Auth: `Authorization: Bearer <token>` (from POST /api/v1/tokens or the profile "
+                "page). Permissions and scoping are exactly the web UI's: an object outside the caller's scope "
+                "is 404, an action the role may not take is 403. Lists page with `limit` (1–200) and `cursor`; "
+                "an unknown query parameter is a 400."
+            ),
+        },
+        "tags": TAGS,
+        "paths": paths,
+        "components": {
+            "schemas": SCHEMAS,
+            "responses": {
+                name: {"description": text, "content": {"application/json": {"schema": ref("Error")}}}
+                for name, text in ERRORS.values()
+            },
+            "securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer",
+                               "description": "个人访问令牌 / Personal access token (pp_…)"},
+            },
+        },
+        "security": [{"bearerAuth": []}],
+    }
+
+
+# ------------------------------------------------------------------ the reference page's view of it
+
+def _resolve(schema: dict) -> tuple[str | None, dict]:
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        return name, SCHEMAS[name]
+    return None, schema
+
+
+def type_label(schema: dict) -> str:
+    """A short human label: "Ticket", "array of Ticket", "string: a | b", "integer | null"."""
+    name, resolved = _resolve(schema)
+    if name:
+        return name
+    if "anyOf" in schema or "oneOf" in schema:
+        label = " | ".join(type_label(s) for s in schema.get("anyOf") or schema.get("oneOf"))
+    elif schema.get("type") == "array":
+        label = f"array of {type_label(schema['items'])}"
+    elif "enum" in schema:
+        label = " | ".join(schema["enum"])
+    else:
+        label = schema.get("type", "any")
+        if schema.get("format"):
+            label += f" ({schema['format']})"
+    if schema.get("nullable"):
+        label += " | null"
+    return label
+
+
+def field_rows(schema: dict) -> list[dict]:
+    _name, resolved = _resolve(schema)
+    required = set(resolved.get("required", ()))
+    rows = []
+    for key, prop in resolved.get("properties", {}).items():
+        limits = [f"{k} {prop[k]}" for k in ("minimum", "maximum", "minLength", "maxLength") if k in prop]
+        rows.append({"name": key, "type": type_label(prop), "required": key in required,
+                     "description": prop.get("description", ""), "limits": ", ".join(limits)})
+    return rows
+
+
+def _curl(method: str, path: str, spec: dict, base: str) -> str:
+    example_path = re.sub(r"\{\w+\}", "1", path)
+    lines = [f'curl -X {method} "{base}{example_path}"']
+    if not spec["public"]:
+        lines.append('  -H "Authorization: Bearer $TOKEN"')
+    if spec["body"]:
+        lines.append('  -H "Content-Type: application/json"')
+        lines.append("  -d '" + json.dumps(spec["body_example"] or {}, ensure_ascii=False) + "'")
+    return " \\\n".join(lines)
+
+
+def reference(base: str) -> dict:
+    """What the reference page shows, grouped by tag, from the same data as the document."""
+    doc = document()
+    groups = {tag["name"]: {"tag": tag, "operations": []} for tag in TAGS}
+    for (method, rule), spec in OPERATIONS.items():
+        path = openapi_path(rule)
+        op = doc["paths"][path][method.lower()]
+        body = None
+        if spec["body"]:
+            body_schema = SCHEMAS[spec["body"]]
+            variants = [_resolve(v) for v in body_schema.get("oneOf", [])]
+            body = {"name": spec["body"], "rows": field_rows(ref(spec["body"])),
+                    "variants": [{"name": n, "description": s.get("description", ""), "rows": field_rows(s)}
+                                 for n, s in variants]}
+        groups[spec["tag"]]["operations"].append({
+            "id": spec["operationId"], "method": method, "path": path, "summary": spec["summary"],
+            "description": spec["description"], "public": spec["public"],
+            "params": [{"name": p["name"], "in": p["in"], "type": type_label(p["schema"]), "required": p["required"],
+                        "description": p.get("description", "")} for p in op["parameters"]],
+            "body": body,
+            "responses": [{"status": status, "schema": spec["ok"] if status == str(spec["status"]) else "Error",
+                           "description": (ERRORS[int(status)][1] if status != str(spec["status"]) else
+                                           op["responses"][status]["description"])}
+                          for status in op["responses"]],
+            "curl": _curl(method, path, spec, base),
+        })
+    schemas = [{"name": name, "description": s.get("description", ""), "rows": field_rows(s),
+                "variants": [n for n, _s in (_resolve(v) for v in s.get("oneOf", []))]}
+               for name, s in SCHEMAS.items()]
+    return {"info": doc["info"], "groups": [g for g in groups.values() if g["operations"]], "schemas": schemas}
+
+
+# ------------------------------------------------------------------ routes
+
+@bp.get("/openapi.json")
+def openapi_document():
+    check_query_params(set())
+    return document()
+
+
+@bp.get("/docs")
+def reference_page():
+    check_query_params(set())
+    return render_template("api/docs.html", ref=reference(request.host_url.rstrip("/")),
+                           schema_names=set(SCHEMAS), title=_("接口参考"))

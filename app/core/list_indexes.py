@@ -1,0 +1,37 @@
+"""Composite indexes the long lists page through (keyset pagination, app.core.pagination).
+
+Each list pages by "the next rows after this key" in its order; an index whose columns are
+the list's filter followed by its order makes each page a short range scan, whatever the
+table size (migration 0005_scale). The indexes other modules already declare are not repeated:
+tickets (status, due_at) serves the owing-first part of the problem list, (company_id,
+created_at) a company's problems; companies (escort_id | town_id | category, name) the company
+list's filters; notifications and audit rows of one user or action come newest first here.
+"""
+import sqlalchemy as sa
+
+from app.core.models import AuditLog, Notification
+from app.tickets.models import Ticket
+from app.visits.models import Visit
+
+_tickets = Ticket.__table__.c
+# A department's problems newest first (the helper's list); company_id makes it covering for
+# "companies with problems at this department" (companies.queries.visible_companies for helpers).
+ix_tickets_department_created = sa.Index(
+    "ix_tickets_department_created", _tickets.department_id, _tickets.created_at, _tickets.company_id)
+# One status newest first (the list filtered by status: closed, rejected …).
+ix_tickets_status_created = sa.Index("ix_tickets_status_created", _tickets.status, _tickets.created_at)
+# Closed in a period whatever the status (the dashboard's "closed or rated this month": PostgreSQL,
+# which has no skip scan, can then OR this range with the rated_at one instead of reading every row).
+ix_tickets_closed_at = sa.Index("ix_tickets_closed_at", _tickets.closed_at)
+
+# Every visit, newest first (the manager's visit list).
+ix_visits_visited_on = sa.Index("ix_visits_visited_on", Visit.__table__.c.visited_on, Visit.__table__.c.id)
+
+# A user's notifications, newest first.
+ix_notifications_user_created = sa.Index(
+    "ix_notifications_user_created", Notification.__table__.c.user_id, Notification.__table__.c.created_at,
+    Notification.__table__.c.id)
+
+# The audit log filtered by actor or by action, newest first.
+ix_audit_log_actor_newest = sa.Index("ix_audit_log_actor_newest", AuditLog.__table__.c.actor_id, AuditLog.__table__.c.id)
+ix_audit_log_action_newest = sa.Index("ix_audit_log_action_newest", AuditLog.__table__.c.action, AuditLog.__table__.c.id)

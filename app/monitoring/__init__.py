@@ -1,0 +1,1 @@
+"""Tracking and monitoring (跟踪监测): the manager dashboard and the escort and helper homes."""

@@ -1,0 +1,134 @@
+"""The manager dashboard (/dashboard) and the escort and helper homes (/home).
+
+Read-only pages: every number comes from app.monitoring.queries (one SQL statement each, a
+fixed number per page) and links to the filtered problem list (/tickets/?…) or to the
+"not visited" list that shows exactly the rows it counts.
+"""
+from flask import Blueprint, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.accounts.models import Role
+from app.companies.models import GOAL_STATUSES
+from app.core.db import utcnow
+from app.core.permissions import require
+from app.core.workdays import overdue_working_days
+from app.extensions import db
+from app.monitoring import charts, permissions, queries
+from app.tickets.models import RATINGS
+from app.visits.window import current_window
+
+bp = Blueprint("monitoring", __name__, template_folder="templates")
+
+
+@bp.app_context_processor
+def _inject_permissions():
+    return {"can_view_dashboard": permissions.can_view_dashboard,
+            "can_view_staff_home": permissions.can_view_staff_home}
+
+
+def _overdue_days(now):
+    def days(ticket) -> int:
+        return overdue_working_days(ticket.due_at, now) if ticket.is_overdue(now) else 0
+
+    return days
+
+
+def _tickets_url(**args) -> str:
+    return url_for("tickets.index", **{k: v for k, v in args.items() if v not in (None, "", False)})
+
+
+@bp.route("/dashboard")
+@login_required
+def dashboard():
+    require(permissions.can_view_dashboard(current_user))
+    user, now = current_user, utcnow()
+    c = queries.clock(now)
+    window = current_window(c.today)
+    counts = queries.open_counts(user, c)
+    month = queries.month_counts(user, c)
+    cover = queries.coverage(user, window)
+    breakdowns = {name: queries.breakdown(user, c, name) for name in queries.BREAKDOWNS}
+    buckets = queries.ageing(user, c)
+    supervised = db.session.scalars(queries.supervision_list(user)).unique().all()
+    months = queries.trend(user, c)
+    return render_template(
+        "monitoring/dashboard.html", now=now, c=c, window=window, counts=counts, month=month, cover=cover,
+        breakdowns=breakdowns, breakdown_titles=queries.BREAKDOWNS, buckets=buckets, supervised=supervised,
+        months=months, ratings=RATINGS, satisfied_codes=queries.SATISFIED, definitions=queries.DEFINITIONS,
+        charts=_dashboard_charts(breakdowns, buckets, months), tickets_url=_tickets_url,
+        overdue_days=_overdue_days(now),
+    )
+
+
+def _dashboard_charts(breakdowns, buckets, months) -> dict:
+    status_series = [charts.Series(_("已超期"), charts.RED), charts.Series(_("一个工作日内到期"), charts.ORANGE),
+                     charts.Series(_("其他未办结"), charts.BLUE)]
+    result = {}
+    for name, groups in breakdowns.items():
+        bars = [charts.Bar(g.label, [
+            charts.Segment(g.overdue, 0, _tickets_url(overdue=1, **g.args)),
+            charts.Segment(g.due_soon, 1, _tickets_url(due_soon=1, **g.args)),
+            charts.Segment(g.open - g.overdue - g.due_soon, 2, _tickets_url(open=1, **g.args)),
+        ]) for g in groups]
+        result[name] = charts.bar_chart(f"chart-{name}", str(queries.BREAKDOWNS[name]), bars, status_series,
+                                        empty=_("暂无未办结问题"))
+    result["ageing"] = charts.bar_chart(
+        "chart-ageing", _("未办结问题账龄"),
+        [charts.Bar(b.label, [charts.Segment(b.count, 0, _tickets_url(open=1, **b.args))]) for b in buckets],
+        [charts.Series(_("未办结"), charts.BLUE)])
+    created = charts.Series(_("新提交"), charts.BLUE)
+    closed = charts.Series(_("办结"), charts.GREEN)
+    result["trend"] = charts.line_chart(
+        "chart-trend", _("近12个月问题提交与办结"), [m.short_label for m in months], [
+            charts.Line(created, [charts.Point(m.created, _tickets_url(
+                created_from=m.first.isoformat(), created_to=m.last.isoformat())) for m in months]),
+            charts.Line(closed, [charts.Point(m.closed, _tickets_url(
+                status="closed", closed_from=m.first.isoformat(), closed_to=m.last.isoformat())) for m in months]),
+        ],
+        sublabels=[_("%(y)d年", y=m.first.year) if i == 0 or m.first.month == 1 else "" for i, m in enumerate(months)],
+    )
+    return result
+
+
+@bp.route("/home")
+@login_required
+def home():
+    """The work home of escorts and helpers; everyone else goes to their own landing page."""
+    if not permissions.can_view_staff_home(current_user):
+        from app.core.views import home_url
+
+        return redirect(home_url(current_user))
+    now = utcnow()
+    c = queries.clock(now)
+    if current_user.role == Role.ESCORT:
+        return _escort_home(c)
+    return _helper_home(c)
+
+
+def _escort_home(c):
+    user = current_user
+    window = current_window(c.today)
+    return render_template(
+        "monitoring/home_escort.html", now=c.now, c=c, window=window,
+        counts=queries.escort_counts(user, c),
+        company_counts=queries.escort_company_counts(user, window),
+        companies=db.session.execute(queries.escort_companies(user, window)).all(),
+        unvisited=db.session.execute(queries.escort_unvisited(user, window)).unique().all(),
+        tickets=db.session.scalars(queries.open_by_due_date(user)).unique().all(),
+        definitions=queries.DEFINITIONS, tickets_url=_tickets_url, overdue_days=_overdue_days(c.now),
+        goal_labels=GOAL_STATUSES,
+    )
+
+
+def _helper_home(c):
+    user = current_user
+    return render_template(
+        "monitoring/home_helper.html", now=c.now, c=c,
+        counts=queries.helper_counts(user, c),
+        to_sign=db.session.scalars(queries.tickets_in(user, ("dispatched",))).unique().all(),
+        in_progress=db.session.scalars(queries.tickets_in(user, ("in_progress",))).unique().all(),
+        overdue=db.session.scalars(queries.overdue_tickets(user, c)).unique().all(),
+        extensions=db.session.execute(queries.pending_extensions(user)).unique().all(),
+        definitions=queries.DEFINITIONS, tickets_url=_tickets_url, overdue_days=_overdue_days(c.now),
+    )

@@ -1,0 +1,312 @@
+"""The ranking metrics, computed in SQL (docs: /work/shared MONITORING.md, shown on the page).
+
+Every board is a small fixed number of grouped queries, whatever the data size: one for the
+entries, then one per metric family (each a GROUP BY with COUNT / SUM(CASE …) / AVG over
+indexed columns). No metric loops over rows in Python.
+
+Common rules
+------------
+* Period: local dates [start, end]; an event is in the period when
+  start_utc <= event time < end_utc (see periods.py). A visit is in it when
+  start <= visited_on <= end.
+* "Closed" means status = 'closed' (rated 满意/基本满意, or closed automatically) with
+  closed_at in the period. closed_at is also set on rejected/withdrawn tickets; those never count
+  as closed. A ticket closed, reopened and closed again has only its last closed_at: it counts
+  once, in the period of its last closing.
+* On time (a ticket): replied_on_time is true — the last reply came at or before the deadline
+  in force then (working days per the Chinese calendar and the admin's holidays, so a holiday
+  inside a deadline moves it). On time (a dispatch record): signed_on_time / replied_on_time of
+  that record.
+* Satisfaction: rating in (satisfied, basically_satisfied) ÷ rated, over tickets with rated_at in
+  the period. Only the last rating is kept, so a reopened ticket rated again counts once, with
+  its last rating, in the period of that rating; an auto-closed ticket has no rating.
+* Reopened: reopen_count > 0 (rated 不满意 at least once).
+A rate whose denominator is zero is not applicable (None, shown as "—").
+"""
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from app.accounts.models import Role, User
+from app.companies.models import Company, EscortAssignment
+from app.core.db import utcnow
+from app.extensions import db
+from app.rankings.periods import Period
+from app.reference.models import Department, Town
+from app.tickets.models import DispatchRecord, Ticket
+from app.visits.models import Visit
+
+SATISFIED = ("satisfied", "basically_satisfied")
+OVERDUE_STATES = ("dispatched", "in_progress")
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """A rate kept as its two counts, so the page can show "2/3" next to 66.7%."""
+
+    num: int = 0
+    den: int = 0
+
+    @property
+    def value(self) -> float | None:
+        return self.num / self.den if self.den else None
+
+
+@dataclass
+class Entry:
+    """One row of a board: who, how many cases back the numbers, and the raw metrics.
+
+    metrics values are Ratio (rates), int (counts) or float | None (averages).
+    """
+
+    id: int
+    name: str
+    cases: int = 0
+    metrics: dict = field(default_factory=dict)
+
+
+def _in_period(column, period: Period):
+    return sa.and_(column >= period.start_utc, column < period.end_utc)
+
+
+def _count_if(condition):
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+
+def _closed_in(period: Period):
+    return sa.and_(Ticket.status == "closed", _in_period(Ticket.closed_at, period))
+
+
+def _rated_in(period: Period):
+    return sa.and_(Ticket.rating.is_not(None), _in_period(Ticket.rated_at, period))
+
+
+def _entries(stmt) -> dict[int, Entry]:
+    return {row.id: Entry(row.id, row.name) for row in db.session.execute(stmt)}
+
+
+def _avg(value) -> float | None:
+    return None if value is None else float(value)
+
+
+# --------------------------------------------------------------------------- escorts
+
+def escort_metrics(period: Period, *, now: datetime | None = None) -> list[Entry]:
+    """陪跑员榜: one row per active escort, escorts without companies included (3 queries).
+
+    visit_coverage = companies assigned to the escort during the period (an EscortAssignment with
+        started_at < end_utc and (ended_at IS NULL or ended_at > start_utc)) that this escort
+        visited at least once in the period (Visit.escort_id = escort, start <= visited_on <= end)
+        ÷ those companies. No companies → not applicable.
+    problems_collected = tickets with escort_id = escort (the company's escort when the problem
+        came in) and start_utc <= created_at < end_utc.
+    on_time_closure = the escort's tickets closed in the period with replied_on_time true
+        ÷ the escort's tickets closed in the period.
+    satisfaction = the escort's tickets rated in the period with rating 满意 or 基本满意
+        ÷ the escort's tickets rated in the period (last rating only).
+    avg_close_days = AVG(close_working_days) over the escort's tickets closed in the period
+        (working days from the local created date to the local closed date, holidays excluded).
+    reopen_rate = the escort's tickets closed in the period with reopen_count > 0
+        ÷ the escort's tickets closed in the period.
+    cases = the escort's tickets created, closed or rated in the period (each ticket once).
+    """
+    entries = _entries(
+        sa.select(User.id, User.name)
+        .where(User.role == Role.ESCORT, User.active.is_(True))
+        .order_by(User.name, User.id)
+    )
+
+    assignment = EscortAssignment
+    visited = (
+        sa.exists()
+        .where(
+            Visit.company_id == assignment.company_id,
+            Visit.escort_id == assignment.escort_id,
+            Visit.visited_on >= period.start,
+            Visit.visited_on <= period.end,
+        )
+    )
+    coverage = db.session.execute(
+        sa.select(
+            assignment.escort_id.label("escort_id"),
+            sa.func.count(sa.distinct(assignment.company_id)).label("companies"),
+            sa.func.count(sa.distinct(sa.case((visited, assignment.company_id)))).label("visited"),
+        )
+        .where(
+            assignment.started_at < period.end_utc,
+            sa.or_(assignment.ended_at.is_(None), assignment.ended_at > period.start_utc),
+        )
+        .group_by(assignment.escort_id)
+    )
+    coverage_by_escort = {row.escort_id: row for row in coverage}
+
+    created = _in_period(Ticket.created_at, period)
+    closed = _closed_in(period)
+    rated = _rated_in(period)
+    tickets = db.session.execute(
+        sa.select(
+            Ticket.escort_id.label("escort_id"),
+            _count_if(created).label("collected"),
+            _count_if(closed).label("closed"),
+            _count_if(sa.and_(closed, Ticket.replied_on_time.is_(True))).label("closed_on_time"),
+            _count_if(rated).label("rated"),
+            _count_if(sa.and_(rated, Ticket.rating.in_(SATISFIED))).label("satisfied"),
+            sa.func.avg(sa.case((closed, Ticket.close_working_days))).label("avg_close_days"),
+            _count_if(sa.and_(closed, Ticket.reopen_count > 0)).label("reopened"),
+            sa.func.count().label("cases"),
+        )
+        .where(Ticket.escort_id.is_not(None), sa.or_(created, closed, rated))
+        .group_by(Ticket.escort_id)
+    )
+    tickets_by_escort = {row.escort_id: row for row in tickets}
+
+    for escort_id, entry in entries.items():
+        cov = coverage_by_escort.get(escort_id)
+        t = tickets_by_escort.get(escort_id)
+        entry.cases = int(t.cases) if t else 0
+        entry.metrics = {
+            "visit_coverage": Ratio(int(cov.visited), int(cov.companies)) if cov else Ratio(),
+            "problems_collected": int(t.collected) if t else 0,
+            "on_time_closure": Ratio(int(t.closed_on_time), int(t.closed)) if t else Ratio(),
+            "satisfaction": Ratio(int(t.satisfied), int(t.rated)) if t else Ratio(),
+            "avg_close_days": _avg(t.avg_close_days) if t else None,
+            "reopen_rate": Ratio(int(t.reopened), int(t.closed)) if t else Ratio(),
+        }
+    return list(entries.values())
+
+
+# --------------------------------------------------------------------------- departments
+
+def department_metrics(period: Period, *, now: datetime | None = None) -> list[Entry]:
+    """部门榜: one row per active department (3 queries).
+
+    Dispatch records (one per dispatch of a problem to a department):
+    on_time_sign = records with start_utc <= signed_at < end_utc and signed_on_time true
+        ÷ records signed in the period.
+    on_time_reply = records replied in the period with replied_on_time true
+        ÷ records replied in the period (a record replied again after a reopening keeps its
+        last reply).
+    return_rate = records with returned_at in the period ÷ records with dispatched_at in the
+        period (two cohorts: a problem dispatched last month and returned this month counts in
+        this month's numerator only).
+    Tickets whose current department_id is the department:
+    satisfaction = rated in the period with 满意/基本满意 ÷ rated in the period.
+    reopen_rate = closed in the period with reopen_count > 0 ÷ closed in the period.
+    overdue_count = tickets in 'dispatched' or 'in_progress' with due_at < min(end_utc, now).
+    cases = the department's dispatch records dispatched, signed, replied or returned in the
+        period (each record once).
+    """
+    now = now or utcnow()
+    entries = _entries(
+        sa.select(Department.id, Department.name)
+        .where(Department.active.is_(True))
+        .order_by(Department.name, Department.id)
+    )
+
+    record = DispatchRecord
+    dispatched = _in_period(record.dispatched_at, period)
+    signed = _in_period(record.signed_at, period)
+    replied = _in_period(record.replied_at, period)
+    returned = _in_period(record.returned_at, period)
+    records = db.session.execute(
+        sa.select(
+            record.department_id.label("department_id"),
+            _count_if(signed).label("signed"),
+            _count_if(sa.and_(signed, record.signed_on_time.is_(True))).label("signed_on_time"),
+            _count_if(replied).label("replied"),
+            _count_if(sa.and_(replied, record.replied_on_time.is_(True))).label("replied_on_time"),
+            _count_if(returned).label("returned"),
+            _count_if(dispatched).label("dispatched"),
+            sa.func.count().label("cases"),
+        )
+        .where(sa.or_(dispatched, signed, replied, returned))
+        .group_by(record.department_id)
+    )
+    records_by_department = {row.department_id: row for row in records}
+
+    cutoff = min(period.end_utc, now)
+    closed = _closed_in(period)
+    rated = _rated_in(period)
+    overdue = sa.and_(Ticket.status.in_(OVERDUE_STATES), Ticket.due_at < cutoff)
+    tickets = db.session.execute(
+        sa.select(
+            Ticket.department_id.label("department_id"),
+            _count_if(rated).label("rated"),
+            _count_if(sa.and_(rated, Ticket.rating.in_(SATISFIED))).label("satisfied"),
+            _count_if(closed).label("closed"),
+            _count_if(sa.and_(closed, Ticket.reopen_count > 0)).label("reopened"),
+            _count_if(overdue).label("overdue"),
+        )
+        .where(Ticket.department_id.is_not(None), sa.or_(rated, closed, overdue))
+        .group_by(Ticket.department_id)
+    )
+    tickets_by_department = {row.department_id: row for row in tickets}
+
+    for department_id, entry in entries.items():
+        r = records_by_department.get(department_id)
+        t = tickets_by_department.get(department_id)
+        entry.cases = int(r.cases) if r else 0
+        entry.metrics = {
+            "on_time_sign": Ratio(int(r.signed_on_time), int(r.signed)) if r else Ratio(),
+            "on_time_reply": Ratio(int(r.replied_on_time), int(r.replied)) if r else Ratio(),
+            "satisfaction": Ratio(int(t.satisfied), int(t.rated)) if t else Ratio(),
+            "return_rate": Ratio(int(r.returned), int(r.dispatched)) if r else Ratio(),
+            "reopen_rate": Ratio(int(t.reopened), int(t.closed)) if t else Ratio(),
+            "overdue_count": int(t.overdue) if t else 0,
+        }
+    return list(entries.values())
+
+
+# --------------------------------------------------------------------------- towns
+
+def town_metrics(period: Period, *, now: datetime | None = None) -> list[Entry]:
+    """镇街榜: one row per active town (3 queries).
+
+    visit_coverage = companies of the town (Company.town_id, the current town) with at least one
+        visit (by anyone) with start <= visited_on <= end ÷ companies of the town.
+    closure_rate = tickets of the town's companies created in the period that have status
+        'closed' and closed_at < end_utc ÷ tickets of the town's companies created in the period.
+        (A ticket created in the period and closed after it is not closed "by end_utc".)
+    cases = companies of the town.
+    """
+    entries = _entries(
+        sa.select(Town.id, Town.name).where(Town.active.is_(True)).order_by(Town.name, Town.id)
+    )
+
+    visited = (
+        sa.exists()
+        .where(Visit.company_id == Company.id, Visit.visited_on >= period.start, Visit.visited_on <= period.end)
+    )
+    companies = db.session.execute(
+        sa.select(
+            Company.town_id.label("town_id"),
+            sa.func.count().label("companies"),
+            _count_if(visited).label("visited"),
+        ).group_by(Company.town_id)
+    )
+    companies_by_town = {row.town_id: row for row in companies}
+
+    closed_by_end = sa.and_(Ticket.status == "closed", Ticket.closed_at < period.end_utc)
+    tickets = db.session.execute(
+        sa.select(
+            Company.town_id.label("town_id"),
+            sa.func.count().label("created"),
+            _count_if(closed_by_end).label("closed"),
+        )
+        .select_from(Ticket)
+        .join(Company, Company.id == Ticket.company_id)
+        .where(_in_period(Ticket.created_at, period))
+        .group_by(Company.town_id)
+    )
+    tickets_by_town = {row.town_id: row for row in tickets}
+
+    for town_id, entry in entries.items():
+        c = companies_by_town.get(town_id)
+        t = tickets_by_town.get(town_id)
+        entry.cases = int(c.companies) if c else 0
+        entry.metrics = {
+            "visit_coverage": Ratio(int(c.visited), int(c.companies)) if c else Ratio(),
+            "closure_rate": Ratio(int(t.closed), int(t.created)) if t else Ratio(),
+        }
+    return list(entries.values())

@@ -1,0 +1,530 @@
+"""`make bench`: Peipao under load at district scale, on this machine, against SQLite or PostgreSQL.
+
+1. a throwaway database: a temporary SQLite file, or — when DATABASE_URL names PostgreSQL — that
+   database dropped and created again (its name must contain "bench": nothing else is ever dropped);
+2. migrations, then `flask demo scale` (demo accounts + companies, visits and problems);
+3. gunicorn with 2 sync workers on 127.0.0.1, production configuration;
+4. each page driven by wrk on loopback (8 connections) as the account that opens it, /healthz too;
+5. a table of requests/second, p50 and p99 per page and each page's ratio to /healthz's
+   requests/second from the same run, the targets checked, and the dashboard and ranking
+   aggregates timed one by one (bench/aggregates.py);
+6. results as JSON in bench/results/, and with --record a dated section in docs/benchmarks.md.
+
+Usage: make bench [BENCH_ARGS="--tickets 200000 --companies 5000 --duration 10 --record"]
+       DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1/peipao_bench make bench BENCH_ARGS="--tickets 1000000"
+Options: python bench/run.py --help.
+"""
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+RESULTS = ROOT / "bench" / "results"
+DOC = ROOT / "docs" / "benchmarks.md"
+USER_AGENT = "peipao-bench"
+PASSWORD = "peipao-demo"
+
+# (name, account, path): what people open most, as the account that opens it. "{ticket}" is a
+# problem with a long timeline; "{deep}" is the problem list 20 pages in (keyset pagination).
+PAGES = [
+    ("healthz", None, "/healthz"),
+    ("readyz", None, "/readyz"),
+    ("tickets", "manager1", "/tickets/"),
+    ("tickets (escort)", "escort1", "/tickets/"),
+    ("tickets (helper)", "helper1", "/tickets/"),
+    ("tickets ?overdue", "manager1", "/tickets/?overdue=y"),
+    ("tickets ?mine (helper)", "helper1", "/tickets/?mine=y"),
+    ("tickets ?status&category", "manager1", "/tickets/?status=closed&category=financing"),
+    ("tickets page 21", "manager1", "{deep}"),
+    ("ticket detail", "manager1", "/tickets/{ticket}"),
+    ("dashboard", "manager1", "/dashboard"),
+    ("companies", "manager1", "/companies/"),
+    ("rankings", "manager1", "/rankings/"),
+]
+# The issue's targets: the slowest of these serves >= 0.25 of /healthz's requests/second, p99 < 150 ms.
+TARGET_PAGES = ("tickets", "dashboard", "companies")
+TARGET_RATIO = 0.25
+TARGET_P99_MS = 150.0
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+# --------------------------------------------------------------------------- tools
+
+def find_wrk() -> str:
+    """wrk from PATH; installed from Debian's packages when missing and we may (root + apt-get)."""
+    path = shutil.which("wrk")
+    if path:
+        say(f"load generator: {path} ({_wrk_version(path)})")
+        return path
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        say("load generator: wrk not found; installing it from Debian's packages (apt-get install -y wrk) …")
+        result = subprocess.run(["apt-get", "install", "-y", "wrk"], capture_output=True, text=True)
+        if result.returncode != 0:
+            subprocess.run(["apt-get", "update"], capture_output=True)
+            result = subprocess.run(["apt-get", "install", "-y", "wrk"], capture_output=True, text=True)
+        path = shutil.which("wrk")
+        if path:
+            say(f"load generator: installed {path} ({_wrk_version(path)})")
+            return path
+        say(result.stdout[-2000:] + result.stderr[-2000:])
+    sys.exit("wrk is needed: install it (Debian/Ubuntu: sudo apt-get install wrk; macOS: brew install wrk) "
+             "and run make bench again.")
+
+
+def _wrk_version(path: str) -> str:
+    out = subprocess.run([path, "--version"], capture_output=True, text=True)
+    match = re.search(r"wrk [\d.]+", out.stdout + out.stderr)
+    return match.group(0) if match else "wrk"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --------------------------------------------------------------------------- database
+
+def is_postgres(url: str) -> bool:
+    return url.startswith(("postgresql", "postgres:"))
+
+
+def recreate_postgres(url: str) -> None:
+    """Drop and create the bench database (refused unless its name says bench)."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    name = parsed.database or ""
+    if "bench" not in name:
+        sys.exit(f"refusing to drop database {name!r}: the benchmark recreates its database, "
+                 "so its name must contain 'bench' (e.g. peipao_bench)")
+    admin = parsed.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                     (name,))
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    say(f"database: PostgreSQL {parsed.host}/{name} (dropped and created again)")
+
+
+def vacuum_analyze(url: str) -> None:
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+
+
+def _settings_table():
+    import sqlalchemy as sa
+
+    return sa.table("settings", sa.column("key"), sa.column("value", sa.JSON), sa.column("updated_at", sa.DateTime))
+
+
+def seeded_marker(url: str) -> dict | None:
+    """The parameters the database was seeded with (settings row bench.seed), if any."""
+    import sqlalchemy as sa
+
+    settings = _settings_table()
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sa.select(settings.c.value).where(settings.c.key == "bench.seed")).scalar()
+    except sa.exc.SQLAlchemyError:
+        return None
+    finally:
+        engine.dispose()
+
+
+def write_marker(url: str, marker: dict) -> None:
+    import sqlalchemy as sa
+
+    settings = _settings_table()
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.delete(settings).where(settings.c.key == "bench.seed"))
+        conn.execute(sa.insert(settings).values(key="bench.seed", value=marker,
+                                                updated_at=datetime.now(timezone.utc).replace(tzinfo=None)))
+    engine.dispose()
+
+
+def database_facts(url: str) -> dict:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    facts = {}
+    with engine.connect() as conn:
+        for table in ("companies", "users", "tickets", "ticket_events", "visits", "audit_log", "notifications"):
+            facts[table] = conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar()
+        facts["open_tickets"] = conn.execute(sa.text(
+            "SELECT count(*) FROM tickets WHERE status NOT IN ('closed','rejected','withdrawn')")).scalar()
+        # The detail page: the open problem with the longest timeline among the latest thousand.
+        facts["detail_ticket"] = conn.execute(sa.text(
+            "SELECT e.ticket_id FROM ticket_events e WHERE e.ticket_id IN "
+            "(SELECT id FROM tickets WHERE status NOT IN ('closed','rejected','withdrawn') ORDER BY id DESC LIMIT 1000) "
+            "GROUP BY e.ticket_id ORDER BY count(*) DESC, e.ticket_id LIMIT 1")).scalar()
+        if is_postgres(url):
+            facts["server"] = conn.execute(sa.text("SHOW server_version")).scalar()
+            facts["size"] = conn.execute(sa.text("SELECT pg_size_pretty(pg_database_size(current_database()))")).scalar()
+        else:
+            facts["server"] = "SQLite " + conn.execute(sa.text("SELECT sqlite_version()")).scalar()
+            path = Path(engine.url.database)
+            facts["size"] = f"{path.stat().st_size / 2**20:.0f} MB"
+    engine.dispose()
+    return facts
+
+
+def flask(args: list[str], env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BIN / "flask"), *args], cwd=ROOT, env=env, text=True, capture_output=True)
+
+
+# --------------------------------------------------------------------------- server and clients
+
+def start_gunicorn(env: dict, port: int, workers: int, log: Path) -> subprocess.Popen:
+    command = [str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--timeout", "120",
+               "--log-level", "warning", "run:app"]
+    handle = open(log, "w")
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT,
+                               start_new_session=True)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if process.poll() is not None:
+            sys.exit(f"gunicorn exited ({process.returncode}); see {log}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return process
+        except (urllib.error.URLError, ConnectionError, OSError):
+            time.sleep(0.3)
+    stop(process)
+    sys.exit(f"gunicorn did not answer /healthz within a minute; see {log}")
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+class Client:
+    """A signed-in browser session, reduced to its cookie header."""
+
+    def __init__(self, base: str, username: str | None):
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.opener.addheaders = [("User-Agent", USER_AGENT)]
+        if username:
+            self.login(username)
+
+    def login(self, username: str) -> None:
+        page = self.opener.open(self.base + "/auth/login").read().decode()
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(
+            r'value="([^"]+)"[^>]*name="csrf_token"', page)
+        data = urllib.parse.urlencode({"username": username, "password": PASSWORD, "csrf_token": token.group(1)})
+        response = self.opener.open(self.base + "/auth/login", data.encode())
+        if "/auth/login" in response.geturl():
+            sys.exit(f"could not sign in as {username}")
+
+    @property
+    def cookie(self) -> str:
+        return "; ".join(f"{c.name}={c.value}" for c in self.jar)
+
+    def get(self, path: str) -> tuple[int, str]:
+        request = urllib.request.Request(self.base + path, headers={"Cookie": self.cookie} if self.cookie else {})
+        request.add_header("User-Agent", USER_AGENT)
+        opener = urllib.request.build_opener(_NoRedirect)
+        try:
+            with opener.open(request) as response:
+                return response.status, response.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as exc:
+            return exc.code, ""
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def deep_page(client: Client, path: str, pages: int) -> str:
+    """Follow 下一页 `pages` times from `path`; the URL reached."""
+    for _ in range(pages):
+        status, html = client.get(path)
+        match = re.search(r'<a class="page-link" rel="next" href="([^"]+)"', html)
+        if status != 200 or not match:
+            break
+        path = match.group(1).replace("&amp;", "&")
+    return path
+
+
+def run_wrk(wrk: str, url: str, cookie: str, *, seconds: int, connections: int, threads: int) -> dict:
+    command = [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s",
+               "-H", f"User-Agent: {USER_AGENT}"]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run(command + [url], capture_output=True, text=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    latency = {p: _ms(v) for p, v in re.findall(r"^\s+(50|75|90|99)%\s+([\d.]+\w+)", out, re.M)}
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    return {"rps": rps, "p50_ms": latency.get("50"), "p90_ms": latency.get("90"), "p99_ms": latency.get("99"),
+            "requests": total, "non_2xx": int(bad.group(1)) if bad else 0,
+            "socket_errors": errors.group(1).strip() if errors else "", "raw": out}
+
+
+def _ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(\w+)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+# --------------------------------------------------------------------------- machine and report
+
+def machine() -> dict:
+    cpu = platform.processor() or platform.machine()
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+        cpu = re.search(r"model name\s*:\s*(.+)", text).group(1).strip()
+    except (OSError, AttributeError):
+        pass
+    memory = ""
+    try:
+        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        memory = f"{kb / 2**20:.0f} GiB"
+    except (OSError, AttributeError):
+        pass
+    load = ""
+    try:
+        load = Path("/proc/loadavg").read_text().split()[:3]
+        load = " ".join(load)
+    except OSError:
+        pass
+    return {"host": platform.node(), "cpu": cpu, "cores": os.cpu_count(), "memory": memory,
+            "os": platform.platform(), "python": platform.python_version(), "load_before": load}
+
+
+def report_table(results: list[dict], healthz_rps: float) -> str:
+    lines = ["| page | account | requests/s | p50 ms | p99 ms | ratio to /healthz |",
+             "|---|---|---:|---:|---:|---:|"]
+    for r in results:
+        lines.append(f"| {r['name']} | {r['account'] or '—'} | {r['rps']:.1f} | {r['p50_ms']:.1f} | "
+                     f"{r['p99_ms']:.1f} | {r['rps'] / healthz_rps:.3f} |")
+    return "\n".join(lines)
+
+
+def check_targets(results: list[dict], healthz_rps: float) -> list[str]:
+    by_name = {r["name"]: r for r in results}
+    targets = [by_name[n] for n in TARGET_PAGES if n in by_name]
+    if not targets:
+        return []
+    slowest = min(targets, key=lambda r: r["rps"])
+    ratio = slowest["rps"] / healthz_rps
+    worst_p99 = max(targets, key=lambda r: r["p99_ms"])
+    return [
+        f"slowest of {', '.join(TARGET_PAGES)}: {slowest['name']} at {slowest['rps']:.1f} req/s = "
+        f"{ratio:.3f} of /healthz ({healthz_rps:.0f} req/s); target >= {TARGET_RATIO}: "
+        f"{'MET' if ratio >= TARGET_RATIO else 'NOT MET'}",
+        f"highest p99 of {', '.join(TARGET_PAGES)}: {worst_p99['name']} {worst_p99['p99_ms']:.1f} ms; "
+        f"target < {TARGET_P99_MS:.0f} ms: {'MET' if worst_p99['p99_ms'] < TARGET_P99_MS else 'NOT MET'}",
+    ]
+
+
+def compare(results: list[dict], baseline_path: Path) -> list[str]:
+    baseline = {r["name"]: r for r in json.loads(baseline_path.read_text())["pages"]}
+    lines = [f"against {baseline_path.name}: p50 and p99 latency ratio (this run ÷ baseline; target <= 2)"]
+    for r in results:
+        b = baseline.get(r["name"])
+        if b and r["name"] not in ("healthz", "readyz"):
+            lines.append(f"  {r['name']:28} p50 {r['p50_ms'] / b['p50_ms']:.2f}  p99 {r['p99_ms'] / b['p99_ms']:.2f}")
+    return lines
+
+
+def record(run: dict, table: str, verdicts: list[str], aggregates: str, comparison: list[str]) -> None:
+    m = run["machine"]
+    facts = run["database"]
+    seeded = f"{run['seed_seconds']:.0f} s" if run.get("seed_seconds") else "reused"
+    section = [
+        f"\n## {run['date']} — {facts['server']}, {facts['tickets']:,} problems, {facts['companies']:,} companies\n",
+        f"- Machine: {m['cpu']}, {m['cores']} cores, {m['memory']}, {m['os']}, Python {m['python']}; "
+        f"load average before the run {m['load_before']}.",
+        f"- Data: {facts['tickets']:,} problems ({facts['open_tickets']:,} open), {facts['ticket_events']:,} timeline "
+        f"events, {facts['visits']:,} visits, {facts['users']:,} users, {facts['audit_log']:,} audit rows, "
+        f"{facts['notifications']:,} notifications; database {facts['size']}; `flask demo scale` took {seeded}.",
+        f"- Load: gunicorn {run['workers']} sync workers, wrk {run['threads']} threads × {run['connections']} "
+        f"connections × {run['duration']} s per page, on 127.0.0.1.\n",
+        table, "",
+        *[f"- {v}" for v in verdicts],
+    ]
+    if comparison:
+        section += ["", "```", *comparison, "```"]
+    if aggregates:
+        section += ["", "Dashboard and ranking aggregates, one statement at a time (best of 5):", "", "```",
+                    aggregates.rstrip(), "```"]
+    section.append(f"\nRaw wrk output: `bench/results/{run['file']}`.")
+    text = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
+    DOC.write_text(text.rstrip() + "\n" + "\n".join(section) + "\n")
+    say(f"recorded in {DOC.relative_to(ROOT)}")
+
+
+# --------------------------------------------------------------------------- main
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tickets", type=int, default=200_000)
+    parser.add_argument("--companies", type=int, default=5_000)
+    parser.add_argument("--seed", type=int, default=20240601)
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per page")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--pages", default="", help="comma-separated page names to run (default: all)")
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""),
+                        help="PostgreSQL database to recreate (name must contain 'bench'); default: a temporary SQLite file")
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep a database already seeded with the same --tickets/--companies/--seed")
+    parser.add_argument("--keep", action="store_true", help="keep the SQLite file (printed) afterwards")
+    parser.add_argument("--baseline", type=Path, help="results JSON of an earlier run to compare latencies with")
+    parser.add_argument("--record", action="store_true", help="append the results to docs/benchmarks.md")
+    args = parser.parse_args()
+
+    wrk = find_wrk()
+    machine_info = machine()
+    marker = {"tickets": args.tickets, "companies": args.companies, "seed": args.seed}
+    tmpdir = None
+    url = args.database_url
+    if url and is_postgres(url):
+        if not (args.reuse and seeded_marker(url) == marker):
+            recreate_postgres(url)
+            args.reuse = False
+        else:
+            say(f"database: reusing {url.rsplit('@', 1)[-1]} (seeded with {marker})")
+    elif url:
+        say(f"database: {url}")
+        if not (args.reuse and seeded_marker(url) == marker):
+            path = Path(url.split("///", 1)[1])
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
+            args.reuse = False
+    else:
+        tmpdir = Path(tempfile.mkdtemp(prefix="peipao-bench-"))
+        url = f"sqlite:///{tmpdir / 'bench.sqlite3'}"
+        say(f"database: temporary SQLite file {tmpdir / 'bench.sqlite3'}")
+        args.reuse = False
+
+    env = {**os.environ, "FLASK_APP": "run.py", "DATABASE_URL": url, "PEIPAO_ENV": "development"}
+    seed_seconds = None
+    if not args.reuse:
+        result = flask(["db", "upgrade"], env)
+        if result.returncode:
+            sys.exit(result.stdout + result.stderr)
+        say(f"seeding: flask demo scale --companies {args.companies} --tickets {args.tickets} --seed {args.seed} …")
+        began = time.perf_counter()
+        result = flask(["demo", "scale", "--companies", str(args.companies), "--tickets", str(args.tickets),
+                        "--seed", str(args.seed)], env)
+        seed_seconds = time.perf_counter() - began
+        if result.returncode:
+            sys.exit(result.stdout + result.stderr)
+        say(result.stdout.rstrip())
+        say(f"seeding took {seed_seconds:.1f} s")
+        if is_postgres(url):
+            vacuum_analyze(url)
+        write_marker(url, marker)
+    facts = database_facts(url)
+    say(f"data: {facts['tickets']:,} problems ({facts['open_tickets']:,} open), {facts['companies']:,} companies, "
+        f"{facts['ticket_events']:,} events; {facts['server']}, {facts['size']}")
+
+    aggregates = subprocess.run([sys.executable, str(ROOT / "bench" / "aggregates.py")], cwd=ROOT,
+                                env={**env, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True)
+    aggregates_text = aggregates.stdout if aggregates.returncode == 0 else aggregates.stdout + aggregates.stderr[-3000:]
+    say(aggregates_text.rstrip())
+
+    port = free_port()
+    server_env = {**env, "PEIPAO_ENV": "production", "SECRET_KEY": secrets.token_hex(32),
+                  "SESSION_COOKIE_SECURE": "false", "LOGIN_RATE_LIMIT": "1000 per minute"}
+    log = (tmpdir or Path(tempfile.gettempdir())) / "peipao-bench-gunicorn.log"
+    server = start_gunicorn(server_env, port, args.workers, log)
+    base = f"http://127.0.0.1:{port}"
+    results = []
+    try:
+        clients = {None: Client(base, None)}
+        wanted = {n.strip() for n in args.pages.split(",") if n.strip()}
+        pages = [p for p in PAGES if not wanted or p[0] in wanted or p[0] == "healthz"]
+        for _name, account, _path in pages:
+            if account not in clients:
+                clients[account] = Client(base, account)
+        for name, account, path in pages:
+            client = clients[account]
+            if path == "{deep}":
+                path = deep_page(client, "/tickets/", 20)
+            path = path.replace("{ticket}", str(facts["detail_ticket"]))
+            status, _html = client.get(path)
+            if status != 200:
+                raise SystemExit(f"{name}: GET {path} as {account} answered {status}")
+            for _ in range(3):  # warm the workers' caches
+                client.get(path)
+            say(f"load: {name} ({account or 'anonymous'}) {path[:80]} …")
+            figures = run_wrk(wrk, base + path, client.cookie, seconds=args.duration,
+                              connections=args.connections, threads=args.threads)
+            if figures["non_2xx"]:
+                raise SystemExit(f"{name}: {figures['non_2xx']} responses were not 2xx/3xx")
+            results.append({"name": name, "account": account, "path": path, **figures})
+            say(f"      {figures['rps']:8.1f} req/s  p50 {figures['p50_ms']:7.1f} ms  p99 {figures['p99_ms']:7.1f} ms")
+    finally:
+        stop(server)
+        if tmpdir and not args.keep:
+            shutil.rmtree(tmpdir, ignore_errors=True)
+        elif tmpdir:
+            say(f"kept {tmpdir / 'bench.sqlite3'}")
+
+    healthz_rps = next(r["rps"] for r in results if r["name"] == "healthz")
+    table = report_table(results, healthz_rps)
+    verdicts = check_targets(results, healthz_rps)
+    comparison = compare(results, args.baseline) if args.baseline else []
+    say("\n" + table + "\n")
+    for line in verdicts + comparison:
+        say(line)
+
+    now = datetime.now(timezone.utc).astimezone()
+    kind = "postgresql" if is_postgres(url) else "sqlite"
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    file = f"{now:%Y%m%d-%H%M%S}-{kind}-{facts['tickets']}.json"
+    run = {"date": now.strftime("%Y-%m-%d %H:%M %Z"), "machine": machine_info, "database": facts,
+           "seed_seconds": seed_seconds, "workers": args.workers, "connections": args.connections,
+           "threads": args.threads, "duration": args.duration, "pages": results, "healthz_rps": healthz_rps,
+           "verdicts": verdicts, "aggregates": aggregates_text, "file": file}
+    (RESULTS / file).write_text(json.dumps(run, ensure_ascii=False, indent=1))
+    say(f"results: bench/results/{file}")
+    if args.record:
+        record(run, table, verdicts, aggregates_text, comparison)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,126 @@
+"""The escort and helper homes (/home): the right sections with the right problems, numbers that link
+to lists of exactly those problems, and the landing after login."""
+import html
+import re
+
+import pytest
+
+from tests.conftest import Browser
+from tests.monitoring.helpers import build_district, freeze, link_value, listed_numbers, number_links, text
+
+
+def signed_in(app, user) -> Browser:
+    b = Browser(app.test_client())
+    assert b.login(user.username).status_code == 302
+    return b
+
+
+@pytest.fixture
+def district(make, monkeypatch):
+    freeze(monkeypatch)
+    return build_district(make)
+
+
+def section(page: str, ident: str) -> str:
+    start = page.index(f'id="{ident}"')
+    return page[start:page.index("</section>", start)]
+
+
+def numbers(t, *names) -> list[str]:
+    return [t[name].number for name in names]
+
+
+def assert_numbers_open_their_lists(b: Browser, page: str) -> int:
+    checked = 0
+    for path, query, count in number_links(page):
+        if path == "/tickets/":
+            listing = b.get(path, query_string=query)
+            assert listing.status_code == 200
+            assert len(listed_numbers(listing.get_data(as_text=True))) == count, query
+            checked += 1
+    return checked
+
+
+def test_escort_home(app, district):
+    d, t = district
+    b = signed_in(app, d.escort)
+    assert b.get("/").headers["Location"] == "/home"
+    page = b.get("/home").get_data(as_text=True)
+    assert "我的工作台" in page
+
+    # the numbers: awaiting the escort = submitted/accepted (t1, t2, t12); all open problems of the
+    # escort's two companies; overdue; due soon; companies not visited in November (company B)
+    assert link_value(page, "/tickets/", mine=1) == 3
+    assert link_value(page, "/tickets/", open=1) == 7
+    assert link_value(page, "/tickets/", overdue=1) == 4
+    assert link_value(page, "/tickets/", due_soon=1) == 1
+    assert link_value(page, "/visits/unvisited") == 1
+    assert link_value(page, "/companies/") == 2
+    assert link_value(page, "/companies/", goal_status="not_started") == 2
+    assert assert_numbers_open_their_lists(b, page) >= 6
+
+    # my companies, with the last visit and goal progress
+    companies = html.unescape(section(page, "my-companies"))
+    assert d.company.name in companies and d.company_b.name in companies
+    assert "2026-11-05" in companies and "2026-10-30" in companies and "未开始" in companies
+    assert d.unassigned.name not in companies
+    assert link_value(section(page, "my-companies"), "/tickets/", company_id=d.company.id, open=1) == 4
+    assert link_value(section(page, "my-companies"), "/tickets/", company_id=d.company_b.id, open=1) == 3
+
+    # not visited this month: company B only
+    unvisited = section(page, "unvisited")
+    assert d.company_b.name in unvisited and d.company.name not in unvisited
+
+    # my open problems by due date: t12 (Sep), t9 (22 Oct), t1 and t3 (17 Nov), t2 (20 Nov), t7, t4
+    listed = listed_numbers(section(page, "my-problems"))
+    assert listed[:2] == numbers(t, "t12", "t9")
+    assert set(listed[2:4]) == set(numbers(t, "t1", "t3"))
+    assert listed[4:] == numbers(t, "t2", "t7", "t4")
+
+
+def test_escort_home_shows_only_the_escorts_companies(app, make, district):
+    d, _t = district
+    other = make.user(role="escort")
+    make.company(escort=other, name="杭州别人陪跑有限公司")
+    page = signed_in(app, other).get("/home").get_data(as_text=True)
+    assert "杭州别人陪跑有限公司" in page
+    assert d.company.name not in page and d.company_b.name not in page
+    assert link_value(page, "/tickets/", open=1) == 0
+    assert link_value(page, "/visits/unvisited") == 1
+
+
+def test_helper_home_is_the_departments_queue(app, district):
+    d, t = district
+    b = signed_in(app, d.helper)
+    assert b.get("/").headers["Location"] == "/home"
+    page = b.get("/home").get_data(as_text=True)
+    assert d.department.name in html.unescape(page)
+
+    assert link_value(page, "/tickets/", status="dispatched") == 1        # t3
+    assert link_value(page, "/tickets/", status="in_progress") == 2       # t7, t9 (t4 is the other department's)
+    assert link_value(page, "/tickets/", overdue=1) == 2                  # t3, t9
+    assert link_value(page, "/tickets/", due_soon=1) == 0
+    assert link_value(page, "/tickets/", extension_pending=1) == 1        # t7
+    assert assert_numbers_open_their_lists(b, page) == 5
+
+    assert listed_numbers(section(page, "to-sign")) == numbers(t, "t3")
+    assert listed_numbers(section(page, "in-progress")) == numbers(t, "t9", "t7")  # by due date
+    assert listed_numbers(section(page, "overdue")) == numbers(t, "t9", "t3")
+    extensions = section(page, "extensions")
+    assert t["t7"].number in extensions and "2026-12-04" in extensions and d.helper.name in extensions
+    assert t["t4"].number not in page
+
+
+def test_other_roles_are_sent_to_their_own_home(app, make, district):
+    d, _t = district
+    assert signed_in(app, d.manager).get("/home").headers["Location"] == "/dashboard"
+    assert signed_in(app, d.company_user).get("/home").headers["Location"] == "/portal/"
+
+
+@pytest.mark.parametrize("role", ["escort", "helper"])
+def test_nav_item_leads_to_the_home(login_as, role):
+    b, _user = login_as(role)
+    page = text(b.get("/home"))
+    assert '<a class="nav-link" href="/home">我的工作台</a>' in page
+    assert 'href="/dashboard"' not in page
+    assert not re.search(r"style=", page)

@@ -1,0 +1,231 @@
+"""The rankings page, its export and the weights page: who may use them, what they show,
+and the page's query count."""
+import html
+import io
+import re
+
+import pytest
+import sqlalchemy as sa
+from openpyxl import load_workbook
+
+from app.core.models import AuditLog
+from app.core.settings import get_setting
+from tests.rankings.fixture import build
+
+JUNE = "period=2026-06"
+
+
+def text(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+def squash(page: str) -> str:
+    """Page text with tags and runs of white space collapsed, for reading table rows."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+
+
+@pytest.fixture
+def district(make):
+    return build(make)
+
+
+def test_company_users_are_refused_page_export_weights_and_api(login_as, api):
+    b, _user = login_as("company")
+    for url in ("/rankings/", f"/rankings/?{JUNE}", "/rankings/export.xlsx", "/rankings/weights"):
+        assert b.get(url).status_code == 403, url
+    assert "晾晒比拼" not in text(b.get("/portal/"))
+    client, _user, headers = api("company")
+    for board in ("escorts", "departments", "towns"):
+        response = client.get(f"/api/v1/rankings/{board}?{JUNE}", headers=headers)
+        assert response.status_code == 403
+        assert response.get_json()["error"]["code"] == "forbidden"
+
+
+@pytest.mark.parametrize("role", ["admin", "manager", "escort", "helper"])
+def test_every_staff_role_sees_the_rankings_in_the_menu(login_as, role):
+    b, _user = login_as(role)
+    page = text(b.get("/rankings/"))
+    assert 'href="/rankings/"' in page and "晾晒比拼" in page
+    assert "计分公式与指标口径" in page
+
+
+def test_escort_board_shows_scores_ranks_cards_formula_and_bounds(district, login_as):
+    b, _manager = login_as("manager")
+    page = text(b.get(f"/rankings/?{JUNE}"))
+    flat = squash(page)
+    # Ranked rows, in order, with their metrics and scores (worked out in test_metrics.py).
+    assert re.search(r"1 新上榜 陪跑员甲 66\.7% \(2/3\) 4 66\.7% \(2/3\) 100\.0% \(2/2\) 10\.0 33\.3% \(1/3\) "
+                     r"76\.7 5", flat), flat
+    assert re.search(r"2 新上榜 陪跑员乙 黄牌 50\.0% \(1/2\) 3 100\.0% \(1/1\) 50\.0% \(1/2\) 6\.0 0\.0% \(0/1\) 72\.0 3", flat)
+    assert flat.index("陪跑员甲") < flat.index("陪跑员乙") < flat.index("样本不足，不参与排名")
+    # The escort without companies is listed apart with "—" for what does not apply.
+    unranked = flat[flat.index("样本不足，不参与排名"):flat.index("计分公式与指标口径")]
+    assert re.search(r"陪跑员丙 — 0 — — — — 0\.0 0", unranked), unranked
+    assert "陪跑员丁" not in page  # inactive
+    # Formula, weights and definitions are on the page.
+    assert "综合得分 = Σ（权重 × 指标得分）÷ Σ 权重" in page
+    assert "(1 − 天数 ÷ 20) × 100" in page
+    assert "只计最后一次评价" in page and "不予受理、撤回的问题不算办结" in page
+    assert "统计期：2026-06-01 至 2026-06-30" in page and "对比上期：2026-05-01 至 2026-05-31" in page
+    assert "末位 1 名" in page and "参与排名对象的10%" in page
+    # Tabs keep the period.
+    raw = b.get(f"/rankings/?{JUNE}").get_data(as_text=True)
+    assert 'href="/rankings/?board=departments&amp;period=2026-06"' in raw
+
+
+def test_department_and_town_tabs(district, login_as):
+    b, _manager = login_as("manager")
+    flat = squash(text(b.get(f"/rankings/?board=departments&{JUNE}")))
+    assert re.search(r"1 新上榜 部门二 66\.7% \(2/3\) 100\.0% \(2/2\) — 0\.0% \(0/4\) 0\.0% \(0/1\) 1 91\.3 4", flat), flat
+    assert re.search(r"2 新上榜 部门一 黄牌 .* 70\.4 5", flat)
+    assert "部门三" not in flat
+    flat = squash(text(b.get(f"/rankings/?board=towns&{JUNE}")))
+    assert re.search(r"1 持平 一镇 66\.7% \(2/3\) 40\.0% \(2/5\) 53\.3 3", flat), flat
+    assert re.search(r"2 持平 三镇 黄牌 0\.0% \(0/3\) 0\.0% \(0/1\) 0\.0 3", flat)
+    assert re.search(r"二镇 50\.0% \(1/2\) 25\.0% \(1/4\) 37\.5 2", flat[flat.index("样本不足"):])
+
+
+def test_quarter_and_custom_periods(district, login_as):
+    b, _manager = login_as("manager")
+    page = text(b.get("/rankings/?period=2026-Q2"))
+    assert "2026年第2季度" in page and "统计期：2026-04-01 至 2026-06-30" in page
+    assert "对比上期：2026-01-01 至 2026-03-31" in page
+    # A custom range equal to June gives June's numbers; the previous period is the 30 days before.
+    page = text(b.get("/rankings/?start=2026-06-01&end=2026-06-30"))
+    assert "76.7" in page and "对比上期：2026-05-02 至 2026-05-31" in page
+
+
+@pytest.mark.parametrize("query,message", [
+    ("period=2026-13", "月份应在 1–12 之间。"),
+    ("period=June", "统计期格式应为"),
+    ("start=2026-06-30&end=2026-06-01", "结束日期不能早于开始日期。"),
+    ("start=2026-06-01", "请填写结束日期。"),
+])
+def test_a_bad_period_says_why_and_shows_this_month(login_as, query, message):
+    b, _manager = login_as("manager")
+    response = b.get(f"/rankings/?{query}")
+    assert response.status_code == 400
+    assert message in text(response) and "已显示本月排名" in text(response)
+
+
+def add_activity(make, n):
+    """n escorts, each with a company (own town), a department and a closed, rated ticket this June."""
+    from tests.rankings.fixture import local
+    from app.companies.models import EscortAssignment
+    from app.tickets.models import DispatchRecord, Ticket
+    from app.visits.models import Visit
+
+    for i in range(n):
+        escort = make.user(role="escort")
+        department = make.department()
+        company = make.company(town=make.town())
+        make.session.add(EscortAssignment(company_id=company.id, escort_id=escort.id, started_at=local(1, 1)))
+        company.escort_id = escort.id
+        make.session.add(Visit(company_id=company.id, escort_id=escort.id, visited_on=local(6, 5).date(),
+                               mode="phone", summary="电话回访"))
+        ticket = Ticket(number=f"XS-2026-8{make.session.scalar(sa.select(sa.func.count()).select_from(Ticket)):05d}",
+                        company_id=company.id, title="问题", description="描述", category="other", source="escort",
+                        status="closed", escort_id=escort.id, department_id=department.id, created_at=local(6, 2),
+                        updated_at=local(6, 2), closed_at=local(6, 9), replied_on_time=True, close_working_days=5,
+                        rating="satisfied", rated_at=local(6, 9))
+        make.session.add(ticket)
+        make.session.flush()
+        make.session.add(DispatchRecord(ticket_id=ticket.id, department_id=department.id, dispatched_at=local(6, 2),
+                                        sign_due_at=local(6, 3), reply_due_at=local(6, 9), signed_at=local(6, 3),
+                                        signed_on_time=True, replied_at=local(6, 8), replied_on_time=True))
+        make.session.commit()
+
+
+@pytest.mark.parametrize("board", ["escorts", "departments", "towns"])
+def test_page_query_count_is_pinned(make, login_as, count_queries, board):
+    b, _manager = login_as("manager")
+    add_activity(make, 2)
+    url = f"/rankings/?board={board}&{JUNE}"
+    b.get(url)
+    with count_queries() as small:
+        assert b.get(url).status_code == 200
+    add_activity(make, 15)
+    with count_queries() as large:
+        page = text(b.get(url))
+    assert page.count("测试") >= 17  # every escort, department or town made by the factories is listed
+    assert large.count == small.count, large.statements
+
+
+def read_xlsx(response):
+    assert response.status_code == 200
+    assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def test_export_is_the_board_on_screen(district, login_as):
+    b, _helper = login_as("helper")
+    rows = read_xlsx(b.client.get(f"/rankings/export.xlsx?{JUNE}"))
+    header, data = rows[0], rows[1:]
+    assert header == ["排名", "上期排名", "陪跑员", "走访覆盖率（%）", "收集问题数", "按期办结率（%）", "满意率（%）",
+                      "平均办结工作日", "重新办理率（%）", "综合得分", "黄牌", "样本数", "是否参与排名"]
+    by_name = {r[2]: r for r in data}
+    assert by_name["陪跑员甲"] == [1, None, "陪跑员甲", 66.7, 4, 66.7, 100, 10, 33.3, 76.7, None, 5, "是"]
+    assert by_name["陪跑员乙"] == [2, None, "陪跑员乙", 50, 3, 100, 50, 6, 0, 72, "黄牌", 3, "是"]
+    assert by_name["陪跑员丙"] == [None, None, "陪跑员丙", None, 0, None, None, None, None, 0, None, 0, "否（样本不足）"]
+    assert [r[2] for r in data[:2]] == ["陪跑员甲", "陪跑员乙"]
+    towns = read_xlsx(b.client.get(f"/rankings/export.xlsx?board=towns&{JUNE}"))
+    assert towns[0][:5] == ["排名", "上期排名", "镇街", "走访覆盖率（%）", "办结率（%）"]
+    assert towns[1][:5] == [1, 1, "一镇", 66.7, 40]
+
+
+def test_weights_page_is_for_administrators(login_as):
+    for role in ("manager", "escort", "helper"):
+        b, _user = login_as(role)
+        assert b.get("/rankings/weights").status_code == 403
+        assert b.post("/rankings/weights", {"min_cases": "1"}, form_page="/rankings/").status_code == 403
+        assert "排名设置" not in text(b.get("/rankings/"))
+    b, _admin = login_as("admin")
+    assert b.get("/rankings/weights").status_code == 200
+    assert 'href="/rankings/weights"' in b.get("/rankings/").get_data(as_text=True)
+
+
+def weights_form(**changes):
+    from app.rankings.scoring import BOARDS
+
+    data = {f"{spec.key}__{k}": str(v) for spec in BOARDS.values() for k, v in spec.default_weights.items()}
+    data.update({"min_cases": "3", "yellow_cards": ""})
+    data.update({k: str(v) for k, v in changes.items()})
+    return data
+
+
+def test_changing_a_weight_changes_the_score(district, login_as, db_session):
+    b, admin = login_as("admin")
+    # Only visit coverage counts: E1 = 66.7, E2 = 50.0.
+    zeros = {f"escorts__{k}": 0 for k in ("problems_collected", "on_time_closure", "satisfaction",
+                                          "avg_close_days", "reopen_rate")}
+    response = b.post("/rankings/weights", weights_form(escorts__visit_coverage=100, **zeros))
+    assert response.status_code == 302
+    assert "排名设置已保存。" in text(b.follow(response))
+    assert get_setting("rankings.weights.escorts")["visit_coverage"] == 100
+    audit = db_session.scalars(sa.select(AuditLog).where(AuditLog.action == "ranking_settings_updated")).one()
+    assert audit.actor_id == admin.id
+    flat = squash(text(b.get(f"/rankings/?{JUNE}")))
+    assert re.search(r"陪跑员甲 66\.7% \(2/3\) .* 66\.7 5", flat) and re.search(r"陪跑员乙 黄牌 50\.0% .* 50\.0 3", flat)
+
+
+def test_minimum_cases_and_yellow_cards_are_settings(district, login_as):
+    b, _admin = login_as("admin")
+    # Minimum 4 cases: E2 (3 cases) drops out of the ranking; yellow cards 0: nobody flagged.
+    assert b.post("/rankings/weights", weights_form(min_cases=4, yellow_cards=0)).status_code == 302
+    page = text(b.get(f"/rankings/?{JUNE}"))
+    flat = squash(page)
+    assert "黄牌：本期不标注。" in page
+    assert "陪跑员乙" in flat[flat.index("样本不足，不参与排名"):]
+    assert 'class="badge text-bg-warning yellow-card"' not in page
+
+
+def test_weights_form_refuses_a_board_with_every_weight_zero(login_as):
+    b, _admin = login_as("admin")
+    response = b.post("/rankings/weights", weights_form(towns__visit_coverage=0, towns__closure_rate=0))
+    assert response.status_code == 400
+    assert "每个榜单至少要有一项权重大于0。" in text(response)
+    response = b.post("/rankings/weights", weights_form(escorts__satisfaction=101))
+    assert response.status_code == 400
+    assert "请填写 0–100 之间的整数。" in text(response)
+    assert get_setting("rankings.weights.towns") == {"visit_coverage": 50, "closure_rate": 50}

@@ -1,0 +1,190 @@
+"""Fixtures for the security suite: apps on their own databases (real commits), and a world of
+two sides — A (the signed-in users' own objects) and B (everyone else's) — with a signed-in
+browser and an API token for every role."""
+import io
+import os
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+
+import flask_migrate
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+from werkzeug.datastructures import FileStorage
+
+from app import create_app
+from app.extensions import db
+from tests.conftest import Browser, FreshContextClient
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+# Text that belongs to side B (or to staff only): a signed-in user of side A must never see it.
+B_COMPANY = "杭州乙方保密科技有限公司"
+B_TICKET_TITLE = "乙方专属问题甲看不到"
+B_VISIT_SUMMARY = "乙方走访纪要甲看不到"
+B_ATTACHMENT = "乙方附件甲看不到.png"
+B_COMPANY_USER = "乙方企业联系人"
+A_INTERNAL_NOTE = "甲方内部备注企业看不到"
+A_INTERNAL_FILE = "甲方内部附件企业看不到.png"
+
+ROLES = ("anonymous", "admin", "manager", "escort", "helper", "company")
+
+
+@contextmanager
+def isolated_app(directory, suffix: str, **overrides):
+    """An app on its own migrated, empty database (commits are real), dropped afterwards.
+
+    SQLite: a file in `directory`. PostgreSQL: a sibling database of TEST_DATABASE_URL.
+    """
+    base = os.environ.get("TEST_DATABASE_URL")
+    admin = name = None
+    if base:
+        url = make_url(base)
+        name = f"{url.database}_{suffix}"
+        admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        target = url.set(database=name).render_as_string(hide_password=False)
+    else:
+        target = f"sqlite:///{directory / (suffix + '.sqlite3')}"
+    settings = {"UPLOAD_DIR": str(directory / f"uploads-{suffix}"), **overrides}
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=target, **settings)
+    app.test_client_class = FreshContextClient
+    with app.app_context():
+        flask_migrate.upgrade(revision="heads")
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        if admin is not None:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.dispose()
+
+
+def png(name: str) -> FileStorage:
+    return FileStorage(io.BytesIO(PNG), filename=name, content_type="image/png")
+
+
+@dataclass
+class Side:
+    company: object = None
+    escort: object = None
+    helper: object = None
+    department: object = None
+    company_user: object = None
+    ticket: object = None
+    attachment: object = None
+    internal_attachment: object = None
+    visit: object = None
+    photo: object = None
+
+
+@dataclass
+class World:
+    app: object
+    ids: dict = field(default_factory=dict)  # name → id of every object the tests address
+    users: dict = field(default_factory=dict)  # role → user id (side A for escort/helper/company)
+    browsers: dict = field(default_factory=dict)  # role → signed-in Browser (anonymous: not signed in)
+    tokens: dict = field(default_factory=dict)  # role → bearer token (anonymous: none)
+
+
+def build_world(app) -> World:
+    """Two sides, each with a company, its escort and portal user, a department with a helper, a
+    problem dispatched to that department (a public and an internal file, an internal note), a
+    visit with a photo, notifications and API tokens; plus a manager, an admin and reference data."""
+    from app.accounts.services import create_api_token
+    from app.core.models import CalendarOverride, Notification
+    from app.tickets import services as ticket_services
+    from app.tickets.attachments import save_attachment
+    from app.visits import services as visit_services
+    from tests.factories import Factories
+
+    world = World(app)
+    with app.app_context():
+        make = Factories(db.session)
+        town = make.town()
+        make.industry()
+        admin = make.user(role="admin")
+        manager = make.user(role="manager")
+        sides = {}
+        for key, company_name, user_name in (("a", "杭州甲方示例科技有限公司", "甲方企业联系人"),
+                                              ("b", B_COMPANY, B_COMPANY_USER)):
+            s = Side()
+            s.department = make.department(name=f"{key}部门")
+            s.escort = make.user(role="escort", name=f"陪跑员{key}")
+            s.helper = make.user(role="helper", department=s.department, name=f"帮帮团{key}")
+            s.company = make.company(escort=s.escort, name=company_name, town=town)
+            s.company_user = make.user(role="company", company=s.company, name=user_name)
+            title = "甲方的问题" if key == "a" else B_TICKET_TITLE
+            s.ticket = ticket_services.submit_ticket(
+                s.company_user, s.company, ticket_services.NewTicket(title, f"{title}的描述", "approval"))
+            db.session.flush()
+            ticket_services.perform(manager, s.ticket, "dispatch",
+                                    {"department_id": s.department.id, "version": s.ticket.version})
+            ticket_services.perform(s.helper, s.ticket, "sign", {"version": s.ticket.version})
+            s.attachment = save_attachment(s.company_user, s.ticket, png(B_ATTACHMENT if key == "b" else "甲方附件.png"))
+            note = ticket_services.add_comment(s.escort, s.ticket, body=A_INTERNAL_NOTE if key == "a" else "乙内部",
+                                               internal=True)
+            s.internal_attachment = save_attachment(
+                s.escort, s.ticket, png(A_INTERNAL_FILE if key == "a" else "乙内部.png"), event=note, public=False)
+            summary = "甲方走访纪要" if key == "a" else B_VISIT_SUMMARY
+            s.visit = visit_services.create_visit(
+                s.escort, s.company,
+                {"visited_on": date.today().isoformat(), "mode": "on_site", "summary": summary},
+                photos=[png(f"photo-{key}.png")])
+            db.session.commit()
+            sides[key] = s
+        from app.visits.models import VisitPhoto
+
+        for s in sides.values():
+            s.photo = db.session.scalars(sa.select(VisitPhoto).where(VisitPhoto.visit_id == s.visit.id)).one()
+        override = CalendarOverride(day=date(2031, 1, 2), is_workday=False, note="测试")
+        db.session.add(override)
+        a, b = sides["a"], sides["b"]
+        actors = {"admin": admin, "manager": manager, "escort": a.escort, "helper": a.helper,
+                  "company": a.company_user}
+        for role, user in actors.items():
+            world.users[role] = user.id
+            db.session.add(Notification(user_id=user.id, kind="test", title=f"{role}的通知", url="/"))
+        db.session.add(Notification(user_id=b.escort.id, kind="test", title="乙的通知", url="/"))
+        db.session.flush()
+        for role, user in actors.items():
+            token, plain = create_api_token(user, "matrix")
+            world.tokens[role] = plain
+            world.ids[f"token:{role}"] = token.id
+        other_token, _plain = create_api_token(b.escort, "other")
+        world.ids["token:other"] = other_token.id
+        for role, user in actors.items():
+            world.ids[f"notification:{role}"] = db.session.scalar(
+                sa.select(Notification.id).where(Notification.user_id == user.id, Notification.kind == "test"))
+        world.ids["notification:other"] = db.session.scalar(
+            sa.select(Notification.id).where(Notification.user_id == b.escort.id, Notification.kind == "test"))
+        db.session.commit()
+        for key, s in sides.items():
+            for name in ("company", "escort", "helper", "department", "company_user", "ticket", "attachment",
+                         "internal_attachment", "visit", "photo"):
+                world.ids[f"{name}:{key}"] = getattr(s, name).id
+        world.ids["town"] = town.id
+        world.ids["override"] = override.id
+        usernames = {role: user.username for role, user in actors.items()}
+    from tests.factories import PASSWORD
+
+    world.browsers["anonymous"] = Browser(app.test_client())
+    for role, username in usernames.items():
+        browser = Browser(app.test_client())
+        response = browser.login(username, PASSWORD)
+        assert response.status_code == 302, (role, response.get_data(as_text=True)[:300])
+        world.browsers[role] = browser
+    return world
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("security")
+    with isolated_app(directory, "security_world") as app:
+        yield build_world(app)
