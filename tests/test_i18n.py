@@ -6,6 +6,7 @@ import re
 import sys
 from pathlib import Path
 
+import openpyxl
 import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -155,3 +156,18 @@ def test_form_errors_are_in_english_for_an_english_user(login_as):
     page = text(b.post("/companies/new", {"name": "Test Co", "uscc": wrong_check, "category": "new_force"}))
     assert "The check digit of the unified social credit code is wrong. Please check and re-enter it." in page
     assert "校验位" not in page
+
+
+def test_a_spreadsheet_export_has_english_headers_for_an_english_user(login_as):
+    b, _manager = login_as("manager")
+    switch(b, "en", "/visits/")
+    response = b.get("/visits/export.xlsx")
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data), read_only=True).worksheets[0]
+    header = list(next(sheet.iter_rows(values_only=True)))
+    assert header[:3] == ["Visit date", "Company name", "Unified social credit code"]
+    assert "Problems raised" in header and "Recorded at" in header
+
+    switch(b, "zh", "/visits/")
+    sheet = openpyxl.load_workbook(io.BytesIO(b.get("/visits/export.xlsx").data), read_only=True).worksheets[0]
+    assert list(next(sheet.iter_rows(values_only=True)))[:2] == ["走访日期", "企业名称"]

@@ -1367,3 +1367,11 @@ TRANSLATIONS.update({
     "要求：每家企业每个周期（当前为%(period)s）至少走访 %(n)d 次。":
         "Requirement: each company must be visited at least %(n)d times per cycle (currently %(period)s).",
 })
+
+# --- added later ---------------------------------------------------------------------------------
+TRANSLATIONS.update({
+    "请先在网页上登录并修改初始密码，然后再申请令牌。":
+        "Sign in on the website and change your initial password first, then request a token.",
+    "提出问题数": "Problems raised",
+    "登记时间": "Recorded at",
+})

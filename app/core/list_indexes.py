@@ -35,3 +35,4 @@ ix_notifications_user_created = sa.Index(
 # The audit log filtered by actor or by action, newest first.
 ix_audit_log_actor_newest = sa.Index("ix_audit_log_actor_newest", AuditLog.__table__.c.actor_id, AuditLog.__table__.c.id)
 ix_audit_log_action_newest = sa.Index("ix_audit_log_action_newest", AuditLog.__table__.c.action, AuditLog.__table__.c.id)
+

@@ -194,8 +194,9 @@ def keyset_page(select, keys=None, *, segments=None, per_page: int | None = None
 
     keys: the order, e.g. (asc(Company.name), asc(Company.id)); or segments: a list of Segment.
     after / before: tokens from the previous page's links (default: request.args "after" /
-    "before"). Queries: one per segment from the token's on (a single-segment list: one), plus
-    one bounded COUNT unless count_cap is None — the same number whatever the data size.
+    "before"). Queries, the same number on every page whatever the data: one for a plain order;
+    two for segments (the page's ids across the segments in one UNION ALL, then the rows with
+    their loads); plus the bounded COUNT unless count_cap is None.
     """
     if segments is None:
         segments = [Segment(tuple(keys))]
@@ -206,24 +207,26 @@ def keyset_page(select, keys=None, *, segments=None, per_page: int | None = None
     select = select.order_by(None)
     backward = decode_token(before, segments) if before else None
     forward = decode_token(after, segments) if not backward else None
-    need = per_page + 1
-
-    collected: list[tuple[int, Any]] = []
     if backward:
         start, position, values = backward
-        order = range(start, -1, -1)
+        order = list(range(start, -1, -1))
     else:
         start, position, values = forward or (0, 0, None)
-        order = range(start, len(segments))
-    for index in order:
+        order = list(range(start, len(segments)))
+
+    def segment_select(index):
+        """The segment's rows after the token (in the token's segment), in its order (reversed going back)."""
         segment = segments[index]
         stmt = select if segment.where is None else select.where(segment.where)
         if index == start and values is not None:
             stmt = stmt.where(_beyond(segment.keys, values, reverse=bool(backward)))
-        stmt = stmt.order_by(*(key.order(reverse=bool(backward)) for key in segment.keys))
-        rows = db.session.scalars(stmt.limit(max(0, need - len(collected)))).unique().all()
-        collected.extend((index, row) for row in rows)
+        return stmt.order_by(*(key.order(reverse=bool(backward)) for key in segment.keys))
 
+    if len(segments) == 1:
+        collected = [(0, row) for row in db.session.scalars(segment_select(0).limit(per_page + 1)).unique()]
+    else:
+        collected = _across_segments(select, [(i, segments[i], segment_select(i)) for i in order],
+                                     per_page + 1, backward=bool(backward))
     more = len(collected) > per_page
     shown = collected[:per_page]
     if backward:
@@ -248,6 +251,30 @@ def keyset_page(select, keys=None, *, segments=None, per_page: int | None = None
         total = min(total, count_cap)
     return KeysetPage(items, per_page=per_page, first=first, next_token=next_token, prev_token=prev_token,
                       total=total, total_capped=bool(capped))
+
+
+def _across_segments(select, parts, need: int, *, backward: bool) -> list[tuple[int, Any]]:
+    """The next `need` rows walking `parts` — (index, segment, its ordered select) — in turn: their
+    ids from one UNION ALL of each segment's own limited query, then the rows in one more query."""
+    entity = select.column_descriptions[0]["entity"]
+    primary_key = sa.inspect(entity).primary_key[0]
+    numbered = []
+    for rank, (_index, segment, stmt) in enumerate(parts):
+        keys = [key.column.label(f"k{i}") for i, key in enumerate(segment.keys)]
+        inner = stmt.options(lazyload("*")).with_only_columns(primary_key.label("pk"), *keys).limit(need).subquery()
+        # Numbered in the segment's order again (over its few limited rows): a UNION keeps no order.
+        renumber = [inner.c[f"k{i}"].desc() if key.descending != backward else inner.c[f"k{i}"].asc()
+                    for i, key in enumerate(segment.keys)]
+        numbered.append(sa.select(sa.literal(rank).label("rank"), inner.c.pk,
+                                  sa.func.row_number().over(order_by=renumber).label("position")))
+    union = sa.union_all(*numbered).subquery()
+    picked = db.session.execute(
+        sa.select(union.c.rank, union.c.pk).order_by(union.c.rank, union.c.position).limit(need)).all()
+    if not picked:
+        return []
+    rows = {getattr(row, primary_key.key): row
+            for row in db.session.scalars(select.where(primary_key.in_([pk for _rank, pk in picked]))).unique()}
+    return [(parts[rank][0], rows[pk]) for rank, pk in picked if pk in rows]
 
 
 def keyset_url(*, after: str | None = None, before: str | None = None) -> str:

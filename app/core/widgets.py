@@ -12,9 +12,10 @@ class LongSelect(widgets.Select):
     """
 
     def __call__(self, field, **kwargs):
+        # A list of (value, label) pairs has no option groups (field.has_groups() would build
+        # a choice object per option to find that out).
         choices = field.choices if isinstance(field.choices, (list, tuple)) else None
-        if (self.multiple or choices is None or field.has_groups()
-                or any(not isinstance(c, tuple) or len(c) != 2 for c in choices[:1])):
+        if self.multiple or choices is None or any(not isinstance(c, tuple) or len(c) != 2 for c in choices[:1]):
             return super().__call__(field, **kwargs)
         kwargs.setdefault("id", field.id)
         flags = getattr(field, "flags", {})

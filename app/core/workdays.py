@@ -44,17 +44,28 @@ def forget_overrides() -> None:
         g.pop("workday_years", None)
 
 
+# Years already worked out, by (year, that year's overrides): the list depends on nothing else, and
+# building it (365 calendar lookups) would otherwise cost every request that shows working days.
+_BUILT_YEARS: dict[tuple, list[int]] = {}
+
+
 def _year_workdays(year: int) -> list[int]:
-    """Sorted ordinals of the year's working days, built once per request per year."""
+    """Sorted ordinals of the year's working days, looked up once per request per year."""
     cache = g.setdefault("workday_years", {}) if has_app_context() else {}
     if year not in cache:
-        day, end = date(year, 1, 1), date(year + 1, 1, 1)
-        ordinals = []
-        while day < end:
-            if is_workday(day):
-                ordinals.append(day.toordinal())
-            day += timedelta(days=1)
-        cache[year] = ordinals
+        overrides = tuple(sorted((d, w) for d, w in _overrides().items() if d.year == year))
+        key = (year, overrides)
+        if key not in _BUILT_YEARS:
+            day, end = date(year, 1, 1), date(year + 1, 1, 1)
+            ordinals = []
+            while day < end:
+                if is_workday(day):
+                    ordinals.append(day.toordinal())
+                day += timedelta(days=1)
+            if len(_BUILT_YEARS) > 256:
+                _BUILT_YEARS.clear()
+            _BUILT_YEARS[key] = ordinals
+        cache[year] = _BUILT_YEARS[key]
     return cache[year]
 
 

@@ -28,6 +28,7 @@ from app.accounts.models import Role, User
 from app.companies.models import CATEGORIES as COMPANY_CATEGORIES
 from app.companies.models import GOAL_STATUSES, Company
 from app.companies.queries import visible_companies
+from app.core.sqlhints import rare
 from app.core.timeutil import local_date, start_of_local_day
 from app.core.workdays import is_workday
 from app.extensions import db
@@ -122,7 +123,8 @@ def _supervised():
 
 
 def _open_tickets(user: User) -> sa.Select:
-    return visible_tickets(user).where(Ticket.status.in_(OPEN_STATES))
+    # rare(): open problems are a few percent of all, which SQLite's planner cannot know (app.core.sqlhints).
+    return visible_tickets(user).where(rare(Ticket.status.in_(OPEN_STATES)))
 
 
 # --------------------------------------------------------------------------- headline
@@ -394,12 +396,50 @@ def trend(user: User, c: Clock, months: int = 12) -> list[MonthPoint]:
     Two GROUP BY statements: created = COUNT by the month of created_at (index created_at);
     closed = COUNT of status 'closed' by the month of closed_at (index closed_at). The month
     boundaries (start of each local month, as UTC instants) are computed once in Python and the
-    month is a CASE over them, which reads the same on SQLite and PostgreSQL.
+    month is a CASE over them, which reads the same on SQLite and PostgreSQL. For admins and
+    managers the 11 past months come from a short-lived cache (_per_month_cached), so a page view
+    counts the current month only.
     """
     firsts = [_month_first(c.today, back) for back in range(months - 1, -1, -1)] + [c.next_month_first]
-    created = _per_month(visible_tickets(user), Ticket.created_at, firsts)
-    closed = _per_month(visible_tickets(user).where(Ticket.status == "closed"), Ticket.closed_at, firsts)
+    # Every problem (admin, manager): the past months are cached for a while (see _past_months_cached).
+    everyone = user.role in (Role.ADMIN, Role.MANAGER)
+    created = _per_month_cached("created", visible_tickets(user), Ticket.created_at, firsts, everyone)
+    closed = _per_month_cached("closed", visible_tickets(user).where(Ticket.status == "closed"), Ticket.closed_at,
+                               firsts, everyone)
     return [MonthPoint(first, created.get(i, 0), closed.get(i, 0)) for i, first in enumerate(firsts[:-1])]
+
+
+# (series, month starts) -> (monotonic time computed, {month index: count}), per worker process.
+_PAST_MONTHS: dict[tuple, tuple[float, dict[int, int]]] = {}
+
+
+def _per_month_cached(series: str, stmt: sa.Select, column, firsts: list[date], cacheable: bool) -> dict[int, int]:
+    """_per_month, with the months before the current one kept for MONITORING_CACHE_SECONDS.
+
+    A past month's counts over all problems do not change: created_at is never rewritten, and a
+    closed problem stays closed with its closed_at (no action leaves 已办结). So the 11 past months
+    — most of the rows the trend reads — are counted once per worker every few minutes, and each
+    page view counts only the current month. Scoped users (whose scope moves with assignments
+    and dispatches) and MONITORING_CACHE_SECONDS = 0 (the test suite) always count everything.
+    """
+    from flask import current_app
+
+    seconds = current_app.config.get("MONITORING_CACHE_SECONDS", 0 if current_app.testing else 300)
+    if not cacheable or not seconds or len(firsts) < 3:
+        return _per_month(stmt, column, firsts)
+    import time
+
+    past, now = firsts[:-1], time.monotonic()
+    key = (series, tuple(past))
+    hit = _PAST_MONTHS.get(key)
+    if hit is None or now - hit[0] > seconds:
+        if len(_PAST_MONTHS) > 64:
+            _PAST_MONTHS.clear()
+        hit = _PAST_MONTHS[key] = (now, _per_month(stmt, column, past))
+    counts = dict(hit[1])
+    current = _per_month(stmt, column, firsts[-2:])
+    counts[len(past) - 1] = current.get(0, 0)
+    return counts
 
 
 # --------------------------------------------------------------------------- lists

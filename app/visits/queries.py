@@ -2,6 +2,7 @@
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased, joinedload, load_only, selectinload
 
 from app.accounts.models import Role, User
@@ -144,16 +145,20 @@ def active_towns() -> sa.Select:
 # ---------------------------------------------------------------- export
 
 EXPORT_COLUMNS = [
-    ("走访日期", 12), ("企业名称", 30), ("统一社会信用代码", 22), ("镇街", 12), ("陪跑员", 10), ("走访方式", 10),
-    ("参与人员", 24), ("走访情况", 50), ("生产经营状况", 40), ("下一步工作", 30), ("提出问题数", 10),
-    ("登记时间", 18),
+    (_l("走访日期"), 12), (_l("企业名称"), 30), (_l("统一社会信用代码"), 22), (_l("镇街"), 12), (_l("陪跑员"), 10),
+    (_l("走访方式"), 10), (_l("参与人员"), 24), (_l("走访情况"), 50), (_l("生产经营状况"), 40), (_l("下一步工作"), 30),
+    (_l("提出问题数"), 10), (_l("登记时间"), 18),
 ]
-EXPORT_HEADERS = [h for h, _w in EXPORT_COLUMNS]
-EXPORT_WIDTHS = dict(EXPORT_COLUMNS)
+
+
+def export_columns() -> tuple[list[str], dict[str, int]]:
+    """The export's headers in the reader's language, and each column's width by header."""
+    columns = [(str(header), width) for header, width in EXPORT_COLUMNS]
+    return [header for header, _width in columns], dict(columns)
 
 
 def export_rows(stmt: sa.Select, *, batch: int = 1000):
-    """Rows for EXPORT_HEADERS from a scoped visit select: plain columns, streamed `batch` at a time."""
+    """Rows for export_columns() from a scoped visit select: plain columns, streamed `batch` at a time."""
     escort, town = aliased(User), aliased(Town)
     problems = sa.select(sa.func.count(Ticket.id)).where(Ticket.visit_id == Visit.id).correlate(Visit).scalar_subquery()
     stmt = (

@@ -144,26 +144,26 @@ def _chosen(photos) -> list:
     return [p for p in (photos or ()) if p is not None and getattr(p, "filename", "")]
 
 
-def check_photo(file_storage) -> tuple[str, str, int]:
-    """Only JPG and PNG, checked by content as for ticket attachments."""
+def check_photo(file_storage, actor=None) -> tuple[str, str, int]:
+    """Only JPG and PNG, checked by content as for ticket attachments (and, with `actor`, their daily quota)."""
     name = file_storage.filename or ""
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if ext not in PHOTO_TYPES:
         raise AttachmentError(_("“%(name)s”不是照片：只能上传 JPG 或 PNG 图片。", name=name[:100]), 415)
-    return check_upload(file_storage)
+    return check_upload(file_storage, actor)
 
 
-def check_photos(photos) -> list:
+def check_photos(photos, actor=None) -> list:
     photos = _chosen(photos)
     if len(photos) > MAX_PHOTOS:
         raise AttachmentError(_("每次走访最多上传 %(n)d 张照片。", n=MAX_PHOTOS))
     for photo in photos:
-        check_photo(photo)
+        check_photo(photo, actor)
     return photos
 
 
 def _store_photo(actor, visit: Visit, file_storage) -> VisitPhoto:
-    name, ext, size = check_photo(file_storage)
+    name, ext, size = check_photo(file_storage, actor)
     stored_name = f"visit-{secrets.token_hex(16)}.{ext}"
     digest = hashlib.sha256()
     with open(upload_dir() / stored_name, "wb") as out:
@@ -200,7 +200,7 @@ def create_visit(actor, company: Company, data: dict, *, problems=(), photos=(),
     value, errors, row_errors = validate_visit(data, problems, today=today)
     photo_status = 400
     try:
-        chosen = check_photos(photos)
+        chosen = check_photos(photos, actor)
     except AttachmentError as exc:
         errors["photos"], photo_status = exc.message, exc.status
     if set(errors) == {"photos"}:  # only a photo refused: 413/415 as for any upload

@@ -179,5 +179,5 @@ def export_xlsx():
 
     _form, stmt = _filtered_visits()
     filename = _("走访记录-%(day)s.xlsx", day=local_today().strftime("%Y%m%d"))
-    return stream_xlsx(filename, queries.EXPORT_HEADERS, queries.export_rows(stmt), sheet_title=_("走访记录"),
-                       widths=queries.EXPORT_WIDTHS)
+    headers, widths = queries.export_columns()
+    return stream_xlsx(filename, headers, queries.export_rows(stmt), sheet_title=_("走访记录"), widths=widths)

@@ -1,0 +1,408 @@
+"""District scale (issue 7): the data generator, the health checks, keyset pagination, and the
+query counts of the pages people open most — pinned, and the same whatever the page size and
+the amount of data."""
+import hashlib
+import re
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import OperationalError
+
+from app.accounts.models import Role, User
+from app.companies.models import Company, EscortAssignment
+from app.demo import data
+from app.core.pagination import COUNT_CAP, Segment, asc, decode_token, desc, distinct_values, encode_token, keyset_page
+from app.extensions import db
+from app.tickets.models import (
+    CATEGORIES, SLA_STATES, STATUSES, DispatchRecord, Ticket, TicketCounter, TicketEvent,
+)
+from app.visits.models import Visit
+from tests.conftest import Browser, FreshContextClient
+
+NOW = "2026-11-20T10:00:00+08:00"
+
+
+def _text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def _next_link(html: str) -> str | None:
+    match = re.search(r'rel="next" href="([^"]+)"', html)
+    return match.group(1).replace("&amp;", "&") if match else None
+
+
+def _prev_link(html: str) -> str | None:
+    match = re.search(r'rel="prev" href="([^"]+)"', html)
+    return match.group(1).replace("&amp;", "&") if match else None
+
+
+# --------------------------------------------------------------------------- the generator
+
+def _scale(app, *args):
+    result = app.test_cli_runner().invoke(args=["demo", "scale", *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.fixture
+def district(fresh_app):
+    """The demo plus 40 companies and 1,500 problems, generated through the CLI."""
+    fresh_app.test_client_class = FreshContextClient
+    output = _scale(fresh_app, "--companies", "40", "--tickets", "1500", "--now", NOW)
+    assert "Demo data loaded first" in output and "1500 problems" in output
+    return fresh_app
+
+
+def test_scale_spreads_problems_over_states_categories_departments_towns_and_three_years(district):
+    with district.app_context():
+        s = db.session
+        tickets = s.scalars(sa.select(Ticket)).all()
+        generated = [t for t in tickets if t.id > len(data.PROBLEMS)]  # after the demo's own problems
+        assert len(tickets) >= 1500
+        assert {t.status for t in tickets} == set(STATUSES)
+        assert {t.category for t in tickets} == set(CATEGORIES)
+        assert len({t.department_id for t in tickets if t.department_id}) >= 8
+        towns = s.scalars(sa.select(Company.town_id).where(Company.id.in_({t.company_id for t in tickets}))).all()
+        assert len(set(towns)) >= 15
+        oldest = min(t.created_at for t in generated)
+        assert datetime(2023, 11, 15, tzinfo=timezone.utc) < oldest < datetime(2024, 3, 1, tzinfo=timezone.utc)
+        assert max(t.created_at for t in generated) <= datetime.fromisoformat(NOW)
+        # Every problem has its timeline: it starts with the submission and ends in its status.
+        events = s.execute(sa.select(TicketEvent.ticket_id, TicketEvent.kind, TicketEvent.to_status)
+                           .order_by(TicketEvent.ticket_id, TicketEvent.id)).all()
+        by_ticket = {}
+        for ticket_id, kind, to_status in events:
+            by_ticket.setdefault(ticket_id, []).append((kind, to_status))
+        for t in tickets:
+            timeline = by_ticket[t.id]
+            assert timeline[0][0] == "submit"
+            moves = [to for kind, to in timeline if to and kind not in ("supervise", "request_extension",
+                                                                          "decide_extension")]
+            assert moves[-1] == t.status, (t.number, timeline)
+        # The facts the rankings read are set as the services set them.
+        for t in tickets:
+            if t.status == "closed":
+                assert t.closed_at and t.close_working_days is not None and t.due_at is None
+                assert t.replied_on_time is not None and (t.rating or t.auto_closed)
+            if t.status in SLA_STATES:
+                assert t.due_at is not None
+        assert s.scalar(sa.select(sa.func.count()).select_from(DispatchRecord)) > 500
+        assert any(t.supervision for t in tickets) and any(t.reopen_count for t in tickets)
+        assert any(t.return_count for t in tickets)
+
+
+def test_scale_gives_every_escort_companies_and_visits_and_keeps_numbering_going(district):
+    from app.tickets import services
+    from app.tickets.services import NewTicket
+
+    with district.app_context():
+        s = db.session
+        escorts = s.scalars(sa.select(User).where(User.role == Role.ESCORT)).all()
+        assert len(escorts) >= 4 + 8
+        visited = set(s.scalars(sa.select(Visit.escort_id).distinct()))
+        assert {e.id for e in escorts} <= visited
+        for company in s.scalars(sa.select(Company)):
+            assert company.escort_id is not None
+            current = s.scalars(sa.select(EscortAssignment).where(EscortAssignment.company_id == company.id,
+                                                                  EscortAssignment.ended_at.is_(None))).all()
+            assert [a.escort_id for a in current] == [company.escort_id]
+        numbers = s.scalars(sa.select(Ticket.number)).all()
+        assert len(numbers) == len(set(numbers))
+        # A problem filed now continues the counters instead of colliding with a generated number.
+        manager = s.scalars(sa.select(User).where(User.username == "manager1")).one()
+        company = s.scalars(sa.select(Company).order_by(Company.id.desc()).limit(1)).one()
+        ticket = services.submit_ticket(manager, company, NewTicket("新问题", "描述", "other", source="hotline"))
+        s.commit()
+        year = int(ticket.number.split("-")[1])
+        assert s.get(TicketCounter, year).last == int(ticket.number.rsplit("-", 1)[1])
+        assert ticket.number not in numbers
+
+
+def _fingerprint(app) -> str:
+    digest = hashlib.sha256()
+    with app.app_context():
+        for model, order in ((Ticket, Ticket.id), (TicketEvent, TicketEvent.id), (Visit, Visit.id),
+                             (Company, Company.id)):
+            columns = [c for c in model.__table__.columns if c.name not in ("password_hash",)]
+            for row in db.session.execute(sa.select(*columns).where(model.id > 100).order_by(order)):
+                digest.update(repr(tuple(row)).encode())
+    return digest.hexdigest()
+
+
+def test_scale_is_deterministic_for_a_seed(fresh_app, tmp_path):
+    import flask_migrate
+
+    from app import create_app
+
+    other = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'other.sqlite3'}")
+    with other.app_context():
+        flask_migrate.upgrade(revision="heads")
+    for target in (fresh_app, other):
+        _scale(target, "--companies", "12", "--tickets", "300", "--visits", "200", "--seed", "7", "--now", NOW)
+    assert _fingerprint(fresh_app) == _fingerprint(other)
+    with other.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_scale_refuses_under_production(tmp_path):
+    import flask_migrate
+
+    from app import create_app
+
+    app = create_app("production", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'p.sqlite3'}", SECRET_KEY="s3cret")
+    with app.app_context():
+        flask_migrate.upgrade(revision="heads")
+    result = app.test_cli_runner().invoke(args=["demo", "scale", "--companies", "1", "--tickets", "1"])
+    assert result.exit_code != 0 and "production" in result.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Ticket)) == 0
+        db.session.remove()
+        db.engine.dispose()
+
+
+# --------------------------------------------------------------------------- health checks
+
+def test_healthz_does_no_database_work_and_readyz_checks_the_database(app, browser, count_queries, monkeypatch):
+    with count_queries() as q:
+        response = browser.get("/healthz")
+    assert response.status_code == 200 and response.get_json() == {"status": "ok"}
+    assert q.count == 0
+    with count_queries() as q:
+        response = browser.get("/readyz")
+    assert response.status_code == 200 and response.get_json()["database"] == "ok"
+    assert q.count == 1
+
+    def down(*args, **kwargs):
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(db.session, "execute", down)
+    response = browser.get("/readyz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "unavailable", "database": "unreachable"}
+    assert browser.get("/healthz").status_code == 200
+
+
+# --------------------------------------------------------------------------- keyset pagination
+
+def test_keyset_pages_walk_forward_and_back_through_ties(app, make, db_session):
+    for i in range(7):
+        make.company(name="杭州同名企业有限公司")
+        make.company(name=f"杭州企业{i:02d}有限公司")
+    expected = db_session.execute(sa.select(Company.id).order_by(Company.name, Company.id)).scalars().all()
+    keys = (asc(Company.name), asc(Company.id))
+    seen, pages, token = [], [], None
+    with app.test_request_context("/companies/"):
+        while True:
+            page = keyset_page(sa.select(Company), keys, per_page=4, after=token)
+            pages.append(page)
+            seen += [c.id for c in page.items]
+            assert page.first_index == len(seen) - len(page.items) + 1 and page.last_index == len(seen)
+            assert page.total == len(expected) and not page.total_capped
+            if not page.has_next:
+                break
+            token = page.next_token
+        assert seen == expected and len(pages) == 4 and not pages[0].has_prev
+        # And back again from the last page, through the 上一页 tokens.
+        back, page = [], pages[-1]
+        while page.has_prev:
+            page = keyset_page(sa.select(Company), keys, per_page=4, before=page.prev_token)
+            back.insert(0, [c.id for c in page.items])
+        assert sum(back, []) + [c.id for c in pages[-1].items] == expected
+
+
+def test_keyset_segments_follow_the_computed_order(app, make, db_session):
+    """Owing first (due date, then newest) and then the rest newest first — the problem list's
+    order — across the boundary between the two segments, with many equal deadlines."""
+    from tests.tickets.helpers import World
+
+    world = World(make)
+    base = datetime(2026, 11, 16, 2, 0, tzinfo=timezone.utc)
+    for i, state in enumerate(["submitted", "closed", "in_progress", "submitted", "rejected", "dispatched",
+                               "replied", "submitted", "closed", "accepted", "escalated", "withdrawn"]):
+        world.ticket_in(state, now=base + timedelta(hours=i))
+    owing = sa.and_(Ticket.status.in_(SLA_STATES), Ticket.due_at.is_not(None))
+    expected = db_session.scalars(sa.select(Ticket.id).order_by(
+        sa.case((owing, 0), else_=1), sa.case((owing, Ticket.due_at), else_=None),
+        Ticket.created_at.desc(), Ticket.id.desc())).all()
+    segments = [Segment((asc(Ticket.due_at), desc(Ticket.created_at), desc(Ticket.id)), owing),
+                Segment((desc(Ticket.created_at), desc(Ticket.id)), sa.not_(owing))]
+    with app.test_request_context("/tickets/"):
+        for per_page in (1, 2, 5, 12, 50):
+            seen, token = [], None
+            while True:
+                page = keyset_page(sa.select(Ticket), segments=segments, per_page=per_page, after=token)
+                seen += [t.id for t in page.items]
+                if not page.has_next:
+                    break
+                token = page.next_token
+            assert seen == expected, per_page
+
+
+def test_a_bad_token_shows_the_first_page(app, make, db_session):
+    for i in range(3):
+        make.company(name=f"杭州令牌企业{i}有限公司")
+    keys = (asc(Company.name), asc(Company.id))
+    segments = [Segment(keys)]
+    assert decode_token("not-a-token", segments) is None
+    assert decode_token(encode_token(3, 0, ["x", 1]), segments) is None  # no such segment
+    assert decode_token(encode_token(0, 0, ["x"]), segments) is None  # wrong number of keys
+    assert decode_token(encode_token(0, 4, ["x", 2]), segments) == (0, 4, ["x", 2])
+    with app.test_request_context("/companies/?after=%%%"):
+        page = keyset_page(sa.select(Company), keys, per_page=2)
+        assert not page.has_prev and len(page.items) == 2
+
+
+def test_the_count_is_bounded(app, make, db_session, monkeypatch):
+    monkeypatch.setattr("app.core.pagination.COUNT_CAP", 5)
+    for i in range(7):
+        make.company(name=f"杭州计数企业{i}有限公司")
+    with app.test_request_context("/companies/"):
+        page = keyset_page(sa.select(Company), (asc(Company.name), asc(Company.id)), per_page=2, count_cap=5)
+    assert page.total == 5 and page.total_capped
+    assert COUNT_CAP == 1000 or COUNT_CAP == 5
+
+
+def test_distinct_values_skip_through_the_index(app, make, db_session):
+    from app.core import audit
+    from app.core.models import AuditLog
+
+    user = make.user(role=Role.ADMIN)
+    for action in ("b_action", "a_action", "b_action", "c_action"):
+        audit.record(action, actor=user)
+    db_session.flush()
+    expected = db_session.scalars(sa.select(AuditLog.action).distinct().order_by(AuditLog.action)).all()
+    assert distinct_values(AuditLog.action) == expected
+
+
+def test_the_problem_list_links_keep_the_filters(district):
+    b = Browser(district.test_client())
+    b.login("manager1", district.config["DEMO_PASSWORD"])
+    first = _text(b.get("/tickets/?status=closed&category=financing"))
+    link = _next_link(first)
+    assert link and "status=closed" in link and "category=financing" in link and "after=" in link
+    second = _text(b.get(link))
+    assert "第 51–100 条" in second
+    numbers = set(re.findall(r'class="ticket-number"><a [^>]+>([^<]+)<', first))
+    assert len(numbers) == 50 and not numbers & set(re.findall(r'class="ticket-number"><a [^>]+>([^<]+)<', second))
+    back = _text(b.get(_prev_link(second)))
+    assert set(re.findall(r'class="ticket-number"><a [^>]+>([^<]+)<', back)) == numbers
+
+
+# --------------------------------------------------------------------------- pinned query counts
+
+@contextmanager
+def _counting(app):
+    statements = []
+
+    def before(conn, cursor, statement, *args):
+        # The holiday table is read at most once per request, and only when a page shows working
+        # days (an overdue problem on it): which rows a page holds decides that, not how many.
+        if "FROM calendar_overrides" in statement:
+            return
+        if not statement.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "PRAGMA")):
+            statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", before)
+
+
+# page: (account, path, statements). "{ticket}": a problem with a timeline; "{next}": the list's page 2.
+# The problem list: user, filter choices (departments, companies, towns), the page's ids across its two
+# keyset segments (owing a step, then the rest) and its rows — or, when a filter leaves one segment,
+# the rows at once — the bounded count, the bell.
+PINNED = {
+    "tickets": ("manager1", "/tickets/", 8),
+    "tickets page 2": ("manager1", "{next}", 8),
+    "tickets (escort)": ("escort1", "/tickets/", 8),
+    "tickets (helper)": ("helper1", "/tickets/", 8),
+    "tickets ?overdue": ("manager1", "/tickets/?overdue=y", 7),
+    "tickets ?status&category": ("manager1", "/tickets/?status=closed&category=financing", 7),
+    # user, the problem, pending extension, timeline (+ its attachments), files, the bell
+    "ticket detail": ("manager1", "/tickets/{ticket}", 7),
+    # user, settings, one statement per number or breakdown, the supervision list, the bell
+    "dashboard": ("manager1", "/dashboard", 14),
+    # user, towns, escorts (filter choices), the page, the bounded count, the bell
+    "companies": ("manager1", "/companies/", 6),
+    # user, settings, then escorts, coverage and problems for this period and the previous one, the bell
+    "rankings": ("manager1", "/rankings/", 9),
+}
+
+
+def _measure(app) -> dict:
+    clients = {}
+    counts = {}
+    with app.app_context():
+        ticket_id = db.session.scalar(
+            sa.select(TicketEvent.ticket_id).group_by(TicketEvent.ticket_id)
+            .order_by(sa.func.count().desc(), TicketEvent.ticket_id).limit(1))
+    for name, (account, path, _pinned) in PINNED.items():
+        if account not in clients:
+            clients[account] = Browser(app.test_client())
+            clients[account].login(account, app.config["DEMO_PASSWORD"])
+        b = clients[account]
+        if path == "{next}":
+            path = _next_link(_text(b.get("/tickets/")))
+        path = path.replace("{ticket}", str(ticket_id))
+        b.get(path)  # the first request of a session reads what later ones keep
+        with _counting(app) as statements:
+            response = b.get(path)
+        assert response.status_code == 200, (name, response.status_code)
+        counts[name] = len(statements)
+    return counts
+
+
+def test_query_counts_of_the_busiest_pages_are_pinned_and_do_not_grow(district):
+    small = _measure(district)
+    assert small == {name: pinned for name, (_a, _p, pinned) in PINNED.items()}, small
+
+    district.config["ITEMS_PER_PAGE"], saved = 5, district.config["ITEMS_PER_PAGE"]
+    try:
+        assert _measure(district) == small  # page size
+    finally:
+        district.config["ITEMS_PER_PAGE"] = saved
+
+    _scale(district, "--companies", "60", "--tickets", "3000", "--now", NOW, "--seed", "11")
+    with district.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Ticket)) > 4500
+    assert _measure(district) == small  # data size
+
+
+# --------------------------------------------------------------------------- the dashboard's trend cache
+
+def test_the_trend_counts_past_months_once_and_the_current_month_every_time(app, make, db_session, count_queries):
+    from app.core.db import utcnow
+    from app.monitoring import queries
+    from tests.tickets.helpers import World
+
+    world = World(make)
+    now = utcnow()
+    for days in (0, 40, 40, 75):
+        world.new_ticket(by=world.escort, now=now - timedelta(days=days))
+    clock = queries.clock(now)
+    uncached = queries.trend(world.manager, clock)
+    app.config["MONITORING_CACHE_SECONDS"] = 300
+    queries._PAST_MONTHS.clear()
+    try:
+        with count_queries() as first:
+            assert queries.trend(world.manager, clock) == uncached
+        with count_queries() as again:
+            assert queries.trend(world.manager, clock) == uncached
+        assert (first.count, again.count) == (4, 2)  # past + current per series, then the current only
+        world.new_ticket(by=world.escort, now=now)
+        assert queries.trend(world.manager, clock)[-1].created == uncached[-1].created + 1
+        # Scoped users are never served from the cache.
+        assert world.escort.role == Role.ESCORT  # (loaded before counting)
+        with count_queries() as escort:
+            queries.trend(world.escort, clock)
+        assert escort.count == 2
+    finally:
+        app.config.pop("MONITORING_CACHE_SECONDS")
+        queries._PAST_MONTHS.clear()
