@@ -45,3 +45,10 @@ translations: install
 
 clean-db:
 	rm -f instance/peipao.sqlite3 instance/peipao.sqlite3-wal instance/peipao.sqlite3-shm
+
+# Load test at district scale (docs/benchmarks.md): seeds a throwaway database (SQLite, or the PostgreSQL
+# database DATABASE_URL names — its name must contain "bench"), serves it with gunicorn and drives the
+# busiest pages with wrk. E.g. make bench BENCH_ARGS="--tickets 1000000 --record".
+.PHONY: bench
+bench: install
+	$(BIN)/python bench/run.py $(BENCH_ARGS)

@@ -94,8 +94,8 @@ def find_wrk() -> str:
 
 
 def _wrk_version(path: str) -> str:
-    out = subprocess.run([path, "--version"], capture_output=True, text=True)
-    match = re.search(r"wrk [\d.]+", out.stdout + out.stderr)
+    out = subprocess.run([path, "-v"], capture_output=True, text=True)
+    match = re.search(r"wrk \S+", out.stdout + out.stderr)
     return match.group(0) if match else "wrk"
 
 
@@ -123,19 +123,27 @@ def recreate_postgres(url: str) -> None:
                  "so its name must contain 'bench' (e.g. peipao_bench)")
     admin = parsed.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-                     (name,))
+        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                     "WHERE datname = %s AND pid <> pg_backend_pid()", (name,))
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         conn.execute(f'CREATE DATABASE "{name}"')
     say(f"database: PostgreSQL {parsed.host}/{name} (dropped and created again)")
 
 
-def vacuum_analyze(url: str) -> None:
+def prepare_postgres(url: str, random_page_cost: float | None) -> None:
+    """VACUUM ANALYZE (statistics, and the visibility map index-only scans need), and the planner's
+    random_page_cost for SSD storage on this database (PostgreSQL's default of 4 prices random reads
+    as on spinning disks, and then prefers reading whole tables; see docs/benchmarks.md)."""
     import psycopg
     from sqlalchemy.engine import make_url
 
-    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    parsed = make_url(url)
+    dsn = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(dsn, autocommit=True) as conn:
+        if random_page_cost is None:
+            conn.execute(f'ALTER DATABASE "{parsed.database}" RESET random_page_cost')
+        else:
+            conn.execute(f'ALTER DATABASE "{parsed.database}" SET random_page_cost = {float(random_page_cost)}')
         conn.execute("VACUUM ANALYZE")
 
 
@@ -185,11 +193,13 @@ def database_facts(url: str) -> dict:
         # The detail page: the open problem with the longest timeline among the latest thousand.
         facts["detail_ticket"] = conn.execute(sa.text(
             "SELECT e.ticket_id FROM ticket_events e WHERE e.ticket_id IN "
-            "(SELECT id FROM tickets WHERE status NOT IN ('closed','rejected','withdrawn') ORDER BY id DESC LIMIT 1000) "
+            "(SELECT id FROM tickets WHERE status NOT IN ('closed','rejected','withdrawn') "
+            "ORDER BY id DESC LIMIT 1000) "
             "GROUP BY e.ticket_id ORDER BY count(*) DESC, e.ticket_id LIMIT 1")).scalar()
         if is_postgres(url):
             facts["server"] = conn.execute(sa.text("SHOW server_version")).scalar()
-            facts["size"] = conn.execute(sa.text("SELECT pg_size_pretty(pg_database_size(current_database()))")).scalar()
+            facts["size"] = conn.execute(
+                sa.text("SELECT pg_size_pretty(pg_database_size(current_database()))")).scalar()
         else:
             facts["server"] = "SQLite " + conn.execute(sa.text("SELECT sqlite_version()")).scalar()
             path = Path(engine.url.database)
@@ -379,7 +389,9 @@ def record(run: dict, table: str, verdicts: list[str], aggregates: str, comparis
         f"events, {facts['visits']:,} visits, {facts['users']:,} users, {facts['audit_log']:,} audit rows, "
         f"{facts['notifications']:,} notifications; database {facts['size']}; `flask demo scale` took {seeded}.",
         f"- Load: gunicorn {run['workers']} sync workers, wrk {run['threads']} threads × {run['connections']} "
-        f"connections × {run['duration']} s per page, on 127.0.0.1.\n",
+        f"connections × {run['duration']} s per page, on 127.0.0.1."
+        + (f" PostgreSQL planner setting on the database: random_page_cost = {run['random_page_cost']}."
+           if run.get("random_page_cost") else "") + "\n",
         table, "",
         *[f"- {v}" for v in verdicts],
     ]
@@ -407,13 +419,18 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--pages", default="", help="comma-separated page names to run (default: all)")
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""),
-                        help="PostgreSQL database to recreate (name must contain 'bench'); default: a temporary SQLite file")
+                        help="PostgreSQL database to recreate (name must contain 'bench'); "
+                             "default: a temporary SQLite file")
     parser.add_argument("--reuse", action="store_true",
                         help="keep a database already seeded with the same --tickets/--companies/--seed")
     parser.add_argument("--keep", action="store_true", help="keep the SQLite file (printed) afterwards")
+    parser.add_argument("--random-page-cost", type=float, default=1.1,
+                        help="PostgreSQL planner cost of a random page read, set on the bench database "
+                             "(1.1: SSD; 0 for the server's default)")
     parser.add_argument("--baseline", type=Path, help="results JSON of an earlier run to compare latencies with")
     parser.add_argument("--record", action="store_true", help="append the results to docs/benchmarks.md")
     args = parser.parse_args()
+    args.random_page_cost = args.random_page_cost or None
 
     wrk = find_wrk()
     machine_info = machine()
@@ -454,9 +471,10 @@ def main() -> None:
             sys.exit(result.stdout + result.stderr)
         say(result.stdout.rstrip())
         say(f"seeding took {seed_seconds:.1f} s")
-        if is_postgres(url):
-            vacuum_analyze(url)
         write_marker(url, marker)
+    if is_postgres(url):
+        prepare_postgres(url, args.random_page_cost)
+        say(f"PostgreSQL: VACUUM ANALYZE; random_page_cost = {args.random_page_cost or 'server default'}")
     facts = database_facts(url)
     say(f"data: {facts['tickets']:,} problems ({facts['open_tickets']:,} open), {facts['companies']:,} companies, "
         f"{facts['ticket_events']:,} events; {facts['server']}, {facts['size']}")
@@ -519,7 +537,8 @@ def main() -> None:
     run = {"date": now.strftime("%Y-%m-%d %H:%M %Z"), "machine": machine_info, "database": facts,
            "seed_seconds": seed_seconds, "workers": args.workers, "connections": args.connections,
            "threads": args.threads, "duration": args.duration, "pages": results, "healthz_rps": healthz_rps,
-           "verdicts": verdicts, "aggregates": aggregates_text, "file": file}
+           "verdicts": verdicts, "aggregates": aggregates_text, "file": file,
+           "random_page_cost": args.random_page_cost if is_postgres(url) else None}
     (RESULTS / file).write_text(json.dumps(run, ensure_ascii=False, indent=1))
     say(f"results: bench/results/{file}")
     if args.record:

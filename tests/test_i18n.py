@@ -171,3 +171,22 @@ def test_a_spreadsheet_export_has_english_headers_for_an_english_user(login_as):
     switch(b, "zh", "/visits/")
     sheet = openpyxl.load_workbook(io.BytesIO(b.get("/visits/export.xlsx").data), read_only=True).worksheets[0]
     assert list(next(sheet.iter_rows(values_only=True)))[:2] == ["走访日期", "企业名称"]
+
+
+def test_every_text_in_the_code_is_in_the_english_catalogue(tmp_path):
+    """New UI text without an English entry fails here: run `make translations` and translate it."""
+    import subprocess
+
+    root = Path(__file__).resolve().parents[1]
+    pot = tmp_path / "messages.pot"
+    subprocess.run(
+        [str(Path(sys.executable).with_name("pybabel")), "-q", "extract", "-F", "babel.cfg", "-k", "_l",
+         "-k", "lazy_gettext", "--no-location", "-o", str(pot), "."],
+        cwd=root, check=True,
+    )
+    with open(pot, "rb") as f:
+        extracted = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
+    with open(root / "app/translations/en/LC_MESSAGES/messages.po", "rb") as f:
+        translated = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id and m.string}
+    missing = sorted(extracted - translated)
+    assert missing == [], f"{len(missing)} texts lack an English translation, e.g. {missing[:5]}"

@@ -44,7 +44,8 @@ from app.visits.models import Visit
 # --------------------------------------------------------------------------- texts
 
 PROBLEM_TEXTS = {
-    "financing": [("流动资金贷款续贷困难", "银行收紧授信，{amount}万元流动资金贷款到期后续贷审批未通过，影响原材料采购。"),
+    "financing": [("流动资金贷款续贷困难",
+                   "银行收紧授信，{amount}万元流动资金贷款到期后续贷审批未通过，影响原材料采购。"),
                   ("希望对接政策性低息贷款", "扩产项目资金缺口约{amount}万元，希望对接政策性银行和担保机构。"),
                   ("应收账款融资渠道咨询", "下游客户账期长，应收账款约{amount}万元，想了解供应链金融产品。")],
     "land": [("扩产项目新增用地指标", "扩产项目需新增工业用地{n}亩，用地指标申请进展缓慢。"),
@@ -84,19 +85,24 @@ CATEGORY_DEPARTMENTS = {
 }
 CATEGORY_WEIGHTS = {"financing": 14, "land": 9, "labour": 16, "policy": 18, "approval": 12, "energy": 6,
                     "logistics": 5, "market": 7, "technology": 9, "other": 4}
-REPLIES = ["已与相关科室对接，具体办理流程和材料清单已发送企业联系人。", "经协调，相关手续已开通绿色通道，预计两周内办结。",
-           "已组织现场对接会，企业诉求已纳入专项协调清单。", "政策口径已书面答复企业，并安排专人跟踪申报。"]
-COMMENTS = ["请问目前办理到哪一步了？", "材料已补充提交，请查收。", "感谢及时对接，期待尽快办结。", "已电话沟通，企业同意按此方案推进。"]
+REPLIES = ["已与相关科室对接，具体办理流程和材料清单已发送企业联系人。",
+           "经协调，相关手续已开通绿色通道，预计两周内办结。",
+           "已组织现场对接会，企业诉求已纳入专项协调清单。",
+           "政策口径已书面答复企业，并安排专人跟踪申报。"]
+COMMENTS = ["请问目前办理到哪一步了？", "材料已补充提交，请查收。", "感谢及时对接，期待尽快办结。",
+            "已电话沟通，企业同意按此方案推进。"]
 NOTES = ["已电话联系企业负责人核实情况。", "该事项涉及跨部门协调，已报专班。", "企业反映的情况属实，建议优先办理。"]
 VISIT_SUMMARIES = ["走访企业生产车间，了解订单和用工情况。", "与企业负责人座谈，梳理年度发展目标和困难。",
                    "电话回访上月反映问题的办理进展。", "陪同企业对接银行和担保机构。", "宣讲最新惠企政策并现场答疑。"]
-VISIT_STATUSES = ["订单饱满，产能利用率约九成。", "生产经营平稳，用工基本稳定。", "订单较去年同期有所下滑，正在开拓新市场。",
-                  "新生产线已投产，产值增长明显。"]
-NEXT_STEPS = ["下月再次走访，跟进问题办理。", "协助企业准备专精特新申报材料。", "对接人社部门组织专场招聘。", "跟踪贷款审批进度。"]
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段钱汤尹黎易常武乔贺赖龚文"
-GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平",
-         "刚", "桂英", "晓东", "建华", "志强", "海燕", "丹", "宇", "浩", "佳慧", "晨", "欣怡", "子涵", "俊杰", "雨桐", "国庆"]
-NAME_MIDDLES = ["", "华", "新", "联", "盛", "达", "创", "源", "丰", "泰", "宇", "辰", "安", "恒", "益", "佳", "和", "荣"]
+VISIT_STATUSES = ["订单饱满，产能利用率约九成。", "生产经营平稳，用工基本稳定。",
+                  "订单较去年同期有所下滑，正在开拓新市场。", "新生产线已投产，产值增长明显。"]
+NEXT_STEPS = ["下月再次走访，跟进问题办理。", "协助企业准备专精特新申报材料。", "对接人社部门组织专场招聘。",
+              "跟踪贷款审批进度。"]
+SURNAMES = ("王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶"
+            "阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段钱汤尹黎易常武乔贺赖龚文")
+GIVEN = ("伟 芳 娜 敏 静 丽 强 磊 军 洋 勇 艳 杰 娟 涛 明 超 秀英 霞 平 刚 桂英 晓东 建华 "
+         "志强 海燕 丹 宇 浩 佳慧 晨 欣怡 子涵 俊杰 雨桐 国庆").split()
+NAME_MIDDLES = [""] + "华 新 联 盛 达 创 源 丰 泰 宇 辰 安 恒 益 佳 和 荣".split()
 
 DEFAULT_SEED = 20240601
 
@@ -444,8 +450,9 @@ class ScaleGenerator:
                 self.escort_history[cid] = [(self.start - timedelta(days=60), escort_id)]
                 self.company_weights[cid] = rng.lognormvariate(0, 0.6)
         # The demo's assignments began today; the generated history goes back three years.
+        aware_start = self.start.replace(tzinfo=timezone.utc)
         db.session.execute(sa.update(EscortAssignment).where(EscortAssignment.ended_at.is_(None),
-                                                             EscortAssignment.started_at > self.start.replace(tzinfo=timezone.utc))
+                                                             EscortAssignment.started_at > aware_start)
                            .values(started_at=(self.start - timedelta(days=60)).replace(tzinfo=timezone.utc)))
         escorts = self.new_escorts
         for i in range(self.n_companies):
@@ -464,11 +471,14 @@ class ScaleGenerator:
             if rng.random() < 1 / 12:  # reassigned once: an earlier escort served it first
                 previous = escorts[rng.randrange(len(escorts))]
                 if previous != escort:
-                    changed = self.start + timedelta(seconds=rng.randrange(int((self.now - self.start).total_seconds())))
+                    span = int((self.now - self.start).total_seconds())
+                    changed = self.start + timedelta(seconds=rng.randrange(span))
                     history = [(created, previous), (changed, escort)]
-                    assignment_rows.append((assignment_id, company_id, previous, ts(created), ts(changed), "首批陪跑分配", manager))
+                    assignment_rows.append((assignment_id, company_id, previous, ts(created), ts(changed),
+                                            "首批陪跑分配", manager))
                     assignment_id += 1
-                    assignment_rows.append((assignment_id, company_id, escort, ts(changed), None, "工作调整，重新分配陪跑员", manager))
+                    assignment_rows.append((assignment_id, company_id, escort, ts(changed), None,
+                                            "工作调整，重新分配陪跑员", manager))
                     assignment_id += 1
             if len(history) == 1:
                 assignment_rows.append((assignment_id, company_id, escort, ts(created), None, "首批陪跑分配", manager))
@@ -484,7 +494,8 @@ class ScaleGenerator:
                 "address": f"杭州市萧山区{rng.choice(data.TOWNS)[1]}{rng.randrange(1, 999)}号",
                 "contact_name": self._person(), "contact_phone": f"1390571{rng.randrange(10000):04d}",
                 "escort_id": escort, "goal_status": goal,
-                "goal_updated_on": self.day((self.now - timedelta(days=rng.randrange(1, 300))).date()) if goal != "not_started" else None,
+                "goal_updated_on": None if goal == "not_started" else self.day(
+                    (self.now - timedelta(days=rng.randrange(1, 300))).date()),
                 "goal_note": "", "created_at": ts(created), "updated_at": ts(created),
             }
             company_rows.append(tuple(values[c] for c in COMPANY_COLUMNS))
@@ -677,7 +688,8 @@ class ScaleGenerator:
         url = f"/portal/problems/{ticket_id}" if company else f"/tickets/{ticket_id}"
         recent = at > self.now - timedelta(days=7)
         for user_id in dict.fromkeys(u for u in user_ids if u):
-            read_at = None if recent and self.rng.random() < 0.6 else self.ts(at + timedelta(minutes=self.rng.randrange(5, 3000)))
+            read_at = None if recent and self.rng.random() < 0.6 else self.ts(
+                at + timedelta(minutes=self.rng.randrange(5, 3000)))
             if read_at is not None and read_at > self.ts(self.now):
                 read_at = None
             notes.append((self.notification_id, user_id, self.ts(at), kind, title[:200], body[:500], url, read_at))
@@ -697,7 +709,8 @@ class ScaleGenerator:
         """The sweep supervises (督办) a step overdue by supervise_after_days working days."""
         if due is None or ticket["supervision"] is not None:
             return
-        when = self.calendar.start_of_nth_after(due, self.sla.supervise_after_days) + timedelta(minutes=self.rng.randrange(1, 15))
+        when = (self.calendar.start_of_nth_after(due, self.sla.supervise_after_days)
+                + timedelta(minutes=self.rng.randrange(1, 15)))
         if when < done and when <= self.now:
             ticket["supervision"] = "supervise"
             ticket["supervised_at"] = when
@@ -747,7 +760,8 @@ class ScaleGenerator:
         )
         ticket["accept_due_at"] = ticket["due_at"] = cal.deadline(created, sla.accept_days)
         try:
-            self._event(ticket, "submit", created, ticket["created_by_id"], to_status="submitted", data={"source": source})
+            self._event(ticket, "submit", created, ticket["created_by_id"], to_status="submitted",
+                        data={"source": source})
             self._notify([escort], "ticket_new", f"新问题 {ticket['number']}：{title}", "", created, tid)
             self._lifecycle(ticket, escort, company_user)
         except _Stop:
@@ -777,7 +791,8 @@ class ScaleGenerator:
             ticket.update(status="rejected", due_at=None, closed_at=at)
             self._event(ticket, "reject", at, escort, from_status="submitted", to_status="rejected",
                         body="属于企业自主经营事项，建议通过行业协会对接")
-            self._notify([company_user], "ticket_rejected", f"问题 {ticket['number']} 不予受理", "", at, ticket["id"], company=True)
+            self._notify([company_user], "ticket_rejected", f"问题 {ticket['number']} 不予受理", "", at,
+                         ticket["id"], company=True)
             return
         if r < 0.05 and company_user:
             at = ticket["created_at"] + timedelta(hours=rng.uniform(1, 20))
@@ -793,7 +808,8 @@ class ScaleGenerator:
         ticket.update(status="accepted", accepted_at=at, accepted_on_time=at <= ticket["due_at"],
                       due_at=cal.deadline(at, sla.escort_reply_days))
         self._event(ticket, "accept", at, escort, from_status="submitted", to_status="accepted")
-        self._notify([company_user], "ticket_accepted", f"问题 {ticket['number']} 已受理", "", at, ticket["id"], company=True)
+        self._notify([company_user], "ticket_accepted", f"问题 {ticket['number']} 已受理", "", at, ticket["id"],
+                     company=True)
         if rng.random() < 0.42:
             self._reply(ticket, escort, escort, company_user)
             return
@@ -801,8 +817,10 @@ class ScaleGenerator:
         if at > self.now:
             raise _Stop
         ticket.update(status="escalated", escalated_at=at, due_at=cal.deadline(at, sla.accept_days))
-        self._event(ticket, "escalate", at, escort, from_status="accepted", to_status="escalated", body="需要职能部门协调办理")
-        self._notify(self.managers, "ticket_escalated", f"问题 {ticket['number']} 待交办", "需要职能部门协调办理", at, ticket["id"])
+        self._event(ticket, "escalate", at, escort, from_status="accepted", to_status="escalated",
+                    body="需要职能部门协调办理")
+        self._notify(self.managers, "ticket_escalated", f"问题 {ticket['number']} 待交办", "需要职能部门协调办理", at,
+                     ticket["id"])
         self._dispatch(ticket, manager, self._step(ticket, ticket["due_at"], 0.9), escort, company_user)
 
     def _dispatch(self, ticket, manager, at, escort, company_user, *, avoid=None):
@@ -829,7 +847,8 @@ class ScaleGenerator:
             self._event(ticket, "dispatch", at, manager, from_status=before, to_status="dispatched", data={
                 "department_id": department_id, "helper_id": helper, "complexity": complexity,
                 "department": self.department_names[department_id]})
-            self._notify([helper] if helper else helpers, "ticket_dispatched", f"新交办问题 {ticket['number']}：{ticket['title']}",
+            self._notify([helper] if helper else helpers, "ticket_dispatched",
+                         f"新交办问题 {ticket['number']}：{ticket['title']}",
                          "请按期签收。", at, ticket["id"])
             at = self._step(ticket, ticket["due_at"], 0.9)
             signer = helper or (rng.choice(helpers) if helpers else None)
@@ -848,10 +867,12 @@ class ScaleGenerator:
                 self._event(ticket, "return", at, signer, from_status="in_progress", to_status="escalated",
                             body="该事项不属于本部门职责范围", public=False,
                             data={"department_id": old, "suggested_department_id": None, "suggested_department": None})
-                self._notify(self.managers, "ticket_returned", f"问题 {ticket['number']} 被退回，需重新交办", "", at, ticket["id"])
+                self._notify(self.managers, "ticket_returned", f"问题 {ticket['number']} 被退回，需重新交办", "", at,
+                             ticket["id"])
                 self._flush_record(record)
                 code = next(c for c, i in self.departments.items() if i == old)
-                self._dispatch(ticket, manager, self._step(ticket, ticket["due_at"], 0.9), escort, company_user, avoid=code)
+                self._dispatch(ticket, manager, self._step(ticket, ticket["due_at"], 0.9), escort, company_user,
+                               avoid=code)
                 return
             if rng.random() < 0.04:
                 self._extension(ticket, signer, manager, record)
@@ -869,7 +890,8 @@ class ScaleGenerator:
         rng, cal = self.rng, self.calendar
         at = ticket["updated_at"] + timedelta(hours=rng.uniform(2, 24))
         due = ticket["reply_due_at"]
-        if at > self.now or at > due or cal.between(cal.local_ordinal(at), cal.local_ordinal(due)) < self.sla.extension_notice_days:
+        notice = self.sla.extension_notice_days
+        if at > self.now or at > due or cal.between(cal.local_ordinal(at), cal.local_ordinal(due)) < notice:
             return
         new_due = cal.deadline(due, 5)
         request = {"id": self.extension_id, "ticket_id": ticket["id"], "requested_by_id": helper, "requested_at": at,
@@ -878,9 +900,11 @@ class ScaleGenerator:
         self.extension_id += 1
         new_day = date.fromordinal(cal.local_ordinal(new_due)).isoformat()
         try:
-            self._event(ticket, "request_extension", at, helper, from_status=ticket["status"], to_status=ticket["status"],
+            self._event(ticket, "request_extension", at, helper, from_status=ticket["status"],
+                        to_status=ticket["status"],
                         body=request["reason"], public=False, data={"new_due": new_day})
-            self._notify(self.managers, "extension_requested", f"问题 {ticket['number']} 申请延期至 {new_day}", "", at, ticket["id"])
+            self._notify(self.managers, "extension_requested", f"问题 {ticket['number']} 申请延期至 {new_day}", "",
+                         at, ticket["id"])
             decided = at + timedelta(hours=rng.uniform(1, 30))
             approve = rng.random() < 0.8
             self._event(ticket, "decide_extension", decided, manager, from_status=ticket["status"],
@@ -904,7 +928,8 @@ class ScaleGenerator:
             before = ticket["status"]
             message = rng.choice(REPLIES)
             ticket.update(status="replied", replied_on_time=on_time, replied_from=before, replied_at=at,
-                          replied_by_id=replier, reply_message=message, autoclose_at=cal.deadline(at, sla.autoclose_days))
+                          replied_by_id=replier, reply_message=message,
+                          autoclose_at=cal.deadline(at, sla.autoclose_days))
             ticket["due_at"] = ticket["autoclose_at"]
             self._event(ticket, "reply", at, replier, from_status=before, to_status="replied", body=message)
             self._notify([company_user], "ticket_replied", f"问题 {ticket['number']} 已答复，请评价", message, at,
@@ -944,7 +969,8 @@ class ScaleGenerator:
                              f"问题 {ticket['number']} 评价为不满意，已重新办理", comment, rated, ticket["id"])
                 continue
             self._close(ticket, rated)
-            self._event(ticket, "rate", rated, rater, from_status="replied", to_status="closed", body=comment, data=data)
+            self._event(ticket, "rate", rated, rater, from_status="replied", to_status="closed", body=comment,
+                        data=data)
             return
 
     def _close(self, ticket, at):

@@ -30,6 +30,8 @@ def upgrade():
                               unique=False)
         batch_op.create_index('ix_tickets_status_created', ['status', 'created_at'], unique=False)
         batch_op.create_index('ix_tickets_closed_at', ['closed_at'], unique=False)
+        batch_op.create_index('ix_tickets_open_facts', ['status', 'due_at', 'category', 'department_id', 'company_id',
+                                                        'created_at', 'supervision', 'reopen_count'], unique=False)
 
     with op.batch_alter_table('visits', schema=None) as batch_op:
         batch_op.create_index('ix_visits_visited_on', ['visited_on', 'id'], unique=False)
@@ -40,6 +42,7 @@ def downgrade():
         batch_op.drop_index('ix_visits_visited_on')
 
     with op.batch_alter_table('tickets', schema=None) as batch_op:
+        batch_op.drop_index('ix_tickets_open_facts')
         batch_op.drop_index('ix_tickets_closed_at')
         batch_op.drop_index('ix_tickets_status_created')
         batch_op.drop_index('ix_tickets_department_created')
