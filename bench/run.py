@@ -131,9 +131,8 @@ def recreate_postgres(url: str) -> None:
 
 
 def prepare_postgres(url: str, random_page_cost: float | None) -> None:
-    """VACUUM ANALYZE (statistics, and the visibility map index-only scans need), and the planner's
-    random_page_cost for SSD storage on this database (PostgreSQL's default of 4 prices random reads
-    as on spinning disks, and then prefers reading whole tables; see docs/benchmarks.md)."""
+    """VACUUM ANALYZE (statistics, and the visibility map index-only scans need), and optionally the
+    planner's random_page_cost on this database (see docs/benchmarks.md)."""
     import psycopg
     from sqlalchemy.engine import make_url
 
@@ -197,7 +196,7 @@ def database_facts(url: str) -> dict:
             "ORDER BY id DESC LIMIT 1000) "
             "GROUP BY e.ticket_id ORDER BY count(*) DESC, e.ticket_id LIMIT 1")).scalar()
         if is_postgres(url):
-            facts["server"] = conn.execute(sa.text("SHOW server_version")).scalar()
+            facts["server"] = "PostgreSQL " + conn.execute(sa.text("SHOW server_version")).scalar().split()[0]
             facts["size"] = conn.execute(
                 sa.text("SELECT pg_size_pretty(pg_database_size(current_database()))")).scalar()
         else:
@@ -367,27 +366,35 @@ def check_targets(results: list[dict], healthz_rps: float) -> list[str]:
     ]
 
 
-def compare(results: list[dict], baseline_path: Path) -> list[str]:
-    baseline = {r["name"]: r for r in json.loads(baseline_path.read_text())["pages"]}
-    lines = [f"against {baseline_path.name}: p50 and p99 latency ratio (this run ÷ baseline; target <= 2)"]
+def compare(results: list[dict], healthz_rps: float, baseline_path: Path) -> list[str]:
+    """Latency against an earlier run: raw, and scaled by how fast /healthz ran in each (the machine's
+    own speed at the time: other work on a shared machine slows every page alike)."""
+    earlier = json.loads(baseline_path.read_text())
+    baseline = {r["name"]: r for r in earlier["pages"]}
+    machine = healthz_rps / earlier["healthz_rps"]
+    lines = [f"against {baseline_path.name}: latency ratio, this run ÷ baseline (target <= 2); /healthz ran at "
+             f"{machine:.2f}× its baseline speed, and 'scaled' multiplies by that",
+             f"  {'page':28} {'p50':>6} {'p99':>6} {'p50 scaled':>11} {'p99 scaled':>11}"]
     for r in results:
         b = baseline.get(r["name"])
         if b and r["name"] not in ("healthz", "readyz"):
-            lines.append(f"  {r['name']:28} p50 {r['p50_ms'] / b['p50_ms']:.2f}  p99 {r['p99_ms'] / b['p99_ms']:.2f}")
+            p50, p99 = r["p50_ms"] / b["p50_ms"], r["p99_ms"] / b["p99_ms"]
+            lines.append(f"  {r['name']:28} {p50:6.2f} {p99:6.2f} {p50 * machine:11.2f} {p99 * machine:11.2f}")
     return lines
 
 
 def record(run: dict, table: str, verdicts: list[str], aggregates: str, comparison: list[str]) -> None:
     m = run["machine"]
     facts = run["database"]
-    seeded = f"{run['seed_seconds']:.0f} s" if run.get("seed_seconds") else "reused"
+    seeded = (f"`flask demo scale` took {run['seed_seconds']:.0f} s" if run.get("seed_seconds")
+              else "the database was reused from an earlier seeding")
     section = [
-        f"\n## {run['date']} — {facts['server']}, {facts['tickets']:,} problems, {facts['companies']:,} companies\n",
+        f"\n### {run['date']} — {facts['server']}, {facts['tickets']:,} problems, {facts['companies']:,} companies\n",
         f"- Machine: {m['cpu']}, {m['cores']} cores, {m['memory']}, {m['os']}, Python {m['python']}; "
         f"load average before the run {m['load_before']}.",
         f"- Data: {facts['tickets']:,} problems ({facts['open_tickets']:,} open), {facts['ticket_events']:,} timeline "
         f"events, {facts['visits']:,} visits, {facts['users']:,} users, {facts['audit_log']:,} audit rows, "
-        f"{facts['notifications']:,} notifications; database {facts['size']}; `flask demo scale` took {seeded}.",
+        f"{facts['notifications']:,} notifications; database {facts['size']}; {seeded}.",
         f"- Load: gunicorn {run['workers']} sync workers, wrk {run['threads']} threads × {run['connections']} "
         f"connections × {run['duration']} s per page, on 127.0.0.1."
         + (f" PostgreSQL planner setting on the database: random_page_cost = {run['random_page_cost']}."
@@ -424,9 +431,9 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true",
                         help="keep a database already seeded with the same --tickets/--companies/--seed")
     parser.add_argument("--keep", action="store_true", help="keep the SQLite file (printed) afterwards")
-    parser.add_argument("--random-page-cost", type=float, default=1.1,
-                        help="PostgreSQL planner cost of a random page read, set on the bench database "
-                             "(1.1: SSD; 0 for the server's default)")
+    parser.add_argument("--random-page-cost", type=float, default=0,
+                        help="PostgreSQL planner cost of a random page read to set on the bench database "
+                             "(e.g. 1.1 for SSD storage; default 0: the server's setting)")
     parser.add_argument("--baseline", type=Path, help="results JSON of an earlier run to compare latencies with")
     parser.add_argument("--record", action="store_true", help="append the results to docs/benchmarks.md")
     args = parser.parse_args()
@@ -525,7 +532,7 @@ def main() -> None:
     healthz_rps = next(r["rps"] for r in results if r["name"] == "healthz")
     table = report_table(results, healthz_rps)
     verdicts = check_targets(results, healthz_rps)
-    comparison = compare(results, args.baseline) if args.baseline else []
+    comparison = compare(results, healthz_rps, args.baseline) if args.baseline else []
     say("\n" + table + "\n")
     for line in verdicts + comparison:
         say(line)

@@ -5,7 +5,6 @@ with `pg_dump -Fc` / `pg_restore --clean`. The archive holds a manifest with eac
 table's row count and checksum, which restore checks after loading.
 """
 import hashlib
-import io
 import json
 import os
 import shutil

@@ -1,9 +1,8 @@
 """Jinja filters and globals: local times, labels, the header's unread count."""
 from datetime import date, datetime
 
-from flask import current_app, request
+from flask import current_app
 from flask_babel import format_date, format_datetime, get_locale
-from flask_login import current_user
 
 from app.accounts.models import Role
 from app.core.pagination import page_url

@@ -166,24 +166,27 @@ class MonthCounts:
 
 
 def month_counts(user: User, c: Clock) -> MonthCounts:
-    """One statement over the user's problems closed or rated this month (indexes closed_at, rated_at).
+    """One statement over the user's problems closed or rated this month (indexes status+closed_at,
+    rated_at+rating).
 
     closed = status 'closed' and month_start <= closed_at < next_month_start (closed_at alone is
     also set on rejected/withdrawn problems, which never count). rated = rating is not NULL and
     month_start <= rated_at < next_month_start; by_rating splits it by the (last) rating, and
     satisfaction = (满意 + 基本满意) ÷ rated — not applicable (None) when nothing was rated.
+    Each number is its own COUNT over one index range (a scalar subquery), which the index alone
+    answers; one pass over "closed or rated" would fetch every such row from the table.
     """
     start, end = c.month_start_utc, c.month_end_utc
-    rated = sa.and_(Ticket.rating.is_not(None), _between(Ticket.rated_at, start, end))
-    row = db.session.execute(
-        visible_tickets(user)
-        .where(sa.or_(_between(Ticket.closed_at, start, end), _between(Ticket.rated_at, start, end)))
-        .with_only_columns(
-            count_if(sa.and_(Ticket.status == "closed", _between(Ticket.closed_at, start, end))),
-            count_if(rated),
-            *(count_if(sa.and_(rated, Ticket.rating == code)) for code in RATINGS),
-        )
-    ).one()
+
+    def count(*conditions):
+        return visible_tickets(user).where(*conditions).with_only_columns(sa.func.count()).scalar_subquery()
+
+    rated = (Ticket.rating.is_not(None), _between(Ticket.rated_at, start, end))
+    row = db.session.execute(sa.select(
+        count(Ticket.status == "closed", _between(Ticket.closed_at, start, end)),
+        count(*rated),
+        *(count(_between(Ticket.rated_at, start, end), Ticket.rating == code) for code in RATINGS),
+    )).one()
     closed, rated_count, *per_rating = (int(v or 0) for v in row)
     return MonthCounts(closed, rated_count, dict(zip(RATINGS, per_rating)))
 

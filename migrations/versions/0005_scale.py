@@ -29,7 +29,7 @@ def upgrade():
         batch_op.create_index('ix_tickets_department_created', ['department_id', 'created_at', 'company_id'],
                               unique=False)
         batch_op.create_index('ix_tickets_status_created', ['status', 'created_at'], unique=False)
-        batch_op.create_index('ix_tickets_closed_at', ['closed_at'], unique=False)
+        batch_op.create_index('ix_tickets_rated_rating', ['rated_at', 'rating'], unique=False)
         batch_op.create_index('ix_tickets_open_facts', ['status', 'due_at', 'category', 'department_id', 'company_id',
                                                         'created_at', 'supervision', 'reopen_count'], unique=False)
 
@@ -43,7 +43,7 @@ def downgrade():
 
     with op.batch_alter_table('tickets', schema=None) as batch_op:
         batch_op.drop_index('ix_tickets_open_facts')
-        batch_op.drop_index('ix_tickets_closed_at')
+        batch_op.drop_index('ix_tickets_rated_rating')
         batch_op.drop_index('ix_tickets_status_created')
         batch_op.drop_index('ix_tickets_department_created')
 

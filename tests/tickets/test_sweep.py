@@ -3,7 +3,7 @@
 Calendar facts used (chinesecalendar): 2026-10-01..07 are holidays, 2026-10-08 (Thu)
 and 2026-10-09 (Fri) are workdays, 2026-10-10 (Sat) is a swapped workday, 10-11 (Sun) is not.
 """
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa

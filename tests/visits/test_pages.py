@@ -1,7 +1,7 @@
 """The visit pages as an escort uses them on a phone, and who may open what."""
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from app.core.timeutil import local_today
 from app.tickets.models import Ticket
 from app.visits.models import Visit, VisitPhoto
-from tests.conftest import Browser
 from tests.visits.helpers import PDF, PNG, log_visit, text
 
 
