@@ -1,8 +1,7 @@
 """Application factory: each step of assembling the app is a named function."""
 import logging
-from datetime import datetime
 
-from flask import Flask, g, redirect, request, session, url_for
+from flask import Flask, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 
 from config import get_config
