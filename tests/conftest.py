@@ -12,6 +12,7 @@ from contextlib import contextmanager
 import flask_migrate
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.engine import make_url
 from flask import has_request_context, request
 from flask.globals import app_ctx
 from flask.testing import FlaskClient
@@ -207,38 +208,46 @@ def count_queries(app):
     return _count
 
 
-@pytest.fixture
-def fresh_app(tmp_path):
-    """An app on its own migrated, empty database whose commits are real.
+@contextmanager
+def isolated_app(directory, suffix: str, **overrides):
+    """An app on its own migrated, empty database (commits are real), dropped afterwards.
 
-    SQLite: a file in tmp_path. PostgreSQL: a sibling database of TEST_DATABASE_URL,
-    dropped afterwards, so committed rows never reach the shared test database.
+    SQLite: a file in `directory`. PostgreSQL: a sibling database of TEST_DATABASE_URL.
     """
-    from sqlalchemy.engine import make_url
-
     base = os.environ.get("TEST_DATABASE_URL")
     admin = name = None
     if base:
         url = make_url(base)
-        name = f"{url.database}_fresh"
+        name = f"{url.database}_{suffix}"
         admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
         target = url.set(database=name).render_as_string(hide_password=False)
     else:
-        target = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
-    fresh = create_app("testing", SQLALCHEMY_DATABASE_URI=target, UPLOAD_DIR=str(tmp_path / "uploads"))
-    with fresh.app_context():
+        target = f"sqlite:///{directory / (suffix + '.sqlite3')}"
+    settings = {"UPLOAD_DIR": str(directory / f"uploads-{suffix}"), **overrides}
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=target, **settings)
+    app.test_client_class = FreshContextClient
+    with app.app_context():
         flask_migrate.upgrade(revision="heads")
-    yield fresh
-    with fresh.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    if admin is not None:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        if admin is not None:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.dispose()
+
+
+@pytest.fixture
+def fresh_app(tmp_path):
+    """An app on its own migrated, empty database whose commits are real (see isolated_app)."""
+    with isolated_app(tmp_path, "fresh") as fresh:
+        yield fresh
 
 
 @pytest.fixture(autouse=True)

@@ -2,20 +2,15 @@
 two sides — A (the signed-in users' own objects) and B (everyone else's) — with a signed-in
 browser and an API token for every role."""
 import io
-import os
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
-import flask_migrate
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 from werkzeug.datastructures import FileStorage
 
-from app import create_app
 from app.extensions import db
-from tests.conftest import Browser, FreshContextClient
+from tests.conftest import Browser, FreshContextClient, isolated_app  # noqa: F401  (re-exported)
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -29,41 +24,6 @@ A_INTERNAL_NOTE = "甲方内部备注企业看不到"
 A_INTERNAL_FILE = "甲方内部附件企业看不到.png"
 
 ROLES = ("anonymous", "admin", "manager", "escort", "helper", "company")
-
-
-@contextmanager
-def isolated_app(directory, suffix: str, **overrides):
-    """An app on its own migrated, empty database (commits are real), dropped afterwards.
-
-    SQLite: a file in `directory`. PostgreSQL: a sibling database of TEST_DATABASE_URL.
-    """
-    base = os.environ.get("TEST_DATABASE_URL")
-    admin = name = None
-    if base:
-        url = make_url(base)
-        name = f"{url.database}_{suffix}"
-        admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        target = url.set(database=name).render_as_string(hide_password=False)
-    else:
-        target = f"sqlite:///{directory / (suffix + '.sqlite3')}"
-    settings = {"UPLOAD_DIR": str(directory / f"uploads-{suffix}"), **overrides}
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=target, **settings)
-    app.test_client_class = FreshContextClient
-    with app.app_context():
-        flask_migrate.upgrade(revision="heads")
-    try:
-        yield app
-    finally:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        if admin is not None:
-            with admin.connect() as conn:
-                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            admin.dispose()
 
 
 def png(name: str) -> FileStorage:
