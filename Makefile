@@ -36,8 +36,9 @@ e2e: install
 
 # Re-extract UI strings, update the English catalogue, fill it from tools/translations_en.py (existing
 # msgstr kept) and compile; the check lists what is still untranslated (add it to the dictionary).
+# --ignore-dirs: without it pybabel also skips folders whose name starts with "_" (app/templates/_macros).
 translations: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location -o app/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --ignore-dirs '.*' -o app/translations/messages.pot .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations -l en --no-fuzzy-matching
 	$(BIN)/python tools/apply_translations.py
 	$(BIN)/pybabel compile -d app/translations

@@ -316,16 +316,16 @@ def _counting(app):
 
 
 # page: (account, path, statements). "{ticket}": a problem with a timeline; "{next}": the list's page 2.
-# The problem list: user, filter choices (departments, companies, towns), the page's ids across its two
-# keyset segments (owing a step, then the rest) and its rows — or, when a filter leaves one segment,
-# the rows at once — the bounded count, the bell.
+# The problem list: user, filter choices (departments, towns; the company is a search box, no query), the
+# page's ids across its two keyset segments (owing a step, then the rest) and its rows — or, when a filter
+# leaves one segment, the rows at once — the bounded count, the bell.
 PINNED = {
-    "tickets": ("manager1", "/tickets/", 8),
-    "tickets page 2": ("manager1", "{next}", 8),
-    "tickets (escort)": ("escort1", "/tickets/", 8),
-    "tickets (helper)": ("helper1", "/tickets/", 8),
-    "tickets ?overdue": ("manager1", "/tickets/?overdue=y", 7),
-    "tickets ?status&category": ("manager1", "/tickets/?status=closed&category=financing", 7),
+    "tickets": ("manager1", "/tickets/", 7),
+    "tickets page 2": ("manager1", "{next}", 7),
+    "tickets (escort)": ("escort1", "/tickets/", 7),
+    "tickets (helper)": ("helper1", "/tickets/", 7),
+    "tickets ?overdue": ("manager1", "/tickets/?overdue=y", 6),
+    "tickets ?status&category": ("manager1", "/tickets/?status=closed&category=financing", 6),
     # user, the problem, pending extension, timeline (+ its attachments), files, the bell
     "ticket detail": ("manager1", "/tickets/{ticket}", 7),
     # user, settings, one statement per number or breakdown, the supervision list, the bell
@@ -353,6 +353,8 @@ def _measure(app) -> dict:
             path = _next_link(_text(b.get("/tickets/")))
         path = path.replace("{ticket}", str(ticket_id))
         b.get(path)  # the first request of a session reads what later ones keep
+        if "pagecache" in app.extensions:  # count what rendering the page costs (tests/test_pagecache.py: a repeat)
+            app.extensions["pagecache"].clear()
         with _counting(app) as statements:
             response = b.get(path)
         assert response.status_code == 200, (name, response.status_code)

@@ -164,6 +164,8 @@ TRANSLATIONS.update({
     "暂不分配": "Unassigned for now",
     "更换陪跑员时请填写原因。": "Give a reason when changing the escort.",
     "名称或信用代码": "Name or credit code",
+    "企业名称或统一社会信用代码": "Company name or unified social credit code",
+    "取消企业条件": "Remove the company condition",
     "类别": "Category",
     "镇街": "Town/street",
     "规上": "Above scale",
@@ -1044,6 +1046,13 @@ TRANSLATIONS.update({
 # --- base layout, audit, notifications, uploads --------------------------------------------------
 TRANSLATIONS.update({
     "陪跑 · 助企服务平台": "Peipao · Enterprise Support Platform",
+    # the pager (app/templates/_macros/pagination.html)
+    "分页": "Pages",
+    "上一页": "Previous",
+    "下一页": "Next",
+    "第 %(a)d–%(b)d 条": "Items %(a)d–%(b)d",
+    "超过 %(n)d 条": "More than %(n)d",
+    "共 %(n)d 条": "%(n)d in all",
     "菜单": "Menu",
     "问题工单": "Problems",
     "走访": "Visits",

@@ -6,6 +6,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import HiddenInput
 
 from app.accounts.models import User
 from app.accounts.passwords import password_problems
@@ -140,6 +141,39 @@ class CompanyFilterForm(FlaskForm):
             "above_scale": {"1": True, "0": False}.get(self.above_scale.data),
             "goal_status": self.goal_status.data or None,
         }
+
+
+class CompanySearchFields:
+    """The company condition of the problem and visit lists (mixed into their filter forms).
+
+    A search box instead of a drop-down of every company of the district (thousands of options on
+    every page view), plus the hidden `company_id` that other pages link to the lists with
+    (company page, home page, dashboards); the filter bar shows that company's name.
+    """
+
+    company = StringField(_l("企业"), validators=[Optional(), Length(max=100)],
+                          render_kw={"placeholder": _l("企业名称或统一社会信用代码")})
+    company_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+    def choose_company(self, companies: sa.Select) -> None:
+        """Look the linked `company_id` up in `companies` (the user's scope) with one query.
+
+        Sets `chosen_company` to its (id, name), or to None: an id outside the scope (or not a
+        number) is ignored like an absent one, and no name is shown for it.
+        """
+        self.chosen_company = None
+        if self.company_id.data and 0 < self.company_id.data < 2**63:
+            self.chosen_company = db.session.execute(
+                companies.where(Company.id == self.company_id.data).with_only_columns(Company.id, Company.name)
+            ).first()
+        if self.chosen_company is None:
+            self.company_id.data, self.company_id.raw_data, self.company_id.process_errors = None, [], []
+
+    def company_filters(self) -> dict:
+        """The linked company's id, or else the typed text (searched in the list's scope by its query)."""
+        if self.chosen_company is not None:
+            return {"company_id": self.chosen_company.id, "company": None}
+        return {"company_id": None, "company": (self.company.data or "").strip() or None}
 
 
 class PortalAccountForm(FlaskForm):

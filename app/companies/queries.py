@@ -4,6 +4,7 @@ from sqlalchemy.orm import joinedload
 
 from app.accounts.models import Role, User
 from app.companies.models import Company, EscortAssignment
+from app.companies.uscc import normalize as normalize_uscc
 
 
 def visible_companies(user: User, *, include_past: bool = False) -> sa.Select:
@@ -55,6 +56,16 @@ def filter_companies(stmt: sa.Select, *, q=None, category=None, town_id=None, es
     if goal_status:
         stmt = stmt.where(Company.goal_status == goal_status)
     return stmt
+
+
+def search_companies(stmt: sa.Select, text: str) -> sa.Select:
+    """Narrow a company select to the companies whose name contains `text` or whose credit code is `text`.
+
+    The name is matched literally (a typed % or _ is not a wildcard) and, as far as the database
+    folds case, in any case; the code is matched exactly, as typed in either case or full width.
+    """
+    text = text.strip()
+    return stmt.where(sa.or_(Company.name.icontains(text, autoescape=True), Company.uscc == normalize_uscc(text)))
 
 
 def assignment_history(company: Company) -> sa.Select:

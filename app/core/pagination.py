@@ -290,6 +290,15 @@ def keyset_url(*, after: str | None = None, before: str | None = None) -> str:
     return url_for(request.endpoint, **args)
 
 
+def url_without(*names: str) -> str:
+    """This page's URL without the named filters, on its first page; the other filters are kept."""
+    args = request.args.to_dict(flat=False)
+    for name in ("after", "before", "page", *names):
+        args.pop(name, None)
+    args.update(request.view_args or {})
+    return url_for(request.endpoint, **args)
+
+
 def distinct_values(column) -> list:
     """The distinct non-NULL values of an indexed column, ascending, for a filter's choices.
 

@@ -5,7 +5,7 @@ from flask import current_app
 from flask_babel import format_date, format_datetime, get_locale
 
 from app.accounts.models import Role
-from app.core.pagination import page_url
+from app.core.pagination import page_url, url_without
 
 
 def register(app) -> None:
@@ -23,6 +23,7 @@ def register(app) -> None:
 
     # Jinja globals (unlike context-processor values) reach imported macros too, e.g. the pager.
     app.jinja_env.globals["page_url"] = page_url
+    app.jinja_env.globals["url_without"] = url_without
 
     @app.context_processor
     def globals_():

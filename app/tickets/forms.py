@@ -13,6 +13,7 @@ from wtforms import BooleanField, DateField, HiddenField, SelectField, StringFie
 from wtforms.validators import Length, Optional
 
 from app.accounts.models import Role, User
+from app.companies.forms import CompanySearchFields
 from app.companies.models import CATEGORIES as COMPANY_CATEGORIES
 from app.companies.models import Company
 from app.companies.queries import visible_companies
@@ -285,7 +286,9 @@ class AttachmentForm(PageForm):
 
 # ---------------------------------------------------------------- list filters
 
-class TicketFilterForm(FlaskForm):
+class TicketFilterForm(CompanySearchFields, FlaskForm):
+    """The problem list's conditions (also the ledger export's): the company ones come from CompanySearchFields."""
+
     class Meta:
         csrf = False
 
@@ -293,7 +296,6 @@ class TicketFilterForm(FlaskForm):
     status = SelectField(_l("状态"), default="", validate_choice=False)
     category = SelectField(_l("问题类别"), default="", validate_choice=False)
     department_id = SelectField(_l("承办部门"), coerce=int, default=0, validate_choice=False)
-    company_id = SelectField(_l("企业"), coerce=int, default=0, validate_choice=False, widget=LongSelect())
     company_category = SelectField(_l("企业类别"), default="", validate_choice=False)
     town_id = SelectField(_l("镇街"), coerce=int, default=0, validate_choice=False)
     overdue = BooleanField(_l("已超期"))
@@ -319,10 +321,7 @@ class TicketFilterForm(FlaskForm):
         self.status.choices = [("", any_)] + _labels(STATUSES)
         self.category.choices = [("", any_)] + _labels(CATEGORIES)
         self.department_id.choices = [(0, any_)] + department_choices()
-        companies = db.session.execute(
-            visible_companies(user).with_only_columns(Company.id, Company.name).order_by(Company.name, Company.id)
-        ).all()
-        self.company_id.choices = [(0, any_)] + [(cid, name) for cid, name in companies]
+        self.choose_company(visible_companies(user))
         self.company_category.choices = [("", any_)] + [(k, str(v[0])) for k, v in COMPANY_CATEGORIES.items()]
         self.town_id.choices = [(0, any_)] + [(t.id, t.name) for t in db.session.scalars(
             sa.select(Town).where(Town.active.is_(True)).order_by(Town.code))]
@@ -340,7 +339,7 @@ class TicketFilterForm(FlaskForm):
             "status": self.status.data if self.status.data in STATUSES else None,
             "category": self.category.data if self.category.data in CATEGORIES else None,
             "department_id": self.department_id.data or None,
-            "company_id": self.company_id.data or None,
+            **self.company_filters(),
             "company_category": self.company_category.data or None,
             "town_id": self.town_id.data or None,
             "overdue": bool(self.overdue.data),

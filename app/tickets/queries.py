@@ -6,6 +6,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import Role, User
 from app.companies.models import Company
+from app.companies.queries import search_companies, visible_companies
 from app.core.timeutil import end_of_local_day, local_date, start_of_local_day
 from app.core.workdays import add_working_days
 from app.tickets.models import OPEN_STATES, SLA_STATES, Attachment, ExtensionRequest, Ticket, TicketEvent
@@ -70,12 +71,14 @@ def _on_local_days(column, start: date | None, end: date | None):
 
 
 def filter_tickets(stmt: sa.Select, user: User, *, now: datetime, status=None, category=None, department_id=None,
-                   company_id=None, company_category=None, town_id=None, overdue=False, supervised=False,
+                   company_id=None, company=None, company_category=None, town_id=None, overdue=False, supervised=False,
                    mine=False, q=None, open_only=False, due_soon=False, extension_pending=False, rating=None,
                    created_from=None, created_to=None, closed_from=None, closed_to=None,
                    rated_from=None, rated_to=None) -> sa.Select:
     """Narrow a scoped ticket select by the list's filters.
 
+    company: text typed into the list's company box: problems of the companies `user` may see whose
+    name contains it or whose credit code is it (see search_companies), as one IN (subquery).
     open_only: status in OPEN_STATES (not yet closed, rejected or withdrawn).
     overdue: a step owed (SLA_STATES) with due_at < now. due_soon: a step owed with
     now <= due_at <= due_soon_until(now). *_from/*_to: local dates, inclusive, on created_at,
@@ -89,6 +92,9 @@ def filter_tickets(stmt: sa.Select, user: User, *, now: datetime, status=None, c
         stmt = stmt.where(Ticket.department_id == department_id)
     if company_id:
         stmt = stmt.where(Ticket.company_id == company_id)
+    if company:
+        matching = search_companies(visible_companies(user), company).with_only_columns(Company.id)
+        stmt = stmt.where(Ticket.company_id.in_(matching))
     if company_category or town_id:
         companies = sa.select(Company.id)
         if company_category:

@@ -9,9 +9,8 @@ from wtforms import BooleanField, FieldList, Form, FormField, MultipleFileField,
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from app.companies.forms import escort_choices, town_choices
+from app.companies.forms import CompanySearchFields, escort_choices, town_choices
 from app.core.widgets import LongSelect
-from app.extensions import db
 from app.tickets.models import CATEGORIES
 from app.visits.models import MODES
 
@@ -82,23 +81,22 @@ class VisitForm(FlaskForm):
                 target.errors = list(target.errors) + [message]
 
 
-class VisitFilterForm(FlaskForm):
+class VisitFilterForm(CompanySearchFields, FlaskForm):
+    """The visit list's conditions (also the export's): the company ones come from CompanySearchFields."""
+
     class Meta:
         csrf = False
 
-    company_id = SelectField(_l("企业"), coerce=int, default=0, validate_choice=False, widget=LongSelect())
     escort_id = SelectField(_l("陪跑员"), coerce=int, default=0, validate_choice=False, widget=LongSelect())
     mode = SelectField(_l("走访方式"), default="", validate_choice=False)
     date_from = StringField(_l("起始日期"), validators=[Optional(), Length(max=10)], render_kw={"type": "date"})
     date_to = StringField(_l("截止日期"), validators=[Optional(), Length(max=10)], render_kw={"type": "date"})
 
     def __init__(self, *args, companies: sa.Select, show_escort: bool = True, **kwargs):
+        """companies: the user's scope, in which a linked company_id is looked up."""
         super().__init__(*args, **kwargs)
         any_ = str(_l("全部"))
-        from app.companies.models import Company
-
-        rows = db.session.execute(companies.with_only_columns(Company.id, Company.name).order_by(Company.name)).all()
-        self.company_id.choices = [(0, any_)] + [(r.id, r.name) for r in rows]
+        self.choose_company(companies)
         self.escort_id.choices = [(0, any_)] + (escort_choices() if show_escort else [])
         self.mode.choices = [("", any_)] + [(k, str(v)) for k, v in MODES.items()]
 
@@ -114,7 +112,7 @@ class VisitFilterForm(FlaskForm):
         if not self.validate():
             return {}
         return {
-            "company_id": self.company_id.data or None,
+            **self.company_filters(),
             "escort_id": self.escort_id.data or None,
             "mode": self.mode.data if self.mode.data in MODES else None,
             "date_from": self._date(self.date_from),

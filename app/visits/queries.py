@@ -7,7 +7,7 @@ from sqlalchemy.orm import aliased, joinedload, load_only, selectinload
 
 from app.accounts.models import Role, User
 from app.companies.models import Company
-from app.companies.queries import visible_companies
+from app.companies.queries import search_companies, visible_companies
 from app.extensions import db
 from app.reference.models import Town
 from app.tickets.models import Ticket
@@ -45,10 +45,26 @@ def with_detail_loads(stmt: sa.Select) -> sa.Select:
     return with_list_loads(stmt).options(joinedload(Visit.created_by), selectinload(Visit.photos))
 
 
-def filter_visits(stmt: sa.Select, *, company_id=None, escort_id=None, mode=None, date_from: date | None = None,
-                  date_to: date | None = None, town_id=None) -> sa.Select:
+def visit_companies(user: User) -> sa.Select:
+    """The companies whose visits `user` may look for: an escort's current ones and those they served
+    before (their own visits to them stay on their list after a handover)."""
+    return visible_companies(user, include_past=True)
+
+
+def filter_visits(stmt: sa.Select, *, user: User | None = None, company_id=None, company=None, escort_id=None,
+                  mode=None, date_from: date | None = None, date_to: date | None = None, town_id=None) -> sa.Select:
+    """Narrow a scoped visit select by the list's filters.
+
+    company: text typed into the list's company box: visits to the companies of visit_companies(user)
+    whose name contains it or whose credit code is it (see search_companies), as one IN (subquery).
+    """
     if company_id:
         stmt = stmt.where(Visit.company_id == company_id)
+    if company:
+        if user is None:
+            raise TypeError("filter_visits(company=...) searches the user's companies: pass user")
+        matching = search_companies(visit_companies(user), company).with_only_columns(Company.id)
+        stmt = stmt.where(Visit.company_id.in_(matching))
     if escort_id:
         stmt = stmt.where(Visit.escort_id == escort_id)
     if mode:

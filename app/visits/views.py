@@ -40,9 +40,9 @@ def _load(visit_id: int, *, detail: bool = False) -> Visit:
 
 
 def _filtered_visits():
-    form = VisitFilterForm(request.args, companies=visible_companies(current_user), show_escort=_is_manager())
+    form = VisitFilterForm(request.args, companies=queries.visit_companies(current_user), show_escort=_is_manager())
     filters = form.filters()
-    return form, queries.filter_visits(queries.visible_visits(current_user), **filters)
+    return form, queries.filter_visits(queries.visible_visits(current_user), user=current_user, **filters)
 
 
 @bp.route("/")
