@@ -396,7 +396,9 @@ def record(run: dict, table: str, verdicts: list[str], aggregates: str, comparis
         f"events, {facts['visits']:,} visits, {facts['users']:,} users, {facts['audit_log']:,} audit rows, "
         f"{facts['notifications']:,} notifications; database {facts['size']}; {seeded}.",
         f"- Load: gunicorn {run['workers']} sync workers, wrk {run['threads']} threads × {run['connections']} "
-        f"connections × {run['duration']} s per page, on 127.0.0.1."
+        f"connections × {run['duration']} s per page, on 127.0.0.1; page cache "
+        + ("on (`PAGE_CACHE_SECONDS` 30: a session's repeat view of an unchanged page comes from memory)."
+           if run.get("page_cache", True) else "off (`--no-page-cache`: every request renders its page).")
         + (f" PostgreSQL planner setting on the database: random_page_cost = {run['random_page_cost']}."
            if run.get("random_page_cost") else "") + "\n",
         table, "",
@@ -434,6 +436,8 @@ def main() -> None:
     parser.add_argument("--random-page-cost", type=float, default=0,
                         help="PostgreSQL planner cost of a random page read to set on the bench database "
                              "(e.g. 1.1 for SSD storage; default 0: the server's setting)")
+    parser.add_argument("--no-page-cache", action="store_true",
+                        help="serve every page fresh (PAGE_CACHE_SECONDS=0): the cost of a first view")
     parser.add_argument("--baseline", type=Path, help="results JSON of an earlier run to compare latencies with")
     parser.add_argument("--record", action="store_true", help="append the results to docs/benchmarks.md")
     args = parser.parse_args()
@@ -493,7 +497,9 @@ def main() -> None:
 
     port = free_port()
     server_env = {**env, "PEIPAO_ENV": "production", "SECRET_KEY": secrets.token_hex(32),
-                  "SESSION_COOKIE_SECURE": "false", "LOGIN_RATE_LIMIT": "1000 per minute"}
+                  "SESSION_COOKIE_SECURE": "false", "LOGIN_RATE_LIMIT": "1000 per minute",
+                  "PAGE_CACHE_SECONDS": "0" if args.no_page_cache else os.environ.get("PAGE_CACHE_SECONDS", "30"),
+                  "PAGE_CACHE_VERSION_FILE": str((tmpdir or Path(tempfile.gettempdir())) / "peipao-bench-version")}
     log = (tmpdir or Path(tempfile.gettempdir())) / "peipao-bench-gunicorn.log"
     server = start_gunicorn(server_env, port, args.workers, log)
     base = f"http://127.0.0.1:{port}"
@@ -543,7 +549,7 @@ def main() -> None:
     file = f"{now:%Y%m%d-%H%M%S}-{kind}-{facts['tickets']}.json"
     run = {"date": now.strftime("%Y-%m-%d %H:%M %Z"), "machine": machine_info, "database": facts,
            "seed_seconds": seed_seconds, "workers": args.workers, "connections": args.connections,
-           "threads": args.threads, "duration": args.duration, "pages": results, "healthz_rps": healthz_rps,
+           "threads": args.threads, "duration": args.duration, "page_cache": not args.no_page_cache, "pages": results, "healthz_rps": healthz_rps,
            "verdicts": verdicts, "aggregates": aggregates_text, "file": file,
            "random_page_cost": args.random_page_cost if is_postgres(url) else None}
     (RESULTS / file).write_text(json.dumps(run, ensure_ascii=False, indent=1))
