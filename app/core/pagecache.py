@@ -31,7 +31,7 @@ from functools import wraps
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, g, request, session
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -110,6 +110,9 @@ class PageCache:
         self.max_bytes = max_bytes
         self.size = 0
         self.entries: OrderedDict[str, Entry] = OrderedDict()
+        # "<user id>:<session version>" (the sign-in cookie's account) -> (data version, language) when that
+        # account was last found active, signed in and free to browse: while the data version holds, it still is.
+        self.accounts: dict[str, tuple[str, str]] = {}
         self.lock = threading.Lock()
 
     def get(self, key: str, version: str) -> Entry | None:
@@ -137,7 +140,13 @@ class PageCache:
     def clear(self) -> None:
         with self.lock:
             self.entries.clear()
+            self.accounts.clear()
             self.size = 0
+
+    def remember_account(self, account: str, version: str, locale: str) -> None:
+        if len(self.accounts) > 20_000:
+            self.accounts.clear()
+        self.accounts[account] = (version, locale)
 
     def _drop(self, key: str) -> None:
         entry = self.entries.pop(key)
@@ -146,6 +155,11 @@ class PageCache:
 
 def _cache() -> PageCache | None:
     return current_app.extensions.get("pagecache")
+
+
+def _key(account: str, secret: str, locale: str) -> str:
+    raw = "\x1f".join((account, secret, locale, request.full_path))
+    return hashlib.blake2b(raw.encode(), digest_size=20).hexdigest()
 
 
 def request_key() -> str | None:
@@ -163,11 +177,42 @@ def request_key() -> str | None:
         # one on every request, so nothing is kept until the secret comes back with the next request.
         generate_csrf()
         return None
-    secret = session[name]
+    return _key(current_user.get_id(), session[name], str(get_locale()))
 
-    raw = "\x1f".join((str(current_user.id), str(current_user.session_version), secret, str(get_locale()),
-                       request.full_path))
-    return hashlib.blake2b(raw.encode(), digest_size=20).hexdigest()
+
+def serve_repeat_view():
+    """Before anything else reads the database: a repeat view of a cached page, answered from memory.
+
+    Only when everything the full path would check is known unchanged: the view is a cached one, the
+    sign-in cookie's account was found valid (active, same session version, no password change due) at
+    the current data version, the session is within its lifetime, no message is pending, and this
+    session's page for this address and language is stored at the current data version. Otherwise the
+    request goes the usual way (Flask-Login, the session rules, the view), which may still hit the cache.
+    """
+    cache = _cache()
+    if cache is None or request.method != "GET" or "_flashes" in session:
+        return None
+    view = current_app.view_functions.get(request.endpoint)
+    account = session.get("_user_id")
+    secret = session.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    if not getattr(view, "page_cached", False):
+        return None
+    # Read before the account is: a write landing after this point is one the page may not have seen.
+    version = g.page_cache_version = cache.versions.current()
+    if version is None or not (account and secret):
+        return None
+    facts = cache.accounts.get(account)
+    if facts is None or facts[0] != version:
+        return None
+    from app.accounts.auth import session_expired
+
+    if session_expired():
+        return None
+    entry = cache.get(_key(account, secret, facts[1]), version)
+    if entry is None:
+        return None
+    session.permanent = True
+    return entry.response()
 
 
 def page_cached(view):
@@ -177,9 +222,12 @@ def page_cached(view):
     def wrapper(*args, **kwargs):
         cache = _cache()
         key = request_key() if cache is not None else None
-        version = cache.versions.current() if key else None
+        version = g.pop("page_cache_version", None) or cache.versions.current() if key else None
         if version is None:
             return view(*args, **kwargs)
+        from flask_babel import get_locale
+
+        cache.remember_account(current_user.get_id(), version, str(get_locale()))
         entry = cache.get(key, version)
         if entry is not None:
             return entry.response()
@@ -191,6 +239,7 @@ def page_cached(view):
             response.headers["X-Page-Cache"] = "miss"
         return response
 
+    wrapper.page_cached = True  # copied onto login_required's wrapper: serve_repeat_view() looks for it
     return wrapper
 
 
@@ -253,4 +302,5 @@ def init_app(app: Flask) -> None:
                                     or Path(app.instance_path) / "data-version"))
     app.extensions["pagecache"] = PageCache(versions, seconds=seconds,
                                             max_bytes=int(app.config.get("PAGE_CACHE_MB", 64)) * 1024 * 1024)
+    app.before_request(serve_repeat_view)
     _listen_for_writes()
