@@ -385,21 +385,24 @@ class MonthPoint:
 
 
 def _per_month(stmt: sa.Select, column, firsts: list[date]) -> dict[int, int]:
-    """COUNT per month of `column` (a CASE over the month-start instants), one GROUP BY statement."""
+    """COUNT per month of `column`, one statement: a COUNT subquery per month over that month's range of the
+    column's index (start of each local month as a UTC instant). Counting index ranges is 2-10 times faster
+    than labelling every row with its month and grouping (35 ms against 91 at 1,000,000 problems on
+    PostgreSQL, 10 against 102 at 200,000 on SQLite: docs/benchmarks.md)."""
     bounds = [start_of_local_day(first) for first in firsts]
-    month = sa.case(*((column < bounds[i + 1], i) for i in range(len(bounds) - 1))).label("month")
-    inner = stmt.where(column >= bounds[0], column < bounds[-1]).with_only_columns(month).subquery()
-    return {int(m): int(n) for m, n in db.session.execute(
-        sa.select(inner.c.month, sa.func.count()).group_by(inner.c.month))}
+    counts = [stmt.where(column >= bounds[i], column < bounds[i + 1]).with_only_columns(sa.func.count())
+              .scalar_subquery().label(f"m{i}") for i in range(len(bounds) - 1)]
+    row = db.session.execute(sa.select(*counts)).one()
+    return {i: int(n) for i, n in enumerate(row) if n}
 
 
 def trend(user: User, c: Clock, months: int = 12) -> list[MonthPoint]:
     """Problems submitted and closed per local month, the last `months` months including this one.
 
-    Two GROUP BY statements: created = COUNT by the month of created_at (index created_at);
-    closed = COUNT of status 'closed' by the month of closed_at (index closed_at). The month
-    boundaries (start of each local month, as UTC instants) are computed once in Python and the
-    month is a CASE over them, which reads the same on SQLite and PostgreSQL. For admins and
+    Two statements of one COUNT per month: created = range counts of created_at (index created_at);
+    closed = of status 'closed' by closed_at (index status, closed_at). The month boundaries (start
+    of each local month, as UTC instants) are computed once in Python, which reads the same on
+    SQLite and PostgreSQL. For admins and
     managers the 11 past months come from a short-lived cache (_per_month_cached), so a page view
     counts the current month only.
     """
