@@ -29,6 +29,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -278,6 +279,38 @@ class Client:
             return exc.code, ""
 
 
+    def post_form(self, path: str, form_page: str, fields: dict) -> int:
+        """Submit a form the way a browser does: the CSRF token read off `form_page`, then POST."""
+        _status, page = self.get(form_page)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+        data = urllib.parse.urlencode({**fields, "csrf_token": token.group(1) if token else ""}).encode()
+        request = urllib.request.Request(self.base + path, data=data, headers={"Cookie": self.cookie})
+        request.add_header("User-Agent", USER_AGENT)
+        try:
+            with urllib.request.build_opener(_NoRedirect).open(request) as response:
+                return response.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+
+class Writer(threading.Thread):
+    """Someone at work while the pages are read: a comment on a problem every 1/rate seconds, through the
+    app (so every write moves the page cache's data version on, as real work does)."""
+
+    def __init__(self, client: Client, ticket_id: int, rate: float):
+        super().__init__(daemon=True)
+        self.client, self.ticket_id, self.interval = client, ticket_id, 1.0 / rate
+        self.stopping = threading.Event()
+        self.writes = self.failures = 0
+
+    def run(self) -> None:
+        url = f"/tickets/{self.ticket_id}"
+        while not self.stopping.wait(self.interval):
+            status = self.client.post_form(f"{url}/comments", url, {"comment-body": "bench: 已电话跟进"})
+            self.writes += 1
+            self.failures += status != 302
+
+
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
@@ -399,6 +432,8 @@ def record(run: dict, table: str, verdicts: list[str], aggregates: str, comparis
         f"connections × {run['duration']} s per page, on 127.0.0.1; page cache "
         + ("on (`PAGE_CACHE_SECONDS` 30: a session's repeat view of an unchanged page comes from memory)."
            if run.get("page_cache", True) else "off (`--no-page-cache`: every request renders its page).")
+        + (f" Meanwhile manager1, in another session, commented on a problem {run['writes_per_second']:g} times a "
+           "second (each comment makes every cached page stale)." if run.get("writes_per_second") else "")
         + (f" PostgreSQL planner setting on the database: random_page_cost = {run['random_page_cost']}."
            if run.get("random_page_cost") else "") + "\n",
         table, "",
@@ -438,6 +473,9 @@ def main() -> None:
                              "(e.g. 1.1 for SSD storage; default 0: the server's setting)")
     parser.add_argument("--no-page-cache", action="store_true",
                         help="serve every page fresh (PAGE_CACHE_SECONDS=0): the cost of a first view")
+    parser.add_argument("--writes-per-second", type=float, default=0,
+                        help="while each page is loaded, someone else (manager1 in a second session) comments on "
+                             "a problem this many times a second: every write makes the cached pages stale")
     parser.add_argument("--baseline", type=Path, help="results JSON of an earlier run to compare latencies with")
     parser.add_argument("--record", action="store_true", help="append the results to docs/benchmarks.md")
     args = parser.parse_args()
@@ -511,6 +549,7 @@ def main() -> None:
         for _name, account, _path in pages:
             if account not in clients:
                 clients[account] = Client(base, account)
+        writers = Client(base, "manager1") if args.writes_per_second else None
         for name, account, path in pages:
             client = clients[account]
             if path == "{deep}":
@@ -522,8 +561,17 @@ def main() -> None:
             for _ in range(3):  # warm the workers' caches
                 client.get(path)
             say(f"load: {name} ({account or 'anonymous'}) {path[:80]} …")
+            writer = None
+            if args.writes_per_second and name not in ("healthz", "readyz"):
+                writer = Writer(writers, facts["detail_ticket"], args.writes_per_second)
+                writer.start()
             figures = run_wrk(wrk, base + path, client.cookie, seconds=args.duration,
                               connections=args.connections, threads=args.threads)
+            if writer:
+                writer.stopping.set()
+                writer.join()
+                figures["writes"], figures["write_failures"] = writer.writes, writer.failures
+                say(f"      {writer.writes} comments written meanwhile ({writer.failures} failed)")
             if figures["non_2xx"]:
                 raise SystemExit(f"{name}: {figures['non_2xx']} responses were not 2xx/3xx")
             results.append({"name": name, "account": account, "path": path, **figures})
@@ -549,7 +597,8 @@ def main() -> None:
     file = f"{now:%Y%m%d-%H%M%S}-{kind}-{facts['tickets']}.json"
     run = {"date": now.strftime("%Y-%m-%d %H:%M %Z"), "machine": machine_info, "database": facts,
            "seed_seconds": seed_seconds, "workers": args.workers, "connections": args.connections,
-           "threads": args.threads, "duration": args.duration, "page_cache": not args.no_page_cache, "pages": results, "healthz_rps": healthz_rps,
+           "threads": args.threads, "duration": args.duration, "page_cache": not args.no_page_cache,
+           "writes_per_second": args.writes_per_second, "pages": results, "healthz_rps": healthz_rps,
            "verdicts": verdicts, "aggregates": aggregates_text, "file": file,
            "random_page_cost": args.random_page_cost if is_postgres(url) else None}
     (RESULTS / file).write_text(json.dumps(run, ensure_ascii=False, indent=1))

@@ -131,6 +131,24 @@ def _fingerprint(app) -> str:
     return digest.hexdigest()
 
 
+def test_scale_leaves_every_index_as_the_migrations_made_it(tmp_path):
+    """On SQLite the bulk load drops the big tables' secondary indexes and builds them again afterwards."""
+    from tests.conftest import isolated_app
+
+    def indexes(app):
+        with app.app_context():
+            inspector = sa.inspect(db.engine)
+            return {table: sorted((ix["name"], tuple(ix["column_names"]), bool(ix["unique"]))
+                                  for ix in inspector.get_indexes(table)) for table in inspector.get_table_names()}
+
+    with isolated_app(tmp_path, "indexes") as app:
+        app.test_client_class = FreshContextClient
+        before = indexes(app)
+        _scale(app, "--companies", "10", "--tickets", "200", "--now", NOW)
+        assert indexes(app) == before
+        assert len(before["tickets"]) >= 10
+
+
 def test_scale_is_deterministic_for_a_seed(fresh_app, tmp_path):
     import flask_migrate
 
