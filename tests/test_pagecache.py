@@ -35,6 +35,21 @@ def cache_state(response) -> str | None:
     return response.headers.get("X-Page-Cache")
 
 
+def open_twice(b: Browser, url: str):
+    """Open a page twice: the second view comes from the cache."""
+    b.get(url)
+    page = b.get(url)
+    assert cache_state(page) == "hit"
+    return page
+
+
+def sent_to(b: Browser, url: str) -> str:
+    """Where opening `url` redirects (without following)."""
+    response = b.client.get(url)
+    assert response.status_code == 302, response.status_code
+    return response.headers["Location"]
+
+
 @pytest.mark.parametrize("url", ["/tickets/", "/dashboard", "/companies/", "/rankings/"])
 def test_a_busy_page_opened_twice_comes_from_the_cache_the_second_time(app, world, url):
     b = signed_in(app, world.manager)
@@ -66,8 +81,7 @@ def test_a_cached_detail_page_forms_still_work_for_the_same_person(app, world):
 
 def test_a_new_problem_shows_on_the_list_at_once(app, world):
     b = signed_in(app, world.manager)
-    b.get("/tickets/")
-    assert cache_state(b.get("/tickets/")) == "hit"
+    open_twice(b, "/tickets/")
     world.new_ticket(title="消防验收排期请求")  # committed by the company's portal action
     page = b.get("/tickets/")
     assert cache_state(page) == "miss"
@@ -76,8 +90,7 @@ def test_a_new_problem_shows_on_the_list_at_once(app, world):
 
 def test_a_write_by_another_worker_makes_cached_pages_stale(app, world):
     b = signed_in(app, world.manager)
-    b.get("/dashboard")
-    assert cache_state(b.get("/dashboard")) == "hit"
+    open_twice(b, "/dashboard")
     # Another gunicorn worker (or the sweep from cron) commits: it moves the shared version on.
     with app.app_context():
         other_worker = pagecache.FileVersion(app.extensions["pagecache"].versions.path)
@@ -102,27 +115,22 @@ def test_no_one_is_served_another_persons_page(app, world, make):
 
 def test_signing_out_ends_the_cached_pages(app, world):
     b = signed_in(app, world.manager)
-    b.get("/dashboard")
-    assert cache_state(b.get("/dashboard")) == "hit"
+    open_twice(b, "/dashboard")
     b.post("/auth/logout", {}, form_page="/dashboard")
-    response = b.client.get("/dashboard")
-    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+    assert "/auth/login" in sent_to(b, "/dashboard")
 
 
 def test_a_deactivated_account_is_not_served_from_the_cache(app, world, make):
     b = signed_in(app, world.manager)
-    b.get("/dashboard")
-    assert cache_state(b.get("/dashboard")) == "hit"
+    open_twice(b, "/dashboard")
     world.manager.active = False
     make.session.commit()
-    response = b.client.get("/dashboard")
-    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+    assert "/auth/login" in sent_to(b, "/dashboard")
 
 
 def test_the_english_page_is_not_the_cached_chinese_one(app, world):
     b = signed_in(app, world.manager)
-    b.get("/tickets/")
-    assert cache_state(b.get("/tickets/")) == "hit"
+    open_twice(b, "/tickets/")
     b.post("/language", {"lang": "en", "next": "/tickets/"}, form_page="/tickets/")
     page = b.get("/tickets/")
     assert cache_state(page) != "hit"
@@ -145,8 +153,7 @@ def test_a_message_is_shown_once_and_never_kept(app, world):
 
 def test_an_entry_lives_no_longer_than_its_seconds(app, world, monkeypatch):
     b = signed_in(app, world.manager)
-    b.get("/dashboard")
-    assert cache_state(b.get("/dashboard")) == "hit"
+    open_twice(b, "/dashboard")
     clock = pagecache.time.monotonic() + app.config["PAGE_CACHE_SECONDS"] + 1
     monkeypatch.setattr(pagecache.time, "monotonic", lambda: clock)
     assert cache_state(b.get("/dashboard")) == "miss"
@@ -201,19 +208,54 @@ def test_a_session_past_its_lifetime_is_ended_though_its_pages_are_cached(app, w
     from app.accounts import auth
 
     b = signed_in(app, world.manager)
-    b.get("/dashboard")
-    assert cache_state(b.get("/dashboard")) == "hit"
+    open_twice(b, "/dashboard")
     later = auth.utcnow() + timedelta(hours=app.config["SESSION_ABSOLUTE_HOURS"], minutes=1)
     monkeypatch.setattr(auth, "utcnow", lambda: later)
-    response = b.client.get("/dashboard")
-    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+    assert "/auth/login" in sent_to(b, "/dashboard")
 
 
 def test_a_password_change_required_by_the_administrator_stops_cached_pages(app, world, make):
     b = signed_in(app, world.manager)
-    b.get("/tickets/")
-    assert cache_state(b.get("/tickets/")) == "hit"
+    open_twice(b, "/tickets/")
     world.manager.must_change_password = True
     make.session.commit()
-    response = b.client.get("/tickets/")
-    assert response.status_code == 302 and response.headers["Location"].endswith("/auth/password")
+    assert sent_to(b, "/tickets/").endswith("/auth/password")
+
+
+def _redis_url() -> str | None:
+    import redis
+
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=0.3).ping()
+    except redis.RedisError:
+        return None
+    return url
+
+
+def test_with_redis_the_version_is_shared_by_every_app_server(tmp_path):
+    url = _redis_url()
+    if url is None:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    one, two = pagecache.RedisVersion(url), pagecache.RedisVersion(url)
+    before = two.current()
+    one.bump()
+    assert two.current() != before  # another node sees the write at once
+
+
+def test_without_redis_reachable_every_page_is_rendered_afresh(tmp_path):
+    from tests.conftest import isolated_app
+
+    with isolated_app(tmp_path, "redisdown", REDIS_URL="redis://127.0.0.1:1/0",
+                      RATELIMIT_STORAGE_URI="memory://") as app:
+        assert app.extensions["pagecache"].versions.current() is None
+        with app.app_context():
+            from app.demo.cli import seed_demo
+
+            seed_demo(app.config["DEMO_PASSWORD"])
+            db.session.commit()
+        b = Browser(app.test_client())
+        response = b.login("manager1", app.config["DEMO_PASSWORD"])
+        b.follow(response)
+        pages = [b.get("/tickets/") for _ in range(3)]
+        assert all(p.status_code == 200 and cache_state(p) is None for p in pages)
