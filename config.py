@@ -79,11 +79,6 @@ class Config:
     MAX_CONTENT_LENGTH = _int("MAX_REQUEST_MB", 100) * 1024 * 1024
 
     ITEMS_PER_PAGE = 50
-    # Whole-page cache of the busiest signed-in pages (app/core/pagecache.py): seconds an entry may live
-    # (0: off) and memory per worker. Its data version is in Redis when REDIS_URL is set.
-    PAGE_CACHE_SECONDS = _int("PAGE_CACHE_SECONDS", 30)
-    PAGE_CACHE_MB = _int("PAGE_CACHE_MB", 64)
-    PAGE_CACHE_VERSION_FILE = os.environ.get("PAGE_CACHE_VERSION_FILE", "")
     # Ticket numbers are XS-<year>-<seq>; the prefix is the district's.
     TICKET_NUMBER_PREFIX = os.environ.get("TICKET_NUMBER_PREFIX", "XS")
     TESTING = False

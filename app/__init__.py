@@ -58,10 +58,6 @@ def _init_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user_from_cookie)
 
-    from app.core import pagecache
-
-    pagecache.init_app(app)
-
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             from app.core.db import configure_sqlite

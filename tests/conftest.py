@@ -49,8 +49,7 @@ class FreshContextClient(FlaskClient):
 def app(tmp_path_factory):
     url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
     upload_dir = tmp_path_factory.mktemp("uploads")
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, UPLOAD_DIR=str(upload_dir),
-                     PAGE_CACHE_VERSION_FILE=str(tmp_path_factory.mktemp("pagecache") / "data-version"))
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, UPLOAD_DIR=str(upload_dir))
     app.test_client_class = FreshContextClient
     with app.app_context():
         _reset_database(db.engine)
@@ -227,8 +226,7 @@ def isolated_app(directory, suffix: str, **overrides):
         target = url.set(database=name).render_as_string(hide_password=False)
     else:
         target = f"sqlite:///{directory / (suffix + '.sqlite3')}"
-    settings = {"UPLOAD_DIR": str(directory / f"uploads-{suffix}"),
-                "PAGE_CACHE_VERSION_FILE": str(directory / f"data-version-{suffix}"), **overrides}
+    settings = {"UPLOAD_DIR": str(directory / f"uploads-{suffix}"), **overrides}
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=target, **settings)
     app.test_client_class = FreshContextClient
     with app.app_context():

@@ -8,7 +8,6 @@ from app.accounts.models import Role, User
 from app.companies import permissions, queries, services
 from app.companies.forms import CompanyFilterForm, CompanyForm, GoalProgressForm, PortalAccountForm
 from app.companies.models import Company
-from app.core.pagecache import page_cached
 from app.core.pagination import asc, keyset_page
 from app.core.timeutil import local_today
 from app.core.permissions import get_visible_or_404, require
@@ -35,7 +34,6 @@ def _escort_or_none(escort_id: int | None):
 
 @bp.route("/")
 @login_required
-@page_cached
 def index():
     require(permissions.can_list_companies(current_user))
     show_escort = current_user.role in (Role.ADMIN, Role.MANAGER)

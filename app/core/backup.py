@@ -127,9 +127,6 @@ def restore_backup(archive_path: Path) -> dict:
             shutil.copytree(tmp / "uploads", uploads)
         with db.engine.connect() as connection:
             found = table_fingerprints(connection)
-    from app.core.pagecache import data_changed
-
-    data_changed()  # pages cached by running workers show the old data
     mismatched = {name for name, fp in manifest["tables"].items() if found.get(name) != fp}
     if mismatched:
         raise click.ClickException(f"restored data differs from the backup in: {', '.join(sorted(mismatched))}")

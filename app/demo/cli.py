@@ -218,9 +218,6 @@ def scale_command(companies: int, tickets: int, visits: int | None, seed: int | 
     result = scale_up(companies=companies, tickets=tickets, visits=visits, seed=DEFAULT_SEED if seed is None else seed,
                       now=now, years=years, password=password, log=click.echo)
     db.session.commit()
-    from app.core.pagecache import data_changed
-
-    data_changed()  # rows went in through the DBAPI; running app workers must not serve pages from before
     analyzed = time.perf_counter()
     # Fresh statistics, so the planner sees the new sizes (SQLite keeps them in sqlite_stat1).
     with db.engine.connect() as connection:

@@ -11,7 +11,6 @@ from flask_login import current_user, login_required
 from app.accounts.models import Role
 from app.companies.models import GOAL_STATUSES
 from app.core.db import utcnow
-from app.core.pagecache import page_cached
 from app.core.permissions import require
 from app.core.workdays import overdue_working_days
 from app.extensions import db
@@ -41,7 +40,6 @@ def _tickets_url(**args) -> str:
 
 @bp.route("/dashboard")
 @login_required
-@page_cached
 def dashboard():
     require(permissions.can_view_dashboard(current_user))
     user, now = current_user, utcnow()
@@ -95,7 +93,6 @@ def _dashboard_charts(breakdowns, buckets, months) -> dict:
 
 @bp.route("/home")
 @login_required
-@page_cached
 def home():
     """The work home of escorts and helpers; everyone else goes to their own landing page."""
     if not permissions.can_view_staff_home(current_user):

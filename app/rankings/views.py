@@ -3,7 +3,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.core.pagecache import page_cached
 from app.core.permissions import require
 from app.core.spreadsheets import stream_xlsx
 from app.core.timeutil import local_today
@@ -65,7 +64,6 @@ def metric_number(value):
 
 @bp.route("/")
 @login_required
-@page_cached
 def index():
     require(permissions.can_view_rankings(current_user))
     board_key = _board_key()

@@ -13,7 +13,6 @@ from sqlalchemy.orm import joinedload
 
 from app.accounts.models import Role
 from app.core.db import utcnow
-from app.core.pagecache import page_cached
 from app.core.pagination import Segment, asc, desc, keyset_page
 from app.core.permissions import get_visible_or_404, require
 from app.core.workdays import overdue_working_days
@@ -63,7 +62,6 @@ def _overdue_days(now):
 
 @bp.route("/")
 @login_required
-@page_cached
 def index():
     require(current_user.is_staff)
     now = utcnow()
@@ -107,7 +105,6 @@ def create():
 
 @bp.route("/<int:ticket_id>")
 @login_required
-@page_cached
 def detail(ticket_id: int):
     return _render_detail(_load(ticket_id))
 
