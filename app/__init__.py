@@ -140,11 +140,13 @@ def _register_template_helpers(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from app.demo.cli import demo_cli
+    from app.search.cli import search_cli
     from app.tickets.cli import tickets_cli
 
     from app.core.backup import backup_command, restore_command
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(tickets_cli)
+    app.cli.add_command(search_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

@@ -1384,3 +1384,14 @@ TRANSLATIONS.update({
     "提出问题数": "Problems raised",
     "登记时间": "Recorded at",
 })
+
+# --- issue 16 ---
+TRANSLATIONS.update({
+    "搜索": "Search",
+    "编号、标题、内容或留言中的词": "Words from the number, title, text or comments",
+    "内部备注": "Internal note",
+    "排序：编号或标题含搜索词的问题在前，其余（描述、答复、留言中含搜索词）在后；各自从新到旧。":
+        "Order: problems whose number or title contains the words first, then those with them in the "
+        "description, answer or comments; newest first within each.",
+    "最多 100 个字符。": "At most 100 characters.",
+})

@@ -453,6 +453,12 @@ OPERATIONS: dict[tuple[str, str], dict] = {
             query("category", enum(CATEGORIES), "问题类别 / Category"),
             query("department_id", {"type": "integer"}, "承办部门编号 / Department id"),
             query("overdue", {"type": "boolean"}, "仅超期的 / Overdue only"),
+            query("q", {"type": "string", "maxLength": 100},
+                  "全文搜索：编号、标题、描述、答复和留言中的词（工作人员还包括内部备注），空格分隔的词须全部出现；"
+                  "给出时按相关度排序（编号或标题命中的在前，其余在后，各自从新到旧）。 / Full-text search over "
+                  "number, title, description, answers and comments (internal notes for staff); every "
+                  "space-separated word must occur. When given, results are ranked by relevance (number or "
+                  "title matches first, then the rest, newest first within each)."),
             *PAGING,
         ],
     ),

@@ -6,6 +6,7 @@ module only parses requests, calls them, and shapes the answers.
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import request
 from flask_babel import gettext as _
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -18,9 +19,11 @@ from app.api.common import (
 from app.companies.models import Company
 from app.companies.queries import visible_companies
 from app.core.db import utcnow
+from app.core.pagination import Segment, decode_token, desc, keyset_page
 from app.core.timeutil import local_date
 from app.core.workdays import overdue_working_days
 from app.extensions import db
+from app.search import queries as search_queries
 from app.tickets import permissions, queries, services
 from app.tickets.models import CATEGORIES, STATUSES, ExtensionRequest, Ticket, TicketEvent
 from app.tickets.services import TicketActionError
@@ -126,8 +129,12 @@ def _refused(error: TicketActionError):
 @token_required
 def list_tickets():
     user = current_api_user()
-    check_query_params({"status", "company_id", "category", "department_id", "overdue"}, paginated=True)
+    check_query_params({"status", "company_id", "category", "department_id", "overdue", "q"}, paginated=True)
     now = utcnow()
+    q = request.args.get("q", "")
+    if len(q) > 100:
+        fail(400, _("提交的数据有误。"), "validation_error", {"q": _("最多 100 个字符。")})
+    q = q if search_queries.terms(q) else None
     stmt = queries.filter_tickets(
         queries.visible_tickets(user), user, now=now,
         status=choice_arg("status", tuple(STATUSES)),
@@ -135,13 +142,31 @@ def list_tickets():
         company_id=int_arg("company_id"),
         department_id=int_arg("department_id"),
         overdue=bool_arg("overdue"),
+        q=q,
     )
 
     def serialize_page(tickets):
         pending = _pending_by_ticket([t.id for t in tickets])
         return [ticket_json(t, user, pending=pending.get(t.id), now=now) for t in tickets]
 
+    if q:
+        return _ranked_search_page(queries.with_list_loads(stmt), q, serialize_page)
     return paginate_by_id(queries.with_list_loads(stmt), Ticket, serialize_page=serialize_page)
+
+
+def _ranked_search_page(stmt, q: str, serialize_page) -> dict:
+    """A search's results by relevance (number or title matches first, then the rest, newest first
+    within each), paged by keyset across the two tiers; the cursor is the list pages' token."""
+    raw_limit = request.args.get("limit", "50")
+    if not (raw_limit.isascii() and raw_limit.isdigit() and 1 <= int(raw_limit) <= 200):
+        fail(400, _("limit 必须是 1 到 200 之间的整数。"), "bad_request", {"limit": _("1–200 之间的整数。")})
+    in_title = search_queries.title_condition(q, db.session.get_bind().dialect.name)
+    segments = [Segment((desc(Ticket.id),), where=in_title), Segment((desc(Ticket.id),), where=sa.not_(in_title))]
+    cursor = request.args.get("cursor") or ""
+    if cursor and decode_token(cursor, segments) is None:
+        fail(400, _("cursor 参数无效。"), "bad_request", {"cursor": _("无效的游标。")})
+    page = keyset_page(stmt, segments=segments, per_page=int(raw_limit), after=cursor, before=None, count_cap=None)
+    return {"items": serialize_page(page.items), "next_cursor": page.next_token}
 
 
 @bp.get("/tickets/<int:ticket_id>")

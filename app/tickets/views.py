@@ -17,6 +17,7 @@ from app.core.pagination import Segment, asc, desc, keyset_page
 from app.core.permissions import get_visible_or_404, require
 from app.core.workdays import overdue_working_days
 from app.extensions import db
+from app.search import queries as search_queries
 from app.tickets import attachments, forms, permissions, queries, services
 from app.tickets.models import (
     COMPLEXITIES, RATINGS, SLA_STATES, STATUSES, Attachment, ExtensionRequest, Ticket,
@@ -37,6 +38,13 @@ def _load(ticket_id: int) -> Ticket:
 _OWING = sa.and_(Ticket.status.in_(SLA_STATES), Ticket.due_at.is_not(None))
 _OWING_FIRST = Segment((asc(Ticket.due_at), desc(Ticket.created_at), desc(Ticket.id)), where=_OWING)
 _THE_REST = Segment((desc(Ticket.created_at), desc(Ticket.id)), where=sa.not_(_OWING))
+
+
+def _search_segments(q: str) -> list[Segment]:
+    """A search's relevance tiers (app.search.queries): number or title matches first, then the rest;
+    newest first within each."""
+    in_title = search_queries.title_condition(q, db.session.get_bind().dialect.name)
+    return [Segment((desc(Ticket.id),), where=in_title), Segment((desc(Ticket.id),), where=sa.not_(in_title))]
 
 
 def _list_segments(filters: dict) -> list[Segment]:
@@ -68,9 +76,11 @@ def index():
     form = forms.TicketFilterForm(request.args, user=current_user)
     filters = form.filters()
     stmt = queries.filter_tickets(queries.visible_tickets(current_user), current_user, now=now, **filters)
-    page = keyset_page(queries.with_list_loads(stmt), segments=_list_segments(filters))
+    q = filters.get("q") if search_queries.terms(filters.get("q")) else None
+    page = keyset_page(queries.with_list_loads(stmt), segments=_search_segments(q) if q else _list_segments(filters))
     return render_template(
         "tickets/index.html", form=form, page=page, now=now, overdue_days=_overdue_days(now),
+        search=search_queries.load_snippets(db.session, q, page.items, current_user) if q else None,
         # The roles can_create_ticket_for admits for some company (helpers file nothing).
         can_file=current_user.role in (Role.ADMIN, Role.MANAGER, Role.ESCORT),
     )

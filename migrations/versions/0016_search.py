@@ -1,0 +1,94 @@
+"""full-text search of problems: ticket_search_docs, SQLite FTS5 (trigram) or PostgreSQL pg_trgm
+
+One row of searchable text per problem (number, title; description, answer and public timeline text;
+internal notes), filled here from the existing problems. SQLite: an FTS5 external-content table with
+the trigram tokenizer, kept in step by triggers. PostgreSQL: the pg_trgm extension and a GIN trigram
+index per column (ILIKE '%词%' reads them). The DDL is written out here so migrations never import
+app code; app/search/index.py holds the same statements for `flask search rebuild`.
+
+Revision ID: 0016_search
+Revises: 0006_audit_indexes
+Create Date: 2026-12-06 01:50:00
+
+"""
+import sqlalchemy as sa
+from alembic import op
+
+
+# revision identifiers, used by Alembic.
+revision = '0016_search'
+down_revision = '0006_audit_indexes'
+branch_labels = None
+depends_on = None
+
+FTS = "ticket_search_fts"
+COLUMNS = ("number", "title", "body", "internal")
+TRIGGERS = {
+    "ticket_search_docs_ai": (
+        "CREATE TRIGGER ticket_search_docs_ai AFTER INSERT ON ticket_search_docs BEGIN "
+        f"INSERT INTO {FTS}(rowid, number, title, body, internal) "
+        "VALUES (new.ticket_id, new.number, new.title, new.body, new.internal); END"
+    ),
+    "ticket_search_docs_ad": (
+        "CREATE TRIGGER ticket_search_docs_ad AFTER DELETE ON ticket_search_docs BEGIN "
+        f"INSERT INTO {FTS}({FTS}, rowid, number, title, body, internal) "
+        "VALUES ('delete', old.ticket_id, old.number, old.title, old.body, old.internal); END"
+    ),
+    "ticket_search_docs_au": (
+        "CREATE TRIGGER ticket_search_docs_au AFTER UPDATE ON ticket_search_docs BEGIN "
+        f"INSERT INTO {FTS}({FTS}, rowid, number, title, body, internal) "
+        "VALUES ('delete', old.ticket_id, old.number, old.title, old.body, old.internal); "
+        f"INSERT INTO {FTS}(rowid, number, title, body, internal) "
+        "VALUES (new.ticket_id, new.number, new.title, new.body, new.internal); END"
+    ),
+}
+
+
+def upgrade():
+    op.create_table(
+        'ticket_search_docs',
+        sa.Column('ticket_id', sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column('number', sa.String(length=24), nullable=False),
+        sa.Column('title', sa.String(length=200), nullable=False),
+        sa.Column('body', sa.Text(), nullable=False),
+        sa.Column('internal', sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], name=op.f('fk_ticket_search_docs_ticket_id_tickets'),
+                                ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('ticket_id', name=op.f('pk_ticket_search_docs')),
+    )
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        op.execute(f"CREATE VIRTUAL TABLE {FTS} USING fts5(number, title, body, internal, "
+                   "content='ticket_search_docs', content_rowid='ticket_id', tokenize='trigram')")
+        newline, agg, true, false = "char(10)", "group_concat(e.body, char(10))", "1", "0"
+    else:
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        newline, agg, true, false = "E'\\n'", "string_agg(e.body, E'\\n' ORDER BY e.id)", "true", "false"
+    events = "(SELECT {agg} FROM ticket_events e WHERE e.ticket_id = t.id AND e.public = {flag} AND e.body <> '')"
+    public, internal = events.format(agg=agg, flag=true), events.format(agg=agg, flag=false)
+    answer = (f"CASE WHEN t.reply_message = '' OR EXISTS (SELECT 1 FROM ticket_events r WHERE r.ticket_id = t.id "
+              f"AND r.public = {true} AND r.body = t.reply_message) THEN '' ELSE {newline} || t.reply_message END")
+    op.execute(
+        "INSERT INTO ticket_search_docs (ticket_id, number, title, body, internal) "
+        f"SELECT t.id, t.number, t.title, t.description || {answer} || coalesce({newline} || {public}, ''), "
+        f"coalesce({internal}, '') FROM tickets t")
+    if sqlite:
+        op.execute(f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')")
+        for ddl in TRIGGERS.values():
+            op.execute(ddl)
+    else:
+        for column in COLUMNS:
+            op.execute(f"CREATE INDEX ix_ticket_search_docs_{column}_trgm ON ticket_search_docs "
+                       f"USING gin ({column} gin_trgm_ops)")
+
+
+def downgrade():
+    if op.get_bind().dialect.name == "sqlite":
+        for name in TRIGGERS:
+            op.execute(f"DROP TRIGGER IF EXISTS {name}")
+        op.execute(f"DROP TABLE IF EXISTS {FTS}")
+    else:
+        for column in COLUMNS:
+            op.execute(f"DROP INDEX IF EXISTS ix_ticket_search_docs_{column}_trgm")
+    op.drop_table('ticket_search_docs')
+    # pg_trgm stays: other objects of the database may use it, and it holds no data.
