@@ -1394,4 +1394,10 @@ TRANSLATIONS.update({
         "Order: problems whose number or title contains the words first, then those with them in the "
         "description, answer or comments; newest first within each.",
     "最多 100 个字符。": "At most 100 characters.",
+    "相似问题": "Similar problems",
+    "相似度": "Similarity",
+    "未交办": "Not dispatched",
+    "答复：": "Answer: ",
+    "没有找到相似的问题。": "No similar problems found.",
+    "仅工作人员可以查看相似问题。": "Only staff can see similar problems.",
 })

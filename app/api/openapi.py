@@ -249,6 +249,15 @@ SCHEMAS: dict = {
 for _name in ("Company", "Department", "Ticket", "TicketEvent", "Visit"):
     SCHEMAS[f"{_name}List"] = listing(_name)
 
+SCHEMAS["SimilarTickets"] = obj(
+    {"items": {"type": "array", "items": obj(
+        {"ticket": ref("Ticket"),
+         "score": {"type": "number", "minimum": 0, "maximum": 1,
+                   "description": "字符 n-gram TF-IDF 余弦相似度。 / Character n-gram TF-IDF cosine similarity."}},
+        ("ticket", "score"))}},
+    ("items",), "相似问题，最相似的在前。 / Similar problems, most similar first.",
+)
+
 
 def _ranking_board(subject: str, zh: str) -> dict:
     row = obj(
@@ -482,6 +491,15 @@ OPERATIONS: dict[tuple[str, str], dict] = {
         "listTicketEvents", "tickets", "问题时间线 · Ticket timeline",
         "按时间顺序的事件；企业用户只看到公开事件。\n\nEvents in order; company users see public events only.",
         ok="TicketEventList", errors=(400,), params=PAGING,
+    ),
+    ("GET", f"{PREFIX}/tickets/<int:ticket_id>/similar"): operation(
+        "listSimilarTickets", "tickets", "相似问题 · Similar problems",
+        "调用者可见范围内与该问题最相似的至多 5 个问题（跨企业），含状态、承办部门和答复；仅工作人员（企业用户 403）。"
+        "候选由全文索引找出，再按标题和描述的字符 n-gram TF-IDF 余弦相似度排序。\n\n"
+        "The (at most 5) problems most like this one within the caller's scope (across companies), with their state, "
+        "department and answer; staff only (403 for company users). Candidates come from the full-text "
+        "index, ranked by the character n-gram TF-IDF cosine of title and description.",
+        ok="SimilarTickets", errors=(400, 403),
     ),
     ("POST", f"{PREFIX}/tickets/<int:ticket_id>/comments"): operation(
         "addTicketComment", "tickets", "留言或内部备注 · Comment",

@@ -17,29 +17,28 @@ from app.search.models import FTS_TABLE, TicketSearchDoc
 
 _TICKET_FIELDS = ("number", "title", "description", "reply_message")
 
-# The FTS5 table and the triggers that keep it in step with ticket_search_docs (the migration
-# creates the same; rebuild() drops and recreates the triggers around a bulk refill).
-SQLITE_FTS_TABLE = (
-    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(number, title, body, internal, "
-    "content='ticket_search_docs', content_rowid='ticket_id', tokenize='trigram')"
-)
+# The triggers that keep the FTS5 table in step with ticket_search_docs (migration 0016 creates them
+# with the table; rebuild() drops and recreates them around a bulk refill). The index reads the rows
+# through a view (ticket_search_padded) that ends every column with two newlines, so that every one-
+# or two-character stretch of text begins some trigram (short queries use the vocabulary, queries.py).
+PAD = "char(10, 10)"
+_NEW = ", ".join(f"new.{c} || {PAD}" for c in ("number", "title", "body", "internal"))
+_OLD = ", ".join(f"old.{c} || {PAD}" for c in ("number", "title", "body", "internal"))
 SQLITE_TRIGGERS = {
     "ticket_search_docs_ai": (
         "CREATE TRIGGER ticket_search_docs_ai AFTER INSERT ON ticket_search_docs BEGIN "
-        f"INSERT INTO {FTS_TABLE}(rowid, number, title, body, internal) "
-        "VALUES (new.ticket_id, new.number, new.title, new.body, new.internal); END"
+        f"INSERT INTO {FTS_TABLE}(rowid, number, title, body, internal) VALUES (new.ticket_id, {_NEW}); END"
     ),
     "ticket_search_docs_ad": (
         "CREATE TRIGGER ticket_search_docs_ad AFTER DELETE ON ticket_search_docs BEGIN "
         f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, number, title, body, internal) "
-        "VALUES ('delete', old.ticket_id, old.number, old.title, old.body, old.internal); END"
+        f"VALUES ('delete', old.ticket_id, {_OLD}); END"
     ),
     "ticket_search_docs_au": (
         "CREATE TRIGGER ticket_search_docs_au AFTER UPDATE ON ticket_search_docs BEGIN "
         f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, number, title, body, internal) "
-        "VALUES ('delete', old.ticket_id, old.number, old.title, old.body, old.internal); "
-        f"INSERT INTO {FTS_TABLE}(rowid, number, title, body, internal) "
-        "VALUES (new.ticket_id, new.number, new.title, new.body, new.internal); END"
+        f"VALUES ('delete', old.ticket_id, {_OLD}); "
+        f"INSERT INTO {FTS_TABLE}(rowid, number, title, body, internal) VALUES (new.ticket_id, {_NEW}); END"
     ),
 }
 

@@ -1,10 +1,9 @@
 """Searching problems: the matching condition for a typed query, ranking tiers, highlighting.
 
 A query is split on white space into terms; a problem matches when every term occurs (as typed,
-ignoring case) in one of the searched columns. Terms of three characters or more go through the
-full-text index (SQLite FTS5 trigram MATCH; PostgreSQL ILIKE read through the pg_trgm GIN indexes).
-A shorter term — one or two Chinese characters, which have no trigram — is matched with LIKE over
-the same rows: correct, but a scan (docs/benchmarks.md gives the cost).
+ignoring case) in one of the searched columns: number, title, body (description, answer, public
+timeline text) and, for staff, internal (internal notes). See `Search` for how each database's
+engine answers it, including terms of one or two Chinese characters, which have no trigram.
 
 Relevance has two tiers: problems whose number or title matches come first, then those matching
 in the description, the answer, comments (and internal notes for staff); newest first within each.
@@ -16,13 +15,13 @@ import sqlalchemy as sa
 from markupsafe import Markup, escape
 
 from app.accounts.models import Role
+from app.core.pagination import COUNT_CAP, Key, KeysetPage, Segment, bounded_count, desc, keyset_page
 from app.search.models import FTS_TABLE, TicketSearchDoc
 from app.tickets.models import Ticket
 
 MIN_INDEXED = 3  # the trigram tokenizer's (and pg_trgm's) shortest searchable term
 MAX_TERMS = 6
-
-_fts = sa.table(FTS_TABLE, sa.column("rowid"), sa.column(FTS_TABLE))
+MAX_EXPANSION = 1000  # trigrams a one- or two-character term may stand for before LIKE takes over
 
 TITLE_COLUMNS = ("number", "title")
 PUBLIC_COLUMNS = ("number", "title", "body")
@@ -44,56 +43,140 @@ def searched_columns(user) -> tuple[str, ...]:
     return STAFF_COLUMNS if user.role in Role.STAFF else PUBLIC_COLUMNS
 
 
-def _fts_phrase(term: str) -> str:
+def _fts(name: str):
+    return sa.table(FTS_TABLE, sa.column("rowid"), sa.column(FTS_TABLE)).alias(name)
+
+
+def _phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
-
-
-def _like(column, term: str, dialect: str):
-    if dialect == "postgresql":
-        return column.ilike("%" + _escape_like(term) + "%", escape="\\")
-    return column.like("%" + _escape_like(term) + "%", escape="\\")  # SQLite LIKE ignores ASCII case
 
 
 def _escape_like(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def _like(column, term: str, dialect: str):
+    pattern = "%" + _escape_like(term) + "%"
+    if dialect == "postgresql":
+        return column.ilike(pattern, escape="\\")
+    return column.like(pattern, escape="\\")  # SQLite's LIKE ignores ASCII case
+
+
 def matching_ids(q: str, columns: tuple[str, ...], dialect: str) -> sa.Select | None:
-    """SELECT of the ids of problems where every term of q occurs in one of `columns`; None when q has no term."""
+    """SELECT of the ids of problems where every term of q occurs in one of `columns`, by LIKE/ILIKE
+    over the search rows (PostgreSQL: read through the trigram indexes; SQLite: a scan, used only
+    when a short term stands for too many trigrams). None when q has no term."""
     words = terms(q)
     if not words:
         return None
     doc = TicketSearchDoc
-    if dialect == "sqlite":
-        long = [w for w in words if len(w) >= MIN_INDEXED]
-        short = [w for w in words if len(w) < MIN_INDEXED]
-        if long:
-            scope = "{" + " ".join(columns) + "}"
-            expression = " AND ".join(f"{scope} : {_fts_phrase(w)}" for w in long)
-            stmt = sa.select(_fts.c.rowid.label("ticket_id")).where(_fts.c[FTS_TABLE].op("MATCH")(expression))
-            if short:  # the indexed terms narrow the rows first; the short ones are checked on those
-                stmt = (sa.select(doc.ticket_id).where(doc.ticket_id.in_(stmt)))
-        else:
-            stmt = sa.select(doc.ticket_id)
-        for w in short:
-            stmt = stmt.where(sa.or_(*(_like(getattr(doc, c), w, dialect) for c in columns)))
-        return stmt
     stmt = sa.select(doc.ticket_id)
     for w in words:
         stmt = stmt.where(sa.or_(*(_like(getattr(doc, c), w, dialect) for c in columns)))
     return stmt
 
 
-def search_condition(user, q: str, dialect: str):
-    """WHERE condition on Ticket: the problem matches q in the columns `user` may search."""
-    ids = matching_ids(q, searched_columns(user), dialect)
-    return None if ids is None else Ticket.id.in_(ids)
+class Search:
+    """A typed query for one user: the condition for a plain filter (the ledger export), the two
+    relevance tiers as keyset segments (the list page, the API) and the bounded count.
+
+    SQLite: one FTS5 MATCH expression per use, joined to tickets on the rowid and walked in rowid
+    order, so a page stops after its rows however common the words: a term of three characters or
+    more is a phrase; a shorter one is the OR of the indexed trigrams that begin with it (read from
+    the FTS5 vocabulary; the padded columns make every occurrence begin one). PostgreSQL: ILIKE on
+    the search rows through the pg_trgm GIN indexes.
+    """
+
+    def __init__(self, user, q: str | None, session):
+        self.words = terms(q)
+        self.columns = searched_columns(user)
+        self.dialect = session.get_bind().dialect.name
+        self.fts = self.dialect == "sqlite"
+        if self.fts and self.words:
+            expansions = {}
+            for w in self.words:
+                if len(w) < MIN_INDEXED:
+                    expansions[w] = _expand(session, w)
+                    if expansions[w] is not None and len(expansions[w]) > MAX_EXPANSION:
+                        self.fts = False  # too many trigrams: LIKE over the rows (docs/benchmarks.md)
+            self.everywhere = _expression(self.words, self.columns, expansions)
+            self.in_title = _expression(self.words, TITLE_COLUMNS, expansions)
+
+    def __bool__(self) -> bool:
+        return bool(self.words)
+
+    def _match(self, alias: str, expression: str | None):
+        table = _fts(alias)
+        if expression is None:
+            return table, sa.false()
+        return table, sa.and_(table.c.rowid == Ticket.id, table.c[FTS_TABLE].op("MATCH")(expression))
+
+    @staticmethod
+    def _segment(table, condition, expression) -> Segment:
+        if expression is None:  # nothing can match: no FTS table in the statement at all
+            return Segment((desc(Ticket.id),), where=sa.false())
+        return Segment((Key(table.c.rowid.label("id"), True),), where=condition)
+
+    def condition(self):
+        """WHERE condition on a Ticket select: the problem matches."""
+        if self.fts:
+            return self._match("search_match", self.everywhere)[1]
+        return Ticket.id.in_(matching_ids(" ".join(self.words), self.columns, self.dialect))
+
+    def segments(self) -> list[Segment]:
+        """Number or title matches first, then the rest; newest (highest id) first within each."""
+        if self.fts:
+            title_table, in_title = self._match("search_title", self.in_title)
+            rest = self.everywhere
+            if rest is not None and self.in_title is not None:
+                rest = f"({rest}) NOT ({self.in_title})"
+            text_table, in_text = self._match("search_text", rest)
+            return [self._segment(title_table, in_title, self.in_title), self._segment(text_table, in_text, rest)]
+        words = " ".join(self.words)
+        title_ids = matching_ids(words, TITLE_COLUMNS, self.dialect)
+        all_ids = matching_ids(words, self.columns, self.dialect)
+        return [Segment((desc(Ticket.id),), where=Ticket.id.in_(title_ids)),
+                Segment((desc(Ticket.id),), where=sa.and_(Ticket.id.in_(all_ids), Ticket.id.not_in(title_ids)))]
+
+    def page(self, stmt, **kwargs) -> KeysetPage:
+        """One page of `stmt` (scoped and filtered, without the search) in relevance order, with the
+        count bounded as on every list (COUNT_CAP)."""
+        page = keyset_page(stmt, segments=self.segments(), count_cap=None, **kwargs)
+        if self.fts and self.everywhere is not None:
+            table, condition = self._match("search_match", self.everywhere)
+            counted = stmt.where(condition).order_by(table.c.rowid.desc())  # walked lazily, stops at the cap
+        else:
+            counted = stmt.where(self.condition())
+        total = bounded_count(counted, COUNT_CAP, keep_order=self.fts)
+        page.total, page.total_capped = min(total, COUNT_CAP), total > COUNT_CAP
+        return page
 
 
-def title_condition(q: str, dialect: str):
-    """WHERE condition on Ticket: q matches in the number or title (the first relevance tier)."""
-    ids = matching_ids(q, TITLE_COLUMNS, dialect)
-    return None if ids is None else Ticket.id.in_(ids)
+def _expand(session, term: str) -> list[str] | None:
+    """The indexed trigrams that begin with a one- or two-character term (at most MAX_EXPANSION + 1)."""
+    low = term.lower()
+    high = low[:-1] + chr(ord(low[-1]) + 1)
+    return list(session.scalars(
+        sa.text(f"SELECT term FROM {FTS_TABLE}_vocab WHERE term >= :low AND term < :high LIMIT :n"),
+        {"low": low, "high": high, "n": MAX_EXPANSION + 1}))
+
+
+def _expression(words, columns, expansions) -> str | None:
+    """The FTS5 MATCH expression: every word in one of the columns; None when a word cannot match."""
+    scope = "{" + " ".join(columns) + "}"
+    parts = []
+    for w in words:
+        alternatives = [w] if len(w) >= MIN_INDEXED else expansions.get(w)
+        if not alternatives:
+            return None
+        parts.append(f"{scope} : (" + " OR ".join(_phrase(a) for a in alternatives) + ")")
+    return " AND ".join(parts)
+
+
+def search_condition(user, q: str, session):
+    """WHERE condition on Ticket: the problem matches q in the columns `user` may search (None: no term)."""
+    search = Search(user, q, session)
+    return search.condition() if search else None
 
 
 # ---------------------------------------------------------------- highlighting
@@ -137,8 +220,8 @@ class Snippets:
     """What the list shows under each found problem: the title highlighted, and where the words
     were found when not in the title (description, comments, or — for staff — an internal note)."""
 
-    def __init__(self, q: str, docs: dict[int, TicketSearchDoc], *, include_internal: bool):
-        self.words = terms(q)
+    def __init__(self, words: list[str], docs: dict[int, TicketSearchDoc], *, include_internal: bool):
+        self.words = words
         self.docs = docs
         self.include_internal = include_internal
 
@@ -157,8 +240,11 @@ class Snippets:
         return None
 
 
-def load_snippets(session, q: str, tickets, user) -> Snippets:
+def load_snippets(session, search: Search, tickets) -> Snippets:
     """One query: the search rows of the tickets on the page."""
     ids = [t.id for t in tickets]
-    docs = {d.ticket_id: d for d in session.scalars(sa.select(TicketSearchDoc).where(TicketSearchDoc.ticket_id.in_(ids)))} if ids else {}
-    return Snippets(q, docs, include_internal=user.role in Role.STAFF)
+    docs = {}
+    if ids:
+        docs = {d.ticket_id: d for d in session.scalars(
+            sa.select(TicketSearchDoc).where(TicketSearchDoc.ticket_id.in_(ids)))}
+    return Snippets(search.words, docs, include_internal="internal" in search.columns)

@@ -120,7 +120,7 @@ def filter_tickets(stmt: sa.Select, user: User, *, now: datetime, status=None, c
             condition = sa.or_(condition, Ticket.id.in_(pending))
         stmt = stmt.where(condition)
     if q:
-        condition = search_condition(user, q, db.session.get_bind().dialect.name)
+        condition = search_condition(user, q, db.session)
         if condition is not None:
             stmt = stmt.where(condition)
     if open_only:

@@ -18,6 +18,7 @@ from app.core.permissions import get_visible_or_404, require
 from app.core.workdays import overdue_working_days
 from app.extensions import db
 from app.search import queries as search_queries
+from app.search import similarity
 from app.tickets import attachments, forms, permissions, queries, services
 from app.tickets.models import (
     COMPLEXITIES, RATINGS, SLA_STATES, STATUSES, Attachment, ExtensionRequest, Ticket,
@@ -38,13 +39,6 @@ def _load(ticket_id: int) -> Ticket:
 _OWING = sa.and_(Ticket.status.in_(SLA_STATES), Ticket.due_at.is_not(None))
 _OWING_FIRST = Segment((asc(Ticket.due_at), desc(Ticket.created_at), desc(Ticket.id)), where=_OWING)
 _THE_REST = Segment((desc(Ticket.created_at), desc(Ticket.id)), where=sa.not_(_OWING))
-
-
-def _search_segments(q: str) -> list[Segment]:
-    """A search's relevance tiers (app.search.queries): number or title matches first, then the rest;
-    newest first within each."""
-    in_title = search_queries.title_condition(q, db.session.get_bind().dialect.name)
-    return [Segment((desc(Ticket.id),), where=in_title), Segment((desc(Ticket.id),), where=sa.not_(in_title))]
 
 
 def _list_segments(filters: dict) -> list[Segment]:
@@ -75,12 +69,14 @@ def index():
     now = utcnow()
     form = forms.TicketFilterForm(request.args, user=current_user)
     filters = form.filters()
-    stmt = queries.filter_tickets(queries.visible_tickets(current_user), current_user, now=now, **filters)
-    q = filters.get("q") if search_queries.terms(filters.get("q")) else None
-    page = keyset_page(queries.with_list_loads(stmt), segments=_search_segments(q) if q else _list_segments(filters))
+    search = search_queries.Search(current_user, filters.pop("q", None), db.session)
+    stmt = queries.with_list_loads(
+        queries.filter_tickets(queries.visible_tickets(current_user), current_user, now=now, **filters))
+    # A search lists by relevance (app.search.queries.Search); otherwise owing a step first.
+    page = search.page(stmt) if search else keyset_page(stmt, segments=_list_segments(filters))
     return render_template(
         "tickets/index.html", form=form, page=page, now=now, overdue_days=_overdue_days(now),
-        search=search_queries.load_snippets(db.session, q, page.items, current_user) if q else None,
+        search=search_queries.load_snippets(db.session, search, page.items) if search else None,
         # The roles can_create_ticket_for admits for some company (helpers file nothing).
         can_file=current_user.role in (Role.ADMIN, Role.MANAGER, Role.ESCORT),
     )
@@ -230,13 +226,14 @@ def _render_detail(ticket: Ticket, *, failed=None, comment_form=None, upload_for
             leftover = (action, form)
     events = db.session.scalars(queries.timeline(ticket, include_internal=include_internal)).unique().all()
     files = db.session.scalars(queries.ticket_attachments(ticket, include_internal=include_internal)).all()
+    similar = similarity.similar_problems(queries.visible_tickets(current_user), ticket, load=queries.with_list_loads)
     return render_template(
         "tickets/detail.html", ticket=ticket, now=now, pending=pending, actions=actions,
         action_forms=action_forms, failed_action=failed[0] if failed else None, leftover=leftover,
         action_labels={a: str(t.label) for a, t in TRANSITIONS.items()}, message=message,
         events=events, event_label=_event_label, event_details=_event_details, files=files,
         overdue_days=overdue_working_days(ticket.due_at, now) if ticket.is_overdue(now) else 0,
-        include_internal=include_internal,
+        include_internal=include_internal, similar=similar,
         can_comment=permissions.can_comment_ticket(current_user, ticket),
         can_note=permissions.can_add_internal_note(current_user, ticket),
         can_attach=permissions.can_attach_to_ticket(current_user, ticket),

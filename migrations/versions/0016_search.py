@@ -2,7 +2,8 @@
 
 One row of searchable text per problem (number, title; description, answer and public timeline text;
 internal notes), filled here from the existing problems. SQLite: an FTS5 external-content table with
-the trigram tokenizer, kept in step by triggers. PostgreSQL: the pg_trgm extension and a GIN trigram
+the trigram tokenizer (over a view that pads each column), kept in step by triggers, and its
+vocabulary (fts5vocab) for short queries and similar problems. PostgreSQL: the pg_trgm extension and a GIN trigram
 index per column (ILIKE '%词%' reads them). The DDL is written out here so migrations never import
 app code; app/search/index.py holds the same statements for `flask search rebuild`.
 
@@ -23,23 +24,22 @@ depends_on = None
 
 FTS = "ticket_search_fts"
 COLUMNS = ("number", "title", "body", "internal")
+PAD = "char(10, 10)"
+_NEW = ", ".join(f"new.{c} || {PAD}" for c in COLUMNS)
+_OLD = ", ".join(f"old.{c} || {PAD}" for c in COLUMNS)
 TRIGGERS = {
     "ticket_search_docs_ai": (
         "CREATE TRIGGER ticket_search_docs_ai AFTER INSERT ON ticket_search_docs BEGIN "
-        f"INSERT INTO {FTS}(rowid, number, title, body, internal) "
-        "VALUES (new.ticket_id, new.number, new.title, new.body, new.internal); END"
+        f"INSERT INTO {FTS}(rowid, number, title, body, internal) VALUES (new.ticket_id, {_NEW}); END"
     ),
     "ticket_search_docs_ad": (
         "CREATE TRIGGER ticket_search_docs_ad AFTER DELETE ON ticket_search_docs BEGIN "
-        f"INSERT INTO {FTS}({FTS}, rowid, number, title, body, internal) "
-        "VALUES ('delete', old.ticket_id, old.number, old.title, old.body, old.internal); END"
+        f"INSERT INTO {FTS}({FTS}, rowid, number, title, body, internal) VALUES ('delete', old.ticket_id, {_OLD}); END"
     ),
     "ticket_search_docs_au": (
         "CREATE TRIGGER ticket_search_docs_au AFTER UPDATE ON ticket_search_docs BEGIN "
-        f"INSERT INTO {FTS}({FTS}, rowid, number, title, body, internal) "
-        "VALUES ('delete', old.ticket_id, old.number, old.title, old.body, old.internal); "
-        f"INSERT INTO {FTS}(rowid, number, title, body, internal) "
-        "VALUES (new.ticket_id, new.number, new.title, new.body, new.internal); END"
+        f"INSERT INTO {FTS}({FTS}, rowid, number, title, body, internal) VALUES ('delete', old.ticket_id, {_OLD}); "
+        f"INSERT INTO {FTS}(rowid, number, title, body, internal) VALUES (new.ticket_id, {_NEW}); END"
     ),
 }
 
@@ -58,8 +58,12 @@ def upgrade():
     )
     sqlite = op.get_bind().dialect.name == "sqlite"
     if sqlite:
+        # The index reads the rows through a view ending every column with two newlines, so every one-
+        # or two-character stretch of text begins some trigram (short queries use the vocabulary).
+        op.execute("CREATE VIEW ticket_search_padded AS SELECT ticket_id, "
+                   + ", ".join(f"{c} || {PAD} AS {c}" for c in COLUMNS) + " FROM ticket_search_docs")
         op.execute(f"CREATE VIRTUAL TABLE {FTS} USING fts5(number, title, body, internal, "
-                   "content='ticket_search_docs', content_rowid='ticket_id', tokenize='trigram')")
+                   "content='ticket_search_padded', content_rowid='ticket_id', tokenize='trigram')")
         newline, agg, true, false = "char(10)", "group_concat(e.body, char(10))", "1", "0"
     else:
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
@@ -74,6 +78,8 @@ def upgrade():
         f"coalesce({internal}, '') FROM tickets t")
     if sqlite:
         op.execute(f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')")
+        # Document frequencies of the trigrams (similar problems pick the distinctive ones).
+        op.execute(f"CREATE VIRTUAL TABLE {FTS}_vocab USING fts5vocab({FTS}, 'row')")
         for ddl in TRIGGERS.values():
             op.execute(ddl)
     else:
@@ -86,7 +92,9 @@ def downgrade():
     if op.get_bind().dialect.name == "sqlite":
         for name in TRIGGERS:
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
+        op.execute(f"DROP TABLE IF EXISTS {FTS}_vocab")
         op.execute(f"DROP TABLE IF EXISTS {FTS}")
+        op.execute("DROP VIEW IF EXISTS ticket_search_padded")
     else:
         for column in COLUMNS:
             op.execute(f"DROP INDEX IF EXISTS ix_ticket_search_docs_{column}_trgm")

@@ -566,6 +566,21 @@ def _(c):
     return c.call("other_helper", "listTicketEvents", ids={"ticket_id": c.dispatched.id})
 
 
+@case("listSimilarTickets", 200)
+def _(c):
+    return c.call("manager", "listSimilarTickets", ids={"ticket_id": c.dispatched.id})
+
+
+@case("listSimilarTickets", 403)
+def _(c):
+    return c.call("company_user", "listSimilarTickets", ids={"ticket_id": c.dispatched.id})
+
+
+@case("listSimilarTickets", 404)
+def _(c):
+    return c.call("other_helper", "listSimilarTickets", ids={"ticket_id": c.dispatched.id})
+
+
 @case("addTicketComment", 201)
 def _(c):
     response = c.call("helper", "addTicketComment", ids={"ticket_id": c.dispatched.id},
