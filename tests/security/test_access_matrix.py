@@ -180,6 +180,8 @@ TABLE: dict[str, Entry] = {
     "api.list_tickets": Entry(get=API_ALL),
     "api.get_ticket": Entry(get=API_TICKET),
     "api.list_ticket_events": Entry(get=API_TICKET),
+    "api.list_similar_tickets": Entry(get=expect(anonymous=401, admin=200, manager=200, escort=(200, 404),
+                                                 helper=(200, 404), company=(403, 404))),
     "api.create_ticket": Entry(
         # Out of scope is "no such company" (400, by field); a helper files for nobody (403).
         post=expect(anonymous=401, admin=ALLOWED, manager=ALLOWED, escort=(ALLOWED, 400), helper=(403, 400),
@@ -212,6 +214,9 @@ QUERY_CASES = [
     ("/visits/?company_id={company:b}", ESCORT_DESK),
     ("/visits/export.xlsx?company_id={company:b}", ESCORT_DESK),
     ("/api/v1/tickets?company_id={company:b}", API_ALL),
+    ("/api/v1/tickets?q=" + B_TICKET_TITLE[:6], API_ALL),
+    ("/api/v1/tickets?q=" + B_TICKET_TITLE[:2], API_ALL),
+    ("/tickets/?q=" + B_TICKET_TITLE[:2], STAFF),
     ("/api/v1/companies?q=" + B_COMPANY[:6], API_STAFF),
     ("/api/v1/visits?company_id={company:b}", expect(anonymous=401, admin=200, manager=200, escort=200,
                                                      default=403)),
