@@ -1384,3 +1384,8 @@ TRANSLATIONS.update({
     "提出问题数": "Problems raised",
     "登记时间": "Recorded at",
 })
+
+# --- issue 13 ---
+TRANSLATIONS.update({
+    "走访收集并受理": "Collected and accepted by the escort",
+})
