@@ -1427,4 +1427,5 @@ TRANSLATIONS.update({
     "（必填）": " (required)",
     "＋ 添加问题": "+ Add a problem",
     "＋ 记录走访": "+ Log a visit",
+    "查看全部 %(n)d 家待走访企业": "All %(n)d companies to visit",
 })

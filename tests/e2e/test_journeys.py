@@ -203,8 +203,8 @@ def test_escort_logs_a_visit_on_a_phone(people, server, files, shoot):
     expect(escort.get_by_role("heading", name="我的工作台", level=1)).to_be_visible()
     shoot(escort, "04-escort-home-phone")
 
-    escort.get_by_role("listitem").filter(has_text=company_name) \
-        .get_by_role("link", name="记录走访").click()
+    escort.get_by_role("link", name="＋ 记录走访").first.click()  # on top of the workbench
+    escort.get_by_role("link", name=re.compile(re.escape(company_name))).click()
     expect(escort.get_by_role("heading", name="记录走访", level=1)).to_be_visible()
     expect(escort.get_by_role("link", name=company_name)).to_be_visible()
     expect(escort.get_by_label("走访日期")).to_have_value(re.compile(DAY))

@@ -87,6 +87,13 @@ def overflowing(page) -> list[str]:
     }""")
 
 
+def open_visit_form(page, company_name: str):
+    """The menu's 记录走访, then the company from the list of the escort's companies."""
+    page.get_by_role("link", name="＋ 记录走访").first.click()
+    page.get_by_role("link", name=re.compile(re.escape(company_name))).click()
+    expect(page.get_by_role("heading", name="记录走访", level=1)).to_be_visible()
+
+
 def draft_of(page) -> str | None:
     return page.evaluate("""() => {
         const key = document.getElementById('visit-form').getAttribute('data-draft-key');
@@ -97,13 +104,15 @@ def draft_of(page) -> str | None:
 # ---------------------------------------------------------------- 1 + 2. a visit with two problems and a photo
 
 def test_a_visit_with_two_problems_and_a_photo_within_the_budget(people, server, files, shoot):
-    company_name = server.company_of("company1")
     page = people.login("escort1", phone=True)
     expect(page.get_by_role("heading", name="我的工作台", level=1)).to_be_visible()
-    # The first screen answers "what do I do today": 记录走访 on top and one tap from each company card.
+    # The first screen answers "what do I do today": 记录走访 on top, and the companies still to visit as
+    # cards, each with its own 记录走访, the first of them on the first screen.
     assert in_first_screen(page.get_by_role("link", name="＋ 记录走访").first)
-    card_button = page.get_by_role("listitem").filter(has_text=company_name).get_by_role("link", name="记录走访")
-    expect(card_button).to_be_visible()
+    first_card = page.locator("#unvisited").get_by_role("listitem").first
+    company_name = first_card.get_by_role("link").first.inner_text()
+    card_button = first_card.get_by_role("link", name="记录走访")
+    assert in_first_screen(card_button)
     height = page.evaluate("document.documentElement.scrollHeight")
     shoot(page, "04-escort-home-phone")
 
@@ -156,7 +165,7 @@ def test_a_visit_with_two_problems_and_a_photo_within_the_budget(people, server,
 def test_the_draft_is_restored_and_survives_a_dropped_network(people, server):
     company_name = server.company_of("company1")
     page = people.login("escort1", phone=True)
-    page.get_by_role("listitem").filter(has_text=company_name).get_by_role("link", name="记录走访").click()
+    open_visit_form(page, company_name)
     form_url = page.url
     page.get_by_label("走访情况").fill("草稿：与总经理座谈。")
     page.get_by_role("group", name="问题 1").get_by_label("问题标题").fill("用电增容排队")
@@ -197,7 +206,7 @@ def test_the_draft_is_restored_and_survives_a_dropped_network(people, server):
 def test_a_refused_save_scrolls_to_and_focuses_the_field_to_fix(people, server):
     company_name = server.company_of("company1")
     page = people.login("escort1", phone=True)
-    page.get_by_role("listitem").filter(has_text=company_name).get_by_role("link", name="记录走访").click()
+    open_visit_form(page, company_name)
     page.get_by_label("走访情况").fill("座谈。")
     page.get_by_role("group", name="问题 1").get_by_label("问题标题").fill("审批慢")  # no category chosen
     page.get_by_role("button", name="保存走访记录").click()
@@ -237,6 +246,6 @@ def test_no_list_extends_past_the_right_edge_at_390px(people, username, shoot):
         page.goto("/tickets/")
         shoot(page, "10-problem-list-phone")
     if username == "helper1":
-        page.goto("/home")
-        shoot(page, "11-helper-queue-phone")
+        page.goto("/tickets/")
+        shoot(page, "11-helper-problems-phone")
     assert problems == {}

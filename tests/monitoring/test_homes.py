@@ -112,6 +112,9 @@ def test_helper_home_is_the_departments_queue(app, district):
     assert assert_numbers_open_their_lists(b, page) == 5
 
     assert listed_numbers(section(page, "to-sign")) == numbers(t, "t3")
+    # on a phone the queue is cards with the deadline badge (t3 is overdue)
+    assert section(page, "to-sign").count('class="card mb-2 phone-card"') == 1 and "超期" in section(page, "to-sign")
+    assert section(page, "extensions").count('class="card mb-2 phone-card"') == 1
     assert listed_numbers(section(page, "in-progress")) == numbers(t, "t9", "t7")  # by due date
     assert listed_numbers(section(page, "overdue")) == numbers(t, "t9", "t3")
     extensions = section(page, "extensions")
