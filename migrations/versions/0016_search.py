@@ -8,7 +8,7 @@ index per column (ILIKE '%词%' reads them). The DDL is written out here so migr
 app code; app/search/index.py holds the same statements for `flask search rebuild`.
 
 Revision ID: 0016_search
-Revises: 0006_audit_indexes
+Revises: 0013_collected_problems_accepted
 Create Date: 2026-12-06 01:50:00
 
 """
@@ -18,7 +18,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0016_search'
-down_revision = '0006_audit_indexes'
+down_revision = '0013_collected_problems_accepted'
 branch_labels = None
 depends_on = None
 
