@@ -9,6 +9,9 @@ on PostgreSQL the trigram indexes are on the row itself.
 Bulk loads that bypass the ORM (the scale seed) call `rebuild()` once afterwards, as does
 `flask search rebuild`.
 """
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -110,8 +113,24 @@ def _touched_tickets(session: Session) -> set[int]:
     return ids
 
 
+_paused: ContextVar[bool] = ContextVar("search_index_paused", default=False)
+
+
+@contextmanager
+def paused():
+    """Writes inside leave the search rows alone: for code that runs against a schema older than
+    migration 0016 (which fills the rows from the problems when it runs)."""
+    token = _paused.set(True)
+    try:
+        yield
+    finally:
+        _paused.reset(token)
+
+
 @event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, _flush_context) -> None:
+    if _paused.get():
+        return
     ids = _touched_tickets(session)
     if ids:
         refresh(session.connection(), ids)

@@ -1,4 +1,5 @@
-"""full-text search of problems: ticket_search_docs, SQLite FTS5 (trigram) or PostgreSQL pg_trgm
+"""full-text search of problems: ticket_search_docs, SQLite FTS5 (trigram) or PostgreSQL pg_trgm;
+knowledge_entries (政策问答) and reply_templates (常用答复)
 
 One row of searchable text per problem (number, title; description, answer and public timeline text;
 internal notes), filled here from the existing problems. SQLite: an FTS5 external-content table with
@@ -45,6 +46,43 @@ TRIGGERS = {
 
 
 def upgrade():
+    op.create_table(
+        'knowledge_entries',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('title', sa.String(length=200), nullable=False),
+        sa.Column('question', sa.Text(), nullable=False),
+        sa.Column('answer', sa.Text(), nullable=False),
+        sa.Column('category', sa.String(length=16), nullable=False),
+        sa.Column('department_id', sa.Integer(), nullable=True),
+        sa.Column('source_ticket_id', sa.Integer(), nullable=True),
+        sa.Column('published_by_id', sa.Integer(), nullable=True),
+        sa.Column('published_at', sa.DateTime(), nullable=False),
+        sa.Column('updated_at', sa.DateTime(), nullable=False),
+        sa.Column('active', sa.Boolean(), server_default=sa.true(), nullable=False),
+        sa.ForeignKeyConstraint(['department_id'], ['departments.id'],
+                                name=op.f('fk_knowledge_entries_department_id_departments')),
+        sa.ForeignKeyConstraint(['published_by_id'], ['users.id'], name=op.f('fk_knowledge_entries_published_by_id_users')),
+        sa.ForeignKeyConstraint(['source_ticket_id'], ['tickets.id'], ondelete='SET NULL',
+                                name=op.f('fk_knowledge_entries_source_ticket_id_tickets')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_knowledge_entries')),
+        sa.UniqueConstraint('source_ticket_id', name=op.f('uq_knowledge_entries_source_ticket_id')),
+    )
+    op.create_index('ix_knowledge_entries_active_published', 'knowledge_entries', ['active', 'published_at'])
+    op.create_table(
+        'reply_templates',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('department_id', sa.Integer(), nullable=True),
+        sa.Column('title', sa.String(length=100), nullable=False),
+        sa.Column('body', sa.Text(), nullable=False),
+        sa.Column('created_by_id', sa.Integer(), nullable=True),
+        sa.Column('created_at', sa.DateTime(), nullable=False),
+        sa.Column('active', sa.Boolean(), server_default=sa.true(), nullable=False),
+        sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_reply_templates_created_by_id_users')),
+        sa.ForeignKeyConstraint(['department_id'], ['departments.id'],
+                                name=op.f('fk_reply_templates_department_id_departments')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_reply_templates')),
+    )
+    op.create_index('ix_reply_templates_department', 'reply_templates', ['department_id', 'active'])
     op.create_table(
         'ticket_search_docs',
         sa.Column('ticket_id', sa.Integer(), autoincrement=False, nullable=False),
@@ -99,4 +137,8 @@ def downgrade():
         for column in COLUMNS:
             op.execute(f"DROP INDEX IF EXISTS ix_ticket_search_docs_{column}_trgm")
     op.drop_table('ticket_search_docs')
+    op.drop_index('ix_reply_templates_department', table_name='reply_templates')
+    op.drop_table('reply_templates')
+    op.drop_index('ix_knowledge_entries_active_published', table_name='knowledge_entries')
+    op.drop_table('knowledge_entries')
     # pg_trgm stays: other objects of the database may use it, and it holds no data.
