@@ -249,6 +249,16 @@ SCHEMAS: dict = {
 for _name in ("Company", "Department", "Ticket", "TicketEvent", "Visit"):
     SCHEMAS[f"{_name}List"] = listing(_name)
 
+SCHEMAS["Knowledge"] = obj(
+    {"id": ID, "title": {"type": "string"}, "question": {"type": "string"}, "answer": {"type": "string"},
+     "category": enum(CATEGORIES),
+     "department": nullable(obj({"id": ID, "name": {"type": "string"}}, ("id", "name"))),
+     "published_at": {"type": "string", "format": "date-time"}},
+    ("id", "title", "question", "answer", "category", "department", "published_at"),
+    "政策问答：从已答复的问题整理发布，不含提问企业。 / A published question and answer; never names the asking company.",
+)
+SCHEMAS["KnowledgeList"] = listing("Knowledge")
+
 SCHEMAS["SimilarTickets"] = obj(
     {"items": {"type": "array", "items": obj(
         {"ticket": ref("Ticket"),
@@ -361,6 +371,7 @@ TAGS = [
     {"name": "departments", "description": "职能部门 / Departments"},
     {"name": "tickets", "description": "问题（工单）及其状态机 / Problems (tickets) and their state machine"},
     {"name": "visits", "description": "走访 / Visits"},
+    {"name": "knowledge", "description": "政策问答 / Knowledge base of published answers"},
     {"name": "rankings", "description": "晾晒比拼排名 / Rankings"},
     {"name": "reference", "description": "本文档 / This document"},
 ]
@@ -491,6 +502,18 @@ OPERATIONS: dict[tuple[str, str], dict] = {
         "listTicketEvents", "tickets", "问题时间线 · Ticket timeline",
         "按时间顺序的事件；企业用户只看到公开事件。\n\nEvents in order; company users see public events only.",
         ok="TicketEventList", errors=(400,), params=PAGING,
+    ),
+    ("GET", f"{PREFIX}/knowledge"): operation(
+        "listKnowledge", "knowledge", "政策问答 · Knowledge base",
+        "已发布的政策问答（问题、答复、答复部门、日期；从不包含提问企业），所有登录用户可查，企业用户也可以。"
+        "`q` 中空格分隔的词须全部出现在标题、问题或答复中。\n\n"
+        "Published questions and answers (question, answer, department, date; never the asking company), for "
+        "every signed-in caller, companies included. Every space-separated word of `q` must occur in the "
+        "title, question or answer.",
+        ok="KnowledgeList", errors=(400,), params=[
+            query("q", {"type": "string", "maxLength": 100}, "搜索词 / Words to find"),
+            *PAGING,
+        ],
     ),
     ("GET", f"{PREFIX}/tickets/<int:ticket_id>/similar"): operation(
         "listSimilarTickets", "tickets", "相似问题 · Similar problems",

@@ -17,6 +17,8 @@ from app.core.pagination import Segment, asc, desc, keyset_page
 from app.core.permissions import get_visible_or_404, require
 from app.core.workdays import overdue_working_days
 from app.extensions import db
+from app.knowledge import permissions as knowledge_permissions
+from app.knowledge import queries as knowledge_queries
 from app.search import queries as search_queries
 from app.search import similarity
 from app.tickets import attachments, forms, permissions, queries, services
@@ -227,13 +229,17 @@ def _render_detail(ticket: Ticket, *, failed=None, comment_form=None, upload_for
     events = db.session.scalars(queries.timeline(ticket, include_internal=include_internal)).unique().all()
     files = db.session.scalars(queries.ticket_attachments(ticket, include_internal=include_internal)).all()
     similar = similarity.similar_problems(queries.visible_tickets(current_user), ticket, load=queries.with_list_loads)
+    answers = knowledge_queries.suggestions(f"{ticket.title}。{ticket.description}", limit=3)
+    reply_templates = (db.session.scalars(knowledge_queries.templates_for(current_user, ticket.department_id)).all()
+                       if "reply" in actions else [])
     return render_template(
         "tickets/detail.html", ticket=ticket, now=now, pending=pending, actions=actions,
         action_forms=action_forms, failed_action=failed[0] if failed else None, leftover=leftover,
         action_labels={a: str(t.label) for a, t in TRANSITIONS.items()}, message=message,
         events=events, event_label=_event_label, event_details=_event_details, files=files,
         overdue_days=overdue_working_days(ticket.due_at, now) if ticket.is_overdue(now) else 0,
-        include_internal=include_internal, similar=similar,
+        include_internal=include_internal, similar=similar, answers=answers, reply_templates=reply_templates,
+        can_publish=knowledge_permissions.can_publish_knowledge(current_user, ticket),
         can_comment=permissions.can_comment_ticket(current_user, ticket),
         can_note=permissions.can_add_internal_note(current_user, ticket),
         can_attach=permissions.can_attach_to_ticket(current_user, ticket),

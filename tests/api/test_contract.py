@@ -566,6 +566,11 @@ def _(c):
     return c.call("other_helper", "listTicketEvents", ids={"ticket_id": c.dispatched.id})
 
 
+@case("listKnowledge", 200)
+def _(c):
+    return c.call("company_user", "listKnowledge", query="q=扣除")
+
+
 @case("listSimilarTickets", 200)
 def _(c):
     return c.call("manager", "listSimilarTickets", ids={"ticket_id": c.dispatched.id})
