@@ -1384,3 +1384,19 @@ TRANSLATIONS.update({
     "提出问题数": "Problems raised",
     "登记时间": "Recorded at",
 })
+
+# --- issue 15 ---
+TRANSLATIONS.update({
+    "包含无法保存的控制字符，请删除后重试。":
+        "Contains control characters that cannot be saved; remove them and try again.",
+    "数值超出允许范围。": "The number is outside the allowed range.",
+    "日期应在 %(start)s 至 %(end)s 之间。": "The date must be between %(start)s and %(end)s.",
+    "文件名包含无法保存的控制字符，请改名后重试。":
+        "The file name contains control characters that cannot be saved; rename the file and try again.",
+    "以下筛选条件无效，已忽略：%(names)s。": "These filter conditions were invalid and have been ignored: %(names)s.",
+    "同时吊销我的全部 API 令牌": "Also revoke all my API tokens",
+    "建议保留勾选：如果旧密码可能已泄露，用它申请的令牌也应作废。对接系统需重新申请令牌。":
+        "Recommended: if the old password may have leaked, tokens obtained with it should be void too. "
+        "Connected systems will then need new tokens.",
+    "密码已修改，您的 %(n)d 个 API 令牌已吊销。": "Password changed; your %(n)d API tokens have been revoked.",
+})

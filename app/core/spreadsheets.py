@@ -106,6 +106,7 @@ def send_xlsx_workbook(workbook: Workbook, filename: str):
         max_age=0, etag=False, conditional=False,
     )
     response.content_length = size
+    response.headers["Cache-Control"] = "no-store"  # exports hold scoped data: never kept on disk
     return response
 
 
