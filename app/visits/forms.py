@@ -24,7 +24,7 @@ class ProblemRowForm(Form):
 
     title = StringField(_l("问题标题"))
     category = SelectField(_l("问题类别"), validate_choice=False, default="")
-    description = TextAreaField(_l("问题描述"), description=_l("不填则以标题作为描述"))
+    description = TextAreaField(_l("问题描述"))
     urgent = BooleanField(_l("紧急"))
 
     def __init__(self, *args, **kwargs):
