@@ -352,8 +352,9 @@ PINNED = {
     "tickets ?q": ("manager1", "/tickets/?q=协调办理", 8),
     "tickets ?q short": ("manager1", "/tickets/?q=协调", 8 if os.environ.get("TEST_DATABASE_URL") else 9),
     # user, the problem, pending extension, timeline (+ its attachments), files, similar problems
-    # (SQLite: the FTS5 vocabulary, then the candidates with their loads; PostgreSQL: the latter), the bell
-    "ticket detail": ("manager1", "/tickets/{ticket}", 8 if os.environ.get("TEST_DATABASE_URL") else 9),
+    # (SQLite: the FTS5 vocabulary, then the candidates with their loads; PostgreSQL: the latter), the
+    # 政策问答 beside them (the entries compared, then the closest with their departments), the bell
+    "ticket detail": ("manager1", "/tickets/{ticket}", 10 if os.environ.get("TEST_DATABASE_URL") else 11),
     # user, settings, one statement per number or breakdown, the supervision list, the bell
     "dashboard": ("manager1", "/dashboard", 14),
     # user, towns, escorts (filter choices), the page, the bounded count, the bell

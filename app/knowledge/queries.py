@@ -39,7 +39,8 @@ def search_knowledge(stmt: sa.Select, q: str | None, *, ordered: bool = True) ->
 
 
 def suggestions(text: str, *, limit: int = 5, min_score: float = 0.12) -> list[tuple[KnowledgeEntry, float]]:
-    """Entries most like a typed problem (title and question against the text), best first; two queries."""
+    """Entries most like a typed problem (title and question against the text), best first; two queries
+    (none for a text shorter than two characters)."""
     if len(text.strip()) < 2:
         return []
     pool = db.session.execute(
@@ -48,8 +49,7 @@ def suggestions(text: str, *, limit: int = 5, min_score: float = 0.12) -> list[t
         .order_by(KnowledgeEntry.published_at.desc()).limit(SUGGESTION_POOL)).all()
     ranked = [(i, s) for i, s in similarity.rank(text, [(r.id, f"{r.title}。{r.question}") for r in pool])
               if s >= min_score][:limit]
-    if not ranked:
-        return []
+    # Read even when nothing matched: a page costs the same number of queries whatever the data.
     entries = {e.id: e for e in db.session.scalars(visible_knowledge().where(
         KnowledgeEntry.id.in_([i for i, _s in ranked])))}
     return [(entries[i], s) for i, s in ranked if i in entries]
