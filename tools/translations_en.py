@@ -1517,3 +1517,21 @@ TRANSLATIONS.update({
     "插入常用答复…": "Insert a reply template…",
     "没有相近的政策问答。": "No similar policy Q&A.",
 })
+
+# --- issue 17 ---
+TRANSLATIONS.update({
+    "经办人退回时建议": "Suggested by the helper on returning it",
+    "过去 %(n)d 个相似问题中 %(k)d 个交办%(name)s": "%(k)d of the past %(n)d similar problems went to %(name)s",
+    "同类问题中 %(k)d 次由该部门办理": "Handled %(k)d problems of this category",
+    "曾退回本问题": "Returned this problem before",
+    "请填写有效的办理期限（YYYY-MM-DD）。": "Enter a valid deadline (YYYY-MM-DD).",
+    "办理期限应在 %(a)s 至 %(b)s 之间（超过时限请在办理中申请延期）。":
+        "The deadline must be between %(a)s and %(b)s (for more time, ask for an extension while handling it).",
+    "%(d)s 不是工作日，请选择工作日。": "%(d)s is not a working day; choose a working day.",
+    "办理期限（可选）": "Deadline (optional)",
+    "不填则按办理时限（工作日）计算；只能提前，不能超过时限。":
+        "Left empty, the time limit (working days) applies; it can only be earlier, never later than the limit.",
+    "办理期限：%(d)s": "Deadline: %(d)s",
+    "建议承办部门": "Suggested departments",
+    "仅管理者可以查看交办建议。": "Only managers can see dispatch suggestions.",
+})

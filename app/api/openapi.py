@@ -260,6 +260,15 @@ SCHEMAS["Knowledge"] = obj(
 )
 SCHEMAS["KnowledgeList"] = listing("Knowledge")
 
+SCHEMAS["DepartmentSuggestions"] = obj(
+    {"items": {"type": "array", "items": obj(
+        {"department": obj({"id": ID, "name": {"type": "string"}}, ("id", "name")),
+         "score": {"type": "number", "minimum": 0, "maximum": 1},
+         "reason": {"type": "string"}},
+        ("department", "score", "reason"))}},
+    ("items",), "建议承办部门，最佳在前。 / Suggested departments, best first.",
+)
+
 SCHEMAS["SimilarTickets"] = obj(
     {"items": {"type": "array", "items": obj(
         {"ticket": ref("Ticket"),
@@ -309,8 +318,10 @@ ACTION_FIELDS = {
               "答复企业。 / Reply to the company."),
     "escalate": ({"reason": {"type": "string", "minLength": 1, "maxLength": 5000}}, ("reason",),
                  "陪跑员提请交办。 / The escort asks for dispatch."),
-    "dispatch": ({"department_id": ID, "helper_id": OPT_ID, "complexity": enum(COMPLEXITIES)}, ("department_id",),
-                 "交办到职能部门（可指定经办人）。 / Dispatch to a department (optionally a helper)."),
+    "dispatch": ({"department_id": ID, "helper_id": OPT_ID, "complexity": enum(COMPLEXITIES), "due_on": DATE},
+                 ("department_id",),
+                 "交办到职能部门（可指定经办人；due_on 为不晚于办理时限的工作日）。 / Dispatch to a department "
+                 "(optionally a helper; due_on: a custom reply deadline, a working day no later than the limit)."),
     "sign": ({}, (), "部门签收。 / The department signs for it."),
     "return": ({"reason": {"type": "string", "minLength": 1, "maxLength": 5000}, "suggested_department_id": OPT_ID},
                ("reason",), "部门退回（可建议部门）。 / The department returns it (may suggest another)."),
@@ -527,6 +538,16 @@ OPERATIONS: dict[tuple[str, str], dict] = {
         "department and answer; staff only (403 for company users). Candidates come from the full-text "
         "index, ranked by the character n-gram TF-IDF cosine of title and description.",
         ok="SimilarTickets", errors=(400, 403),
+    ),
+    ("GET", f"{PREFIX}/tickets/<int:ticket_id>/department-suggestions"): operation(
+        "listDepartmentSuggestions", "tickets", "建议承办部门 · Department suggestions",
+        "至多 3 个建议承办部门，附 0..1 的分数和理由，最佳在前；仅管理者和管理员（其他角色 403）。依据：经办人退回时建议的部门、"
+        "已交办的相似问题最终由哪个部门办理（按相似度加权）、同类问题由哪个部门办理（相似问题少时权重更大）。\n\n"
+        "At most 3 suggested departments with a score 0..1 and the reason, best first; managers and admins only "
+        "(403 otherwise). Evidence: the department a helper suggested when returning the problem, the departments "
+        "that kept dispatched similar problems (weighted by similarity), and the category's history (weighing more "
+        "while similar problems are few).",
+        ok="DepartmentSuggestions", errors=(400, 403),
     ),
     ("POST", f"{PREFIX}/tickets/<int:ticket_id>/comments"): operation(
         "addTicketComment", "tickets", "留言或内部备注 · Comment",

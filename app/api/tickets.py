@@ -25,7 +25,7 @@ from app.core.workdays import overdue_working_days
 from app.extensions import db
 from app.search import queries as search_queries
 from app.search import similarity
-from app.tickets import permissions, queries, services
+from app.tickets import permissions, queries, services, suggestions
 from app.tickets.models import CATEGORIES, STATUSES, ExtensionRequest, Ticket, TicketEvent
 from app.tickets.services import TicketActionError
 
@@ -205,6 +205,19 @@ def list_similar_tickets(ticket_id: int):
     pending = _pending_by_ticket([item.ticket.id for item in found])
     return {"items": [{"ticket": ticket_json(item.ticket, user, pending=pending.get(item.ticket.id), now=now),
                        "score": item.score} for item in found]}
+
+
+@bp.get("/tickets/<int:ticket_id>/department-suggestions")
+@token_required
+def list_department_suggestions(ticket_id: int):
+    """The departments best placed to handle this problem, with a score and why (managers, admins)."""
+    user = current_api_user()
+    check_query_params(set())
+    ticket = _visible_ticket_or_404(ticket_id, user)
+    if user.role not in (Role.MANAGER, Role.ADMIN):
+        fail(403, _("仅管理者可以查看交办建议。"), "forbidden")
+    return {"items": [{"department": {"id": s.department.id, "name": s.department.name}, "score": s.score,
+                       "reason": s.reason} for s in suggestions.department_suggestions(ticket)]}
 
 
 # ---------------------------------------------------------------- writes

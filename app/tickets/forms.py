@@ -158,6 +158,8 @@ class DispatchForm(ActionForm):
     helper_id = SelectField(_l("指定经办人（可选）"), coerce=int, default=0, validate_choice=False)
     complexity = SelectField(_l("复杂程度"), default="ordinary", validate_choice=False,
                              description=_l("复杂问题的办理时限更长。"))
+    due_on = DateField(_l("办理期限（可选）"), validators=[Optional()],
+                       description=_l("不填则按办理时限（工作日）计算；只能提前，不能超过时限。"))
     submit = SubmitField(_l("交办"))
 
     def __init__(self, *args, **kwargs):
@@ -168,7 +170,8 @@ class DispatchForm(ActionForm):
 
     def action_data(self):
         return {**super().action_data(), "department_id": self.department_id.data or None,
-                "helper_id": self.helper_id.data or None, "complexity": self.complexity.data}
+                "helper_id": self.helper_id.data or None, "complexity": self.complexity.data,
+                "due_on": self.due_on.data.isoformat() if self.due_on.data else None}
 
 
 class SignForm(ActionForm):

@@ -20,7 +20,7 @@ from app.core import audit
 from app.core.db import utcnow
 from app.core.notifications import notify
 from app.core.timeutil import end_of_local_day, local_date, local_today
-from app.core.workdays import deadline_after, working_days_between
+from app.core.workdays import deadline_after, is_workday, working_days_between
 from app.extensions import db
 from app.reference.models import Department
 from app.settings.sla import SLA, get_sla
@@ -343,8 +343,31 @@ def escalate(actor, ticket: Ticket, *, reason, version=None, now=None) -> Ticket
     return ticket
 
 
-def dispatch(actor, ticket: Ticket, *, department_id, helper_id=None, complexity="ordinary", version=None,
-             now=None) -> Ticket:
+def _custom_due(due_on, now: datetime, sign_due_at: datetime, limit: datetime):
+    """The reply deadline a dispatch names (`due_on`, a working day between the signing deadline and
+    the limit the SLA allows for this problem), as the end of that local day; None when not given."""
+    if due_on in (None, ""):
+        return None
+    if isinstance(due_on, str):
+        try:
+            due_on = date.fromisoformat(due_on)
+        except ValueError:
+            due_on = None
+    if not isinstance(due_on, date) or isinstance(due_on, datetime):
+        raise TicketActionError(_("请填写有效的办理期限（YYYY-MM-DD）。"), 400, {"due_on": _("日期格式应为 YYYY-MM-DD。")})
+    earliest, latest = local_date(sign_due_at), local_date(limit)
+    if due_on < earliest or due_on > latest:
+        message = _("办理期限应在 %(a)s 至 %(b)s 之间（超过时限请在办理中申请延期）。",
+                    a=earliest.isoformat(), b=latest.isoformat())
+        raise TicketActionError(message, 400, {"due_on": message})
+    if not is_workday(due_on):
+        message = _("%(d)s 不是工作日，请选择工作日。", d=due_on.isoformat())
+        raise TicketActionError(message, 400, {"due_on": message})
+    return end_of_local_day(due_on)
+
+
+def dispatch(actor, ticket: Ticket, *, department_id, helper_id=None, complexity="ordinary", due_on=None,
+             version=None, now=None) -> Ticket:
     now = now or utcnow()
     check_action(actor, ticket, "dispatch", version)
     department = db.session.get(Department, department_id) if isinstance(department_id, int) else None
@@ -364,7 +387,9 @@ def dispatch(actor, ticket: Ticket, *, department_id, helper_id=None, complexity
     ticket.dispatched_at = now
     ticket.signed_at = None
     ticket.sign_due_at = deadline_after(now, sla.sign_days)
-    ticket.reply_due_at = deadline_after(now, _reply_days(ticket, sla))
+    limit = deadline_after(now, _reply_days(ticket, sla))
+    custom = _custom_due(due_on, now, ticket.sign_due_at, limit)
+    ticket.reply_due_at = custom or limit
     ticket.due_at = ticket.sign_due_at
     db.session.add(DispatchRecord(
         ticket_id=ticket.id, department_id=department.id, helper_id=ticket.helper_id, dispatched_by_id=actor.id,
@@ -373,6 +398,7 @@ def dispatch(actor, ticket: Ticket, *, department_id, helper_id=None, complexity
     _move(ticket, actor, "dispatch", now=now, data={
         "department_id": department.id, "helper_id": ticket.helper_id, "complexity": complexity,
         "department": department.name,
+        **({"due_on": local_date(custom).isoformat()} if custom else {}),
     })
     notify(_department_helpers(ticket), "ticket_dispatched",
            _("新交办问题 %(number)s：%(title)s", number=ticket.number, title=ticket.title),
@@ -614,7 +640,7 @@ def _run_action(actor, ticket: Ticket, action: str, data: dict, *, now=None):
     elif action == "dispatch":
         result = dispatch(actor, ticket, department_id=_as_int(data.get("department_id")),
                           helper_id=_optional_id(data.get("helper_id")),
-                          complexity=data.get("complexity") or "ordinary", **kwargs)
+                          complexity=data.get("complexity") or "ordinary", due_on=data.get("due_on"), **kwargs)
     elif action == "return":
         result = return_ticket(actor, ticket, reason=data.get("reason"),
                                suggested_department_id=_optional_id(data.get("suggested_department_id")), **kwargs)

@@ -22,7 +22,7 @@ from app.knowledge import permissions as knowledge_permissions
 from app.knowledge import queries as knowledge_queries
 from app.search import queries as search_queries
 from app.search import similarity
-from app.tickets import attachments, forms, permissions, queries, services
+from app.tickets import attachments, forms, permissions, queries, services, suggestions
 from app.tickets.models import (
     COMPLEXITIES, RATINGS, SLA_STATES, STATUSES, Attachment, ExtensionRequest, Ticket,
 )
@@ -223,6 +223,9 @@ def _render_detail(ticket: Ticket, *, failed=None, comment_form=None, upload_for
     include_internal = permissions.can_view_internal(current_user, ticket)
     actions = permissions.allowed_actions(current_user, ticket, pending_extension=pending)
     action_forms = {a: forms.action_form(a, ticket) for a in actions}
+    department_suggestions = suggestions.department_suggestions(ticket) if "dispatch" in actions else []
+    if department_suggestions:  # the best one pre-selected on a fresh form
+        action_forms["dispatch"].department_id.data = department_suggestions[0].department.id
     leftover = None
     if failed is not None:
         action, form = failed
@@ -243,7 +246,7 @@ def _render_detail(ticket: Ticket, *, failed=None, comment_form=None, upload_for
         action_labels={a: str(t.label) for a, t in TRANSITIONS.items()}, message=message,
         events=events, event_label=_event_label, event_details=_event_details, files=files,
         overdue_days=overdue_working_days(ticket.due_at, now) if ticket.is_overdue(now) else 0,
-        include_internal=include_internal, similar=similar, answers=answers, reply_templates=reply_templates,
+        include_internal=include_internal, similar=similar, department_suggestions=department_suggestions, answers=answers, reply_templates=reply_templates,
         can_publish=knowledge_permissions.can_publish_knowledge(current_user, ticket),
         can_comment=permissions.can_comment_ticket(current_user, ticket),
         can_note=permissions.can_add_internal_note(current_user, ticket),
@@ -275,6 +278,8 @@ def _event_details(event) -> list[str]:
         details.append(_("承办部门：%(name)s", name=data.get("department") or ""))
         if data.get("complexity"):
             details.append(_("复杂程度：%(c)s", c=str(COMPLEXITIES.get(data["complexity"], data["complexity"]))))
+        if data.get("due_on"):
+            details.append(_("办理期限：%(d)s", d=data["due_on"]))
     if event.kind == "return" and data.get("suggested_department"):
         details.append(_("建议承办部门：%(name)s", name=data["suggested_department"]))
     if event.kind == "rate" and data.get("rating") in RATINGS:
