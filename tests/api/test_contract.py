@@ -587,6 +587,21 @@ def _(c):
     return c.call("other_helper", "listSimilarTickets", ids={"ticket_id": c.dispatched.id})
 
 
+@case("listDepartmentSuggestions", 200)
+def _(c):
+    return c.call("manager", "listDepartmentSuggestions", ids={"ticket_id": c.dispatched.id})
+
+
+@case("listDepartmentSuggestions", 403)
+def _(c):
+    return c.call("escort", "listDepartmentSuggestions", ids={"ticket_id": c.dispatched.id})
+
+
+@case("listDepartmentSuggestions", 404)
+def _(c):
+    return c.call("other_helper", "listDepartmentSuggestions", ids={"ticket_id": c.dispatched.id})
+
+
 @case("addTicketComment", 201)
 def _(c):
     response = c.call("helper", "addTicketComment", ids={"ticket_id": c.dispatched.id},

@@ -200,6 +200,8 @@ TABLE: dict[str, Entry] = {
     "api.list_knowledge": Entry(get=API_ALL),
     "api.list_similar_tickets": Entry(get=expect(anonymous=401, admin=200, manager=200, escort=(200, 404),
                                                  helper=(200, 404), company=(403, 404))),
+    "api.list_department_suggestions": Entry(get=expect(anonymous=401, admin=200, manager=200, escort=(403, 404),
+                                                        helper=(403, 404), company=(403, 404))),
     "api.create_ticket": Entry(
         # Out of scope is "no such company" (400, by field); a helper files for nobody (403).
         post=expect(anonymous=401, admin=ALLOWED, manager=ALLOWED, escort=(ALLOWED, 400), helper=(403, 400),
