@@ -130,7 +130,8 @@ def test_reply_templates_per_department_and_district_wide(w, login_as, make, app
 
     helper = Browser(app.test_client())
     assert helper.login(w.helper.username).status_code == 302
-    response = helper.post("/knowledge/templates/", {"department_id": "0", "title": "已受理", "body": "您的诉求已受理，正在协调。"})
+    response = helper.post("/knowledge/templates/",
+                           {"department_id": "0", "title": "已受理", "body": "您的诉求已受理，正在协调。"})
     assert response.status_code == 302
     own = make.session.scalars(sa.select(ReplyTemplate)).one()
     assert own.department_id == w.department.id  # a helper writes for their own department only
@@ -144,7 +145,8 @@ def test_reply_templates_per_department_and_district_wide(w, login_as, make, app
     other = Browser(app.test_client())
     assert other.login(w.other_helper.username).status_code == 302
     assert "您的诉求已受理" not in text(other.get("/knowledge/templates/"))
-    assert other.post(f"/knowledge/templates/{own.id}/delete", {}, form_page="/knowledge/templates/").status_code == 404
+    deleting = f"/knowledge/templates/{own.id}/delete"
+    assert other.post(deleting, {}, form_page="/knowledge/templates/").status_code == 404
     escort = Browser(app.test_client())
     assert escort.login(w.escort.username).status_code == 302
     assert escort.get("/knowledge/templates/").status_code == 403
