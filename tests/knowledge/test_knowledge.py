@@ -136,7 +136,8 @@ def test_reply_templates_per_department_and_district_wide(w, login_as, make, app
     own = make.session.scalars(sa.select(ReplyTemplate)).one()
     assert own.department_id == w.department.id  # a helper writes for their own department only
     manager, _ = login_as("manager")
-    assert manager.post("/knowledge/templates/", {"department_id": "0", "title": "全区", "body": "感谢反馈。"}).status_code == 302
+    district_wide = {"department_id": "0", "title": "全区", "body": "感谢反馈。"}
+    assert manager.post("/knowledge/templates/", district_wide).status_code == 302
     # The reply box of a problem the helper works offers both, to insert and edit.
     ticket = w.ticket_in("in_progress")
     page = text(helper.get(f"/tickets/{ticket.id}"))
@@ -150,6 +151,6 @@ def test_reply_templates_per_department_and_district_wide(w, login_as, make, app
     escort = Browser(app.test_client())
     assert escort.login(w.escort.username).status_code == 302
     assert escort.get("/knowledge/templates/").status_code == 403
-    assert helper.post(f"/knowledge/templates/{own.id}/delete", {}, form_page="/knowledge/templates/").status_code == 302
+    assert helper.post(deleting, {}, form_page="/knowledge/templates/").status_code == 302
     make.session.expire_all()
     assert make.session.get(ReplyTemplate, own.id).active is False
