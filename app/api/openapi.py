@@ -259,16 +259,21 @@ def _ranking_board(subject: str, zh: str) -> dict:
                      "description": "各项指标：比率为 0–1 的小数，计数为整数，不适用时为 null。 / "
                                     "Metrics: rates as fractions 0–1, counts as integers, null when not applicable."},
          "score": nullable({"type": "number", "description": "综合得分 0–100。 / Composite score 0–100."}),
-         "yellow_card": {"type": "boolean"}, "ranked": {"type": "boolean"},
+         "yellow_card": {"type": "boolean", "description": "只在已结束的统计期评定。 / Only for a closed period."},
+         "ranked": {"type": "boolean"},
+         "sample_too_small": {"type": "boolean", "description": "样本不足：不计得分（score 为 null），不参与排名。 / "
+                                                                "Too little data: no score (null), not ranked."},
          "cases": {"type": "integer", "description": "支撑指标的案件数。 / Cases behind the numbers."}},
-        ("rank", "previous_rank", subject, "metrics", "score", "yellow_card", "ranked", "cases"),
+        ("rank", "previous_rank", subject, "metrics", "score", "yellow_card", "ranked", "sample_too_small", "cases"),
     )
     return obj(
         {"period": TEXT, "start": DATE, "end": DATE, "previous_period": nullable(TEXT),
          "weights": {"type": "object", "additionalProperties": {"type": "number"}},
          "min_cases": {"type": "integer"},
+         "provisional": {"type": "boolean", "description": "统计期未结束：排名暂定，不评黄牌。 / "
+                                                           "The period is still running: provisional, no yellow cards."},
          "items": {"type": "array", "items": row}},
-        ("period", "start", "end", "previous_period", "weights", "min_cases", "items"),
+        ("period", "start", "end", "previous_period", "weights", "min_cases", "provisional", "items"),
         f"{zh}排名：先按名次排列参与排名的，再按名称排列未达最低案件数的。 / "
         "Ranked rows by rank, then unranked rows by name.",
     )

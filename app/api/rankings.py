@@ -31,6 +31,7 @@ def _board_json(board) -> dict:
         "previous_period": board.previous_period.key if board.previous_period else None,
         "weights": board.weights,
         "min_cases": board.config.min_cases,
+        "provisional": board.provisional,
         "items": [
             {
                 "rank": row.rank,
@@ -40,6 +41,7 @@ def _board_json(board) -> dict:
                 "score": row.score,
                 "yellow_card": row.yellow_card,
                 "ranked": row.ranked,
+                "sample_too_small": row.sample_too_small,
                 "cases": row.entry.cases,
             }
             for row in board.rows

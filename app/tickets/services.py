@@ -319,7 +319,8 @@ def escalate(actor, ticket: Ticket, *, reason, version=None, now=None) -> Ticket
     now = now or utcnow()
     check_action(actor, ticket, "escalate", version)
     reason = _require_text(reason, "reason", _("请填写提请交办的理由。"))
-    ticket.escalated_at = now
+    ticket.escalated_on_time = ticket.due_at is None or now <= ticket.due_at
+    ticket.escalated_at = ticket.escort_escalated_at = now
     ticket.due_at = deadline_after(now, get_sla().accept_days)
     _move(ticket, actor, "escalate", now=now, body=reason, public=True)
     notify(_managers(), "ticket_escalated", _("问题 %(number)s 待交办", number=ticket.number), reason,
