@@ -350,8 +350,9 @@ PINNED = {
     "dashboard": ("manager1", "/dashboard", 14),
     # user, towns, escorts (filter choices), the page, the bounded count, the bell
     "companies": ("manager1", "/companies/", 6),
-    # user, settings, then escorts, coverage and problems for this period and the previous one, the bell
-    "rankings": ("manager1", "/rankings/", 9),
+    # user, the period's publication (none: the running month), settings, then escorts, coverage and problems
+    # for this period and the previous one, the bell
+    "rankings": ("manager1", "/rankings/", 10),
 }
 
 

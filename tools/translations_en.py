@@ -1384,3 +1384,132 @@ TRANSLATIONS.update({
     "提出问题数": "Problems raised",
     "登记时间": "Recorded at",
 })
+
+# --- issue 18 ---
+TRANSLATIONS.update({
+    "陪跑员榜": "Escort board",
+    "所在部门（职能部门榜）": "Their department (department board)",
+    "排名与黄牌记录": "Rankings and yellow cards",
+    "近 %(n)d 个已发布月份中，黄牌 %(c)d 次。": "Yellow cards in the last %(n)d published months: %(c)d.",
+    "完整记录": "Full record",
+    "%(year)d年第%(n)d期": "%(year)d, issue %(n)d",
+    "%(org)s　%(date)s": "%(org)s, %(date)s",
+    "区助企服务专班": "District enterprise-support task force",
+    "一、总体情况": "1. Overview",
+    "%(period)s，全区陪跑员走访企业 %(visits)d 次，收集问题 %(collected)d 个，办结 %(closed)d 个；"
+    "评价 %(rated)d 个，满意率（满意与基本满意）%(satisfaction)s；统计期末仍超期未办的问题 %(overdue)d 个。":
+        "In %(period)s escorts made %(visits)d visits; %(collected)d problems came in and %(closed)d were closed; "
+        "%(rated)d were rated, satisfaction (satisfied or basically satisfied) %(satisfaction)s; "
+        "%(overdue)d problems were still overdue at the end of the period.",
+    "二、晾晒比拼结果": "2. Rankings",
+    "（%(n)s）%(board)s榜": "(%(n)s) %(board)s board",
+    "第%(v)d版，发布于 %(at)s。": "Version %(v)d, published %(at)s.",
+    "更正原因：%(reason)s": "Reason for the correction: %(reason)s",
+    "名次": "Rank",
+    "样本不足、不参与排名：%(names)s。": "Too little data, not ranked: %(names)s.",
+    "三、黄牌名单": "3. Yellow cards",
+    "榜单": "Board",
+    "本期无黄牌。": "No yellow cards this period.",
+    "四、共性问题": "4. Common problems",
+    "问题数": "Problems",
+    "涉及企业数": "Companies",
+    "本期未收集到问题。": "No problems came in this period.",
+    "五、超期问题": "5. Overdue problems",
+    "期限": "Deadline",
+    "统计期末没有超期未办的问题。": "No problem was overdue at the end of the period.",
+    "综合得分 = Σ（权重 × 指标得分）÷ Σ 权重，只计入对该对象适用的指标（分母为0、无包联企业等不适用，显示为“—”），"
+    "结果为0–100分，保留一位小数。":
+        "Score = Σ(weight × metric score) ÷ Σ weight over the metrics that apply (a zero denominator, no "
+        "assigned companies and the like do not apply and show as “—”), 0–100, one decimal.",
+    "按期：在当时的期限之内完成；期限按工作日计算，法定节假日顺延、调休上班日计入。":
+        "On time: done within the deadline in force then; deadlines are in working days, public holidays "
+        "move them and swapped working days count.",
+    "样本数：%(what)s；少于 %(n)d 的显示“样本不足”，不计综合得分、不参与排名和黄牌。":
+        "Cases: %(what)s; with fewer than %(n)d a row shows “too little data”: no score, no rank, no yellow card.",
+    "得分相同者名次并列（如 1、2、2、4）。名次变化与上一个等长统计期比较（按相同权重），上期未参与排名的显示“新上榜”。":
+        "Equal scores share a rank (e.g. 1, 2, 2, 4). The rank change compares with the previous period of the "
+        "same length (same weights); rows not ranked then show “new”.",
+    "黄牌：本统计期尚未结束，排名为暂定，不评黄牌。":
+        "Yellow cards: the period is still running; the ranking is provisional and gives no yellow card.",
+    "黄牌：统计期结束后评定，名额为参与排名对象的末位 %(n)d 名；从末位起按并列组整体标注，"
+    "某一并列组超出剩余名额时该组及其以上均不标注（并列者不会只标一部分，也不会全部被标），第一名不标注。":
+        "Yellow cards: given once the period is over, to the bottom %(n)d ranked rows; tied rows are carded as a "
+        "whole group from the bottom up, and a group larger than the cards left gets none, nor does anyone above "
+        "it (a tie is never split nor carded beyond the quota); the first place is never carded.",
+    "黄牌名额自动为参与排名对象的10%，向上取整，至少1名。":
+        "The number of yellow cards is automatic: 10% of the ranked rows, rounded up, at least 1.",
+    "历次发布排名": "Published ranks",
+    "{label}：第{rank}名 / 共{count}名": "{label}: rank {rank} of {count}",
+    "{label}：未参与排名": "{label}: not ranked",
+    "更正原因": "Reason for the correction",
+    "首次发布不必填写；重新发布（更正）必须说明原因，原版本保留并公开。":
+        "Not needed the first time; publishing again is a correction and needs a reason. The earlier version "
+        "is kept and shown.",
+    "发布本期排名": "Publish this period's ranking",
+    "统计期内该陪跑员走访收集或代企业填报（来源为“走访收集”“陪跑员代报”）的问题数。企业自主提交和热线转来的问题不计。":
+        "Problems the escort logged in the period, at a visit or for the company (sources “collected at a "
+        "visit” and “filed by the escort”). Problems the company filed itself or that came from the hotline "
+        "do not count.",
+    "按期处理率": "On-time handling",
+    "只计陪跑员自己的环节：统计期内受理企业自主提交或热线转来的问题、提请交办、直接答复企业，在当时期限内完成的比例。"
+    "交办后部门签收、办理的时间不计入陪跑员。期限按工作日计算，节假日顺延。":
+        "Only the escort's own stages: accepting a problem from the portal or the hotline, escalating it, or "
+        "answering the company directly, done in the period within the deadline in force. The department's "
+        "signing and handling after dispatch never count for the escort. Deadlines in working days; holidays "
+        "move them.",
+    "统计期内办结、由该陪跑员直接答复（未交办部门）的问题，从提交日到办结日的工作日数的平均值（节假日不计）。":
+        "Average working days from submission to closing of the problems closed in the period that the escort "
+        "answered directly (not dispatched to a department); holidays excluded.",
+    "统计期内办结、由该陪跑员直接答复的问题中，曾因“不满意”被重新办理过的比例。反复办结的问题按最后一次办结时间计入一次。":
+        "Of the problems closed in the period that the escort answered directly, the share reopened after an "
+        "“unsatisfied” rating. A problem closed more than once counts once, at its last closing.",
+    "统计期内收集、经其受理/交办/答复或评价的问题数":
+        "Problems the escort logged, accepted, escalated or answered, or that were rated, in the period",
+    "没有这个榜单。": "No such board.",
+    "统计期尚未结束，不能发布；结束后再发布。": "The period is not over yet; publish it once it has ended.",
+    "该统计期已发布过；重新发布是更正，请填写更正原因。":
+        "This period has been published; publishing again is a correction: give the reason.",
+    "更正原因最多 2000 字。": "The reason may be at most 2,000 characters.",
+    "发布失败：请重试。": "Publishing failed: please try again.",
+    "已发布%(period)s%(board)s榜。": "The %(board)s board of %(period)s is published.",
+    "已发布更正（第%(n)d版）。": "Correction published (version %(n)d).",
+    "通报按月生成，请选择月份。": "Bulletins are monthly: choose a month.",
+    "%(period)s还没有发布的榜单，发布后才能生成通报。":
+        "Nothing has been published for %(period)s yet; publish the boards first, then make the bulletin.",
+    "助企陪跑晾晒比拼通报": "Enterprise-support escort ranking bulletin",
+    "晾晒比拼通报-%(period)s.docx": "ranking-bulletin-%(period)s.docx",
+    "纵轴为名次（第1名在上），橙色点为黄牌；“—”为该月未参与排名（样本不足或不在榜）。只计已发布的月度榜单，每月取最新发布版本。":
+        "The vertical axis is the rank (first at the top); orange points are yellow cards; “—” means not ranked "
+        "that month (too little data or not on the board). Only published monthly boards count, each month's "
+        "latest version.",
+    "统计期": "Period",
+    "发布版本": "Version",
+    "第%(rank)d名 / 共%(n)d名": "%(rank)d of %(n)d",
+    "样本不足": "Too little data",
+    "未在榜": "Not on the board",
+    "第%(n)d版": "Version %(n)d",
+    "还没有发布过的月度榜单。": "No monthly board has been published yet.",
+    "排名记录": "Ranking history",
+    "已发布（第%(n)d版）": "Published (version %(n)d)",
+    "暂定：统计期未结束": "Provisional: the period is still running",
+    "实时数据，供核对（本期已发布，以已发布版本为准）":
+        "Live figures for review (this period is published: the published version is the official one)",
+    "未发布：实时数据，供核对": "Not published: live figures for review",
+    "下载通报（Word）": "Download the bulletin (Word)",
+    "数据时间：%(at)s。": "Data as of %(at)s.",
+    "样本数（%(what)s）少于 %(n)d 的对象不计综合得分，单列显示，不参与排名和黄牌评定。":
+        "Rows with fewer than %(n)d cases (%(what)s) get no score and are listed apart: no rank, no yellow card.",
+    "发布": "Publish",
+    "发布后，本期榜单的名次、得分、权重和口径即固定，之后修改权重或数据都不会改变已发布的榜单。":
+        "Once published, this period's ranks, scores, weights and definitions are fixed: later changes to the "
+        "weights or the data never change a published board.",
+    "发布更正": "Publish a correction",
+    "查看实时数据": "See the live figures",
+    "查看已发布榜单": "See the published board",
+    "发布记录": "Publications",
+    "综合得分 = Σ（权重 × 指标得分）÷ Σ 权重，只计入对该对象适用的指标。权重为 0–100 的整数，只看相对大小；权重为0的指标不计分。"
+    "修改后，尚未发布的统计期（含上期对比）按新权重计算；已发布的榜单连同其权重固定不变。":
+        "Score = Σ(weight × metric score) ÷ Σ weight over the metrics that apply. Weights are whole numbers "
+        "0–100; only their proportions matter, and a weight of 0 leaves the metric out. A change applies to "
+        "every period not yet published (and its comparison); a published board keeps its weights for good.",
+})

@@ -46,9 +46,10 @@ def upgrade():
     with op.batch_alter_table('ranking_publications', schema=None) as batch_op:
         batch_op.create_index('ix_ranking_publications_board_start', ['board', 'period_start'], unique=False)
 
-    with op.batch_alter_table('tickets', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('escort_escalated_at', sa.DateTime(), nullable=True))
-        batch_op.add_column(sa.Column('escalated_on_time', sa.Boolean(), nullable=True))
+    # tickets: in place, never by batch mode (a batch copy on SQLite would rewrite the table and its inline
+    # reference to visits, which 0003's downgrade then cannot drop; see 0003).
+    op.add_column('tickets', sa.Column('escort_escalated_at', sa.DateTime(), nullable=True))
+    op.add_column('tickets', sa.Column('escalated_on_time', sa.Boolean(), nullable=True))
     op.execute(
         "UPDATE tickets SET escort_escalated_at = (SELECT MAX(e.at) FROM ticket_events e "
         "WHERE e.ticket_id = tickets.id AND e.kind = 'escalate') "
@@ -57,9 +58,8 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('tickets', schema=None) as batch_op:
-        batch_op.drop_column('escalated_on_time')
-        batch_op.drop_column('escort_escalated_at')
+    op.drop_column('tickets', 'escalated_on_time')  # plain columns: SQLite ≥ 3.35 drops them in place
+    op.drop_column('tickets', 'escort_escalated_at')
     with op.batch_alter_table('ranking_publications', schema=None) as batch_op:
         batch_op.drop_index('ix_ranking_publications_board_start')
     op.drop_table('ranking_publications')

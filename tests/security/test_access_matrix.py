@@ -143,7 +143,11 @@ TABLE: dict[str, Entry] = {
     # --- rankings ----------------------------------------------------------------------------
     "rankings.index": Entry(get=STAFF),
     "rankings.export": Entry(get=STAFF),
-    "rankings.weights": Entry(get=ADMIN),
+    "rankings.weights": Entry(get=MANAGERS),  # the task force sets the weights (DESIGN)
+    "rankings.publish": Entry(post=expect(admin=ALLOWED, manager=ALLOWED, default=403)),
+    "rankings.history": Entry(get=STAFF, params={"board": "towns", "subject_id": "town"}),
+    # Without a period the download goes back to the board with a message; others may not download.
+    "rankings.bulletin": Entry(get=expect(admin=REDIR, manager=REDIR, default=403)),
     # --- people ------------------------------------------------------------------------------
     "personnel.index": Entry(get=MANAGERS),
     "personnel.workload": Entry(get=MANAGERS),
