@@ -346,8 +346,9 @@ PINNED = {
     "tickets ?status&category": ("manager1", "/tickets/?status=closed&category=financing", 6),
     # user, the problem, pending extension, timeline (+ its attachments), files, the bell
     "ticket detail": ("manager1", "/tickets/{ticket}", 7),
-    # user, settings, one statement per number or breakdown, the supervision list, the bell
-    "dashboard": ("manager1", "/dashboard", 14),
+    # user, settings, one statement per number or breakdown, the supervision list, goals reached this year,
+    # the bell
+    "dashboard": ("manager1", "/dashboard", 15),
     # user, towns, escorts (filter choices), the page, the bounded count, the bell
     "companies": ("manager1", "/companies/", 6),
     # user, the period's publication (none: the running month), settings, then escorts, coverage and problems

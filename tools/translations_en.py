@@ -1512,4 +1512,83 @@ TRANSLATIONS.update({
         "Score = Σ(weight × metric score) ÷ Σ weight over the metrics that apply. Weights are whole numbers "
         "0–100; only their proportions matter, and a weight of 0 leaves the metric out. A change applies to "
         "every period not yet published (and its comparison); a published board keeps its weights for good.",
+    # goals
+    "入库日期": "Date entered the statistics database",
+    "进入规上统计库的日期": "The date it entered the above-scale statistics database",
+    "年主营业务收入（万元）": "Annual main-business revenue (10k yuan)",
+    "请填写 0 以上的金额。": "Enter an amount of 0 or more.",
+    "达到的梯度": "Tier reached",
+    "认定日期": "Recognised on",
+    "新主体注册/投产日期": "New entity registered / in operation on",
+    "年度": "Year",
+    "年份应在 2000–2100 之间。": "The year must be between 2000 and 2100.",
+    "营业收入增长率（%）": "Revenue growth (%)",
+    "请填写 -100 以上的百分比。": "Enter a percentage of -100 or more.",
+    "（不变）": "(unchanged)",
+    "请选择梯度。": "Choose a tier.",
+    "填写入库日期时请同时填写年主营业务收入，反之亦然。":
+        "Give the annual main-business revenue with the date it entered the database, and the other way round.",
+    "请同时填写达到的梯度和认定日期。": "Give both the tier reached and the date it was recognised.",
+    "请同时填写年度和营业收入增长率。": "Give both the year and the revenue growth.",
+    "入库：年主营业务收入达到 2,000 万元并进入统计库（规上），以入库日期为达成日期。":
+        "Database entry: annual main-business revenue of 20 million yuan or more and entry into the statistics "
+        "database (above scale); reached on the entry date.",
+    "梯度：科技型/创新型中小企业 → 专精特新中小企业 → 专精特新“小巨人”，每升一级记一次达成，以认定日期为达成日期。":
+        "Ladder: tech-based / innovative SME → specialised SME → “little giant”; each step up is a goal reached, "
+        "on the date it was recognised.",
+    "落地：新主体完成注册或投产，以注册/投产日期为达成日期。":
+        "Landing: the new entity is registered or operating; reached on that date.",
+    "跑在前：当年营业收入增长率达到管理员设定的年度目标。":
+        "Stay ahead: the year's revenue growth reaches the yearly target set by the administrator.",
+    "跑腾飞：当年营业收入增长率达到管理员设定的年度目标。":
+        "Take off: the year's revenue growth reaches the yearly target set by the administrator.",
+    "入库日期 %(on)s，年主营业务收入 %(revenue)s 万元":
+        "Entered the database %(on)s, annual main-business revenue %(revenue)s (10k yuan)",
+    "梯度 %(before)s → %(tier)s（%(on)s）": "Tier %(before)s → %(tier)s (%(on)s)",
+    "新主体注册/投产日期 %(on)s": "New entity registered / operating %(on)s",
+    "%(year)s 年营收增长 %(growth)s%%（目标 %(target)s%%）": "%(year)s revenue growth %(growth)s%% (target %(target)s%%)",
+    "这家培育升规企业已标为规上企业，但没有记录入库日期和营收：请补录入库指标，或核对类别。":
+        "This company, in the above-scale programme, is already marked above scale but has no database entry "
+        "date or revenue recorded: record them, or check its category.",
+    "目标已标为“已达成”，但没有达到目标的指标和日期：请补录指标。":
+        "The goal is marked achieved but has no indicator or date showing it: record them.",
+    "目标进度已更新：已达到目标（%(on)s）。": "Goal progress updated: the goal was reached (%(on)s).",
+    "目标达成日期": "Goal reached on",
+    "尚未达成": "Not yet reached",
+    "本年度目标：营业收入增长 %(n)d%%。": "This year's target: revenue growth of %(n)d%%.",
+    "目标进度记录": "Goal progress history",
+    "达成": "Reached",
+    "记录人": "Recorded by",
+    "暂无目标进度记录。": "No goal progress recorded yet.",
+    "只显示 %(y)d 年达到目标的企业。": "Only companies that reached their goal in %(y)d.",
+    "只显示目标记录需要核对的企业（培育升规企业已是规上但没有入库记录，或已达成但没有指标）。":
+        "Only companies whose goal record needs checking (an above-scale programme company already above scale "
+        "without its database entry, or an achieved goal without its indicator).",
+    "清除": "Clear",
+    "%(y)d年目标达成": "Goals reached in %(y)d",
+    "本年度内达到本类别目标指标的企业数（每家企业每年计一次）：培育升规以入库日期、专精特新以升级认定日期、内生裂变以新主体注册/投产日期、新势力和新雏鹰以达到年度增长目标的日期计。":
+        "Companies that reached their category's goal indicator this year (each company once a year): database "
+        "entry date for the above-scale programme, the recognition of a step for specialised firms, the new "
+        "entity's registration/operation for spin-offs, and the date the yearly growth target was met for new "
+        "forces and young eagles.",
+    "%(n)d 家企业的目标记录需要核对": "%(n)d companies' goal records need checking",
+    "：培育升规企业已是规上但没有入库记录，或目标已达成但没有指标。":
+        ": an above-scale programme company already above scale without its database entry, or an achieved goal "
+        "without its indicator.",
+})
+
+# --- issue 18 (goal targets) ---
+TRANSLATIONS.update({
+    "新势力企业：年营业收入增长率目标（%）": "New forces: yearly revenue growth target (%)",
+    "“新雏鹰计划”培育企业：年营业收入增长率目标（%）": "Young Eagle programme: yearly revenue growth target (%)",
+    "请填写目标。": "Enter the target.",
+    "请填写 0–1000 之间的整数。": "Enter a whole number from 0 to 1000.",
+    "年度目标已保存。": "Yearly targets saved.",
+    "企业目标的年度指标": "Yearly goal targets",
+    "新势力企业（跑在前）和“新雏鹰计划”培育企业（跑腾飞）的目标按当年营业收入增长率衡量：陪跑员记录的增长率达到这里的目标即为达成。修改只影响此后的记录，已记录的按当时的目标。其他类别的指标固定：入库（年主营业务收入 2,000 万元）、梯度升级、新主体注册/投产。":
+        "The goals of new forces (stay ahead) and Young Eagle firms (take off) are measured by the year's revenue "
+        "growth: a growth the escort records at or above the target here reaches the goal. A change applies to "
+        "later records; earlier ones keep the target they were measured with. The other categories' indicators "
+        "are fixed: database entry (20 million yuan of annual main-business revenue), a step up the ladder, the "
+        "new entity registered or operating.",
 })

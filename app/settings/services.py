@@ -205,3 +205,21 @@ def save_sla(actor, values: dict) -> list[str]:
         audit.record("sla_updated", actor=actor, before=before, after=after)
     return list(after)
 
+
+
+def save_goal_targets(actor, values: dict) -> list[str]:
+    """Store the yearly revenue-growth targets (%) per category that has one; later updates are measured
+    against them (earlier ones keep the target they were measured with). Returns the changed keys."""
+    from app.companies.goals import TARGET_KEYS, targets
+
+    current = targets()
+    before, after = {}, {}
+    for category, key in TARGET_KEYS.items():
+        value = int(values[category])
+        if value != current[category]:
+            before[key], after[key] = current[category], value
+            set_setting(key, value)
+    if after:
+        db.session.flush()
+        audit.record("goal_targets_updated", actor=actor, before=before, after=after)
+    return list(after)

@@ -1,4 +1,4 @@
-"""Admin pages: the working-day calendar (overrides, bulk paste, month grid) and SLA limits."""
+"""Admin pages: the working-day calendar (overrides, bulk paste, month grid), SLA limits, yearly goal targets."""
 import logging
 from datetime import date
 
@@ -7,13 +7,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.companies.goals import targets
 from app.core.models import CalendarOverride
 from app.core.permissions import require
 from app.core.timeutil import local_today
 from app.core.workdays import package_covers
 from app.extensions import db
 from app.settings import queries, services
-from app.settings.forms import BulkOverrideForm, OverrideForm, SLAForm
+from app.settings.forms import BulkOverrideForm, GoalTargetsForm, OverrideForm, SLAForm
 from app.settings.permissions import can_manage_settings, can_see_calendar_warning, can_view_calendar
 from app.settings.sla import LABELS, SLA, get_sla
 
@@ -144,3 +145,17 @@ def sla():
             flash(_("没有修改。"), "info")
         return redirect(url_for("settings.sla"))
     return render_template("settings/sla.html", form=form, current=current, defaults=SLA(), labels=LABELS)
+
+
+@bp.route("/goals", methods=["GET", "POST"])
+@login_required
+def goal_targets():
+    """The yearly targets of the goals measured by revenue growth (new_force, eaglet)."""
+    require(can_manage_settings(current_user))
+    form = GoalTargetsForm(data=targets())
+    if form.validate_on_submit():
+        changed = services.save_goal_targets(current_user, {"new_force": form.new_force.data, "eaglet": form.eaglet.data})
+        db.session.commit()
+        flash(_("年度目标已保存。") if changed else _("没有修改。"), "success" if changed else "info")
+        return redirect(url_for("settings.goal_targets"))
+    return render_template("settings/goals.html", form=form), (400 if form.errors else 200)

@@ -167,6 +167,7 @@ TABLE: dict[str, Entry] = {
     "settings.override_delete": Entry(post=expect(admin=ALLOWED, default=403), params={"override_id": "override"}),
     "settings.override_bulk": Entry(get=ADMIN),
     "settings.sla": Entry(get=ADMIN),
+    "settings.goal_targets": Entry(get=ADMIN),
     # --- JSON API (bearer tokens; a browser session is no credential) -------------------------
     "api.create_token": Entry(post=OPEN),
     "api.openapi_document": Entry(get=everyone(200, anonymous=200)),  # the API's description is public
