@@ -1591,4 +1591,11 @@ TRANSLATIONS.update({
         "later records; earlier ones keep the target they were measured with. The other categories' indicators "
         "are fixed: database entry (20 million yuan of annual main-business revenue), a step up the ladder, the "
         "new entity registered or operating.",
+    # deadlines follow the calendar
+    "工作日历调整（%(days)s），期限按新日历重新计算。":
+        "Working-day calendar changed (%(days)s): deadlines computed again with the new calendar.",
+    "%(n)d 个未办结问题的期限已按新日历重新计算（见各问题的时间线）。":
+        "The deadlines of %(n)d open problems were computed again with the new calendar (see their timelines).",
+    "工作日历调整，期限重算": "Calendar changed, deadline recomputed",
+    "期限：%(a)s → %(b)s": "Deadline: %(a)s → %(b)s",
 })

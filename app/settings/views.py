@@ -52,6 +52,11 @@ def _calendar_url(day=None, year=None):
     return url_for("settings.calendar", year=year) if year else url_for("settings.calendar")
 
 
+def _flash_moved(moved: int) -> None:
+    if moved:
+        flash(_("%(n)d 个未办结问题的期限已按新日历重新计算（见各问题的时间线）。", n=moved), "info")
+
+
 @bp.route("/")
 @login_required
 def index():
@@ -97,6 +102,7 @@ def override_edit(override_id: int | None = None):
         saved = services.save_override(current_user, override, **form.override_data())
         db.session.commit()
         flash(_("已保存 %(day)s 的设置。", day=saved.day.isoformat()), "success")
+        _flash_moved(saved.moved_tickets)
         return redirect(_calendar_url(saved.day))
     return render_template("settings/override_form.html", form=form, override=override)
 
@@ -107,9 +113,10 @@ def override_delete(override_id: int):
     override = _load_override(override_id)
     require(can_manage_settings(current_user))
     day = override.day
-    services.delete_override(current_user, override)
+    moved = services.delete_override(current_user, override)
     db.session.commit()
     flash(_("已删除 %(day)s 的设置，该日恢复按法定安排或周末规则计算。", day=day.isoformat()), "success")
+    _flash_moved(moved)
     return redirect(_calendar_url(day))
 
 
@@ -126,6 +133,7 @@ def override_bulk():
         db.session.commit()
         flash(_("%(year)d 年已录入：新增 %(created)d 条，更新 %(updated)d 条，未变 %(unchanged)d 条，删除 %(deleted)d 条。",
                 year=year, **counts), "success")
+        _flash_moved(counts["moved"])
         return redirect(_calendar_url(year=year))
     return render_template("settings/bulk.html", form=form)
 
