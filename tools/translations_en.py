@@ -1598,4 +1598,5 @@ TRANSLATIONS.update({
         "The deadlines of %(n)d open problems were computed again with the new calendar (see their timelines).",
     "工作日历调整，期限重算": "Calendar changed, deadline recomputed",
     "期限：%(a)s → %(b)s": "Deadline: %(a)s → %(b)s",
+    "请填写统计期。": "Give the period.",
 })

@@ -283,6 +283,43 @@ SCHEMAS["EscortRanking"] = _ranking_board("escort", "陪跑员")
 SCHEMAS["DepartmentRanking"] = _ranking_board("department", "职能部门")
 SCHEMAS["TownRanking"] = _ranking_board("town", "镇街")
 
+_PUBLISHED_ROW = obj(
+    {"rank": nullable({"type": "integer"}), "previous_rank": nullable({"type": "integer"}),
+     "subject": ID_NAME,
+     "metrics": {"type": "object", "additionalProperties": nullable({"type": "number"})},
+     "score": nullable({"type": "number"}), "yellow_card": {"type": "boolean"}, "ranked": {"type": "boolean"},
+     "sample_too_small": {"type": "boolean"}, "cases": {"type": "integer"}},
+    ("rank", "previous_rank", "subject", "metrics", "score", "yellow_card", "ranked", "sample_too_small", "cases"),
+)
+SCHEMAS["RankingPublication"] = obj(
+    {"id": {"type": "integer"}, "board": enum(("escorts", "departments", "towns")), "period": TEXT,
+     "start": DATE, "end": DATE,
+     "version": {"type": "integer", "description": "1 为首次发布，之后每次更正加 1。 / 1 first, +1 per correction."},
+     "reason": {"type": "string", "description": "更正原因（首次发布为空）。 / Why it was corrected (empty at first)."},
+     "published_at": DATETIME, "published_by": nullable(ID_NAME), "data_as_of": DATETIME,
+     "weights": {"type": "object", "additionalProperties": {"type": "number"}},
+     "min_cases": {"type": "integer"},
+     "formula": {"type": "array", "items": TEXT,
+                 "description": "发布时页面上的计分规则（中文）。 / The scoring rules as printed then (Chinese)."},
+     "items": {"type": "array", "items": _PUBLISHED_ROW}},
+    ("id", "board", "period", "start", "end", "version", "reason", "published_at", "published_by", "data_as_of",
+     "weights", "min_cases", "formula", "items"),
+    "已发布（冻结）的榜单：之后修改权重或数据都不会改变它。 / A published (frozen) board: later changes to the "
+    "weights or the data never change it.",
+)
+SCHEMAS["RankingPublications"] = obj(
+    {"items": {"type": "array", "items": ref("RankingPublication")}}, ("items",),
+    "发布记录，统计期新的在前，同一统计期新版本在前。 / Publications, newest period first, newest version first.",
+)
+SCHEMAS["RankingPublicationCreate"] = obj(
+    {"board": enum(("escorts", "departments", "towns")),
+     "period": {"type": "string", "maxLength": 32,
+                "description": "已结束的统计期：YYYY-MM、YYYY-Qn 或 YYYY-MM-DD..YYYY-MM-DD。 / A closed period."},
+     "reason": {"type": "string", "maxLength": 2000,
+                "description": "重新发布（更正）时必填。 / Required to publish a period again (a correction)."}},
+    ("board", "period"),
+)
+
 
 # Ticket actions: one schema per action, chosen by the `action` field.
 ACTION_FIELDS = {
@@ -536,6 +573,25 @@ OPERATIONS: dict[tuple[str, str], dict] = {
         "rankTowns", "rankings", "镇街排名 · Town ranking",
         "统计期内各镇街的指标与排名。仅工作人员。\n\nEach town's metrics and rank. Staff only.",
         ok="TownRanking", errors=(400, 403), params=PERIOD,
+    ),
+    ("GET", f"{PREFIX}/rankings/publications"): operation(
+        "listRankingPublications", "rankings", "已发布的榜单 · Published boards",
+        "已发布（冻结）的榜单，可按 board 和 period 筛选；每次更正是一个新版本，旧版本保留。仅工作人员。\n\n"
+        "Published (frozen) boards, filtered by board and period; each correction is a new version and the "
+        "earlier ones are kept. Staff only.",
+        ok="RankingPublications", errors=(400, 403), params=[
+            query("board", enum(("escorts", "departments", "towns")), "榜单 / Board"),
+            query("period", {"type": "string"}, "统计期，如 2026-06 / Period, e.g. 2026-06"),
+        ],
+    ),
+    ("POST", f"{PREFIX}/rankings/publications"): operation(
+        "publishRanking", "rankings", "发布榜单 · Publish a board",
+        "专班管理人员或管理员发布一个已结束统计期的榜单：名次、得分、权重和计分规则即冻结。"
+        "该统计期已发布过时须填写 reason（更正），生成新版本。统计期未结束为 409。\n\n"
+        "A manager or admin freezes a closed period's board (rows, weights, formula). Publishing a period again "
+        "is a correction and needs a `reason`; it makes a new version. A period still running is a 409.",
+        ok="RankingPublication", status=201, errors=(400, 403, 409, 413, 415), body="RankingPublicationCreate",
+        body_example={"board": "escorts", "period": "2026-06"},
     ),
     ("GET", f"{PREFIX}/openapi.json"): operation(
         "getOpenApi", "reference", "本文档 · This document",

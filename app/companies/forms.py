@@ -145,7 +145,7 @@ class CompanyFilterForm(FlaskForm):
             "above_scale": {"1": True, "0": False}.get(self.above_scale.data),
             "goal_status": self.goal_status.data or None,
             "reached_year": self.reached_year.data or None,
-            "goal_check": self.goal_check.data == "1",
+            "goal_check": True if self.goal_check.data == "1" else None,
         }
 
 

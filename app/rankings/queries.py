@@ -33,7 +33,7 @@ def publication_versions(board_key: str, period) -> list[RankingPublication]:
 
 def publications(board_key: str | None = None, period_key: str | None = None) -> list[RankingPublication]:
     """Publications, newest period first, each period's versions newest first (for the API and lists)."""
-    stmt = sa.select(RankingPublication)
+    stmt = sa.select(RankingPublication).options(selectinload(RankingPublication.published_by))
     if board_key:
         stmt = stmt.where(RankingPublication.board == board_key)
     if period_key:

@@ -98,7 +98,7 @@ def publish_board(actor, board_key: str, period, *, reason: str = "", now=None):
     publication = RankingPublication(
         board=board_key, period_key=period.key, period_kind=period.kind, period_start=period.start,
         period_end=period.end, version=(previous.version + 1) if previous else 1, reason=reason,
-        published_at=now, published_by_id=actor.id, data_as_of=now, content=board_content(board),
+        published_at=now, published_by=actor, data_as_of=now, content=board_content(board),
     )
     db.session.add(publication)
     db.session.flush()

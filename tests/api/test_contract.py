@@ -140,6 +140,7 @@ class Contract:
             "performTicketAction": {"action": "accept", "version": self.version(self.submitted)},
             "createVisit": {"company_id": w.company.id, "visited_on": local_today().isoformat(), "mode": "phone",
                             "summary": "电话回访。"},
+            "publishRanking": {"board": "towns", "period": "2026-10"},
         }[op_id]
 
     def version(self, ticket) -> int:
@@ -678,6 +679,57 @@ for _op in ("rankEscorts", "rankDepartments", "rankTowns"):
     case(_op, 200)(lambda c, op=_op: c.call("helper", op, query="period=2026-11"))
     case(_op, 400)(lambda c, op=_op: c.call("manager", op, query="period=2026-13"))
     case(_op, 403)(lambda c, op=_op: c.call("company_user", op))
+
+
+@case("listRankingPublications", 200)
+def _(c):
+    assert c.call("manager", "publishRanking", json=c.valid_body("publishRanking")).status_code == 201
+    response = c.call("helper", "listRankingPublications", query="board=towns&period=2026-10")
+    body = response.get_json()
+    assert [(p["board"], p["period"], p["version"]) for p in body["items"]] == [("towns", "2026-10", 1)]
+    return response
+
+
+@case("listRankingPublications", 400)
+def _(c):
+    return c.call("manager", "listRankingPublications", query="period=2026-13")
+
+
+@case("listRankingPublications", 403)
+def _(c):
+    return c.call("company_user", "listRankingPublications")
+
+
+@case("publishRanking", 201)
+def _(c):
+    response = c.call("manager", "publishRanking", json=c.valid_body("publishRanking"))
+    body = response.get_json()
+    assert (body["board"], body["period"], body["version"], body["reason"]) == ("towns", "2026-10", 1, "")
+    assert body["published_by"]["id"] == c.w.manager.id and body["formula"]
+    # Again without a reason: refused; with one: version 2, and version 1 is kept.
+    again = c.call("manager", "publishRanking", json=c.valid_body("publishRanking"))
+    assert again.status_code == 400 and "reason" in again.get_json()["error"]["fields"]
+    corrected = c.call("admin", "publishRanking", json={**c.valid_body("publishRanking"), "reason": "数据更正"})
+    assert corrected.status_code == 201 and corrected.get_json()["version"] == 2
+    listed = c.call("escort", "listRankingPublications", query="board=towns").get_json()["items"]
+    assert [p["version"] for p in listed] == [2, 1]
+    return response
+
+
+@case("publishRanking", 400)
+def _(c):
+    return c.call("manager", "publishRanking", json={**c.valid_body("publishRanking"), "board": "cities"})
+
+
+@case("publishRanking", 403)
+def _(c):
+    return c.call("escort", "publishRanking", json=c.valid_body("publishRanking"))
+
+
+@case("publishRanking", 409)
+def _(c):
+    return c.call("manager", "publishRanking",
+                  json={**c.valid_body("publishRanking"), "period": local_today().strftime("%Y-%m")})
 
 
 @case("getOpenApi", 200)
