@@ -1599,4 +1599,5 @@ TRANSLATIONS.update({
     "工作日历调整，期限重算": "Calendar changed, deadline recomputed",
     "期限：%(a)s → %(b)s": "Deadline: %(a)s → %(b)s",
     "请填写统计期。": "Give the period.",
+    "第%(n)d名": "No. %(n)d",
 })

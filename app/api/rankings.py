@@ -159,5 +159,6 @@ def publish_ranking():
         status = 409 if exc.field == "period" and exc.status == 400 else exc.status
         fail(status, exc.message, "conflict" if status == 409 else "validation_error",
              {exc.field: exc.message} if status == 400 else None)
+    body = publication_json(publication)  # before the commit expires it (published_by is never lazy-loaded)
     db.session.commit()
-    return publication_json(publication), 201
+    return body, 201

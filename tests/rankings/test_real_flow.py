@@ -91,7 +91,7 @@ def test_the_escort_is_timed_on_its_own_stages_only(world):
     world.act(world.helper, late, "reply", now=local(10, 30, 9), message="已处理。")
     assert late.accepted_on_time is False and late.escalated_on_time is True and late.replied_on_time is False
     # Logged by the escort (source escort), accepted at once, escalated on time.
-    logged = world.new_ticket(by=world.escort, now=local(10, 16, 9))
+    logged = world.new_ticket(by=world.escort, source="escort", now=local(10, 16, 9))
     if logged.status == "submitted":
         world.act(world.escort, logged, "accept", now=local(10, 16, 9, 5))
     world.act(world.escort, logged, "escalate", now=local(10, 16, 10), reason="需要部门办理")
