@@ -1601,3 +1601,48 @@ TRANSLATIONS.update({
     "请填写统计期。": "Give the period.",
     "第%(n)d名": "No. %(n)d",
 })
+
+# --- issue 13 ---
+TRANSLATIONS.update({
+    "走访收集并受理": "Collected and accepted by the escort",
+    "%(p)s待走访企业": "Companies to visit in %(p)s",
+    "下一步：%(s)s": "Next step: %(s)s",
+    "不填则以标题作为描述": "Leave empty to use the title as the description",
+    "为必填项，其余可不填。": "marks a required field; everything else may be left empty.",
+    "保存时出错，走访记录可能没有保存。填写的内容已作为草稿保存在本机，请稍后再试。":
+        "Saving failed; the visit may not have been saved. What you typed is kept as a draft on this device; "
+        "please try again later.",
+    "全部走访": "All visits",
+    "全部问题": "All problems",
+    "办理": "Handle",
+    "已恢复您在本机上次未保存的填写内容（照片需重新选择）。":
+        "Restored what you typed here last time and did not save (choose the photos again).",
+    "待我处理（按期限）": "Waiting for me (by deadline)",
+    "我的企业在办问题（交办、办理中、待评价）": "My companies' problems in hand elsewhere (dispatched, in progress, awaiting rating)",
+    "数字的口径": "What the numbers count",
+    "数据时间": "Data as of",
+    "更多：参与人员、生产经营状况、下一步工作": "More: participants, business situation, next step",
+    "最近办结或终止的问题": "Recently closed or ended problems",
+    "最近走访": "Recent visits",
+    "期限 %(d)s": "Due %(d)s",
+    "本周期已走访的企业": "Companies visited this period",
+    "本周期还没有走访过的企业。": "No company visited yet this period.",
+    "本期未走访": "Not visited",
+    "本走访周期（%(p)s）内走访次数未达要求（%(n)d 次）的企业。":
+        "Companies visited fewer times than required (%(n)d) in this period (%(p)s).",
+    "每个问题只需标题和类别，保存后即生成工单并由您受理。":
+        "Each problem needs only a title and a category; on saving it becomes a problem accepted by you.",
+    "没有其他未办结的问题。": "No other open problems.",
+    "没有等待您处理的问题。": "Nothing is waiting for you.",
+    "清除草稿": "Discard the draft",
+    "第%(n)d名": "No. %(n)d",
+    "网络连接中断，走访记录还没有保存。填写的内容已作为草稿保存在本机，网络恢复后请再点“保存走访记录”（照片需重新选择）。":
+        "The network connection dropped and the visit has not been saved yet. What you typed is kept as a draft on "
+        "this device; when the network is back, tap “Save visit record” again (choose the photos again).",
+    "还没有走访记录。": "No visits yet.",
+    "（可选）": " (optional)",
+    "（必填）": " (required)",
+    "＋ 添加问题": "+ Add a problem",
+    "＋ 记录走访": "+ Log a visit",
+    "查看全部 %(n)d 家待走访企业": "All %(n)d companies to visit",
+})

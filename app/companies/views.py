@@ -9,11 +9,15 @@ from app.companies import goals, permissions, queries, services
 from app.companies.forms import CompanyFilterForm, CompanyForm, GoalProgressForm, PortalAccountForm
 from app.companies.models import Company
 from app.core.pagination import asc, keyset_page
+from app.core.db import utcnow
 from app.core.timeutil import local_today
+from app.core.workdays import overdue_working_days
 from app.core.permissions import get_visible_or_404, require
 from app.extensions import db
 from app.personnel import queries as personnel_queries
 from app.personnel import services as personnel_services
+from app.tickets import queries as ticket_queries
+from app.visits import queries as visit_queries
 
 bp = Blueprint("companies", __name__, url_prefix="/companies", template_folder="templates")
 
@@ -82,8 +86,9 @@ def _render_detail(company: Company, *, account_form=None, goal_form=None):
         goal_form = GoalProgressForm(formdata=None, obj=company, company=company)
         goal_form.goal_updated_on.data = local_today()
     goal_updates = db.session.scalars(queries.goal_updates(company)).all() if current_user.is_staff else []
+    briefing = _briefing(company) if current_user.is_staff else {}
     return render_template(
-        "companies/detail.html", company=company, history=history, goal_updates=goal_updates,
+        "companies/detail.html", company=company, history=history, goal_updates=goal_updates, **briefing,
         goal_warnings=goals.goal_warnings(company) if current_user.is_staff else [],
         indicator_text=goals.indicator_text, indicator_rule=goals.INDICATOR_TEXT[company.category],
         goal_target=goals.targets().get(company.category) if can_goal else None,
@@ -92,6 +97,20 @@ def _render_detail(company: Company, *, account_form=None, goal_form=None):
         can_accounts=can_accounts, accounts=accounts, account_form=account_form,
         can_goal=can_goal, goal_form=goal_form,
     )
+
+
+def _briefing(company: Company) -> dict:
+    """What an escort reads before a visit: open and recent problems and recent visits, through the
+    user's own scopes (an escort sees none of a company they no longer serve but the visits they made)."""
+    now = utcnow()
+    return {
+        "open_problems": db.session.scalars(ticket_queries.company_problems(current_user, company, open_=True)).all(),
+        "recent_problems": db.session.scalars(
+            ticket_queries.company_problems(current_user, company, open_=False, limit=5)).all(),
+        "recent_visits": db.session.scalars(visit_queries.company_visits(current_user, company)).unique().all(),
+        "overdue_days": lambda t: overdue_working_days(t.due_at, now) if t.is_overdue(now) else 0,
+        "briefing": True,
+    }
 
 
 @bp.route("/<int:company_id>/goal", methods=["POST"])

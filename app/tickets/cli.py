@@ -23,5 +23,6 @@ def sweep_command(now: str | None) -> None:
     db.session.commit()
     click.echo(
         f"auto-closed {result.auto_closed}, overdue notices {result.overdue_notified}, "
-        f"supervised {result.supervised}, due-soon notices {result.due_soon_notified}"
+        f"supervised {result.supervised}, due-soon notices {result.due_soon_notified}, "
+        f"reply deadlines set {result.deadlines_set}"
     )

@@ -15,7 +15,7 @@ from app.tickets.models import CATEGORIES
 from app.visits.models import MODES
 
 PROBLEM_KEY = re.compile(r"problems\[(\d+)\](?:\.(\w+))?")
-SPARE_PROBLEM_ROWS = 3
+SPARE_PROBLEM_ROWS = 1  # one empty row; "＋ 添加问题" adds more
 MAX_PROBLEM_ROWS = 20
 
 
@@ -53,7 +53,7 @@ class VisitForm(FlaskForm):
     problems = FieldList(FormField(ProblemRowForm), min_entries=SPARE_PROBLEM_ROWS, max_entries=MAX_PROBLEM_ROWS)
     photos = MultipleFileField(_l("现场照片"), description=_l("JPG 或 PNG，最多 9 张"),
                                render_kw={"accept": "image/jpeg,image/png", "multiple": True})
-    add_problem = SubmitField(_l("再添加一个问题"))
+    add_problem = SubmitField(_l("＋ 添加问题"))
     submit = SubmitField(_l("保存走访记录"))
 
     def visit_data(self) -> dict:
@@ -62,6 +62,12 @@ class VisitForm(FlaskForm):
 
     def problem_rows(self) -> list[dict]:
         return [entry.form.row() for entry in self.problems]
+
+    # Folded under 更多 on the form: optional, and open when one of them holds text or an error.
+    MORE_FIELDS = ("participants", "company_status", "next_step")
+
+    def more_open(self) -> bool:
+        return any(getattr(self, name).data or getattr(self, name).errors for name in self.MORE_FIELDS)
 
     def can_add_problem(self) -> bool:
         return len(self.problems) < MAX_PROBLEM_ROWS

@@ -1,7 +1,7 @@
 """Visit pages: list, log a visit (phone-first), detail with photos and problems, the unvisited list, export."""
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 from flask_sqlalchemy.pagination import SelectPagination
@@ -109,7 +109,12 @@ def create():
                        "走访记录已保存，提出的 %(num)d 个问题已生成工单。", count), "success")
     else:
         flash(_("走访记录已保存。"), "success")
-    return redirect(url_for("visits.detail", visit_id=visit.id))
+    target = url_for("visits.detail", visit_id=visit.id)
+    if request.headers.get("X-Visit-Form") == "fetch":
+        # The form's script saved it in the background (to keep its draft if the network drops): it clears
+        # the draft and opens this page itself.
+        return jsonify(saved=True, redirect=target)
+    return redirect(target)
 
 
 def _render_form(form: VisitForm, company: Company, *, status: int = 200, focus_last_problem: bool = False):

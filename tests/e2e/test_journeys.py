@@ -203,12 +203,13 @@ def test_escort_logs_a_visit_on_a_phone(people, server, files, shoot):
     expect(escort.get_by_role("heading", name="我的工作台", level=1)).to_be_visible()
     shoot(escort, "04-escort-home-phone")
 
-    escort.get_by_role("row", name=re.compile(re.escape(company_name))) \
-        .get_by_role("link", name="记录走访").click()
+    escort.get_by_role("link", name="＋ 记录走访").first.click()  # on top of the workbench
+    escort.get_by_role("link", name=re.compile(re.escape(company_name))).click()
     expect(escort.get_by_role("heading", name="记录走访", level=1)).to_be_visible()
     expect(escort.get_by_role("link", name=company_name)).to_be_visible()
     expect(escort.get_by_label("走访日期")).to_have_value(re.compile(DAY))
     escort.get_by_label("实地走访").check()
+    escort.get_by_text("更多：参与人员").click()  # the optional fields are folded
     escort.get_by_label("参与人员").fill("企业总经理陈国强、生产部经理王磊、陪跑员李晓明")
     escort.get_by_label("走访情况").fill("实地查看新建印染车间，了解扩产进度，企业反映物流和用工两方面困难。")
     escort.get_by_label("生产经营状况").fill("1—10月产值同比增长12%，订单已排至明年二月，现有员工320人。")
@@ -227,17 +228,17 @@ def test_escort_logs_a_visit_on_a_phone(people, server, files, shoot):
 
     expect(escort.get_by_role("alert").filter(has_text="走访记录已保存")).to_contain_text("2 个问题已生成工单")
     expect(escort.get_by_role("heading", name="走访记录", level=1)).to_be_visible()
-    for title, *_rest in problems:
-        expect(escort.get_by_role("listitem").filter(has_text=title)).to_contain_text("待受理")
+    for title, *_rest in problems:  # collected by the escort: accepted as saved
+        expect(escort.get_by_role("listitem").filter(has_text=title)).to_contain_text("已受理")
     photo = escort.get_by_role("img", name=files["photo"].name)
     expect(photo).to_be_visible()
     assert photo.evaluate("img => img.complete && img.naturalWidth") == 160
 
-    # The company sees both problems in its list, waiting for the escort.
+    # The company sees both problems in its list, already accepted by its escort.
     company = people.login("company1", phone=True)
     expect(company.get_by_role("heading", name="我的问题", level=1)).to_be_visible()
     for title, *_rest in problems:
-        expect(company.get_by_role("link", name=re.compile(re.escape(title)))).to_contain_text("待受理")
+        expect(company.get_by_role("link", name=re.compile(re.escape(title)))).to_contain_text("已受理")
     shoot(company, "06-company-problem-list-phone")
     company.get_by_role("link", name=re.compile(re.escape(problems[1][0]))).click()
     expect(company.get_by_role("heading", name=problems[1][0], level=1)).to_be_visible()
