@@ -1602,6 +1602,37 @@ TRANSLATIONS.update({
     "第%(n)d名": "No. %(n)d",
 })
 
+# --- issue 15 ---
+TRANSLATIONS.update({
+    "包含无法保存的控制字符，请删除后重试。":
+        "Contains control characters that cannot be saved; remove them and try again.",
+    "数值超出允许范围。": "The number is outside the allowed range.",
+    "日期应在 %(start)s 至 %(end)s 之间。": "The date must be between %(start)s and %(end)s.",
+    "文件名包含无法保存的控制字符，请改名后重试。":
+        "The file name contains control characters that cannot be saved; rename the file and try again.",
+    "以下筛选条件无效，已忽略：%(names)s。": "These filter conditions were invalid and have been ignored: %(names)s.",
+    "同时吊销我的全部 API 令牌": "Also revoke all my API tokens",
+    "建议保留勾选：如果旧密码可能已泄露，用它申请的令牌也应作废。对接系统需重新申请令牌。":
+        "Recommended: if the old password may have leaked, tokens obtained with it should be void too. "
+        "Connected systems will then need new tokens.",
+    "密码已修改，您的 %(n)d 个 API 令牌已吊销。": "Password changed; your %(n)d API tokens have been revoked.",
+    "文件解压后内容过大（超过 %(mb)d MB），请删除多余的行、列和工作表，或分批导入。":
+        "The file is too large once unpacked (over %(mb)d MB); delete unused rows, columns and sheets, "
+        "or import in batches.",
+    "文件中的文字内容过多（解压后超过 %(mb)d MB），请分批导入。":
+        "The file holds too much text (over %(mb)d MB unpacked); import in batches.",
+    "文件过于复杂，未能在 %(s)d 秒内读完，请删除多余内容或分批导入。":
+        "The file is too complex to read within %(s)d seconds; delete unused content or import in batches.",
+    "工作表超过 %(n)d 行（空行也计算在内），请删除多余的行或分批导入。":
+        "The sheet has more than %(n)d rows (empty rows included); delete unused rows or import in batches.",
+    "工作表超过 %(n)d 列，请删除多余的列后再上传。":
+        "The sheet has more than %(n)d columns; delete the unused columns and upload again.",
+    "以下 %(n)d 个单元格是公式，导入不会计算公式：%(cells)s。请在表格软件中把它们改为数值（复制后“选择性粘贴 → 数值”）再上传。":
+        "These %(n)d cells hold formulas, which the import does not calculate: %(cells)s. Turn them into "
+        "values in your spreadsheet program (copy, then Paste Special → Values) and upload again.",
+    "第%(row)d行第%(column)d列（%(ref)s）": "row %(row)d, column %(column)d (%(ref)s)",
+})
+
 # --- issue 13 ---
 TRANSLATIONS.update({
     "走访收集并受理": "Collected and accepted by the escort",

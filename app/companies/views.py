@@ -192,6 +192,8 @@ def set_portal_account_active(company_id: int, user_id: int):
     company = _load(company_id)
     account = _portal_account(company, user_id)
     require(permissions.can_manage_portal_account(current_user, account, company))
+    if request.form.get("active") not in ("0", "1"):
+        abort(400)
     active = request.form.get("active") == "1"
     try:
         personnel_services.set_portal_account_active(current_user, account, active)

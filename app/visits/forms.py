@@ -9,6 +9,7 @@ from wtforms import BooleanField, FieldList, Form, FormField, MultipleFileField,
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from app.core.inputs import date_in_range, ignore_filters
 from app.companies.forms import CompanySearchFields, escort_choices, town_choices
 from app.core.widgets import LongSelect
 from app.tickets.models import CATEGORIES
@@ -106,16 +107,21 @@ class VisitFilterForm(CompanySearchFields, FlaskForm):
         self.escort_id.choices = [(0, any_)] + (escort_choices() if show_escort else [])
         self.mode.choices = [("", any_)] + [(k, str(v)) for k, v in MODES.items()]
 
-    @staticmethod
-    def _date(field) -> date | None:
+    def _date(self, field) -> date | None:
+        """The typed date, or None (with a field error, and the alert naming it) when unreadable or out of range."""
         try:
-            return date.fromisoformat(field.data) if field.data else None
+            day = date.fromisoformat(field.data) if field.data else None
         except ValueError:
+            day = None
+        if field.data and (day is None or not date_in_range(day)):
             field.errors = [str(_l("日期格式应为 YYYY-MM-DD。"))]
+            ignore_filters(self, [field])
             return None
+        return day
 
     def filters(self) -> dict:
         if not self.validate():
+            ignore_filters(self)
             return {}
         return {
             **self.company_filters(),
@@ -141,5 +147,6 @@ class UnvisitedFilterForm(FlaskForm):
 
     def filters(self) -> dict:
         if not self.validate():
+            ignore_filters(self)
             return {}
         return {"escort_id": self.escort_id.data or None, "town_id": self.town_id.data or None}
