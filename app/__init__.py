@@ -100,6 +100,14 @@ def _register_blueprints(app: Flask) -> None:
 def _register_request_hooks(app: Flask) -> None:
     from app.accounts.auth import session_expired
 
+    if app.config.get("OUTBOX_WORKER") == "thread":
+        @app.before_request
+        def start_outbox_worker():
+            """The serving process drains the outbox itself (no extra process for `make run`)."""
+            from app.notify.outbox import worker_thread
+
+            worker_thread(app)
+
     @app.before_request
     def enforce_session_rules():
         if request.blueprint == "api" or request.endpoint in ("static", "bootstrap.static"):
@@ -140,11 +148,14 @@ def _register_template_helpers(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from app.demo.cli import demo_cli
+    from app.notify.cli import notify_cli, outbox_cli
     from app.tickets.cli import tickets_cli
 
     from app.core.backup import backup_command, restore_command
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(tickets_cli)
+    app.cli.add_command(outbox_cli)
+    app.cli.add_command(notify_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

@@ -24,6 +24,7 @@ from app.tickets.models import (
     CATEGORIES, COMPLEXITIES, RATINGS, SOURCES, STATUSES, SUPERVISION_LEVELS, URGENCIES,
 )
 from app.tickets.transitions import ACTIONS
+from app.notify.events import EVENTS as WEBHOOK_EVENTS
 from app.visits.models import MODES
 
 PREFIX = "/api/v1"
@@ -246,7 +247,33 @@ SCHEMAS: dict = {
     ),
 }
 
-for _name in ("Company", "Department", "Ticket", "TicketEvent", "Visit"):
+SCHEMAS["Webhook"] = obj(
+    {"id": {"type": "integer"}, "url": TEXT, "events": {"type": "array", "items": TEXT}, "description": TEXT,
+     "allow_private": {"type": "boolean"}, "active": {"type": "boolean"}, "created_at": DATETIME},
+    ("id", "url", "events", "description", "allow_private", "active", "created_at"),
+)
+SCHEMAS["WebhookCreate"] = obj(
+    {"url": {"type": "string", "minLength": 1, "maxLength": 500},
+     "events": {"type": "array", "minItems": 1, "items": enum(WEBHOOK_EVENTS)},
+     "secret": {"type": "string", "minLength": 16, "maxLength": 200,
+                "description": "签名密钥。 / The HMAC key of X-Peipao-Signature."},
+     "description": {"type": "string", "maxLength": 200},
+     "allow_private": {"type": "boolean", "default": False,
+                       "description": "允许内网或本机地址（默认拒绝）。 / Allow a private or loopback address "
+                                      "(refused by default)."}},
+    ("url", "events", "secret"),
+)
+SCHEMAS["WebhookDelivery"] = obj(
+    {"id": {"type": "integer"}, "event": TEXT, "status": enum(("pending", "sending", "sent", "failed")),
+     "attempts": {"type": "integer"}, "status_code": OPT_ID, "last_error": TEXT, "created_at": DATETIME,
+     "next_attempt_at": DATETIME, "delivered_at": nullable(DATETIME), "idempotency_key": TEXT,
+     "history": {"type": "array", "items": {"type": "object"},
+                 "description": "每次尝试：at、status_code、error。 / Each attempt: at, status_code, error."}},
+    ("id", "event", "status", "attempts", "status_code", "last_error", "created_at", "next_attempt_at",
+     "delivered_at", "idempotency_key", "history"),
+)
+
+for _name in ("Company", "Department", "Ticket", "TicketEvent", "Visit", "Webhook", "WebhookDelivery"):
     SCHEMAS[f"{_name}List"] = listing(_name)
 
 
@@ -353,6 +380,7 @@ TAGS = [
     {"name": "tickets", "description": "问题（工单）及其状态机 / Problems (tickets) and their state machine"},
     {"name": "visits", "description": "走访 / Visits"},
     {"name": "rankings", "description": "晾晒比拼排名 / Rankings"},
+    {"name": "webhooks", "description": "事件订阅（出站 Webhook） / Event subscriptions (outbound webhooks)"},
     {"name": "reference", "description": "本文档 / This document"},
 ]
 
@@ -377,6 +405,7 @@ PATH_PARAMS = {
     "company_id": "企业编号 / Company id",
     "ticket_id": "问题编号 / Ticket id",
     "visit_id": "走访编号 / Visit id",
+    "webhook_id": "订阅编号 / Subscription id",
 }
 
 
@@ -536,6 +565,29 @@ OPERATIONS: dict[tuple[str, str], dict] = {
         "getOpenApi", "reference", "本文档 · This document",
         "OpenAPI 3 文档，无需令牌。\n\nThe OpenAPI 3 document; no token needed.",
         ok=None, errors=(400,), public=True,
+    ),
+    ("GET", f"{PREFIX}/webhooks"): operation(
+        "listWebhooks", "webhooks", "事件订阅列表 · List subscriptions",
+        "仅系统管理员。\n\nAdmins only.", ok="WebhookList", errors=(400, 403), params=PAGING,
+    ),
+    ("POST", f"{PREFIX}/webhooks"): operation(
+        "createWebhook", "webhooks", "订阅事件 · Subscribe a URL",
+        "把一个网址订阅到事件类型。每次投递是 POST {\"event\", \"occurred_at\", \"data\"}，请求头 "
+        "X-Peipao-Signature: sha256=<请求体的 HMAC-SHA256 十六进制>，X-Peipao-Delivery（幂等键，重试时不变）；"
+        "失败按指数退避重试。内网或本机地址默认拒绝（allow_private 为真时放行）。仅系统管理员。\n\n"
+        "Subscribes a URL to event types. Each delivery is a POST of {\"event\", \"occurred_at\", \"data\"} with "
+        "X-Peipao-Signature: sha256=<hex HMAC-SHA256 of the body> and X-Peipao-Delivery (an idempotency key, the "
+        "same on retries); failures are retried with exponential backoff. Private and loopback addresses are "
+        "refused unless allow_private is true. Admins only.",
+        ok="Webhook", status=201, errors=(400, 403, 413, 415), body="WebhookCreate",
+        body_example={"url": "https://data.example.gov.cn/peipao/events", "events": ["ticket.created", "ticket.rated"],
+                      "secret": "a-long-random-shared-secret"},
+    ),
+    ("GET", f"{PREFIX}/webhooks/<int:webhook_id>/deliveries"): operation(
+        "listWebhookDeliveries", "webhooks", "投递记录 · Delivery log",
+        "每次投递的状态、尝试次数、最近的状态码和错误，以及每次尝试的记录。仅系统管理员。\n\n"
+        "Each delivery's status, attempts, last status code and error, and every attempt. Admins only.",
+        ok="WebhookDeliveryList", errors=(400, 403), params=PAGING,
     ),
     ("GET", f"{PREFIX}/docs"): operation(
         "getDocs", "reference", "接口参考页 · Reference page",

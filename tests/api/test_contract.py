@@ -102,6 +102,16 @@ class Contract:
     def other_visit(self):
         return log_visit(self.make.session, self.other_escort, self.other_company, on=local_today())
 
+    @cached_property
+    def webhook(self):
+        from app.notify.models import WebhookSubscription
+
+        subscription = WebhookSubscription(url="http://127.0.0.1:9/hook", events=["ticket.created"],
+                                           secret="contract-test-secret", allow_private=True)
+        self.make.session.add(subscription)
+        self.make.session.commit()
+        return subscription
+
     def user(self, who):
         if not isinstance(who, str):
             return who
@@ -117,7 +127,7 @@ class Contract:
 
     def url(self, rule: str, **ids) -> str:
         defaults = {"company_id": lambda: self.w.company.id, "ticket_id": lambda: self.submitted.id,
-                    "visit_id": lambda: self.visit.id}
+                    "visit_id": lambda: self.visit.id, "webhook_id": lambda: self.webhook.id}
         return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(ids.get(m.group(1)) or defaults[m.group(1)]()), rule)
 
     def call(self, who, op_id: str, *, ids=None, query: str = "", headers=None, **kwargs):
@@ -140,6 +150,8 @@ class Contract:
             "performTicketAction": {"action": "accept", "version": self.version(self.submitted)},
             "createVisit": {"company_id": w.company.id, "visited_on": local_today().isoformat(), "mode": "phone",
                             "summary": "电话回访。"},
+            "createWebhook": {"url": "http://127.0.0.1:9/hook", "events": ["ticket.created"],
+                              "secret": "contract-test-secret", "allow_private": True},
         }[op_id]
 
     def version(self, ticket) -> int:
@@ -160,7 +172,8 @@ POSTS = sorted(spec["operationId"] for (method, _r), spec in OPERATIONS.items() 
 LISTS = sorted(spec["operationId"] for spec in OPERATIONS.values() if (spec["ok"] or "").endswith("List"))
 # A caller allowed to use each operation, for the tests that are about something else (auth, input).
 CALLER = {"createToken": None, "createCompany": "manager", "createTicket": "manager", "addTicketComment": "escort",
-          "performTicketAction": "escort", "createVisit": "escort", "getOpenApi": None, "getDocs": None}
+          "performTicketAction": "escort", "createVisit": "escort", "getOpenApi": None, "getDocs": None,
+          "listWebhooks": "admin", "createWebhook": "admin", "listWebhookDeliveries": "admin"}
 
 
 def caller(op_id: str):
@@ -678,6 +691,36 @@ for _op in ("rankEscorts", "rankDepartments", "rankTowns"):
     case(_op, 200)(lambda c, op=_op: c.call("helper", op, query="period=2026-11"))
     case(_op, 400)(lambda c, op=_op: c.call("manager", op, query="period=2026-13"))
     case(_op, 403)(lambda c, op=_op: c.call("company_user", op))
+
+
+@case("listWebhooks", 200)
+def _(c):
+    webhook = c.webhook
+    response = c.call("admin", "listWebhooks")
+    assert [w["id"] for w in response.get_json()["items"]] == [webhook.id]
+    return response
+
+
+case("listWebhooks", 403)(lambda c: c.call("manager", "listWebhooks"))
+
+
+@case("createWebhook", 201)
+def _(c):
+    response = c.call("admin", "createWebhook", json=c.valid_body("createWebhook"))
+    assert response.get_json()["events"] == ["ticket.created"]
+    return response
+
+
+case("createWebhook", 403)(lambda c: c.call("manager", "createWebhook", json=c.valid_body("createWebhook")))
+
+
+@case("listWebhookDeliveries", 200)
+def _(c):
+    return c.call("admin", "listWebhookDeliveries")
+
+
+case("listWebhookDeliveries", 403)(lambda c: c.call("manager", "listWebhookDeliveries"))
+case("listWebhookDeliveries", 404)(lambda c: c.call("admin", "listWebhookDeliveries", ids={"webhook_id": 999999}))
 
 
 @case("getOpenApi", 200)
