@@ -75,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.core.notification_views import bp as notifications_bp
     from app.core.views import bp as core_bp
     from app.monitoring.views import bp as monitoring_bp
+    from app.notify.views import bp as notify_bp
     from app.personnel.views import bp as personnel_bp
     from app.portal.views import bp as portal_bp
     from app.rankings.views import bp as rankings_bp
@@ -94,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(monitoring_bp)
     app.register_blueprint(rankings_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(notify_bp)
     csrf.exempt(api_bp)  # bearer-token API: no cookies, no CSRF
 
 

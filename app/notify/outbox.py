@@ -114,28 +114,35 @@ def claim(row_id: int, now: datetime) -> bool:
     return claimed == 1
 
 
-def send(row: OutboxMessage) -> tuple[bool, int | None, str]:
-    """Deliver one row through its channel (no database writes)."""
-    payload = row.payload
+def prepare(row: OutboxMessage):
+    """Everything a delivery needs, read now, as a function that sends without touching the database
+    (so no transaction, hence no SQLite write lock, is held while a remote server answers)."""
+    payload, key = dict(row.payload), row.idempotency_key
+    if row.channel == "email":
+        return lambda: channels.send_email(row.target, payload["subject"], payload["text"], key=key)
+    if row.channel == "sms":
+        provider, target = channels.sms_provider(), row.target
+        return lambda: provider.send(target, payload["text"], {"nonce": key})
+    if row.channel in ("dingtalk", "wecom"):
+        robot = db.session.get(Robot, payload.get("robot_id"))
+        if robot is None or not robot.active:
+            raise channels.DeliveryRefused("the robot was removed")
+        url, secret = robot.url, robot.secret
+        if row.channel == "dingtalk":
+            return lambda: channels.send_dingtalk(url, secret, payload["title"], payload["text"])
+        return lambda: channels.send_wecom(url, payload["title"], payload["text"])
+    if row.channel == "webhook":
+        subscription = db.session.get(WebhookSubscription, row.subscription_id)
+        if subscription is None or not subscription.active:
+            raise channels.DeliveryRefused("the subscription was removed")
+        url, secret, allow, event = subscription.url, subscription.secret, subscription.allow_private, row.event
+        return lambda: channels.send_webhook(url, secret, payload, event=event, key=key, allow_private=allow)
+    raise channels.DeliveryRefused(f"unknown channel {row.channel}")
+
+
+def send(sender) -> tuple[bool, int | None, str]:
     try:
-        if row.channel == "email":
-            return channels.send_email(row.target, payload["subject"], payload["text"], key=row.idempotency_key)
-        if row.channel == "sms":
-            return channels.sms_provider().send(row.target, payload["text"], {"nonce": row.idempotency_key})
-        if row.channel in ("dingtalk", "wecom"):
-            robot = db.session.get(Robot, payload.get("robot_id"))
-            if robot is None or not robot.active:
-                raise channels.DeliveryRefused("the robot was removed")
-            if row.channel == "dingtalk":
-                return channels.send_dingtalk(robot.url, robot.secret, payload["title"], payload["text"])
-            return channels.send_wecom(robot.url, payload["title"], payload["text"])
-        if row.channel == "webhook":
-            subscription = db.session.get(WebhookSubscription, row.subscription_id)
-            if subscription is None or not subscription.active:
-                raise channels.DeliveryRefused("the subscription was removed")
-            return channels.send_webhook(subscription.url, subscription.secret, payload, event=row.event,
-                                         key=row.idempotency_key, allow_private=subscription.allow_private)
-        raise channels.DeliveryRefused(f"unknown channel {row.channel}")
+        return sender()
     except channels.DeliveryRefused:
         raise
     except Exception as exc:  # network errors, SMTP errors, timeouts: retried
@@ -165,11 +172,13 @@ def deliver(row_id: int, now: datetime | None = None) -> str | None:
     row = db.session.get(OutboxMessage, row_id)
     db.session.refresh(row)
     try:
-        ok, status_code, error = send(row)
+        sender = prepare(row)
+        db.session.commit()  # end the read transaction before talking to the outside
+        ok, status_code, error = send(sender)
         final = False
     except channels.DeliveryRefused as exc:
         ok, status_code, error, final = False, None, str(exc), True
-    finish(row, ok, status_code, error, utcnow() if now is None else now, final=final)
+    finish(row, ok, status_code, error, now, final=final)
     return row.status
 
 
