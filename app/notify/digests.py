@@ -39,7 +39,7 @@ def _locale(user) -> str:
 
 def _line(ticket: Ticket, now: datetime) -> str:
     due = local_date(ticket.due_at).isoformat() if ticket.due_at else ""
-    return f"- {ticket.number} {ticket.title}" + (f"（{due}）" if due else "")
+    return f"- {ticket.number} {ticket.title}" + (_("（%(due)s 到期）", due=due) if due else "")
 
 
 def owed_by_person(now: datetime) -> dict[int, dict[str, list[Ticket]]]:
@@ -98,7 +98,7 @@ def daily_digest_text(user, sections: dict, now: datetime) -> tuple[str, str]:
             tickets = sections.get(key) or []
             if not tickets:
                 continue
-            lines = [f"{label}（{len(tickets)}）"] + [_line(t, now) for t in tickets[:LIST_LIMIT]]
+            lines = [_("%(label)s（%(n)d）", label=label, n=len(tickets))] + [_line(t, now) for t in tickets[:LIST_LIMIT]]
             if len(tickets) > LIST_LIMIT:
                 lines.append(_("另有 %(n)d 项", n=len(tickets) - LIST_LIMIT))
             parts.append("\n".join(lines))

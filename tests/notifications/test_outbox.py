@@ -209,6 +209,7 @@ def test_make_run_delivers_with_no_extra_process_the_worker_thread(tmp_path):
                 began = time.monotonic()
                 ticket = w.new_ticket()  # commits: the thread is woken
                 number = ticket.number
+                db.session.commit()  # end the read (SQLite: a transaction here would hold the write lock)
                 assert receiver.got_request.wait(10)
                 assert time.monotonic() - began < 5
                 db.session.remove()
