@@ -51,12 +51,16 @@ def address_is_private(host: str) -> bool:
     return False
 
 
-def check_url(url: str, *, allow_private: bool = False) -> None:
-    """Refuse anything but http(s) URLs to public addresses, unless private ones are allowed explicitly."""
+def check_url(url: str, *, allow_private: bool | None = None) -> None:
+    """Refuse anything but http(s) URLs to public addresses, unless private ones are allowed explicitly:
+    per webhook subscription (`allow_private`), or for robots and the SMS endpoint (None) by the
+    OUTBOUND_ALLOW_PRIVATE setting."""
     parts = parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise DeliveryRefused("only http and https URLs are allowed")
-    if allow_private or current_app.config.get("OUTBOUND_ALLOW_PRIVATE"):
+    if allow_private is None:
+        allow_private = current_app.config.get("OUTBOUND_ALLOW_PRIVATE", False)
+    if allow_private:
         return
     if address_is_private(parts.hostname):
         raise DeliveryRefused(f"{parts.hostname} is a private or loopback address")

@@ -35,7 +35,7 @@ def visible_robots(user) -> sa.Select:
     return stmt if can_manage_notifications(user) else stmt.where(sa.false())
 
 
-def _check_target(url, allow_private: bool, field: str = "url") -> str:
+def _check_target(url, allow_private: bool | None, field: str = "url") -> str:
     if not isinstance(url, str) or not url.strip() or len(url.strip()) > 500:
         raise NotifyError(_("请填写有效的网址。"), {field: _("请填写 http 或 https 网址（最多500字符）。")})
     url = url.strip()
@@ -89,7 +89,7 @@ def create_robot(actor, data: dict) -> Robot:
     owner_id = data.get("owner_id") if owner_type != "taskforce" else None
     if owner_type != "taskforce" and not isinstance(owner_id, int):
         raise NotifyError(_("请选择机器人所属。"), {"owner": _("请选择机器人所属。")})
-    url = _check_target(data.get("url"), False)
+    url = _check_target(data.get("url"), None)  # robots: the OUTBOUND_ALLOW_PRIVATE setting
     secret = (data.get("secret") or "").strip()
     robot = Robot(owner_type=owner_type, owner_id=owner_id, kind=kind, url=url, secret=secret[:200], active=True)
     db.session.add(robot)
