@@ -80,3 +80,49 @@ def test_every_migration_has_a_downgrade(app):
         module = revision.module
         assert callable(getattr(module, "downgrade", None)), revision.revision
         assert "UTCDateTime" not in open(revision.path, encoding="utf-8").read(), revision.revision
+
+
+def test_0013_moves_collected_problems_still_waiting_to_accepted(app, tmp_path):
+    """Collected problems (visit, escort) still 待受理 become 已受理 without a clock; nothing else moves."""
+    from app.tickets.models import Ticket, TicketEvent
+    from tests.factories import Factories
+    from tests.tickets.helpers import World
+
+    url = f"sqlite:///{tmp_path / 'm0013.sqlite3'}"
+    throwaway = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    with throwaway.app_context():
+        flask_migrate.upgrade(revision="0006_audit_indexes")
+        world = World(Factories(db.session))
+        waiting = world.new_ticket(by=world.escort, source="hotline", title="走访时提出、仍待受理")
+        accepted = world.new_ticket(by=world.escort, source="hotline", title="走访时提出、已受理")
+        world.act(world.escort, accepted, "accept")
+        portal = world.new_ticket(by=world.company_user, title="企业自己提交")
+        # What the older code wrote for a problem collected at a visit: 待受理 with a 'submit' event.
+        db.session.execute(sa.update(Ticket).where(Ticket.id.in_([waiting.id, accepted.id])).values(source="visit"))
+        db.session.commit()
+        ids = (waiting.id, accepted.id, portal.id)
+        before = {t.id: (t.status, t.version, t.accepted_at, t.due_at) for t in
+                  db.session.scalars(sa.select(Ticket).where(Ticket.id.in_(ids)))}
+        db.session.remove()
+
+        flask_migrate.upgrade(revision="heads")
+        rows = {t.id: t for t in db.session.scalars(sa.select(Ticket).where(Ticket.id.in_(ids)))}
+        moved = rows[waiting.id]
+        assert moved.status == "accepted" and moved.accepted_at == moved.created_at
+        assert moved.accept_due_at is None and moved.due_at is None and moved.accepted_on_time is None
+        assert moved.version == before[waiting.id][1] + 1
+        first = db.session.scalars(sa.select(TicketEvent).where(TicketEvent.ticket_id == waiting.id)
+                                   .order_by(TicketEvent.id)).first()
+        assert (first.kind, first.to_status) == ("collect", "accepted")
+        for untouched in (accepted.id, portal.id):
+            t = rows[untouched]
+            assert (t.status, t.version, t.accepted_at, t.due_at) == before[untouched]
+        assert db.session.scalar(sa.select(TicketEvent.kind).where(TicketEvent.ticket_id == portal.id)
+                                 .order_by(TicketEvent.id).limit(1)) == "submit"
+        db.session.remove()
+
+        flask_migrate.downgrade(revision="0006_audit_indexes")
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(TicketEvent)
+                                 .where(TicketEvent.kind == "collect")) == 0
+        db.session.remove()
+        db.engine.dispose()

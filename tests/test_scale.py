@@ -69,7 +69,8 @@ def test_scale_spreads_problems_over_states_categories_departments_towns_and_thr
         oldest = min(t.created_at for t in generated)
         assert datetime(2023, 11, 15, tzinfo=timezone.utc) < oldest < datetime(2024, 3, 1, tzinfo=timezone.utc)
         assert max(t.created_at for t in generated) <= datetime.fromisoformat(NOW)
-        # Every problem has its timeline: it starts with the submission and ends in its status.
+        # Every problem has its timeline: it starts with the submission (collected ones: accepted as saved)
+        # and ends in its status.
         events = s.execute(sa.select(TicketEvent.ticket_id, TicketEvent.kind, TicketEvent.to_status)
                            .order_by(TicketEvent.ticket_id, TicketEvent.id)).all()
         by_ticket = {}
@@ -77,7 +78,7 @@ def test_scale_spreads_problems_over_states_categories_departments_towns_and_thr
             by_ticket.setdefault(ticket_id, []).append((kind, to_status))
         for t in tickets:
             timeline = by_ticket[t.id]
-            assert timeline[0][0] == "submit"
+            assert timeline[0][0] == ("collect" if t.source in ("visit", "escort") else "submit")
             moves = [to for kind, to in timeline if to and kind not in ("supervise", "request_extension",
                                                                           "decide_extension")]
             assert moves[-1] == t.status, (t.number, timeline)

@@ -1385,6 +1385,11 @@ TRANSLATIONS.update({
     "登记时间": "Recorded at",
 })
 
+# --- issue 13 ---
+TRANSLATIONS.update({
+    "走访收集并受理": "Collected and accepted by the escort",
+})
+
 # --- issue 19 ---
 TRANSLATIONS.update({
     "【陪跑】%(title)s": "[Peipao] %(title)s",

@@ -108,12 +108,15 @@ def seed_problems(users, companies, departments) -> None:
         portal_user = next((u for u in users.values() if u.company_id == company.id), None)
         when = utcnow() - timedelta(days=days_ago)
         submitter = portal_user or escort
-        source = "portal" if portal_user else "escort"
+        # A problem the escort files starts accepted, so one meant to be refused came in by hotline.
+        source = "portal" if portal_user else "hotline" if "reject" in path else "escort"
         ticket = services.submit_ticket(submitter, company, NewTicket(title, description, category, urgency, source),
                                         now=when)
         for step in path:
             when += timedelta(hours=5)
             action, _sep, arg = step.partition(":")
+            if action == "accept" and ticket.status == "accepted":
+                continue  # what the escort files starts accepted
             data_ = {}
             actor = {"accept": escort, "escalate": escort, "reject": escort, "dispatch": manager}.get(action)
             if action == "escalate":

@@ -39,6 +39,7 @@ from app.extensions import db
 from app.reference.models import Department, Industry, Town
 from app.settings.sla import get_sla
 from app.tickets.models import DispatchRecord, ExtensionRequest, Ticket, TicketCounter, TicketEvent
+from app.tickets.transitions import COLLECT_EVENT, initial_state
 from app.visits.models import Visit
 
 # --------------------------------------------------------------------------- texts
@@ -786,14 +787,21 @@ class ScaleGenerator:
             id=tid, number=self._number(created), company_id=company_id, title=title,
             description=description.format(amount=rng.choice([200, 500, 800, 1500, 3000]), n=rng.randrange(2, 40)),
             category=category, source=source, urgency="urgent" if rng.random() < 0.12 else "ordinary",
-            status="submitted", created_by_id=company_user if source == "portal" else escort, escort_id=escort,
-            visit_id=visit_id, created_at=created, updated_at=created, version=0,
+            status=initial_state(source), created_by_id=company_user if source == "portal" else escort,
+            escort_id=escort, visit_id=visit_id, created_at=created, updated_at=created, version=0,
         )
-        ticket["accept_due_at"] = ticket["due_at"] = cal.deadline(created, sla.accept_days)
         try:
-            self._event(ticket, "submit", created, ticket["created_by_id"], to_status="submitted",
-                        data={"source": source})
-            self._notify([escort], "ticket_new", f"新问题 {ticket['number']}：{title}", "", created, tid)
+            if ticket["status"] == "accepted":  # collected by the escort: accepted as it is saved
+                ticket.update(accepted_at=created, due_at=cal.deadline(created, sla.escort_reply_days))
+                self._event(ticket, COLLECT_EVENT, created, ticket["created_by_id"], to_status="accepted",
+                            data={"source": source})
+                self._notify([company_user], "ticket_accepted", f"问题 {ticket['number']} 已受理", "", created,
+                             tid, company=True)
+            else:
+                ticket["accept_due_at"] = ticket["due_at"] = cal.deadline(created, sla.accept_days)
+                self._event(ticket, "submit", created, ticket["created_by_id"], to_status="submitted",
+                            data={"source": source})
+                self._notify([escort], "ticket_new", f"新问题 {ticket['number']}：{title}", "", created, tid)
             self._lifecycle(ticket, escort, company_user)
         except _Stop:
             if ticket["status"] in ("submitted", "accepted", "escalated", "dispatched", "in_progress") \
@@ -816,6 +824,9 @@ class ScaleGenerator:
     def _lifecycle(self, ticket, escort, company_user):
         rng, cal, sla = self.rng, self.calendar, self.sla
         manager = self.managers[rng.randrange(len(self.managers))]
+        if ticket["status"] == "accepted":
+            self._escort_step(ticket, ticket["created_at"], escort, company_user, manager)
+            return
         r = rng.random()
         if r < 0.035:
             at = self._step(ticket, ticket["due_at"], 0.9)
@@ -841,6 +852,11 @@ class ScaleGenerator:
         self._event(ticket, "accept", at, escort, from_status="submitted", to_status="accepted")
         self._notify([company_user], "ticket_accepted", f"问题 {ticket['number']} 已受理", "", at, ticket["id"],
                      company=True)
+        self._escort_step(ticket, at, escort, company_user, manager)
+
+    def _escort_step(self, ticket, at, escort, company_user, manager):
+        """An accepted problem: the escort replies directly or asks the task force to dispatch it."""
+        rng, cal, sla = self.rng, self.calendar, self.sla
         if rng.random() < 0.42:
             self._reply(ticket, escort, escort, company_user)
             return

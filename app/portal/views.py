@@ -25,7 +25,7 @@ from app.tickets import queries, services
 from app.tickets.attachments import AttachmentError, check_upload, discard_files, save_attachment, send_attachment
 from app.tickets.models import RATINGS, SLA_STATES, Attachment, Ticket, TicketEvent
 from app.tickets.services import TicketActionError
-from app.tickets.transitions import TRANSITIONS
+from app.tickets.transitions import COLLECT_EVENT, TRANSITIONS
 
 bp = Blueprint("portal", __name__, url_prefix="/portal", template_folder="templates")
 
@@ -39,6 +39,7 @@ _SECTION = sa.case((Ticket.status == "replied", AWAITING_RATING), (Ticket.status
 
 EVENT_LABELS = {
     "submit": _l("提交问题"),
+    COLLECT_EVENT: _l("走访收集并受理"),
     "comment": _l("留言"),
     "auto_close": _l("超期未评价，自动办结"),
     **{action: t.label for action, t in TRANSITIONS.items()},

@@ -24,7 +24,8 @@ def sweep_command(now: str | None) -> None:
     db.session.commit()
     click.echo(
         f"auto-closed {result.auto_closed}, overdue notices {result.overdue_notified}, "
-        f"supervised {result.supervised}, due-soon notices {result.due_soon_notified}"
+        f"supervised {result.supervised}, due-soon notices {result.due_soon_notified}, "
+        f"reply deadlines set {result.deadlines_set}"
     )
     # Digests that came due, then everything queued (this run's notices included) goes out; old
     # outbox rows are pruned. With a worker thread or RQ running this is a safety net.

@@ -31,7 +31,7 @@ from app.tickets.models import (
     CATEGORIES, COMPLEXITIES, RATINGS, SOURCES, STATUSES, SUPERVISION_LEVELS, SUPERVISION_ORDER, URGENCIES,
     DispatchRecord, ExtensionRequest, Ticket, TicketCounter, TicketEvent,
 )
-from app.tickets.transitions import TRANSITIONS, roles_for, target_state
+from app.tickets.transitions import COLLECT_EVENT, TRANSITIONS, initial_state, roles_for, target_state
 
 
 class TicketActionError(Exception):
@@ -231,29 +231,45 @@ def sources_for(user) -> tuple[str, ...]:
 
 def submit_ticket(actor, company: Company, new: NewTicket, *, now: datetime | None = None,
                   visit_id: int | None = None) -> Ticket:
-    """File a problem for `company` (status 待受理), numbered, timed, and announced to its escort."""
+    """File a problem for `company`, numbered, timed, and announced to its escort.
+
+    It starts where the transitions table says for its source: portal and hotline problems wait
+    in 待受理 under the acceptance clock; problems the escort collects (sources `visit`, `escort`)
+    start 已受理, accepted by `actor` now (timeline 走访收集并受理), with the escort's next-step
+    clock (reply directly or ask for dispatch) running instead.
+    """
     if not permissions.can_create_ticket_for(actor, company):
         raise TicketActionError(_("您不能为该企业提交问题。"), 403)
     now = now or utcnow()
     sla = get_sla()
+    status = initial_state(new.source)
     ticket = Ticket(
         number=next_ticket_number(now), company_id=company.id, title=new.title, description=new.description,
-        category=new.category, urgency=new.urgency, source=new.source, status="submitted",
+        category=new.category, urgency=new.urgency, source=new.source, status=status,
         created_by_id=actor.id, escort_id=company.escort_id, created_at=now, updated_at=now,
     )
-    ticket.accept_due_at = ticket.due_at = deadline_after(now, sla.accept_days)
+    if status == "accepted":
+        ticket.accepted_at = now
+        ticket.due_at = deadline_after(now, sla.escort_reply_days)
+    else:
+        ticket.accept_due_at = ticket.due_at = deadline_after(now, sla.accept_days)
     if visit_id is not None:
         ticket.visit_id = visit_id
     db.session.add(ticket)
     db.session.flush()
-    _event(ticket, actor, "submit", now=now, to_status="submitted", body="", data={"source": new.source})
-    audit.record("ticket_submit", ticket, actor=actor, after={"number": ticket.number, "company_id": company.id})
+    kind = COLLECT_EVENT if status == "accepted" else "submit"
+    _event(ticket, actor, kind, now=now, to_status=status, body="", data={"source": new.source})
+    audit.record("ticket_submit", ticket, actor=actor,
+                 after={"number": ticket.number, "company_id": company.id, "status": status})
     events.emit("ticket.created", events.ticket_data(ticket), now=now)
     escort = _escort(ticket)
     recipients = [escort] if escort else _managers()
     notify([u for u in recipients if u.id != actor.id], "ticket_new",
            _l("新问题 %(number)s：%(title)s", number=ticket.number, title=ticket.title),
            company.name, _ticket_url(ticket), ticket=ticket)
+    if status == "accepted":
+        notify(_company_users(ticket), "ticket_accepted", _l("问题 %(number)s 已受理", number=ticket.number),
+               ticket.title, _ticket_url(ticket, True), ticket=ticket)
     return ticket
 
 

@@ -1,5 +1,7 @@
 """The periodic sweep (cron: `flask tickets sweep`). Safe to run any number of times.
 
+0. Accepted problems without a deadline (collected ones moved to 已受理 by migration 0013) get
+   the escort's reply deadline, counted from now.
 1. Replied problems whose rating window has passed are closed automatically.
 2. Problems past their deadline: the people who owe the step and the managers
    are told once per deadline.
@@ -18,7 +20,7 @@ from app.core import audit
 from app.core.db import utcnow
 from app.core.notifications import notify
 from app.core.timeutil import local_date
-from app.core.workdays import add_working_days, end_of_local_day, overdue_working_days
+from app.core.workdays import add_working_days, deadline_after, end_of_local_day, overdue_working_days
 from app.extensions import db
 from app.settings.sla import get_sla
 from app.tickets import services
@@ -31,6 +33,7 @@ class SweepResult:
     overdue_notified: int = 0
     supervised: int = 0
     due_soon_notified: int = 0
+    deadlines_set: int = 0
 
 
 def _owers(ticket: Ticket):
@@ -46,6 +49,12 @@ def sweep(now: datetime | None = None) -> SweepResult:
     now = now or utcnow()
     result = SweepResult()
     sla = get_sla()
+
+    for ticket in db.session.scalars(
+        sa.select(Ticket).where(Ticket.status == "accepted", Ticket.due_at.is_(None)).with_for_update()
+    ):
+        ticket.due_at = deadline_after(now, sla.escort_reply_days)
+        result.deadlines_set += 1
 
     for ticket in db.session.scalars(
         sa.select(Ticket).where(Ticket.status == "replied", Ticket.autoclose_at < now).with_for_update()

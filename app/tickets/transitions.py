@@ -50,9 +50,25 @@ TRANSITIONS: dict[str, Transition] = {
 
 ACTIONS = tuple(TRANSITIONS)
 
+# Where a new problem starts, by source. What the company's escort collects (at a visit, or filed
+# on the company's behalf) is accepted by whoever files it as it is saved: nobody accepts their
+# own problem a second time, and no acceptance clock runs. Portal and hotline problems wait for
+# the escort's acceptance.
+INITIAL_STATES = {"portal": "submitted", "hotline": "submitted", "visit": "accepted", "escort": "accepted"}
+# The timeline event of a problem that starts accepted (走访收集并受理), instead of "submit".
+COLLECT_EVENT = "collect"
+
 
 def roles_for(action: str, state: str) -> frozenset[str]:
     return TRANSITIONS[action].sources.get(state, frozenset())
+
+
+def initial_state(source: str) -> str:
+    return INITIAL_STATES[source]
+
+
+def starts_accepted(source: str) -> bool:
+    return INITIAL_STATES.get(source) == "accepted"
 
 
 def target_state(action: str, state: str) -> str:

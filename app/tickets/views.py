@@ -22,7 +22,7 @@ from app.tickets.models import (
     COMPLEXITIES, RATINGS, SLA_STATES, STATUSES, Attachment, ExtensionRequest, Ticket,
 )
 from app.tickets.services import TicketActionError
-from app.tickets.transitions import TRANSITIONS
+from app.tickets.transitions import COLLECT_EVENT, TRANSITIONS
 
 bp = Blueprint("tickets", __name__, url_prefix="/tickets", template_folder="templates")
 
@@ -243,7 +243,7 @@ def _event_label(event) -> str:
             return _("超期自动督办")
         return str(TRANSITIONS[event.kind].label)
     return {
-        "submit": _("提交问题"), "comment": _("留言"), "note": _("内部备注"), "auto_close": _("逾期未评价，自动办结"),
+        "submit": _("提交问题"), COLLECT_EVENT: _("走访收集并受理"), "comment": _("留言"), "note": _("内部备注"), "auto_close": _("逾期未评价，自动办结"),
     }.get(event.kind, event.kind)
 
 

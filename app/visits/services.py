@@ -126,6 +126,9 @@ def validate_visit(data: dict, problems=(), *, today: date | None = None) -> tup
                   if name in ("title", "description", "category", "urgency") and isinstance(value, str)}
         values.update({name: "?" for name in ("category", "urgency")
                        if row.get(name) is not None and not isinstance(row.get(name), str)})
+        # At the door a title and a category are enough: the description defaults to the title.
+        if not (values.get("description") or "").strip() and row.get("description") in (None, ""):
+            values["description"] = values.get("title", "")
         new, problem = ticket_services.validate_new_ticket({**values, "source": "visit"}, allowed_sources=("visit",))
         if problem:
             row_errors[index] = problem
@@ -188,11 +191,12 @@ def discard_photo_files(photos) -> None:
 
 def create_visit(actor, company: Company, data: dict, *, problems=(), photos=(), today: date | None = None,
                  now: datetime | None = None) -> Visit:
-    """Log a visit by `company`'s current escort, filing each problem raised as a ticket (source 'visit').
+    """Log a visit by `company`'s current escort, filing each problem raised as a ticket (source 'visit',
+    accepted by the escort as it is saved).
 
     `data` holds visited_on, mode, participants, summary, company_status,
-    next_step; `problems` is a list of {title, description, category, urgency?}
-    rows (blank rows are skipped); `photos` are uploaded files. Everything is
+    next_step; `problems` is a list of {title, description?, category, urgency?}
+    rows (blank rows are skipped; a missing description is the title); `photos` are uploaded files. Everything is
     validated first; on any refusal VisitError is raised and nothing is written.
     """
     if not permissions.can_log_visit(actor, company):

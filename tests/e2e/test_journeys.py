@@ -227,17 +227,17 @@ def test_escort_logs_a_visit_on_a_phone(people, server, files, shoot):
 
     expect(escort.get_by_role("alert").filter(has_text="走访记录已保存")).to_contain_text("2 个问题已生成工单")
     expect(escort.get_by_role("heading", name="走访记录", level=1)).to_be_visible()
-    for title, *_rest in problems:
-        expect(escort.get_by_role("listitem").filter(has_text=title)).to_contain_text("待受理")
+    for title, *_rest in problems:  # collected by the escort: accepted as saved
+        expect(escort.get_by_role("listitem").filter(has_text=title)).to_contain_text("已受理")
     photo = escort.get_by_role("img", name=files["photo"].name)
     expect(photo).to_be_visible()
     assert photo.evaluate("img => img.complete && img.naturalWidth") == 160
 
-    # The company sees both problems in its list, waiting for the escort.
+    # The company sees both problems in its list, already accepted by its escort.
     company = people.login("company1", phone=True)
     expect(company.get_by_role("heading", name="我的问题", level=1)).to_be_visible()
     for title, *_rest in problems:
-        expect(company.get_by_role("link", name=re.compile(re.escape(title)))).to_contain_text("待受理")
+        expect(company.get_by_role("link", name=re.compile(re.escape(title)))).to_contain_text("已受理")
     shoot(company, "06-company-problem-list-phone")
     company.get_by_role("link", name=re.compile(re.escape(problems[1][0]))).click()
     expect(company.get_by_role("heading", name=problems[1][0], level=1)).to_be_visible()

@@ -31,7 +31,7 @@ class District(World):
 
     def submit(self, company, *, on, by=None, **fields):
         values = {"title": "厂房用电增容审批慢", "description": "申请增容三个月没有进展。", "category": "approval",
-                  "urgency": "ordinary", "source": "escort"}
+                  "urgency": "ordinary", "source": "hotline"}
         values.update(fields)
         ticket = services.submit_ticket(by or self.escort, company, NewTicket(**values), now=on)
         self.make.session.commit()

@@ -29,7 +29,9 @@ class World:
         values.update(fields)
         by = by or self.company_user
         if by.role != "company" and values["source"] == "portal":
-            values["source"] = "escort"
+            # Staff filing a problem that waits for acceptance: one that came in by hotline.
+            # (What the escort collects, source visit/escort, starts accepted.)
+            values["source"] = "hotline"
         ticket = services.submit_ticket(by, self.company, NewTicket(**values), now=now)
         self.make.session.commit()
         return ticket

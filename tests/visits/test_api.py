@@ -62,7 +62,7 @@ def test_post_with_two_problems_creates_the_visit_and_two_visit_tickets(escort_a
     ({"visited_on": (local_today() + timedelta(days=1)).isoformat()}, "visited_on"),
     ({"visited_on": (local_today() - timedelta(days=91)).isoformat()}, "visited_on"),
     ({"summary": ""}, "summary"),
-    ({"problems": [{"title": "缺少研发人才", "description": "", "category": "labour"}]}, "problems[0].description"),
+    ({"problems": [{"title": "", "description": "缺少研发人才", "category": "labour"}]}, "problems[0].title"),
     ({"problems": [{"title": "x", "description": "y", "category": "nonsense"}]}, "problems[0].category"),
     ({"problems": "none"}, "problems"),
     ({"company_id": "abc"}, "company_id"),

@@ -37,7 +37,7 @@ def test_visit_with_two_problems_creates_two_visit_tickets(make, escort_company)
     assert [t.title for t in tickets] == ["技术工人招聘难", "厂房租金补贴未兑现"]
     assert {t.source for t in tickets} == {"visit"}
     assert [t.urgency for t in tickets] == ["ordinary", "urgent"]
-    assert all(t.company_id == company.id and t.status == "submitted" and t.created_by_id == escort.id for t in tickets)
+    assert all(t.company_id == company.id and t.status == "accepted" and t.created_by_id == escort.id for t in tickets)
     assert visit.escort_id == escort.id and visit.visited_on == date(2026, 11, 17)
     assert make.session.scalar(sa.select(AuditLog.id).where(
         AuditLog.action == "visit_create", AuditLog.object_id == visit.id)) is not None
@@ -48,10 +48,10 @@ def test_a_half_filled_problem_row_saves_nothing_and_names_the_row(make, escort_
     before = counts(make.session)
     with pytest.raises(VisitError) as refused:
         services.create_visit(escort, company, visit_data(visited_on="2026-11-17"),
-                              problems=[problem(), problem(description="", category="")], today=TODAY)
+                              problems=[problem(), problem(title="", category="")], today=TODAY)
     make.session.rollback()
     assert refused.value.status == 400
-    assert refused.value.fields["problems[1].description"].startswith("第2个问题")
+    assert refused.value.fields["problems[1].title"].startswith("第2个问题")
     assert "problems[1].category" in refused.value.fields
     assert set(refused.value.problem_errors) == {1}
     assert counts(make.session) == before
