@@ -53,7 +53,12 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL", "")
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    # Redis down: Flask-Limiter answers from memory instead of failing the request (logged once).
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # Failed sign-ins (form and POST /api/v1/tokens together; app/accounts/throttling.py): per
+    # (username, client address) and per client address. Several limits separated by ";".
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    LOGIN_ADDRESS_RATE_LIMIT = os.environ.get("LOGIN_ADDRESS_RATE_LIMIT", "30 per minute;300 per hour")
     # Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted
     # (0: none; the client address is the socket's). Needed for per-IP limits behind nginx.
     TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)

@@ -42,6 +42,10 @@ def _trust_proxies(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
+    from app.core.inputs import BoundedIntConverter, install as install_input_checks
+
+    install_input_checks()  # every form field refuses what the database cannot hold
+    app.url_map.converters["int"] = BoundedIntConverter  # before any route is added
     db.init_app(app)
     migrate.init_app(app, db, directory=str(__import__("pathlib").Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
@@ -137,8 +141,13 @@ def _register_request_hooks(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         if app.config["SESSION_COOKIE_SECURE"]:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if session.get("_user_id"):  # signed in; read from the cookie, so a DB outage cannot break this
-            response.headers.setdefault("Cache-Control", "no-store")
+        # Signed in (read from the cookie, so a DB outage cannot break this) or a bearer-token API call:
+        # nothing the answer holds may be kept by the browser or a proxy — downloads included, whose
+        # send_file() headers ("no-cache, max-age=0" still lets the browser store them) are replaced.
+        signed_in = session.get("_user_id") or request.headers.get("Authorization")
+        if signed_in and request.endpoint not in ("static", "bootstrap.static"):
+            response.headers["Cache-Control"] = "no-store"
+            response.headers.pop("Expires", None)
         return response
 
 

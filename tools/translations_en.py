@@ -1385,9 +1385,80 @@ TRANSLATIONS.update({
     "登记时间": "Recorded at",
 })
 
+# --- issue 15 ---
+TRANSLATIONS.update({
+    "包含无法保存的控制字符，请删除后重试。":
+        "Contains control characters that cannot be saved; remove them and try again.",
+    "数值超出允许范围。": "The number is outside the allowed range.",
+    "日期应在 %(start)s 至 %(end)s 之间。": "The date must be between %(start)s and %(end)s.",
+    "文件名包含无法保存的控制字符，请改名后重试。":
+        "The file name contains control characters that cannot be saved; rename the file and try again.",
+    "以下筛选条件无效，已忽略：%(names)s。": "These filter conditions were invalid and have been ignored: %(names)s.",
+    "同时吊销我的全部 API 令牌": "Also revoke all my API tokens",
+    "建议保留勾选：如果旧密码可能已泄露，用它申请的令牌也应作废。对接系统需重新申请令牌。":
+        "Recommended: if the old password may have leaked, tokens obtained with it should be void too. "
+        "Connected systems will then need new tokens.",
+    "密码已修改，您的 %(n)d 个 API 令牌已吊销。": "Password changed; your %(n)d API tokens have been revoked.",
+    "文件解压后内容过大（超过 %(mb)d MB），请删除多余的行、列和工作表，或分批导入。":
+        "The file is too large once unpacked (over %(mb)d MB); delete unused rows, columns and sheets, "
+        "or import in batches.",
+    "文件中的文字内容过多（解压后超过 %(mb)d MB），请分批导入。":
+        "The file holds too much text (over %(mb)d MB unpacked); import in batches.",
+    "文件过于复杂，未能在 %(s)d 秒内读完，请删除多余内容或分批导入。":
+        "The file is too complex to read within %(s)d seconds; delete unused content or import in batches.",
+    "工作表超过 %(n)d 行（空行也计算在内），请删除多余的行或分批导入。":
+        "The sheet has more than %(n)d rows (empty rows included); delete unused rows or import in batches.",
+    "工作表超过 %(n)d 列，请删除多余的列后再上传。":
+        "The sheet has more than %(n)d columns; delete the unused columns and upload again.",
+    "以下 %(n)d 个单元格是公式，导入不会计算公式：%(cells)s。请在表格软件中把它们改为数值（复制后“选择性粘贴 → 数值”）再上传。":
+        "These %(n)d cells hold formulas, which the import does not calculate: %(cells)s. Turn them into "
+        "values in your spreadsheet program (copy, then Paste Special → Values) and upload again.",
+    "第%(row)d行第%(column)d列（%(ref)s）": "row %(row)d, column %(column)d (%(ref)s)",
+})
+
 # --- issue 13 ---
 TRANSLATIONS.update({
     "走访收集并受理": "Collected and accepted by the escort",
+    "%(p)s待走访企业": "Companies to visit in %(p)s",
+    "下一步：%(s)s": "Next step: %(s)s",
+    "不填则以标题作为描述": "Leave empty to use the title as the description",
+    "为必填项，其余可不填。": "marks a required field; everything else may be left empty.",
+    "保存时出错，走访记录可能没有保存。填写的内容已作为草稿保存在本机，请稍后再试。":
+        "Saving failed; the visit may not have been saved. What you typed is kept as a draft on this device; "
+        "please try again later.",
+    "全部走访": "All visits",
+    "全部问题": "All problems",
+    "办理": "Handle",
+    "已恢复您在本机上次未保存的填写内容（照片需重新选择）。":
+        "Restored what you typed here last time and did not save (choose the photos again).",
+    "待我处理（按期限）": "Waiting for me (by deadline)",
+    "我的企业在办问题（交办、办理中、待评价）": "My companies' problems in hand elsewhere (dispatched, in progress, awaiting rating)",
+    "数字的口径": "What the numbers count",
+    "数据时间": "Data as of",
+    "更多：参与人员、生产经营状况、下一步工作": "More: participants, business situation, next step",
+    "最近办结或终止的问题": "Recently closed or ended problems",
+    "最近走访": "Recent visits",
+    "期限 %(d)s": "Due %(d)s",
+    "本周期已走访的企业": "Companies visited this period",
+    "本周期还没有走访过的企业。": "No company visited yet this period.",
+    "本期未走访": "Not visited",
+    "本走访周期（%(p)s）内走访次数未达要求（%(n)d 次）的企业。":
+        "Companies visited fewer times than required (%(n)d) in this period (%(p)s).",
+    "每个问题只需标题和类别，保存后即生成工单并由您受理。":
+        "Each problem needs only a title and a category; on saving it becomes a problem accepted by you.",
+    "没有其他未办结的问题。": "No other open problems.",
+    "没有等待您处理的问题。": "Nothing is waiting for you.",
+    "清除草稿": "Discard the draft",
+    "第%(n)d名": "No. %(n)d",
+    "网络连接中断，走访记录还没有保存。填写的内容已作为草稿保存在本机，网络恢复后请再点“保存走访记录”（照片需重新选择）。":
+        "The network connection dropped and the visit has not been saved yet. What you typed is kept as a draft on "
+        "this device; when the network is back, tap “Save visit record” again (choose the photos again).",
+    "还没有走访记录。": "No visits yet.",
+    "（可选）": " (optional)",
+    "（必填）": " (required)",
+    "＋ 添加问题": "+ Add a problem",
+    "＋ 记录走访": "+ Log a visit",
+    "查看全部 %(n)d 家待走访企业": "All %(n)d companies to visit",
 })
 
 # --- issue 19 ---

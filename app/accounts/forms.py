@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from app.accounts.passwords import password_problems, verify_password
@@ -19,6 +19,9 @@ class ChangePasswordForm(FlaskForm):
         _l("再次输入新密码"),
         validators=[DataRequired(_l("请再次输入新密码。")), EqualTo("new_password", _l("两次输入的新密码不一致。"))],
     )
+    revoke_tokens = BooleanField(
+        _l("同时吊销我的全部 API 令牌"), default=True,
+        description=_l("建议保留勾选：如果旧密码可能已泄露，用它申请的令牌也应作废。对接系统需重新申请令牌。"))
     submit = SubmitField(_l("修改密码"))
 
     def __init__(self, user, *args, **kwargs):

@@ -6,12 +6,13 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
-from app.accounts import services
+from app.accounts import services, throttling
 from app.accounts.auth import end_all_sessions, start_session
 from app.accounts.forms import ChangePasswordForm, LoginForm, TokenForm
 from app.accounts.models import ApiToken
 from app.core.db import utcnow
-from app.extensions import db, limiter
+from app.core.inputs import has_unsavable_characters
+from app.extensions import db
 
 bp = Blueprint("accounts", __name__, url_prefix="/auth", template_folder="templates")
 
@@ -23,30 +24,26 @@ def safe_next(target: str | None) -> str | None:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return None
+    if has_unsavable_characters(target):
+        return None
     return target
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _username_key() -> str:
-    return "login-user:" + (request.form.get("username") or "").strip().lower()
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_username_key)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("core.index"))
     form = LoginForm()
     if form.validate_on_submit():
+        if throttling.is_throttled(form.username.data):
+            abort(429)
         user = services.authenticate(form.username.data, form.password.data)
         if user is None:
+            throttling.record_failure(form.username.data)
             db.session.commit()  # keep the audit record of the failure
             flash(_("用户名或密码不正确。"), "danger")
             return render_template("accounts/login.html", form=form), 200
+        throttling.record_success(form.username.data)
         chosen_language = session.get("lang")  # picked on the login page; the new session keeps it
         start_session(user)
         if chosen_language in current_app.config["LANGUAGES"]:
@@ -77,9 +74,13 @@ def change_password():
     if form.validate_on_submit():
         user = current_user._get_current_object()
         services.change_password(user, form.new_password.data)
+        revoked = services.revoke_all_tokens(user, user) if form.revoke_tokens.data else 0
         db.session.commit()
         start_session(user)  # this browser stays signed in; all others are ended
-        flash(_("密码已修改。"), "success")
+        if revoked:
+            flash(_("密码已修改，您的 %(n)d 个 API 令牌已吊销。", n=revoked), "success")
+        else:
+            flash(_("密码已修改。"), "success")
         return redirect(url_for("core.index"))
     return render_template("accounts/change_password.html", form=form)
 

@@ -229,10 +229,11 @@ SCHEMAS: dict = {
     ),
     "VisitProblem": obj(
         {"title": {"type": "string", "minLength": 1, "maxLength": 200},
-         "description": {"type": "string", "minLength": 1, "maxLength": 5000},
+         "description": {"type": "string", "maxLength": 5000},
          "category": enum(CATEGORIES), "urgency": enum(URGENCIES)},
-        ("title", "description", "category"),
-        "每个问题成为一张来源为 visit 的工单。 / Each becomes a ticket with source visit.",
+        ("title", "category"),
+        "每个问题成为一张来源为 visit、已受理的工单（description 可省略，默认为 title）。 / Each becomes a ticket "
+        "with source visit, already accepted (description may be left out: it defaults to the title).",
     ),
     "VisitCreate": obj(
         {"company_id": ID,
@@ -488,9 +489,12 @@ OPERATIONS: dict[tuple[str, str], dict] = {
     ("POST", f"{PREFIX}/tickets"): operation(
         "createTicket", "tickets", "提交问题 · Create a ticket",
         "企业用户为本企业提交（company_id 忽略）；陪跑员为其陪跑的企业、管理者为任一企业代报（company_id 必填）。"
-        "返回新问题（状态 submitted）。\n\n"
+        "返回新问题：来源 portal、hotline 的为 submitted（待受理）；来源 visit、escort（陪跑员收集）的由提交人"
+        "当即受理，为 accepted（时间线 collect：走访收集并受理），没有受理时限。\n\n"
         "A company user files for its own company (company_id is ignored); an escort for a company they serve, "
-        "a manager for any (company_id required). Returns the new ticket (status submitted).",
+        "a manager for any (company_id required). Returns the new ticket: status submitted for sources portal and "
+        "hotline; for sources visit and escort (collected by the escort) accepted at once by the filer (timeline "
+        "event collect), with no acceptance deadline.",
         ok="Ticket", status=201, errors=(400, 403, 413, 415), body="TicketCreate",
         body_example={"company_id": 7, "title": "厂房用电增容审批慢", "description": "申请增容三个月没有进展。",
                       "category": "energy", "urgency": "urgent"},

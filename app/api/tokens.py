@@ -1,31 +1,13 @@
 """POST /tokens and GET /me."""
-from flask import current_app
 from flask_babel import gettext as _
 
-from app.accounts import services
+from app.accounts import services, throttling
 from app.api import bp
 from app.api.common import check_query_params, current_api_user, fail, json_body, token_required
-from app.extensions import db, limiter
-
-
-def _limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _username_key() -> str:
-    from flask import request
-
-    try:
-        data = request.get_json(silent=True)
-    except RecursionError:  # a deeply nested body; json_body() refuses it with a 400
-        data = None
-    name = data.get("username", "") if isinstance(data, dict) else ""
-    return "token-user:" + str(name).strip().lower()
+from app.extensions import db
 
 
 @bp.post("/tokens")
-@limiter.limit(_limit)
-@limiter.limit(_limit, key_func=_username_key)
 def create_token():
     data = json_body()
     fields = {}
@@ -36,10 +18,14 @@ def create_token():
         fields["name"] = _("应为文本。")
     if fields:
         fail(400, _("请提供用户名和密码。"), "validation_error", fields)
+    if throttling.is_throttled(data["username"]):  # the same counters as the sign-in form
+        fail(429, _("操作过于频繁，请稍后再试。"), "too_many_requests")
     user = services.authenticate(data["username"], data["password"])
     if user is None:
+        throttling.record_failure(data["username"])
         db.session.commit()
         fail(401, _("用户名或密码不正确。"), "invalid_credentials")
+    throttling.record_success(data["username"])
     if user.must_change_password:
         db.session.commit()
         fail(403, _("请先在网页上登录并修改初始密码，然后再申请令牌。"), "password_change_required")

@@ -8,6 +8,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
+from app.core.inputs import INT_MAX, ignore_filters
 from app.accounts.models import User
 from app.accounts.passwords import password_problems
 from app.companies.models import CATEGORIES, GOAL_STATUSES, SPECIALIZED_TIERS, Company
@@ -130,8 +131,8 @@ class CompanyFilterForm(FlaskForm):
         self.goal_status.choices = [("", any_)] + [(k, str(v)) for k, v in GOAL_STATUSES.items()]
 
     def filters(self) -> dict:
-        valid = self.validate()
-        if not valid:
+        if not self.validate():
+            ignore_filters(self)
             return {}
         return {
             "q": self.q.data or None,
@@ -162,7 +163,7 @@ class CompanySearchFields:
         number) is ignored like an absent one, and no name is shown for it.
         """
         self.chosen_company = None
-        if self.company_id.data and 0 < self.company_id.data < 2**63:
+        if self.company_id.data and 0 < self.company_id.data <= INT_MAX:
             self.chosen_company = db.session.execute(
                 companies.where(Company.id == self.company_id.data).with_only_columns(Company.id, Company.name)
             ).first()

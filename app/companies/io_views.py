@@ -14,6 +14,7 @@ from app.accounts.models import Role
 from app.companies import importing, permissions, queries
 from app.companies.forms import CompanyFilterForm
 from app.companies.views import bp
+from app.core.inputs import refuse_ignored_filters
 from app.core.permissions import require
 from app.core.spreadsheets import MAX_ROWS, SpreadsheetError, read_table, send_xlsx_workbook, stream_xlsx
 from app.core.timeutil import local_today
@@ -82,6 +83,7 @@ def export_xlsx():
     require(permissions.can_list_companies(current_user))
     show_escort = current_user.role in (Role.ADMIN, Role.MANAGER)
     filters = CompanyFilterForm(request.args, show_escort=show_escort).filters()
+    refuse_ignored_filters()
     stmt = queries.filter_companies(queries.visible_companies(current_user), **filters)
     filename = _("企业名单-%(day)s.xlsx", day=local_today().strftime("%Y%m%d"))
     return stream_xlsx(filename, importing.EXPORT_HEADERS, importing.export_rows(stmt), sheet_title="企业",

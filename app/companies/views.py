@@ -9,11 +9,15 @@ from app.companies import permissions, queries, services
 from app.companies.forms import CompanyFilterForm, CompanyForm, GoalProgressForm, PortalAccountForm
 from app.companies.models import Company
 from app.core.pagination import asc, keyset_page
+from app.core.db import utcnow
 from app.core.timeutil import local_today
+from app.core.workdays import overdue_working_days
 from app.core.permissions import get_visible_or_404, require
 from app.extensions import db
 from app.personnel import queries as personnel_queries
 from app.personnel import services as personnel_services
+from app.tickets import queries as ticket_queries
+from app.visits import queries as visit_queries
 
 bp = Blueprint("companies", __name__, url_prefix="/companies", template_folder="templates")
 
@@ -81,13 +85,28 @@ def _render_detail(company: Company, *, account_form=None, goal_form=None):
     if can_goal and goal_form is None:
         goal_form = GoalProgressForm(formdata=None, obj=company)
         goal_form.goal_updated_on.data = local_today()
+    briefing = _briefing(company) if current_user.is_staff else {}
     return render_template(
-        "companies/detail.html", company=company, history=history,
+        "companies/detail.html", company=company, history=history, **briefing,
         can_edit=permissions.can_edit_company(current_user, company),
         is_current=permissions.can_view_company(current_user, company),
         can_accounts=can_accounts, accounts=accounts, account_form=account_form,
         can_goal=can_goal, goal_form=goal_form,
     )
+
+
+def _briefing(company: Company) -> dict:
+    """What an escort reads before a visit: open and recent problems and recent visits, through the
+    user's own scopes (an escort sees none of a company they no longer serve but the visits they made)."""
+    now = utcnow()
+    return {
+        "open_problems": db.session.scalars(ticket_queries.company_problems(current_user, company, open_=True)).all(),
+        "recent_problems": db.session.scalars(
+            ticket_queries.company_problems(current_user, company, open_=False, limit=5)).all(),
+        "recent_visits": db.session.scalars(visit_queries.company_visits(current_user, company)).unique().all(),
+        "overdue_days": lambda t: overdue_working_days(t.due_at, now) if t.is_overdue(now) else 0,
+        "briefing": True,
+    }
 
 
 @bp.route("/<int:company_id>/goal", methods=["POST"])
@@ -165,6 +184,8 @@ def set_portal_account_active(company_id: int, user_id: int):
     company = _load(company_id)
     account = _portal_account(company, user_id)
     require(permissions.can_manage_portal_account(current_user, account, company))
+    if request.form.get("active") not in ("0", "1"):
+        abort(400)
     active = request.form.get("active") == "1"
     try:
         personnel_services.set_portal_account_active(current_user, account, active)

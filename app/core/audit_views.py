@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import NumberRange, Optional
 
+from app.core.inputs import ignore_filters
 from app.accounts.models import Role, User
 from app.core.models import AuditLog
 from app.core.pagination import desc, distinct_values, keyset_page
@@ -49,6 +50,7 @@ class AuditFilterForm(FlaskForm):
 
     def filtered(self, stmt: sa.Select) -> sa.Select:
         if not self.validate():
+            ignore_filters(self)
             return stmt
         actor = (self.actor.data or "").strip()
         if actor:

@@ -13,13 +13,17 @@ a person can act on.
 import codecs
 import csv
 import io
+import posixpath
+import re
 import tempfile
+from time import monotonic
 import zipfile
 from datetime import date, datetime, time
 from decimal import Decimal
 
 from flask import send_file
 from flask_babel import lazy_gettext as _l
+from lxml import etree
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -31,6 +35,17 @@ from app.core.timeutil import LOCAL_TZ
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 20_000
+
+# An .xlsx is a zip of XML: 20 MB compressed can hold gigabytes. These bounds are checked while
+# streaming through the file (check_xlsx_bounds), before openpyxl reads any of it into memory.
+MAX_COLUMNS = 100  # the import template has 13
+MAX_SHEET_ROWS = 2 * MAX_ROWS  # <row> elements, empty ones included
+MAX_SHEET_BYTES = 64 * 1024 * 1024  # a sheet's XML after decompression
+MAX_SHARED_STRINGS_BYTES = 16 * 1024 * 1024  # the workbook's text, after decompression
+MAX_UNCOMPRESSED_BYTES = 128 * 1024 * 1024  # every part together
+MAX_FORMULAS_LISTED = 10
+TIME_BUDGET_SECONDS = 10.0
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 # A cell starting with one of these is run as a formula (or DDE command) by Excel,
 # WPS and LibreOffice; tab and carriage return are used to smuggle the others past filters.
@@ -106,6 +121,7 @@ def send_xlsx_workbook(workbook: Workbook, filename: str):
         max_age=0, etag=False, conditional=False,
     )
     response.content_length = size
+    response.headers["Cache-Control"] = "no-store"  # exports hold scoped data: never kept on disk
     return response
 
 
@@ -141,7 +157,131 @@ def read_table(file_storage, *, max_bytes: int = MAX_BYTES, max_rows: int = MAX_
     return _to_records(raw_rows, max_rows)
 
 
+def _first_sheet_part(archive: zipfile.ZipFile) -> str | None:
+    """The zip member of the workbook's first sheet (the one imports read), from workbook.xml and its rels."""
+    try:
+        workbook = etree.fromstring(archive.read("xl/workbook.xml"), _SAFE_PARSER)
+        rels = etree.fromstring(archive.read("xl/_rels/workbook.xml.rels"), _SAFE_PARSER)
+    except (KeyError, etree.XMLSyntaxError):
+        return None
+    sheet = workbook.find(f"{_MAIN_NS}sheets/{_MAIN_NS}sheet")
+    if sheet is None:
+        return None
+    rel_id = sheet.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
+    for rel in rels:
+        if rel.get("Id") == rel_id:
+            target = rel.get("Target", "")
+            return target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
+    return None
+
+
+_SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+_CELL_REF = re.compile(r"([A-Z]{1,3})(\d+)$")
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def check_xlsx_bounds(data: bytes, *, max_rows: int = MAX_SHEET_ROWS, max_columns: int = MAX_COLUMNS,
+                      time_budget: float = TIME_BUDGET_SECONDS) -> None:
+    """Refuse an .xlsx whose content is too large to load, before anything of it is held in memory.
+
+    Checked from the zip directory: each part's and all parts' size after decompression, and the
+    shared strings' size (zipfile never inflates a part past its declared size). Then the first
+    sheet's XML is streamed: rows, columns and cells are counted as they come (each parsed element
+    is dropped at once), formula cells are collected, and the time spent is watched. Raises
+    SpreadsheetError with one message; returns quietly for a file openpyxl may then read.
+    """
+    too_big = _l("文件解压后内容过大（超过 %(mb)d MB），请删除多余的行、列和工作表，或分批导入。",
+                 mb=MAX_UNCOMPRESSED_BYTES // (1024 * 1024))
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise SpreadsheetError(_l("无法读取该 .xlsx 文件（文件损坏或不是 Excel 工作簿）。")) from exc
+    with archive:
+        if sum(m.file_size for m in members) > MAX_UNCOMPRESSED_BYTES:
+            raise SpreadsheetError(too_big)
+        for member in members:
+            name = member.filename.lower()
+            if name.endswith("sharedstrings.xml") and member.file_size > MAX_SHARED_STRINGS_BYTES:
+                raise SpreadsheetError(_l("文件中的文字内容过多（解压后超过 %(mb)d MB），请分批导入。",
+                                          mb=MAX_SHARED_STRINGS_BYTES // (1024 * 1024)))
+            if name.startswith("xl/worksheets/") and member.file_size > MAX_SHEET_BYTES:
+                raise SpreadsheetError(too_big)
+        part = _first_sheet_part(archive)
+        if part is None or part not in archive.namelist():
+            return  # openpyxl reports what is wrong with the workbook itself
+        _stream_sheet(archive, part, max_rows=max_rows, max_columns=max_columns, time_budget=time_budget)
+
+
+def _stream_sheet(archive, part: str, *, max_rows: int, max_columns: int, time_budget: float) -> None:
+    started = monotonic()
+    rows = 0
+    formulas: list[str] = []
+    formula_count = 0
+    row_tag, cell_tag, formula_tag = f"{_MAIN_NS}row", f"{_MAIN_NS}c", f"{_MAIN_NS}f"
+    with archive.open(part) as stream:
+        events = etree.iterparse(stream, events=("start", "end"), tag=(row_tag, cell_tag, formula_tag),
+                                 resolve_entities=False, no_network=True, huge_tree=False)
+        cells_in_row = 0
+        last_column = 0
+        try:
+            for count, (event, element) in enumerate(events):
+                if count % 4096 == 0 and monotonic() - started > time_budget:
+                    raise SpreadsheetError(_l("文件过于复杂，未能在 %(s)d 秒内读完，请删除多余内容或分批导入。",
+                                              s=int(time_budget)))
+                tag = element.tag
+                if event == "start":
+                    if tag == row_tag:
+                        rows += 1
+                        cells_in_row = last_column = 0
+                        if rows > max_rows:
+                            raise SpreadsheetError(_l("工作表超过 %(n)d 行（空行也计算在内），请删除多余的行或分批导入。",
+                                                      n=max_rows))
+                    continue
+                if tag == cell_tag:
+                    cells_in_row += 1
+                    match = _CELL_REF.match(element.get("r") or "")
+                    last_column = _column_number(match[1]) if match else last_column + 1
+                    if last_column > max_columns or cells_in_row > max_columns:
+                        raise SpreadsheetError(_l("工作表超过 %(n)d 列，请删除多余的列后再上传。", n=max_columns))
+                elif tag == formula_tag:
+                    formula_count += 1
+                    if len(formulas) < MAX_FORMULAS_LISTED:
+                        cell = element.getparent()
+                        reference = cell.get("r") if cell is not None else None
+                        formulas.append(_describe_cell(reference, rows, last_column))
+                    continue  # the cell's end clears it
+                # Drop what has been read: the tree never grows past one element.
+                element.clear(keep_tail=False)
+                parent = element.getparent()
+                if parent is not None:
+                    while element.getprevious() is not None:
+                        del parent[0]
+        except etree.XMLSyntaxError as exc:
+            raise SpreadsheetError(_l("无法读取该 .xlsx 文件（文件损坏或不是 Excel 工作簿）。")) from exc
+    if formulas:
+        cells = "、".join(formulas) + ("……" if formula_count > len(formulas) else "")
+        raise SpreadsheetError(_l("以下 %(n)d 个单元格是公式，导入不会计算公式：%(cells)s。请在表格软件中把它们改为数值"
+                                  "（复制后“选择性粘贴 → 数值”）再上传。", n=formula_count, cells=cells))
+
+
+def _describe_cell(reference: str | None, row: int, column: int) -> str:
+    match = _CELL_REF.match(reference or "")
+    if match:
+        row, column = int(match[2]), _column_number(match[1])
+    else:
+        reference = f"{get_column_letter(max(column, 1))}{row}"
+    return str(_l("第%(row)d行第%(column)d列（%(ref)s）", row=row, column=column, ref=reference))
+
+
 def _xlsx_rows(data: bytes):
+    check_xlsx_bounds(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
@@ -199,7 +339,9 @@ def _to_records(raw_rows, max_rows: int):
     rows = enumerate(raw_rows, start=1)
     headers = None
     for _number, header_row in rows:
-        cleaned = [_clean_value(v) for v in header_row]
+        if len(header_row) > MAX_COLUMNS and any(v not in (None, "") for v in header_row[MAX_COLUMNS:]):
+            raise SpreadsheetError(_l("工作表超过 %(n)d 列，请删除多余的列后再上传。", n=MAX_COLUMNS))
+        cleaned = [_clean_value(v) for v in header_row[:MAX_COLUMNS]]
         if any(v is not None for v in cleaned):
             headers = ["" if v is None else str(v).strip() for v in cleaned]
             break
@@ -212,7 +354,9 @@ def _to_records(raw_rows, max_rows: int):
         seen.add(header)
     records = []
     for number, raw in rows:
-        values = [_clean_value(v) for v in raw]
+        if len(raw) > MAX_COLUMNS and any(v not in (None, "") for v in raw[MAX_COLUMNS:]):
+            raise SpreadsheetError(_l("工作表超过 %(n)d 列，请删除多余的列后再上传。", n=MAX_COLUMNS))
+        values = [_clean_value(v) for v in raw[:MAX_COLUMNS]]
         if not any(v is not None for v in values):
             continue
         if len(records) >= max_rows:

@@ -469,6 +469,11 @@ def open_by_due_date(user: User, limit: int = 20) -> sa.Select:
     return by_due_date(with_list_loads(_open_tickets(user))).limit(limit)
 
 
+def open_not_in(user: User, statuses, limit: int = 20) -> sa.Select:
+    """The user's open problems in any state but `statuses`, by due date (the workbench's "others")."""
+    return by_due_date(with_list_loads(_open_tickets(user).where(Ticket.status.not_in(statuses)))).limit(limit)
+
+
 def tickets_in(user: User, statuses, limit: int = 20) -> sa.Select:
     return by_due_date(with_list_loads(visible_tickets(user).where(Ticket.status.in_(statuses)))).limit(limit)
 

@@ -16,6 +16,7 @@ from app.core.workdays import overdue_working_days
 from app.extensions import db
 from app.monitoring import charts, permissions, queries
 from app.tickets.models import RATINGS
+from app.tickets.queries import AWAITING
 from app.visits.window import current_window
 
 bp = Blueprint("monitoring", __name__, template_folder="templates")
@@ -114,8 +115,8 @@ def _escort_home(c):
         counts=queries.escort_counts(user, c),
         company_counts=queries.escort_company_counts(user, window),
         companies=db.session.execute(queries.escort_companies(user, window)).all(),
-        unvisited=db.session.execute(queries.escort_unvisited(user, window)).unique().all(),
-        tickets=db.session.scalars(queries.open_by_due_date(user)).unique().all(),
+        awaiting=db.session.scalars(queries.tickets_in(user, AWAITING[Role.ESCORT])).unique().all(),
+        others=db.session.scalars(queries.open_not_in(user, AWAITING[Role.ESCORT])).unique().all(),
         definitions=queries.DEFINITIONS, tickets_url=_tickets_url, overdue_days=_overdue_days(c.now),
         goal_labels=GOAL_STATUSES,
     )

@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from app.core.inputs import ignore_filters
 from app.accounts.models import Role
 from app.accounts.passwords import password_problems
 from app.companies.forms import CompanyFilterForm, town_choices
@@ -43,6 +44,7 @@ class StaffFilterForm(FlaskForm):
 
     def filters(self) -> dict:
         if not self.validate():
+            ignore_filters(self)
             return {}
         return {
             "q": self.q.data or None,

@@ -11,6 +11,7 @@ from app.core.models import CalendarOverride
 from app.core.permissions import require
 from app.core.timeutil import local_today
 from app.core.workdays import package_covers
+from app.core.inputs import query_date, query_int
 from app.extensions import db
 from app.settings import queries, services
 from app.settings.forms import BulkOverrideForm, OverrideForm, SLAForm
@@ -63,10 +64,10 @@ def index():
 def calendar():
     require(can_view_calendar(current_user))
     today = local_today()
-    year = request.args.get("year", type=int) or today.year
+    year = query_int("year") or today.year
     if not services.YEAR_MIN <= year <= services.YEAR_MAX:
         year = today.year
-    month = request.args.get("month", type=int) or (today.month if year == today.year else 1)
+    month = query_int("month") or (today.month if year == today.year else 1)
     if not 1 <= month <= 12:
         month = 1
     overrides = db.session.scalars(queries.overrides_for_year(year)).all()
@@ -91,7 +92,7 @@ def override_edit(override_id: int | None = None):
     require(can_manage_settings(current_user))
     form = OverrideForm(override=override)
     if request.method == "GET" and override is None:
-        form.day.data = request.args.get("day", type=date.fromisoformat)
+        form.day.data = query_date("day")
     if form.validate_on_submit():
         saved = services.save_override(current_user, override, **form.override_data())
         db.session.commit()
@@ -118,7 +119,7 @@ def override_bulk():
     require(can_manage_settings(current_user))
     form = BulkOverrideForm()
     if request.method == "GET":
-        form.year.data = request.args.get("year", type=int) or local_today().year + 1
+        form.year.data = query_int("year") or local_today().year + 1
     if form.validate_on_submit():
         year = form.year.data
         counts = services.apply_overrides(current_user, year, form.entries, replace=form.replace.data)

@@ -173,5 +173,7 @@ def send_attachment(attachment: Attachment):
         from flask import abort
 
         abort(404)
-    return send_file(path, mimetype=attachment.content_type, as_attachment=True,
-                     download_name=attachment.filename, max_age=0)
+    response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
+                         download_name=attachment.filename, max_age=0)
+    response.headers["Cache-Control"] = "no-store"  # a private file: never kept on the user's disk
+    return response

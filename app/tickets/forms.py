@@ -12,6 +12,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from app.core.inputs import ignore_filters
 from app.accounts.models import Role, User
 from app.companies.forms import CompanySearchFields
 from app.companies.models import CATEGORIES as COMPANY_CATEGORIES
@@ -333,6 +334,7 @@ class TicketFilterForm(CompanySearchFields, FlaskForm):
 
     def filters(self) -> dict:
         if not self.validate():
+            ignore_filters(self)
             return {}
         return {
             "q": self.q.data or None,

@@ -157,3 +157,15 @@ def ticket_attachments(ticket: Ticket, *, include_internal: bool) -> sa.Select:
     if not include_internal:
         stmt = stmt.where(Attachment.public.is_(True))
     return stmt
+
+
+def company_problems(user: User, company: Company, *, open_: bool, limit: int = 10) -> sa.Select:
+    """One company's problems as `user` may see them (the company page's briefing): the open ones by
+    deadline (most urgent first), or the finished ones most recently changed first."""
+    stmt = visible_tickets(user).where(Ticket.company_id == company.id)
+    if open_:
+        stmt = stmt.where(Ticket.status.in_(OPEN_STATES)).order_by(
+            Ticket.due_at.is_(None), Ticket.due_at, Ticket.id)
+    else:
+        stmt = stmt.where(Ticket.status.not_in(OPEN_STATES)).order_by(Ticket.updated_at.desc(), Ticket.id.desc())
+    return stmt.limit(limit)

@@ -16,6 +16,7 @@ from app.core.db import utcnow
 from app.core.pagination import Segment, asc, desc, keyset_page
 from app.core.permissions import get_visible_or_404, require
 from app.core.workdays import overdue_working_days
+from app.core.inputs import query_int
 from app.extensions import db
 from app.tickets import attachments, forms, permissions, queries, services
 from app.tickets.models import (
@@ -81,8 +82,8 @@ def index():
 def create():
     require(current_user.is_staff)
     form = forms.TicketForm(user=current_user)
-    if request.method == "GET" and request.args.get("company_id", "").isascii() and request.args.get("company_id", "").isdigit():
-        form.company_id.data = int(request.args["company_id"])
+    if request.method == "GET" and query_int("company_id"):
+        form.company_id.data = query_int("company_id")
     if form.validate_on_submit():
         company = form.chosen_company()
         new, errors = services.validate_new_ticket(form.ticket_data(), allowed_sources=forms.STAFF_SOURCES)
@@ -135,6 +136,8 @@ def comment(ticket_id: int):
     ticket = _load(ticket_id)
     require(permissions.can_comment_ticket(current_user, ticket))
     form = forms.CommentForm(formdata=request.form)
+    if not form.validate():  # text the database cannot hold (the service checks the rest)
+        return _render_detail(ticket, comment_form=form, message=_("请检查填写的内容。"), status=400)
     try:
         services.add_comment(current_user, ticket, body=form.body.data, internal=bool(form.internal.data))
         db.session.commit()
@@ -153,6 +156,8 @@ def upload(ticket_id: int):
     ticket = _load(ticket_id)
     require(permissions.can_attach_to_ticket(current_user, ticket))
     form = forms.AttachmentForm()
+    if not form.validate():  # a note or file name the database cannot hold
+        return _render_detail(ticket, upload_form=form, message=_("请检查填写的内容。"), status=400)
     saved = []
     internal = bool(form.internal.data)
     try:

@@ -9,13 +9,14 @@ from wtforms import BooleanField, FieldList, Form, FormField, MultipleFileField,
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from app.core.inputs import date_in_range, ignore_filters
 from app.companies.forms import CompanySearchFields, escort_choices, town_choices
 from app.core.widgets import LongSelect
 from app.tickets.models import CATEGORIES
 from app.visits.models import MODES
 
 PROBLEM_KEY = re.compile(r"problems\[(\d+)\](?:\.(\w+))?")
-SPARE_PROBLEM_ROWS = 3
+SPARE_PROBLEM_ROWS = 1  # one empty row; "＋ 添加问题" adds more
 MAX_PROBLEM_ROWS = 20
 
 
@@ -53,7 +54,7 @@ class VisitForm(FlaskForm):
     problems = FieldList(FormField(ProblemRowForm), min_entries=SPARE_PROBLEM_ROWS, max_entries=MAX_PROBLEM_ROWS)
     photos = MultipleFileField(_l("现场照片"), description=_l("JPG 或 PNG，最多 9 张"),
                                render_kw={"accept": "image/jpeg,image/png", "multiple": True})
-    add_problem = SubmitField(_l("再添加一个问题"))
+    add_problem = SubmitField(_l("＋ 添加问题"))
     submit = SubmitField(_l("保存走访记录"))
 
     def visit_data(self) -> dict:
@@ -62,6 +63,12 @@ class VisitForm(FlaskForm):
 
     def problem_rows(self) -> list[dict]:
         return [entry.form.row() for entry in self.problems]
+
+    # Folded under 更多 on the form: optional, and open when one of them holds text or an error.
+    MORE_FIELDS = ("participants", "company_status", "next_step")
+
+    def more_open(self) -> bool:
+        return any(getattr(self, name).data or getattr(self, name).errors for name in self.MORE_FIELDS)
 
     def can_add_problem(self) -> bool:
         return len(self.problems) < MAX_PROBLEM_ROWS
@@ -100,16 +107,21 @@ class VisitFilterForm(CompanySearchFields, FlaskForm):
         self.escort_id.choices = [(0, any_)] + (escort_choices() if show_escort else [])
         self.mode.choices = [("", any_)] + [(k, str(v)) for k, v in MODES.items()]
 
-    @staticmethod
-    def _date(field) -> date | None:
+    def _date(self, field) -> date | None:
+        """The typed date, or None (with a field error, and the alert naming it) when unreadable or out of range."""
         try:
-            return date.fromisoformat(field.data) if field.data else None
+            day = date.fromisoformat(field.data) if field.data else None
         except ValueError:
+            day = None
+        if field.data and (day is None or not date_in_range(day)):
             field.errors = [str(_l("日期格式应为 YYYY-MM-DD。"))]
+            ignore_filters(self, [field])
             return None
+        return day
 
     def filters(self) -> dict:
         if not self.validate():
+            ignore_filters(self)
             return {}
         return {
             **self.company_filters(),
@@ -135,5 +147,6 @@ class UnvisitedFilterForm(FlaskForm):
 
     def filters(self) -> dict:
         if not self.validate():
+            ignore_filters(self)
             return {}
         return {"escort_id": self.escort_id.data or None, "town_id": self.town_id.data or None}

@@ -193,3 +193,9 @@ def export_rows(stmt: sa.Select, *, batch: int = 1000):
         row = list(row)
         row[5] = modes.get(row[5], row[5])
         yield row
+
+
+def company_visits(user: User, company: Company, limit: int = 5) -> sa.Select:
+    """The most recent visits to one company that `user` may see (the company page's briefing)."""
+    return (visible_visits(user).where(Visit.company_id == company.id).options(joinedload(Visit.escort))
+            .order_by(Visit.visited_on.desc(), Visit.id.desc()).limit(limit))

@@ -127,7 +127,8 @@ def validate_visit(data: dict, problems=(), *, today: date | None = None) -> tup
         values.update({name: "?" for name in ("category", "urgency")
                        if row.get(name) is not None and not isinstance(row.get(name), str)})
         # At the door a title and a category are enough: the description defaults to the title.
-        if not (values.get("description") or "").strip() and row.get("description") in (None, ""):
+        description = row.get("description")
+        if description is None or (isinstance(description, str) and not description.strip()):
             values["description"] = values.get("title", "")
         new, problem = ticket_services.validate_new_ticket({**values, "source": "visit"}, allowed_sources=("visit",))
         if problem:

@@ -1,7 +1,7 @@
 """Visit pages: list, log a visit (phone-first), detail with photos and problems, the unvisited list, export."""
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 from flask_sqlalchemy.pagination import SelectPagination
@@ -12,6 +12,7 @@ from app.companies.queries import visible_companies
 from app.core.pagination import desc, keyset_page
 from app.core.permissions import get_visible_or_404, require
 from app.core.timeutil import local_today
+from app.core.inputs import query_int, refuse_ignored_filters
 from app.extensions import db
 from app.tickets.attachments import upload_dir
 from app.visits import permissions, queries, services
@@ -70,7 +71,7 @@ def _company_for_visit(company_id: int) -> Company:
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def create():
-    company_id = request.args.get("company_id", type=int)
+    company_id = query_int("company_id")
     if not company_id:
         require(current_user.role == Role.ESCORT)
         return _choose_company()
@@ -109,7 +110,12 @@ def create():
                        "走访记录已保存，提出的 %(num)d 个问题已生成工单。", count), "success")
     else:
         flash(_("走访记录已保存。"), "success")
-    return redirect(url_for("visits.detail", visit_id=visit.id))
+    target = url_for("visits.detail", visit_id=visit.id)
+    if request.headers.get("X-Visit-Form") == "fetch":
+        # The form's script saved it in the background (to keep its draft if the network drops): it clears
+        # the draft and opens this page itself.
+        return jsonify(saved=True, redirect=target)
+    return redirect(target)
 
 
 def _render_form(form: VisitForm, company: Company, *, status: int = 200, focus_last_problem: bool = False):
@@ -145,8 +151,10 @@ def photo(visit_id: int, photo_id: int):
     if not path.is_file():
         abort(404)
     # Shown inline as an <img> (content checked as JPG/PNG at upload; nosniff is set); ?download=1 saves it.
-    return send_file(path, mimetype=photo_.content_type, as_attachment=request.args.get("download") == "1",
-                     download_name=photo_.filename, max_age=0)
+    response = send_file(path, mimetype=photo_.content_type, as_attachment=request.args.get("download") == "1",
+                         download_name=photo_.filename, max_age=0)
+    response.headers["Cache-Control"] = "no-store"  # a private file: never kept on the user's disk
+    return response
 
 
 class _RowPagination(SelectPagination):
@@ -178,6 +186,7 @@ def export_xlsx():
     from app.core.spreadsheets import stream_xlsx
 
     _form, stmt = _filtered_visits()
+    refuse_ignored_filters()
     filename = _("走访记录-%(day)s.xlsx", day=local_today().strftime("%Y%m%d"))
     headers, widths = queries.export_columns()
     return stream_xlsx(filename, headers, queries.export_rows(stmt), sheet_title=_("走访记录"), widths=widths)

@@ -345,7 +345,7 @@ def test_pages_keep_the_filters(login_as, make):
     links = set(re.findall(r'rel="next" href="(/companies/\?[^"]*)"', first))
     assert len(links) == 1 and all("category=eaglet" in link and "after=" in link for link in links)
     second = b.get(next(iter(links)).replace("&amp;", "&"))
-    assert len(re.findall(r'href="/companies/\d+"', _text(second))) == 2
+    assert len(set(re.findall(r'href="/companies/\d+"', _text(second)))) == 2
     assert "杭州不该出现有限公司" not in _text(second)
 
 
@@ -459,13 +459,13 @@ def test_company_list_query_count_does_not_grow(login_as, make, count_queries):
     with count_queries() as few:
         response = b.get("/companies/")
     assert response.status_code == 200
-    assert len(re.findall(r'href="/companies/\d+"', _text(response))) == 5
+    assert len(set(re.findall(r'href="/companies/\d+"', _text(response)))) == 5
 
     _add_companies(make, 55, escorts, towns, industries)
     with count_queries() as many:
         response = b.get("/companies/")
     assert response.status_code == 200
-    assert len(re.findall(r'href="/companies/\d+"', _text(response))) == 50  # one page
+    assert len(set(re.findall(r'href="/companies/\d+"', _text(response)))) == 50  # one page
     assert "共 60 条" in _text(response)
 
     assert few.count == many.count, many.statements
@@ -473,7 +473,7 @@ def test_company_list_query_count_does_not_grow(login_as, make, count_queries):
 
     next_page = re.search(r'rel="next" href="([^"]+)"', _text(response)).group(1).replace("&amp;", "&")
     second = b.get(next_page)
-    assert len(re.findall(r'href="/companies/\d+"', _text(second))) == 10
+    assert len(set(re.findall(r'href="/companies/\d+"', _text(second)))) == 10
 
 
 def test_escort_list_query_count_is_pinned(login_as, make, count_queries):
@@ -483,5 +483,5 @@ def test_escort_list_query_count_is_pinned(login_as, make, count_queries):
     _add_companies(make, 8, [escort], towns, industries)
     with count_queries() as q:
         response = b.get("/companies/")
-    assert len(re.findall(r'href="/companies/\d+"', _text(response))) == 8
+    assert len(set(re.findall(r'href="/companies/\d+"', _text(response)))) == 8
     assert q.count == LIST_QUERY_COUNT - 1, q.statements  # no escort filter for an escort

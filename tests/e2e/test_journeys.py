@@ -203,12 +203,13 @@ def test_escort_logs_a_visit_on_a_phone(people, server, files, shoot):
     expect(escort.get_by_role("heading", name="我的工作台", level=1)).to_be_visible()
     shoot(escort, "04-escort-home-phone")
 
-    escort.get_by_role("row", name=re.compile(re.escape(company_name))) \
-        .get_by_role("link", name="记录走访").click()
+    escort.get_by_role("link", name="＋ 记录走访").first.click()  # on top of the workbench
+    escort.get_by_role("link", name=re.compile(re.escape(company_name))).click()
     expect(escort.get_by_role("heading", name="记录走访", level=1)).to_be_visible()
     expect(escort.get_by_role("link", name=company_name)).to_be_visible()
     expect(escort.get_by_label("走访日期")).to_have_value(re.compile(DAY))
     escort.get_by_label("实地走访").check()
+    escort.get_by_text("更多：参与人员").click()  # the optional fields are folded
     escort.get_by_label("参与人员").fill("企业总经理陈国强、生产部经理王磊、陪跑员李晓明")
     escort.get_by_label("走访情况").fill("实地查看新建印染车间，了解扩产进度，企业反映物流和用工两方面困难。")
     escort.get_by_label("生产经营状况").fill("1—10月产值同比增长12%，订单已排至明年二月，现有员工320人。")

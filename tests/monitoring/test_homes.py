@@ -59,23 +59,31 @@ def test_escort_home(app, district):
     assert link_value(page, "/companies/", goal_status="not_started") == 2
     assert assert_numbers_open_their_lists(b, page) >= 6
 
-    # my companies, with the last visit and goal progress
-    companies = html.unescape(section(page, "my-companies"))
-    assert d.company.name in companies and d.company_b.name in companies
-    assert "2026-11-05" in companies and "2026-10-30" in companies and "未开始" in companies
-    assert d.unassigned.name not in companies
-    assert link_value(section(page, "my-companies"), "/tickets/", company_id=d.company.id, open=1) == 4
-    assert link_value(section(page, "my-companies"), "/tickets/", company_id=d.company_b.id, open=1) == 3
+    # Phone first: 记录走访 is one tap from the top of the page (and in the menu).
+    assert page.index('id="log-visit" href="/visits/new"') < page.index('id="unvisited"')
+    assert '<a class="nav-link fw-semibold" href="/visits/new">' in page
 
-    # not visited this month: company B only
-    unvisited = section(page, "unvisited")
+    # still to visit this period: company B only, as a card with its own 记录走访
+    unvisited = html.unescape(section(page, "unvisited"))
     assert d.company_b.name in unvisited and d.company.name not in unvisited
+    assert f'href="/visits/new?company_id={d.company_b.id}"' in unvisited
+    assert "2026-10-30" in unvisited
+    assert link_value(unvisited, "/tickets/", company_id=d.company_b.id, open=1) == 3
 
-    # my open problems by due date: t12 (Sep), t9 (22 Oct), t1 and t3 (17 Nov), t2 (20 Nov), t7, t4
-    listed = listed_numbers(section(page, "my-problems"))
-    assert listed[:2] == numbers(t, "t12", "t9")
-    assert set(listed[2:4]) == set(numbers(t, "t1", "t3"))
-    assert listed[4:] == numbers(t, "t2", "t7", "t4")
+    # the companies visited this period, with the last visit and goal progress: no company listed twice
+    companies = html.unescape(section(page, "my-companies"))
+    assert d.company.name in companies and d.company_b.name not in companies
+    assert "2026-11-05" in companies and "未开始" in companies
+    assert d.unassigned.name not in page
+    assert link_value(section(page, "my-companies"), "/tickets/", company_id=d.company.id, open=1) == 4
+
+    # waiting on me (submitted/accepted), by due date: t12 (Sep), t1 (17 Nov), t2 (20 Nov)
+    assert listed_numbers(section(page, "awaiting")) == numbers(t, "t12", "t1", "t2")
+    # the rest of my companies' open problems, by due date: t9 (22 Oct), t3 (17 Nov), t7, t4
+    assert listed_numbers(section(page, "my-problems")) == numbers(t, "t9", "t3", "t7", "t4")
+    # on a phone the same problems are cards with their deadline badge
+    cards = section(page, "awaiting")
+    assert cards.count('class="card mb-2 phone-card"') == 3 and "超期" in cards
 
 
 def test_escort_home_shows_only_the_escorts_companies(app, make, district):
@@ -104,6 +112,9 @@ def test_helper_home_is_the_departments_queue(app, district):
     assert assert_numbers_open_their_lists(b, page) == 5
 
     assert listed_numbers(section(page, "to-sign")) == numbers(t, "t3")
+    # on a phone the queue is cards with the deadline badge (t3 is overdue)
+    assert section(page, "to-sign").count('class="card mb-2 phone-card"') == 1 and "超期" in section(page, "to-sign")
+    assert section(page, "extensions").count('class="card mb-2 phone-card"') == 1
     assert listed_numbers(section(page, "in-progress")) == numbers(t, "t9", "t7")  # by due date
     assert listed_numbers(section(page, "overdue")) == numbers(t, "t9", "t3")
     extensions = section(page, "extensions")

@@ -53,6 +53,26 @@ def test_post_with_two_problems_creates_the_visit_and_two_visit_tickets(escort_a
     # the tickets API agrees
     ticket = client.get(f"/api/v1/tickets/{visit['ticket_ids'][0]}", headers=headers).get_json()
     assert ticket["source"] == "visit"
+    # collected at the visit: accepted by the escort already, the next step is theirs
+    assert ticket["status"] == "accepted" and "accept" not in ticket["allowed_actions"]
+    events = client.get(f"/api/v1/tickets/{ticket['id']}/events", headers=headers).get_json()["items"]
+    assert [e["kind"] for e in events] == ["collect"]
+
+
+def test_a_problem_needs_only_a_title_and_a_category(escort_api, db_session):
+    client, _escort, headers, company = escort_api
+    response = client.post("/api/v1/visits", json=body(company, problems=[
+        {"title": "用电增容排队", "category": "energy"},
+        {"title": "招工难", "description": "  ", "category": "labour"}]), headers=headers)
+    assert response.status_code == 201, response.get_json()
+    tickets = db_session.scalars(sa.select(Ticket).where(Ticket.id.in_(response.get_json()["ticket_ids"]))
+                                 .order_by(Ticket.id)).all()
+    assert [(t.title, t.description, t.status) for t in tickets] == [
+        ("用电增容排队", "用电增容排队", "accepted"), ("招工难", "招工难", "accepted")]
+    # a description that is not text is still refused
+    refused = client.post("/api/v1/visits", json=body(company, problems=[
+        {"title": "融资", "description": 5, "category": "financing"}]), headers=headers)
+    assert refused.status_code == 400 and "problems[0].description" in refused.get_json()["error"]["fields"]
 
 
 @pytest.mark.parametrize("overrides,field", [

@@ -39,11 +39,23 @@ def test_escort_logs_a_visit_with_two_problems_from_the_company_page(escort_worl
     page = text(b.get(f"/companies/{company.id}"))
     assert f'href="/visits/new?company_id={company.id}"' in page and "记录走访" in page
     form = text(b.get(f"/visits/new?company_id={company.id}"))
-    # Phone-first: viewport set, one column, three empty problem rows, big controls.
+    # Phone-first: viewport set, one column, one empty problem row and "＋ 添加问题", big controls.
     assert 'name="viewport" content="width=device-width, initial-scale=1"' in form
     assert "visit-form-wrap" in form and "form-control-lg" in form and "btn-lg w-100" in form
-    assert len(re.findall(r'name="problems-\d+-title"', form)) == 3
+    assert len(re.findall(r'name="problems-\d+-title"', form)) == 1 and "＋ 添加问题" in form
     assert f'value="{local_today().isoformat()}"' in form
+    assert re.search(r'id="mode-0"[^>]*checked|checked[^>]*id="mode-0"', form)  # 实地走访 preselected
+    # Required fields marked, optional ones say so; the date rule sits by the date, not below the save button.
+    for name in ("visited_on", "summary", "problems-0-title", "problems-0-category"):
+        assert re.search(rf'<label[^>]*for="{name}">[^<]*<span class="text-danger required-mark"', form), name
+    for name in ("problems-0-description", "photos", "participants", "company_status", "next_step"):
+        assert re.search(rf'<label[^>]*for="{name}">[^<]*<span class="fw-normal text-muted optional-mark">（可选）', form), name
+    assert form.index("最多补记 90 天内的走访") < form.index('id="mode-fieldset"') < form.index('name="submit"')
+    # Participants, company status and next step are folded under 更多, closed while empty.
+    more = form[form.index('<details class="mb-3 more-fields"'):form.index("</details>", form.index("more-fields"))]
+    assert 'name="participants"' in more and 'name="next_step"' in more and "more-fields\" open" not in form
+    # The draft script is the app's own file.
+    assert '<script src="/static/js/visit_form.js" defer></script>' in form
     data = form_fields(**{
         "problems-0-title": "技术工人招聘难", "problems-0-category": "labour", "problems-0-description": "缺数控工20人。",
         "problems-2-title": "厂房租金补贴未兑现", "problems-2-category": "policy", "problems-2-description": "去年的补贴未到账。",
