@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
+from app.core.inputs import has_unsavable_characters
 from app.core.pagination import desc, keyset_page
 from app.core.permissions import get_visible_or_404
 from app.extensions import db
@@ -19,17 +20,27 @@ bp = Blueprint("notify", __name__, template_folder="templates")
 ROBOT_KIND_LABELS = {"dingtalk": "钉钉 / 浙政钉", "wecom": "企业微信"}
 
 
+def _unsavable_post() -> str | None:
+    """The input-hygiene rule (app.core.inputs) for these forms' plain fields: the message, or None."""
+    for values in request.form.listvalues():
+        if any(has_unsavable_characters(value) for value in values):
+            return _("包含无法保存的控制字符，请删除后重试。")
+    return None
+
+
 @bp.route("/account/notifications", methods=["GET", "POST"])
 @login_required
 def my_preferences():
     form = FlaskForm()
-    if form.validate_on_submit():
+    error = _unsavable_post() if request.method == "POST" else None
+    if error is None and form.validate_on_submit():
         preferences.save(current_user, {kind: request.form.getlist(kind) for kind in preferences.KINDS})
         db.session.commit()
         flash(_("通知方式已保存。"), "success")
         return redirect(url_for("notify.my_preferences"))
     return render_template("notify/preferences.html", form=form, chosen=preferences.chosen(current_user),
-                           kinds=preferences.KINDS, channels=preferences.PERSONAL_CHANNELS)
+                           kinds=preferences.KINDS, channels=preferences.PERSONAL_CHANNELS,
+                           error=error), 400 if error else 200
 
 
 def _require_admin():
@@ -49,6 +60,10 @@ def _owner_label(robot: Robot, departments: dict, towns: dict) -> str:
 @login_required
 def admin_index():
     _require_admin()
+    return _admin_page()
+
+
+def _admin_page(error: str | None = None):
     robots = db.session.scalars(services.visible_robots(current_user).order_by(Robot.id)).all()
     departments = {d.id: d for d in db.session.scalars(sa.select(Department).order_by(Department.code))}
     towns = {t.id: t for t in db.session.scalars(sa.select(Town).order_by(Town.code))}
@@ -57,8 +72,8 @@ def admin_index():
     return render_template(
         "notify/admin.html", form=FlaskForm(), robots=robots, departments=departments, towns=towns,
         owner_label=lambda r: _owner_label(r, departments, towns), kinds=ROBOT_KIND_LABELS,
-        subscriptions=subscriptions, events=EVENTS,
-    )
+        subscriptions=subscriptions, events=EVENTS, error=error,
+    ), 400 if error else 200
 
 
 @bp.route("/admin/notifications/robots", methods=["POST"])
@@ -67,6 +82,8 @@ def robot_create():
     _require_admin()
     if not FlaskForm().validate_on_submit():
         abort(400)
+    if (error := _unsavable_post()) is not None:
+        return _admin_page(error)
     owner = request.form.get("owner", "")
     owner_type, _sep, owner_id = owner.partition(":")
     data = {"owner_type": owner_type, "owner_id": int(owner_id) if owner_id.isdigit() else None,
@@ -103,6 +120,8 @@ def webhook_create():
     _require_admin()
     if not FlaskForm().validate_on_submit():
         abort(400)
+    if (error := _unsavable_post()) is not None:
+        return _admin_page(error)
     data = {"url": request.form.get("url"), "events": request.form.getlist("events"),
             "secret": request.form.get("secret"), "description": request.form.get("description", ""),
             "allow_private": request.form.get("allow_private") == "y"}
