@@ -76,6 +76,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.api import bp as api_bp
     from app.core.audit_views import bp as audit_bp
     from app.companies.views import bp as companies_bp
+    from app.knowledge.views import bp as knowledge_bp
     from app.core.notification_views import bp as notifications_bp
     from app.core.views import bp as core_bp
     from app.monitoring.views import bp as monitoring_bp
@@ -95,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(visits_bp)
     app.register_blueprint(portal_bp)
     app.register_blueprint(tickets_bp)
+    app.register_blueprint(knowledge_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(monitoring_bp)
     app.register_blueprint(rankings_bp)
@@ -160,6 +162,7 @@ def _register_template_helpers(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from app.demo.cli import demo_cli
     from app.notify.cli import notify_cli, outbox_cli
+    from app.search.cli import search_cli
     from app.tickets.cli import tickets_cli
 
     from app.core.backup import backup_command, restore_command
@@ -168,5 +171,6 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(tickets_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(notify_cli)
+    app.cli.add_command(search_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

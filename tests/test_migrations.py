@@ -7,6 +7,7 @@ from alembic.script import ScriptDirectory
 
 from app import create_app
 from app.extensions import db
+from app.search.models import include_object
 
 FOUNDATION_TABLES = {
     "users", "api_tokens", "companies", "escort_assignments", "departments", "towns", "industries",
@@ -67,7 +68,8 @@ def test_downgrade_to_base_and_upgrade_again_on_a_throwaway_database(app, tmp_pa
 def test_models_match_the_migrations(app):
     """Autogenerate finds nothing to do on the database the session fixture migrated."""
     with app.app_context(), db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": False})
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": False,
+                                                         "include_object": include_object})
         differences = compare_metadata(context, db.metadata)
     assert differences == []
 
@@ -84,6 +86,7 @@ def test_every_migration_has_a_downgrade(app):
 
 def test_0013_moves_collected_problems_still_waiting_to_accepted(app, tmp_path):
     """Collected problems (visit, escort) still 待受理 become 已受理 without a clock; nothing else moves."""
+    from app.search import index as search_index
     from app.tickets.models import Ticket, TicketEvent
     from tests.factories import Factories
     from tests.tickets.helpers import World
@@ -98,18 +101,20 @@ def test_0013_moves_collected_problems_still_waiting_to_accepted(app, tmp_path):
 
         lent = [m.__table__ for m in (WebhookSubscription, OutboxMessage, Robot, NotificationPreference)]
         db.metadata.create_all(db.engine, tables=lent)
-        world = World(Factories(db.session))
-        waiting = world.new_ticket(by=world.escort, source="hotline", title="走访时提出、仍待受理")
-        accepted = world.new_ticket(by=world.escort, source="hotline", title="走访时提出、已受理")
-        world.act(world.escort, accepted, "accept")
-        portal = world.new_ticket(by=world.company_user, title="企业自己提交")
-        # What the older code wrote for a problem collected at a visit: 待受理 with a 'submit' event.
-        db.session.execute(sa.update(Ticket).where(Ticket.id.in_([waiting.id, accepted.id])).values(source="visit"))
-        db.session.commit()
-        ids = (waiting.id, accepted.id, portal.id)
-        before = {t.id: (t.status, t.version, t.accepted_at, t.due_at) for t in
-                  db.session.scalars(sa.select(Ticket).where(Ticket.id.in_(ids)))}
-        db.session.remove()
+        # No search rows at 0006 (migration 0016 fills them from the problems): the writes leave them alone.
+        with search_index.paused():
+            world = World(Factories(db.session))
+            waiting = world.new_ticket(by=world.escort, source="hotline", title="走访时提出、仍待受理")
+            accepted = world.new_ticket(by=world.escort, source="hotline", title="走访时提出、已受理")
+            world.act(world.escort, accepted, "accept")
+            portal = world.new_ticket(by=world.company_user, title="企业自己提交")
+            # What the older code wrote for a problem collected at a visit: 待受理 with a 'submit' event.
+            db.session.execute(sa.update(Ticket).where(Ticket.id.in_([waiting.id, accepted.id])).values(source="visit"))
+            db.session.commit()
+            ids = (waiting.id, accepted.id, portal.id)
+            before = {t.id: (t.status, t.version, t.accepted_at, t.due_at) for t in
+                      db.session.scalars(sa.select(Ticket).where(Ticket.id.in_(ids)))}
+            db.session.remove()
         db.metadata.drop_all(db.engine, tables=lent)
 
         flask_migrate.upgrade(revision="heads")

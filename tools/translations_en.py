@@ -1461,6 +1461,63 @@ TRANSLATIONS.update({
     "查看全部 %(n)d 家待走访企业": "All %(n)d companies to visit",
 })
 
+# --- issue 16 ---
+TRANSLATIONS.update({
+    "搜索": "Search",
+    "编号、标题、内容或留言中的词": "Words from the number, title, text or comments",
+    "排序：编号或标题含搜索词的问题在前，其余（描述、答复、留言中含搜索词）在后；各自从新到旧。":
+        "Order: problems whose number or title contains the words first, then those with them in the "
+        "description, answer or comments; newest first within each.",
+    "最多 100 个字符。": "At most 100 characters.",
+    "相似问题": "Similar problems",
+    "相似度": "Similarity",
+    "未交办": "Not dispatched",
+    "答复：": "Answer: ",
+    "没有找到相似的问题。": "No similar problems found.",
+    "仅工作人员可以查看相似问题。": "Only staff can see similar problems.",
+    "发布为政策问答": "Publish as policy Q&A",
+    "适用范围": "Applies to",
+    "添加": "Add",
+    "全区通用": "District-wide",
+    "已发布为政策问答。": "Published as policy Q&A.",
+    "已撤下该政策问答。": "The policy Q&A entry has been withdrawn.",
+    "常用答复已添加。": "Reply template added.",
+    "常用答复已删除。": "Reply template deleted.",
+    "请填写此项。": "Please fill this in.",
+    "最多 %(n)d 个字符。": "At most %(n)d characters.",
+    "请删去企业名称或统一社会信用代码：政策问答不显示提问的企业。":
+        "Remove the company's name or credit code: policy Q&A never shows the company that asked.",
+    "您不能发布该问题的答复。": "You cannot publish this problem's answer.",
+    "该问题已发布为政策问答。": "This problem has already been published as policy Q&A.",
+    "您不能撤下该条目。": "You cannot withdraw this entry.",
+    "您不能添加该常用答复。": "You cannot add this reply template.",
+    "请填写标题（最多 100 个字符）。": "Please enter a title (at most 100 characters).",
+    "请填写答复内容（最多 5000 个字符）。": "Please enter the answer text (at most 5000 characters).",
+    "您不能删除该常用答复。": "You cannot delete this reply template.",
+    "政策问答": "Policy Q&A",
+    "常用答复": "Reply templates",
+    "已答复的问题经整理后发布，不显示提问的企业。":
+        "Answered problems, edited and published; the company that asked is never shown.",
+    "例如：研发费用加计扣除": "e.g. R&D expense super deduction",
+    "没有符合条件的政策问答。": "No matching policy Q&A.",
+    "答复部门：%(d)s": "Answered by: %(d)s",
+    "来源问题（仅工作人员可见）：": "Source problem (staff only): ",
+    "撤下": "Withdraw",
+    "这些答复可能已经解决您的问题": "These answers may already solve your problem",
+    "如仍需办理，请继续提交。": "If you still need help, go on and submit.",
+    "企业名称和统一社会信用代码已替换为“某企业”；请再检查一遍，删去能认出企业的其他内容（地址、人名、产品等）。发布后所有用户（包括企业）都能看到。":
+        "The company's name and credit code have been replaced by “某企业”; check again and remove anything else "
+        "that identifies the company (address, people, products). Once published, every user (companies "
+        "included) can read it.",
+    "答复问题时可在答复框上方选用，插入后仍可修改再发送。":
+        "Choose one above the reply box when answering; edit the inserted text before sending.",
+    "还没有常用答复。": "No reply templates yet.",
+    "添加常用答复": "Add a reply template",
+    "插入常用答复": "Insert a reply template",
+    "插入常用答复…": "Insert a reply template…",
+    "没有相近的政策问答。": "No similar policy Q&A.",
+})
+
 # --- issue 19 ---
 TRANSLATIONS.update({
     "【陪跑】%(title)s": "[Peipao] %(title)s",

@@ -277,6 +277,25 @@ SCHEMAS["WebhookDelivery"] = obj(
 for _name in ("Company", "Department", "Ticket", "TicketEvent", "Visit", "Webhook", "WebhookDelivery"):
     SCHEMAS[f"{_name}List"] = listing(_name)
 
+SCHEMAS["Knowledge"] = obj(
+    {"id": ID, "title": {"type": "string"}, "question": {"type": "string"}, "answer": {"type": "string"},
+     "category": enum(CATEGORIES),
+     "department": nullable(obj({"id": ID, "name": {"type": "string"}}, ("id", "name"))),
+     "published_at": {"type": "string", "format": "date-time"}},
+    ("id", "title", "question", "answer", "category", "department", "published_at"),
+    "政策问答：从已答复的问题整理发布，不含提问企业。 / A published question and answer; never names the asking company.",
+)
+SCHEMAS["KnowledgeList"] = listing("Knowledge")
+
+SCHEMAS["SimilarTickets"] = obj(
+    {"items": {"type": "array", "items": obj(
+        {"ticket": ref("Ticket"),
+         "score": {"type": "number", "minimum": 0, "maximum": 1,
+                   "description": "字符 n-gram TF-IDF 余弦相似度。 / Character n-gram TF-IDF cosine similarity."}},
+        ("ticket", "score"))}},
+    ("items",), "相似问题，最相似的在前。 / Similar problems, most similar first.",
+)
+
 
 def _ranking_board(subject: str, zh: str) -> dict:
     row = obj(
@@ -380,6 +399,7 @@ TAGS = [
     {"name": "departments", "description": "职能部门 / Departments"},
     {"name": "tickets", "description": "问题（工单）及其状态机 / Problems (tickets) and their state machine"},
     {"name": "visits", "description": "走访 / Visits"},
+    {"name": "knowledge", "description": "政策问答 / Knowledge base of published answers"},
     {"name": "rankings", "description": "晾晒比拼排名 / Rankings"},
     {"name": "webhooks", "description": "事件订阅（出站 Webhook） / Event subscriptions (outbound webhooks)"},
     {"name": "reference", "description": "本文档 / This document"},
@@ -483,6 +503,12 @@ OPERATIONS: dict[tuple[str, str], dict] = {
             query("category", enum(CATEGORIES), "问题类别 / Category"),
             query("department_id", {"type": "integer"}, "承办部门编号 / Department id"),
             query("overdue", {"type": "boolean"}, "仅超期的 / Overdue only"),
+            query("q", {"type": "string", "maxLength": 100},
+                  "全文搜索：编号、标题、描述、答复和留言中的词（工作人员还包括内部备注），空格分隔的词须全部出现；"
+                  "给出时按相关度排序（编号或标题命中的在前，其余在后，各自从新到旧）。 / Full-text search over "
+                  "number, title, description, answers and comments (internal notes for staff); every "
+                  "space-separated word must occur. When given, results are ranked by relevance (number or "
+                  "title matches first, then the rest, newest first within each)."),
             *PAGING,
         ],
     ),
@@ -509,6 +535,27 @@ OPERATIONS: dict[tuple[str, str], dict] = {
         "listTicketEvents", "tickets", "问题时间线 · Ticket timeline",
         "按时间顺序的事件；企业用户只看到公开事件。\n\nEvents in order; company users see public events only.",
         ok="TicketEventList", errors=(400,), params=PAGING,
+    ),
+    ("GET", f"{PREFIX}/knowledge"): operation(
+        "listKnowledge", "knowledge", "政策问答 · Knowledge base",
+        "已发布的政策问答（问题、答复、答复部门、日期；从不包含提问企业），所有登录用户可查，企业用户也可以。"
+        "`q` 中空格分隔的词须全部出现在标题、问题或答复中。\n\n"
+        "Published questions and answers (question, answer, department, date; never the asking company), for "
+        "every signed-in caller, companies included. Every space-separated word of `q` must occur in the "
+        "title, question or answer.",
+        ok="KnowledgeList", errors=(400,), params=[
+            query("q", {"type": "string", "maxLength": 100}, "搜索词 / Words to find"),
+            *PAGING,
+        ],
+    ),
+    ("GET", f"{PREFIX}/tickets/<int:ticket_id>/similar"): operation(
+        "listSimilarTickets", "tickets", "相似问题 · Similar problems",
+        "调用者可见范围内与该问题最相似的至多 5 个问题（跨企业），含状态、承办部门和答复；仅工作人员（企业用户 403）。"
+        "候选由全文索引找出，再按标题和描述的字符 n-gram TF-IDF 余弦相似度排序。\n\n"
+        "The (at most 5) problems most like this one within the caller's scope (across companies), with their state, "
+        "department and answer; staff only (403 for company users). Candidates come from the full-text "
+        "index, ranked by the character n-gram TF-IDF cosine of title and description.",
+        ok="SimilarTickets", errors=(400, 403),
     ),
     ("POST", f"{PREFIX}/tickets/<int:ticket_id>/comments"): operation(
         "addTicketComment", "tickets", "留言或内部备注 · Comment",

@@ -1,7 +1,7 @@
 """notifications: the outbox, webhook subscriptions, group robots, personal channel preferences
 
 Revision ID: 0019_notifications
-Revises: 0013_collected_problems_accepted
+Revises: 0016_search
 Create Date: 2026-12-06 01:26:59.113989
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0019_notifications'
-down_revision = '0013_collected_problems_accepted'
+down_revision = '0016_search'
 branch_labels = None
 depends_on = None
 

@@ -28,6 +28,7 @@ from app.companies.uscc import generate
 from app.core.db import utcnow
 from app.core.timeutil import local_today
 from app.extensions import limiter
+from app.knowledge.models import KnowledgeEntry
 from app.tickets.models import Ticket
 from app.tickets.services import NewTicket, submit_ticket
 from tests.factories import PASSWORD
@@ -579,6 +580,26 @@ def _(c):
     return c.call("other_helper", "listTicketEvents", ids={"ticket_id": c.dispatched.id})
 
 
+@case("listKnowledge", 200)
+def _(c):
+    return c.call("company_user", "listKnowledge", query="q=扣除")
+
+
+@case("listSimilarTickets", 200)
+def _(c):
+    return c.call("manager", "listSimilarTickets", ids={"ticket_id": c.dispatched.id})
+
+
+@case("listSimilarTickets", 403)
+def _(c):
+    return c.call("company_user", "listSimilarTickets", ids={"ticket_id": c.dispatched.id})
+
+
+@case("listSimilarTickets", 404)
+def _(c):
+    return c.call("other_helper", "listSimilarTickets", ids={"ticket_id": c.dispatched.id})
+
+
 @case("addTicketComment", 201)
 def _(c):
     response = c.call("helper", "addTicketComment", ids={"ticket_id": c.dispatched.id},
@@ -853,6 +874,8 @@ def test_every_list_pages_with_a_stable_order_and_no_gaps(c, op_id):
         c.w.new_ticket()
         log_visit(c.make.session, c.w.escort, c.w.company, on=local_today() - timedelta(days=i + 1))
         c.call("escort", "addTicketComment", json={"body": f"第{i + 1}条留言"})
+        c.make.session.add(KnowledgeEntry(title=f"政策问答{i + 1}", question="问题", answer="答复", category="policy"))
+        c.make.session.commit()
     everything = [item["id"] for item in c.call("admin", op_id, ids=ids, query="limit=200").get_json()["items"]]
     assert len(everything) >= 3 and everything == sorted(everything)
     paged, cursor = [], None

@@ -139,6 +139,19 @@ def build_world(app) -> World:
         world.ids["override"] = override.id
         world.ids["robot"] = robot.id
         world.ids["webhook"] = webhook.id
+        # 政策问答 (public to every signed-in user) and a reply template per department.
+        from app.knowledge.models import KnowledgeEntry, ReplyTemplate
+
+        entry = KnowledgeEntry(title="研发费用加计扣除口径", question="某企业问研发人员工资能否归集", answer="可以归集",
+                               category="policy", department_id=sides["a"].department.id)
+        db.session.add(entry)
+        for key, s in sides.items():
+            template = ReplyTemplate(department_id=s.department.id, title=f"{key}部门模板", body="已受理，正在办理。")
+            db.session.add(template)
+            db.session.flush()
+            world.ids[f"template:{key}"] = template.id
+        db.session.commit()
+        world.ids["knowledge"] = entry.id
         usernames = {role: user.username for role, user in actors.items()}
     from tests.factories import PASSWORD
 
