@@ -7,3 +7,7 @@ from app.tickets.models import Attachment, DispatchRecord, ExtensionRequest, Tic
 from app.visits.models import Visit, VisitPhoto  # noqa: F401
 import app.rankings.models  # noqa: E402,F401  (indexes the ranking aggregates read by)
 import app.core.list_indexes  # noqa: E402,F401  (indexes the long lists page through)
+from app.knowledge.models import KnowledgeEntry, ReplyTemplate  # noqa: E402,F401
+from app.search.models import TicketSearchDoc  # noqa: E402,F401
+import app.search.index  # noqa: E402,F401  (keeps the search rows in step with every flush)
+from app.notify.models import NotificationPreference, OutboxMessage, Robot, WebhookSubscription  # noqa: F401

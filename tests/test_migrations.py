@@ -7,6 +7,7 @@ from alembic.script import ScriptDirectory
 
 from app import create_app
 from app.extensions import db
+from app.search.models import include_object
 
 FOUNDATION_TABLES = {
     "users", "api_tokens", "companies", "escort_assignments", "departments", "towns", "industries",
@@ -67,7 +68,8 @@ def test_downgrade_to_base_and_upgrade_again_on_a_throwaway_database(app, tmp_pa
 def test_models_match_the_migrations(app):
     """Autogenerate finds nothing to do on the database the session fixture migrated."""
     with app.app_context(), db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": False})
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": False,
+                                                         "include_object": include_object})
         differences = compare_metadata(context, db.metadata)
     assert differences == []
 

@@ -24,6 +24,7 @@ from app.tickets.models import (
     CATEGORIES, COMPLEXITIES, RATINGS, SOURCES, STATUSES, SUPERVISION_LEVELS, URGENCIES,
 )
 from app.tickets.transitions import ACTIONS
+from app.notify.events import EVENTS as WEBHOOK_EVENTS
 from app.visits.models import MODES
 
 PREFIX = "/api/v1"
@@ -247,8 +248,53 @@ SCHEMAS: dict = {
     ),
 }
 
-for _name in ("Company", "Department", "Ticket", "TicketEvent", "Visit"):
+SCHEMAS["Webhook"] = obj(
+    {"id": {"type": "integer"}, "url": TEXT, "events": {"type": "array", "items": TEXT}, "description": TEXT,
+     "allow_private": {"type": "boolean"}, "active": {"type": "boolean"}, "created_at": DATETIME},
+    ("id", "url", "events", "description", "allow_private", "active", "created_at"),
+)
+SCHEMAS["WebhookCreate"] = obj(
+    {"url": {"type": "string", "minLength": 1, "maxLength": 500},
+     "events": {"type": "array", "minItems": 1, "items": enum(WEBHOOK_EVENTS)},
+     "secret": {"type": "string", "minLength": 16, "maxLength": 200,
+                "description": "签名密钥。 / The HMAC key of X-Peipao-Signature."},
+     "description": {"type": "string", "maxLength": 200},
+     "allow_private": {"type": "boolean", "default": False,
+                       "description": "允许内网或本机地址（默认拒绝）。 / Allow a private or loopback address "
+                                      "(refused by default)."}},
+    ("url", "events", "secret"),
+)
+SCHEMAS["WebhookDelivery"] = obj(
+    {"id": {"type": "integer"}, "event": TEXT, "status": enum(("pending", "sending", "sent", "failed")),
+     "attempts": {"type": "integer"}, "status_code": OPT_ID, "last_error": TEXT, "created_at": DATETIME,
+     "next_attempt_at": DATETIME, "delivered_at": nullable(DATETIME), "idempotency_key": TEXT,
+     "history": {"type": "array", "items": {"type": "object"},
+                 "description": "每次尝试：at、status_code、error。 / Each attempt: at, status_code, error."}},
+    ("id", "event", "status", "attempts", "status_code", "last_error", "created_at", "next_attempt_at",
+     "delivered_at", "idempotency_key", "history"),
+)
+
+for _name in ("Company", "Department", "Ticket", "TicketEvent", "Visit", "Webhook", "WebhookDelivery"):
     SCHEMAS[f"{_name}List"] = listing(_name)
+
+SCHEMAS["Knowledge"] = obj(
+    {"id": ID, "title": {"type": "string"}, "question": {"type": "string"}, "answer": {"type": "string"},
+     "category": enum(CATEGORIES),
+     "department": nullable(obj({"id": ID, "name": {"type": "string"}}, ("id", "name"))),
+     "published_at": {"type": "string", "format": "date-time"}},
+    ("id", "title", "question", "answer", "category", "department", "published_at"),
+    "政策问答：从已答复的问题整理发布，不含提问企业。 / A published question and answer; never names the asking company.",
+)
+SCHEMAS["KnowledgeList"] = listing("Knowledge")
+
+SCHEMAS["SimilarTickets"] = obj(
+    {"items": {"type": "array", "items": obj(
+        {"ticket": ref("Ticket"),
+         "score": {"type": "number", "minimum": 0, "maximum": 1,
+                   "description": "字符 n-gram TF-IDF 余弦相似度。 / Character n-gram TF-IDF cosine similarity."}},
+        ("ticket", "score"))}},
+    ("items",), "相似问题，最相似的在前。 / Similar problems, most similar first.",
+)
 
 
 def _ranking_board(subject: str, zh: str) -> dict:
@@ -395,7 +441,9 @@ TAGS = [
     {"name": "departments", "description": "职能部门 / Departments"},
     {"name": "tickets", "description": "问题（工单）及其状态机 / Problems (tickets) and their state machine"},
     {"name": "visits", "description": "走访 / Visits"},
+    {"name": "knowledge", "description": "政策问答 / Knowledge base of published answers"},
     {"name": "rankings", "description": "晾晒比拼排名 / Rankings"},
+    {"name": "webhooks", "description": "事件订阅（出站 Webhook） / Event subscriptions (outbound webhooks)"},
     {"name": "reference", "description": "本文档 / This document"},
 ]
 
@@ -420,6 +468,7 @@ PATH_PARAMS = {
     "company_id": "企业编号 / Company id",
     "ticket_id": "问题编号 / Ticket id",
     "visit_id": "走访编号 / Visit id",
+    "webhook_id": "订阅编号 / Subscription id",
 }
 
 
@@ -496,6 +545,12 @@ OPERATIONS: dict[tuple[str, str], dict] = {
             query("category", enum(CATEGORIES), "问题类别 / Category"),
             query("department_id", {"type": "integer"}, "承办部门编号 / Department id"),
             query("overdue", {"type": "boolean"}, "仅超期的 / Overdue only"),
+            query("q", {"type": "string", "maxLength": 100},
+                  "全文搜索：编号、标题、描述、答复和留言中的词（工作人员还包括内部备注），空格分隔的词须全部出现；"
+                  "给出时按相关度排序（编号或标题命中的在前，其余在后，各自从新到旧）。 / Full-text search over "
+                  "number, title, description, answers and comments (internal notes for staff); every "
+                  "space-separated word must occur. When given, results are ranked by relevance (number or "
+                  "title matches first, then the rest, newest first within each)."),
             *PAGING,
         ],
     ),
@@ -522,6 +577,27 @@ OPERATIONS: dict[tuple[str, str], dict] = {
         "listTicketEvents", "tickets", "问题时间线 · Ticket timeline",
         "按时间顺序的事件；企业用户只看到公开事件。\n\nEvents in order; company users see public events only.",
         ok="TicketEventList", errors=(400,), params=PAGING,
+    ),
+    ("GET", f"{PREFIX}/knowledge"): operation(
+        "listKnowledge", "knowledge", "政策问答 · Knowledge base",
+        "已发布的政策问答（问题、答复、答复部门、日期；从不包含提问企业），所有登录用户可查，企业用户也可以。"
+        "`q` 中空格分隔的词须全部出现在标题、问题或答复中。\n\n"
+        "Published questions and answers (question, answer, department, date; never the asking company), for "
+        "every signed-in caller, companies included. Every space-separated word of `q` must occur in the "
+        "title, question or answer.",
+        ok="KnowledgeList", errors=(400,), params=[
+            query("q", {"type": "string", "maxLength": 100}, "搜索词 / Words to find"),
+            *PAGING,
+        ],
+    ),
+    ("GET", f"{PREFIX}/tickets/<int:ticket_id>/similar"): operation(
+        "listSimilarTickets", "tickets", "相似问题 · Similar problems",
+        "调用者可见范围内与该问题最相似的至多 5 个问题（跨企业），含状态、承办部门和答复；仅工作人员（企业用户 403）。"
+        "候选由全文索引找出，再按标题和描述的字符 n-gram TF-IDF 余弦相似度排序。\n\n"
+        "The (at most 5) problems most like this one within the caller's scope (across companies), with their state, "
+        "department and answer; staff only (403 for company users). Candidates come from the full-text "
+        "index, ranked by the character n-gram TF-IDF cosine of title and description.",
+        ok="SimilarTickets", errors=(400, 403),
     ),
     ("POST", f"{PREFIX}/tickets/<int:ticket_id>/comments"): operation(
         "addTicketComment", "tickets", "留言或内部备注 · Comment",
@@ -601,6 +677,29 @@ OPERATIONS: dict[tuple[str, str], dict] = {
         "getOpenApi", "reference", "本文档 · This document",
         "OpenAPI 3 文档，无需令牌。\n\nThe OpenAPI 3 document; no token needed.",
         ok=None, errors=(400,), public=True,
+    ),
+    ("GET", f"{PREFIX}/webhooks"): operation(
+        "listWebhooks", "webhooks", "事件订阅列表 · List subscriptions",
+        "仅系统管理员。\n\nAdmins only.", ok="WebhookList", errors=(400, 403), params=PAGING,
+    ),
+    ("POST", f"{PREFIX}/webhooks"): operation(
+        "createWebhook", "webhooks", "订阅事件 · Subscribe a URL",
+        "把一个网址订阅到事件类型。每次投递是 POST {\"event\", \"occurred_at\", \"data\"}，请求头 "
+        "X-Peipao-Signature: sha256=<请求体的 HMAC-SHA256 十六进制>，X-Peipao-Delivery（幂等键，重试时不变）；"
+        "失败按指数退避重试。内网或本机地址默认拒绝（allow_private 为真时放行）。仅系统管理员。\n\n"
+        "Subscribes a URL to event types. Each delivery is a POST of {\"event\", \"occurred_at\", \"data\"} with "
+        "X-Peipao-Signature: sha256=<hex HMAC-SHA256 of the body> and X-Peipao-Delivery (an idempotency key, the "
+        "same on retries); failures are retried with exponential backoff. Private and loopback addresses are "
+        "refused unless allow_private is true. Admins only.",
+        ok="Webhook", status=201, errors=(400, 403, 413, 415), body="WebhookCreate",
+        body_example={"url": "https://data.example.gov.cn/peipao/events", "events": ["ticket.created", "ticket.rated"],
+                      "secret": "a-long-random-shared-secret"},
+    ),
+    ("GET", f"{PREFIX}/webhooks/<int:webhook_id>/deliveries"): operation(
+        "listWebhookDeliveries", "webhooks", "投递记录 · Delivery log",
+        "每次投递的状态、尝试次数、最近的状态码和错误，以及每次尝试的记录。仅系统管理员。\n\n"
+        "Each delivery's status, attempts, last status code and error, and every attempt. Admins only.",
+        ok="WebhookDeliveryList", errors=(400, 403), params=PAGING,
     ),
     ("GET", f"{PREFIX}/docs"): operation(
         "getDocs", "reference", "接口参考页 · Reference page",

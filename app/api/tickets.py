@@ -6,6 +6,7 @@ module only parses requests, calls them, and shapes the answers.
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import request
 from flask_babel import gettext as _
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -18,9 +19,12 @@ from app.api.common import (
 from app.companies.models import Company
 from app.companies.queries import visible_companies
 from app.core.db import utcnow
+from app.core.pagination import decode_token, keyset_page
 from app.core.timeutil import local_date
 from app.core.workdays import overdue_working_days
 from app.extensions import db
+from app.search import queries as search_queries
+from app.search import similarity
 from app.tickets import permissions, queries, services
 from app.tickets.models import CATEGORIES, STATUSES, ExtensionRequest, Ticket, TicketEvent
 from app.tickets.services import TicketActionError
@@ -126,22 +130,42 @@ def _refused(error: TicketActionError):
 @token_required
 def list_tickets():
     user = current_api_user()
-    check_query_params({"status", "company_id", "category", "department_id", "overdue"}, paginated=True)
+    check_query_params({"status", "company_id", "category", "department_id", "overdue", "q"}, paginated=True)
     now = utcnow()
-    stmt = queries.filter_tickets(
+    q = request.args.get("q", "")
+    if len(q) > 100:
+        fail(400, _("提交的数据有误。"), "validation_error", {"q": _("最多 100 个字符。")})
+    search = search_queries.Search(user, q, db.session)
+    stmt = queries.with_list_loads(queries.filter_tickets(
         queries.visible_tickets(user), user, now=now,
         status=choice_arg("status", tuple(STATUSES)),
         category=choice_arg("category", tuple(CATEGORIES)),
         company_id=int_arg("company_id"),
         department_id=int_arg("department_id"),
         overdue=bool_arg("overdue"),
-    )
+    ))
 
     def serialize_page(tickets):
         pending = _pending_by_ticket([t.id for t in tickets])
         return [ticket_json(t, user, pending=pending.get(t.id), now=now) for t in tickets]
 
-    return paginate_by_id(queries.with_list_loads(stmt), Ticket, serialize_page=serialize_page)
+    if search:
+        return _ranked_search_page(stmt, search, serialize_page)
+    return paginate_by_id(stmt, Ticket, serialize_page=serialize_page)
+
+
+def _ranked_search_page(stmt, search, serialize_page) -> dict:
+    """A search's results by relevance (number or title matches first, then the rest, newest first
+    within each), paged by keyset across the two tiers; the cursor is the list pages' token."""
+    raw_limit = request.args.get("limit", "50")
+    if not (raw_limit.isascii() and raw_limit.isdigit() and 1 <= int(raw_limit) <= 200):
+        fail(400, _("limit 必须是 1 到 200 之间的整数。"), "bad_request", {"limit": _("1–200 之间的整数。")})
+    segments = search.segments()
+    cursor = request.args.get("cursor") or ""
+    if cursor and decode_token(cursor, segments) is None:
+        fail(400, _("cursor 参数无效。"), "bad_request", {"cursor": _("无效的游标。")})
+    page = keyset_page(stmt, segments=segments, per_page=int(raw_limit), after=cursor, before=None, count_cap=None)
+    return {"items": serialize_page(page.items), "next_cursor": page.next_token}
 
 
 @bp.get("/tickets/<int:ticket_id>")
@@ -165,6 +189,22 @@ def list_ticket_events(ticket_id: int):
         return event_json(event, event.actor, shown)
 
     return paginate_by_id(stmt, TicketEvent, serialize)
+
+
+@bp.get("/tickets/<int:ticket_id>/similar")
+@token_required
+def list_similar_tickets(ticket_id: int):
+    """The problems most like this one within the caller's scope, best first (staff only)."""
+    user = current_api_user()
+    check_query_params(set())
+    ticket = _visible_ticket_or_404(ticket_id, user)
+    if not user.is_staff:
+        fail(403, _("仅工作人员可以查看相似问题。"), "forbidden")
+    found = similarity.similar_problems(queries.visible_tickets(user), ticket, load=queries.with_list_loads)
+    now = utcnow()
+    pending = _pending_by_ticket([item.ticket.id for item in found])
+    return {"items": [{"ticket": ticket_json(item.ticket, user, pending=pending.get(item.ticket.id), now=now),
+                       "score": item.score} for item in found]}
 
 
 # ---------------------------------------------------------------- writes

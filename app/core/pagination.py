@@ -182,9 +182,13 @@ def _values(item, keys) -> list:
     return [getattr(item, key.name) for key in keys]
 
 
-def bounded_count(select, cap: int = COUNT_CAP) -> int:
-    """COUNT of the select's rows, reading at most cap + 1 of them."""
-    inner = select.options(lazyload("*")).order_by(None).limit(cap + 1).subquery()
+def bounded_count(select, cap: int = COUNT_CAP, *, keep_order: bool = False) -> int:
+    """COUNT of the select's rows, reading at most cap + 1 of them.
+
+    keep_order: keep the select's ORDER BY (a full-text match walked in rowid order stops at the
+    cap; unordered, SQLite's FTS5 evaluates every match first)."""
+    inner = select.options(lazyload("*"))
+    inner = (inner if keep_order else inner.order_by(None)).limit(cap + 1).subquery()
     return db.session.execute(sa.select(sa.func.count()).select_from(inner)).scalar_one()
 
 

@@ -293,7 +293,9 @@ class TicketFilterForm(CompanySearchFields, FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField(_l("编号或标题"), validators=[Optional(), Length(max=100)])
+    # Full-text search (app.search): number, title, description, answer, comments; internal notes for staff.
+    q = StringField(_l("搜索"), validators=[Optional(), Length(max=100)],
+                    render_kw={"placeholder": _l("编号、标题、内容或留言中的词")})
     status = SelectField(_l("状态"), default="", validate_choice=False)
     category = SelectField(_l("问题类别"), default="", validate_choice=False)
     department_id = SelectField(_l("承办部门"), coerce=int, default=0, validate_choice=False)

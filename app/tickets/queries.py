@@ -9,6 +9,8 @@ from app.companies.models import Company
 from app.companies.queries import search_companies, visible_companies
 from app.core.timeutil import end_of_local_day, local_date, start_of_local_day
 from app.core.workdays import add_working_days
+from app.extensions import db
+from app.search.queries import search_condition
 from app.tickets.models import OPEN_STATES, SLA_STATES, Attachment, ExtensionRequest, Ticket, TicketEvent
 
 
@@ -83,6 +85,8 @@ def filter_tickets(stmt: sa.Select, user: User, *, now: datetime, status=None, c
     overdue: a step owed (SLA_STATES) with due_at < now. due_soon: a step owed with
     now <= due_at <= due_soon_until(now). *_from/*_to: local dates, inclusive, on created_at,
     closed_at, rated_at. extension_pending: an extension request awaits a manager's decision.
+    q: full-text search (app.search.queries): every word in the number, title, description, answer or
+    public timeline text, or, for staff, an internal note.
     """
     if status:
         stmt = stmt.where(Ticket.status == status)
@@ -116,8 +120,9 @@ def filter_tickets(stmt: sa.Select, user: User, *, now: datetime, status=None, c
             condition = sa.or_(condition, Ticket.id.in_(pending))
         stmt = stmt.where(condition)
     if q:
-        pattern = f"%{q.strip()}%"
-        stmt = stmt.where(sa.or_(Ticket.number.ilike(pattern), Ticket.title.ilike(pattern)))
+        condition = search_condition(user, q, db.session)
+        if condition is not None:
+            stmt = stmt.where(condition)
     if open_only:
         stmt = stmt.where(Ticket.status.in_(OPEN_STATES))
     if due_soon:

@@ -18,6 +18,10 @@ from app.core.permissions import get_visible_or_404, require
 from app.core.workdays import overdue_working_days
 from app.core.inputs import query_int
 from app.extensions import db
+from app.knowledge import permissions as knowledge_permissions
+from app.knowledge import queries as knowledge_queries
+from app.search import queries as search_queries
+from app.search import similarity
 from app.tickets import attachments, forms, permissions, queries, services
 from app.tickets.models import (
     COMPLEXITIES, RATINGS, SLA_STATES, STATUSES, Attachment, ExtensionRequest, Ticket,
@@ -68,10 +72,14 @@ def index():
     now = utcnow()
     form = forms.TicketFilterForm(request.args, user=current_user)
     filters = form.filters()
-    stmt = queries.filter_tickets(queries.visible_tickets(current_user), current_user, now=now, **filters)
-    page = keyset_page(queries.with_list_loads(stmt), segments=_list_segments(filters))
+    search = search_queries.Search(current_user, filters.pop("q", None), db.session)
+    stmt = queries.with_list_loads(
+        queries.filter_tickets(queries.visible_tickets(current_user), current_user, now=now, **filters))
+    # A search lists by relevance (app.search.queries.Search); otherwise owing a step first.
+    page = search.page(stmt) if search else keyset_page(stmt, segments=_list_segments(filters))
     return render_template(
         "tickets/index.html", form=form, page=page, now=now, overdue_days=_overdue_days(now),
+        search=search_queries.load_snippets(db.session, search, page.items) if search else None,
         # The roles can_create_ticket_for admits for some company (helpers file nothing).
         can_file=current_user.role in (Role.ADMIN, Role.MANAGER, Role.ESCORT),
     )
@@ -225,13 +233,18 @@ def _render_detail(ticket: Ticket, *, failed=None, comment_form=None, upload_for
             leftover = (action, form)
     events = db.session.scalars(queries.timeline(ticket, include_internal=include_internal)).unique().all()
     files = db.session.scalars(queries.ticket_attachments(ticket, include_internal=include_internal)).all()
+    similar = similarity.similar_problems(queries.visible_tickets(current_user), ticket, load=queries.with_list_loads)
+    answers = knowledge_queries.suggestions(f"{ticket.title}。{ticket.description}", limit=3)
+    reply_templates = (db.session.scalars(knowledge_queries.templates_for(current_user, ticket.department_id)).all()
+                       if "reply" in actions else [])
     return render_template(
         "tickets/detail.html", ticket=ticket, now=now, pending=pending, actions=actions,
         action_forms=action_forms, failed_action=failed[0] if failed else None, leftover=leftover,
         action_labels={a: str(t.label) for a, t in TRANSITIONS.items()}, message=message,
         events=events, event_label=_event_label, event_details=_event_details, files=files,
         overdue_days=overdue_working_days(ticket.due_at, now) if ticket.is_overdue(now) else 0,
-        include_internal=include_internal,
+        include_internal=include_internal, similar=similar, answers=answers, reply_templates=reply_templates,
+        can_publish=knowledge_permissions.can_publish_knowledge(current_user, ticket),
         can_comment=permissions.can_comment_ticket(current_user, ticket),
         can_note=permissions.can_add_internal_note(current_user, ticket),
         can_attach=permissions.can_attach_to_ticket(current_user, ticket),

@@ -10,7 +10,7 @@ and the date the goal was reached (companies.goal_reached_on: the latest); each 
 update becomes its first row.
 
 Revision ID: 0018_ranking_publications
-Revises: 0013_collected_problems_accepted
+Revises: 0019_notifications
 Create Date: 2026-12-06 01:45:00
 
 """
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0018_ranking_publications'
-down_revision = '0013_collected_problems_accepted'
+down_revision = '0019_notifications'
 branch_labels = None
 depends_on = None
 

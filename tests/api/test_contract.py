@@ -28,6 +28,7 @@ from app.companies.uscc import generate
 from app.core.db import utcnow
 from app.core.timeutil import local_today
 from app.extensions import limiter
+from app.knowledge.models import KnowledgeEntry
 from app.tickets.models import Ticket
 from app.tickets.services import NewTicket, submit_ticket
 from tests.factories import PASSWORD
@@ -102,6 +103,16 @@ class Contract:
     def other_visit(self):
         return log_visit(self.make.session, self.other_escort, self.other_company, on=local_today())
 
+    @cached_property
+    def webhook(self):
+        from app.notify.models import WebhookSubscription
+
+        subscription = WebhookSubscription(url="http://127.0.0.1:9/hook", events=["ticket.created"],
+                                           secret="contract-test-secret", allow_private=True)
+        self.make.session.add(subscription)
+        self.make.session.commit()
+        return subscription
+
     def user(self, who):
         if not isinstance(who, str):
             return who
@@ -117,7 +128,7 @@ class Contract:
 
     def url(self, rule: str, **ids) -> str:
         defaults = {"company_id": lambda: self.w.company.id, "ticket_id": lambda: self.submitted.id,
-                    "visit_id": lambda: self.visit.id}
+                    "visit_id": lambda: self.visit.id, "webhook_id": lambda: self.webhook.id}
         return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(ids.get(m.group(1)) or defaults[m.group(1)]()), rule)
 
     def call(self, who, op_id: str, *, ids=None, query: str = "", headers=None, **kwargs):
@@ -141,6 +152,8 @@ class Contract:
             "createVisit": {"company_id": w.company.id, "visited_on": local_today().isoformat(), "mode": "phone",
                             "summary": "电话回访。"},
             "publishRanking": {"board": "towns", "period": "2026-10"},
+            "createWebhook": {"url": "http://127.0.0.1:9/hook", "events": ["ticket.created"],
+                              "secret": "contract-test-secret", "allow_private": True},
         }[op_id]
 
     def version(self, ticket) -> int:
@@ -161,7 +174,8 @@ POSTS = sorted(spec["operationId"] for (method, _r), spec in OPERATIONS.items() 
 LISTS = sorted(spec["operationId"] for spec in OPERATIONS.values() if (spec["ok"] or "").endswith("List"))
 # A caller allowed to use each operation, for the tests that are about something else (auth, input).
 CALLER = {"createToken": None, "createCompany": "manager", "createTicket": "manager", "addTicketComment": "escort",
-          "performTicketAction": "escort", "createVisit": "escort", "getOpenApi": None, "getDocs": None}
+          "performTicketAction": "escort", "createVisit": "escort", "getOpenApi": None, "getDocs": None,
+          "listWebhooks": "admin", "createWebhook": "admin", "listWebhookDeliveries": "admin"}
 
 
 def caller(op_id: str):
@@ -567,6 +581,26 @@ def _(c):
     return c.call("other_helper", "listTicketEvents", ids={"ticket_id": c.dispatched.id})
 
 
+@case("listKnowledge", 200)
+def _(c):
+    return c.call("company_user", "listKnowledge", query="q=扣除")
+
+
+@case("listSimilarTickets", 200)
+def _(c):
+    return c.call("manager", "listSimilarTickets", ids={"ticket_id": c.dispatched.id})
+
+
+@case("listSimilarTickets", 403)
+def _(c):
+    return c.call("company_user", "listSimilarTickets", ids={"ticket_id": c.dispatched.id})
+
+
+@case("listSimilarTickets", 404)
+def _(c):
+    return c.call("other_helper", "listSimilarTickets", ids={"ticket_id": c.dispatched.id})
+
+
 @case("addTicketComment", 201)
 def _(c):
     response = c.call("helper", "addTicketComment", ids={"ticket_id": c.dispatched.id},
@@ -732,6 +766,36 @@ def _(c):
                   json={**c.valid_body("publishRanking"), "period": local_today().strftime("%Y-%m")})
 
 
+@case("listWebhooks", 200)
+def _(c):
+    webhook = c.webhook
+    response = c.call("admin", "listWebhooks")
+    assert [w["id"] for w in response.get_json()["items"]] == [webhook.id]
+    return response
+
+
+case("listWebhooks", 403)(lambda c: c.call("manager", "listWebhooks"))
+
+
+@case("createWebhook", 201)
+def _(c):
+    response = c.call("admin", "createWebhook", json=c.valid_body("createWebhook"))
+    assert response.get_json()["events"] == ["ticket.created"]
+    return response
+
+
+case("createWebhook", 403)(lambda c: c.call("manager", "createWebhook", json=c.valid_body("createWebhook")))
+
+
+@case("listWebhookDeliveries", 200)
+def _(c):
+    return c.call("admin", "listWebhookDeliveries")
+
+
+case("listWebhookDeliveries", 403)(lambda c: c.call("manager", "listWebhookDeliveries"))
+case("listWebhookDeliveries", 404)(lambda c: c.call("admin", "listWebhookDeliveries", ids={"webhook_id": 999999}))
+
+
 @case("getOpenApi", 200)
 def _(c):
     return c.call(None, "getOpenApi")
@@ -852,13 +916,18 @@ def test_scoping_per_role_matches_the_pages(c, who):
 
 @pytest.mark.parametrize("op_id", LISTS)
 def test_every_list_pages_with_a_stable_order_and_no_gaps(c, op_id):
+    if op_id.startswith("listWebhook"):  # three subscriptions; the first hears of the three new problems
+        for _i in range(2):
+            c.call("admin", "createWebhook", json=c.valid_body("createWebhook"))
+    ids = {"ticket_id": c.submitted.id, "webhook_id": c.webhook.id}
     for i in range(3):
         c.make.department()
         c.make.company()
         c.w.new_ticket()
         log_visit(c.make.session, c.w.escort, c.w.company, on=local_today() - timedelta(days=i + 1))
         c.call("escort", "addTicketComment", json={"body": f"第{i + 1}条留言"})
-    ids = {"ticket_id": c.submitted.id}
+        c.make.session.add(KnowledgeEntry(title=f"政策问答{i + 1}", question="问题", answer="答复", category="policy"))
+        c.make.session.commit()
     everything = [item["id"] for item in c.call("admin", op_id, ids=ids, query="limit=200").get_json()["items"]]
     assert len(everything) >= 3 and everything == sorted(everything)
     paged, cursor = [], None

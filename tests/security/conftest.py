@@ -105,6 +105,12 @@ def build_world(app) -> World:
             s.photo = db.session.scalars(sa.select(VisitPhoto).where(VisitPhoto.visit_id == s.visit.id)).one()
         override = CalendarOverride(day=date(2031, 1, 2), is_workday=False, note="测试")
         db.session.add(override)
+        from app.notify.models import Robot, WebhookSubscription
+
+        robot = Robot(owner_type="taskforce", kind="wecom", url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x")
+        webhook = WebhookSubscription(url="https://data.example.gov.cn/hook", events=["ticket.created"],
+                                      secret="matrix-webhook-secret")
+        db.session.add_all([robot, webhook])
         a, b = sides["a"], sides["b"]
         actors = {"admin": admin, "manager": manager, "escort": a.escort, "helper": a.helper,
                   "company": a.company_user}
@@ -131,6 +137,21 @@ def build_world(app) -> World:
                 world.ids[f"{name}:{key}"] = getattr(s, name).id
         world.ids["town"] = town.id
         world.ids["override"] = override.id
+        world.ids["robot"] = robot.id
+        world.ids["webhook"] = webhook.id
+        # 政策问答 (public to every signed-in user) and a reply template per department.
+        from app.knowledge.models import KnowledgeEntry, ReplyTemplate
+
+        entry = KnowledgeEntry(title="研发费用加计扣除口径", question="某企业问研发人员工资能否归集", answer="可以归集",
+                               category="policy", department_id=sides["a"].department.id)
+        db.session.add(entry)
+        for key, s in sides.items():
+            template = ReplyTemplate(department_id=s.department.id, title=f"{key}部门模板", body="已受理，正在办理。")
+            db.session.add(template)
+            db.session.flush()
+            world.ids[f"template:{key}"] = template.id
+        db.session.commit()
+        world.ids["knowledge"] = entry.id
         usernames = {role: user.username for role, user in actors.items()}
     from tests.factories import PASSWORD
 

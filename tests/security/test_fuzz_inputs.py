@@ -143,8 +143,10 @@ def _replied_ticket(world) -> int:
 def forms(world):
     """{(role, method, action path, field names): (endpoint, page url, fields, kinds)}, one per distinct form."""
     found = {}
+    replied = _replied_ticket(world)
     extra = [("escort", f"/visits/new?company_id={world.ids['company:a']}"),
-             ("company", f"/portal/problems/{_replied_ticket(world)}")]
+             ("company", f"/portal/problems/{replied}"),
+             ("manager", f"/knowledge/publish/{replied}")]  # publishing needs an answered problem
     for role, url in [*_pages(world), *extra]:
         response = world.browsers[role].get(url)
         if response.status_code != 200 or response.mimetype != "text/html":

@@ -1,0 +1,166 @@
+"""Keeping `ticket_search_docs` (and through it the full-text index) in step with every write.
+
+Every flush that adds or changes a problem's searchable text — a new problem, an edited title or
+description, an answer, a comment, a note, a timeline event with a reason — rewrites that problem's
+row in the same transaction (`after_flush` below), so a search never sees text the database has not
+committed and never misses text it has. On SQLite, triggers on the row keep the FTS5 table in step;
+on PostgreSQL the trigram indexes are on the row itself.
+
+Bulk loads that bypass the ORM (the scale seed) call `rebuild()` once afterwards, as does
+`flask search rebuild`.
+"""
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from app.search.models import FTS_TABLE, TicketSearchDoc
+
+_TICKET_FIELDS = ("number", "title", "description", "reply_message")
+
+# The triggers that keep the FTS5 table in step with ticket_search_docs (migration 0016 creates them
+# with the table; rebuild() drops and recreates them around a bulk refill). The index reads the rows
+# through a view (ticket_search_padded) that ends every column with two newlines, so that every one-
+# or two-character stretch of text begins some trigram (short queries use the vocabulary, queries.py).
+PAD = "char(10, 10)"
+_NEW = ", ".join(f"new.{c} || {PAD}" for c in ("number", "title", "body", "internal"))
+_OLD = ", ".join(f"old.{c} || {PAD}" for c in ("number", "title", "body", "internal"))
+SQLITE_TRIGGERS = {
+    "ticket_search_docs_ai": (
+        "CREATE TRIGGER ticket_search_docs_ai AFTER INSERT ON ticket_search_docs BEGIN "
+        f"INSERT INTO {FTS_TABLE}(rowid, number, title, body, internal) VALUES (new.ticket_id, {_NEW}); END"
+    ),
+    "ticket_search_docs_ad": (
+        "CREATE TRIGGER ticket_search_docs_ad AFTER DELETE ON ticket_search_docs BEGIN "
+        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, number, title, body, internal) "
+        f"VALUES ('delete', old.ticket_id, {_OLD}); END"
+    ),
+    "ticket_search_docs_au": (
+        "CREATE TRIGGER ticket_search_docs_au AFTER UPDATE ON ticket_search_docs BEGIN "
+        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, number, title, body, internal) "
+        f"VALUES ('delete', old.ticket_id, {_OLD}); "
+        f"INSERT INTO {FTS_TABLE}(rowid, number, title, body, internal) VALUES (new.ticket_id, {_NEW}); END"
+    ),
+}
+
+
+def _join(parts) -> str:
+    return "\n".join(p for p in parts if p)
+
+
+def document_rows(connection, ticket_ids) -> list[dict]:
+    """The search rows of these problems, read from the tickets and their timelines."""
+    from app.tickets.models import Ticket, TicketEvent
+
+    ids = sorted(set(ticket_ids))
+    tickets = connection.execute(
+        sa.select(Ticket.id, Ticket.number, Ticket.title, Ticket.description, Ticket.reply_message)
+        .where(Ticket.id.in_(ids))).all()
+    texts: dict[int, tuple[list, list]] = {tid: ([], []) for tid in ids}
+    for ticket_id, public, body in connection.execute(
+            sa.select(TicketEvent.ticket_id, TicketEvent.public, TicketEvent.body)
+            .where(TicketEvent.ticket_id.in_(ids), TicketEvent.body != "").order_by(TicketEvent.id)):
+        texts[ticket_id][0 if public else 1].append(body)
+    rows = []
+    for t in tickets:
+        public, internal = texts[t.id]
+        body = [t.description]
+        if t.reply_message and t.reply_message not in public:
+            body.append(t.reply_message)
+        rows.append({"ticket_id": t.id, "number": t.number, "title": t.title,
+                     "body": _join(body + public), "internal": _join(internal)})
+    return rows
+
+
+def refresh(connection, ticket_ids) -> None:
+    """Rewrite the search rows of these problems (inside the caller's transaction)."""
+    if not ticket_ids:
+        return
+    rows = document_rows(connection, ticket_ids)
+    if not rows:
+        return
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    stmt = insert(TicketSearchDoc.__table__)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["ticket_id"],
+        set_={name: stmt.excluded[name] for name in ("number", "title", "body", "internal")})
+    connection.execute(stmt, rows)
+
+
+def _touched_tickets(session: Session) -> set[int]:
+    from app.tickets.models import Ticket, TicketEvent
+
+    ids = set()
+    for obj in session.new:
+        if isinstance(obj, Ticket) and obj.id is not None:
+            ids.add(obj.id)
+        elif isinstance(obj, TicketEvent) and obj.body and obj.ticket_id is not None:
+            ids.add(obj.ticket_id)
+    for obj in session.dirty:
+        if isinstance(obj, Ticket):
+            state = sa.inspect(obj)
+            if any(state.attrs[name].history.has_changes() for name in _TICKET_FIELDS):
+                ids.add(obj.id)
+        elif isinstance(obj, TicketEvent):
+            state = sa.inspect(obj)
+            if state.attrs.body.history.has_changes() or state.attrs.public.history.has_changes():
+                ids.add(obj.ticket_id)
+    return ids
+
+
+_paused: ContextVar[bool] = ContextVar("search_index_paused", default=False)
+
+
+@contextmanager
+def paused():
+    """Writes inside leave the search rows alone: for code that runs against a schema older than
+    migration 0016 (which fills the rows from the problems when it runs)."""
+    token = _paused.set(True)
+    try:
+        yield
+    finally:
+        _paused.reset(token)
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _flush_context) -> None:
+    if _paused.get():
+        return
+    ids = _touched_tickets(session)
+    if ids:
+        refresh(session.connection(), ids)
+
+
+def rebuild(connection) -> int:
+    """Refill every search row from the problems and their timelines (and on SQLite the FTS5 index
+    from the rows); returns the number of problems. One set-based statement, then the index."""
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        for name in SQLITE_TRIGGERS:
+            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+        newline, agg = "char(10)", "group_concat(e.body, char(10))"
+        truth = "1"
+    else:
+        newline, agg = "E'\\n'", "string_agg(e.body, E'\\n' ORDER BY e.id)"
+        truth = "true"
+    connection.exec_driver_sql("DELETE FROM ticket_search_docs")
+    events = ("(SELECT {agg} FROM ticket_events e WHERE e.ticket_id = t.id AND e.public = {flag} "
+              "AND e.body <> '')")
+    public = events.format(agg=agg, flag=truth)
+    internal = events.format(agg=agg, flag="0" if sqlite else "false")
+    answer = (f"CASE WHEN t.reply_message = '' OR EXISTS (SELECT 1 FROM ticket_events r WHERE r.ticket_id = t.id "
+              f"AND r.public = {truth} AND r.body = t.reply_message) THEN '' ELSE {newline} || t.reply_message END")
+    connection.exec_driver_sql(
+        "INSERT INTO ticket_search_docs (ticket_id, number, title, body, internal) "
+        f"SELECT t.id, t.number, t.title, t.description || {answer} || coalesce({newline} || {public}, ''), "
+        f"coalesce({internal}, '') FROM tickets t")
+    if sqlite:
+        connection.exec_driver_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+        for ddl in SQLITE_TRIGGERS.values():
+            connection.exec_driver_sql(ddl)
+    return connection.execute(sa.select(sa.func.count()).select_from(TicketSearchDoc.__table__)).scalar_one()

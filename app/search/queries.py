@@ -1,0 +1,250 @@
+"""Searching problems: the matching condition for a typed query, ranking tiers, highlighting.
+
+A query is split on white space into terms; a problem matches when every term occurs (as typed,
+ignoring case) in one of the searched columns: number, title, body (description, answer, public
+timeline text) and, for staff, internal (internal notes). See `Search` for how each database's
+engine answers it, including terms of one or two Chinese characters, which have no trigram.
+
+Relevance has two tiers: problems whose number or title matches come first, then those matching
+in the description, the answer, comments (and internal notes for staff); newest first within each.
+Each tier is one keyset segment, so a page costs the same at any depth and for common words.
+"""
+import re
+
+import sqlalchemy as sa
+from markupsafe import Markup, escape
+
+from app.accounts.models import Role
+from app.core.pagination import COUNT_CAP, Key, KeysetPage, Segment, bounded_count, desc, keyset_page
+from app.search.models import FTS_TABLE, TicketSearchDoc
+from app.tickets.models import Ticket
+
+MIN_INDEXED = 3  # the trigram tokenizer's (and pg_trgm's) shortest searchable term
+MAX_TERMS = 6
+MAX_EXPANSION = 1000  # trigrams a one- or two-character term may stand for before LIKE takes over
+
+TITLE_COLUMNS = ("number", "title")
+PUBLIC_COLUMNS = ("number", "title", "body")
+STAFF_COLUMNS = ("number", "title", "body", "internal")
+
+
+def terms(q: str | None) -> list[str]:
+    """The query's terms: white-space separated, distinct, at most MAX_TERMS."""
+    seen = []
+    for term in (q or "").split():
+        term = term.strip()[:100]
+        if term and term.lower() not in (t.lower() for t in seen):
+            seen.append(term)
+    return seen[:MAX_TERMS]
+
+
+def searched_columns(user) -> tuple[str, ...]:
+    """Internal notes are searched for staff only (companies never match on them)."""
+    return STAFF_COLUMNS if user.role in Role.STAFF else PUBLIC_COLUMNS
+
+
+def _fts(name: str):
+    return sa.table(FTS_TABLE, sa.column("rowid"), sa.column(FTS_TABLE)).alias(name)
+
+
+def _phrase(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _like(column, term: str, dialect: str):
+    pattern = "%" + _escape_like(term) + "%"
+    if dialect == "postgresql":
+        return column.ilike(pattern, escape="\\")
+    return column.like(pattern, escape="\\")  # SQLite's LIKE ignores ASCII case
+
+
+def matching_ids(q: str, columns: tuple[str, ...], dialect: str) -> sa.Select | None:
+    """SELECT of the ids of problems where every term of q occurs in one of `columns`, by LIKE/ILIKE
+    over the search rows (PostgreSQL: read through the trigram indexes; SQLite: a scan, used only
+    when a short term stands for too many trigrams). None when q has no term."""
+    words = terms(q)
+    if not words:
+        return None
+    doc = TicketSearchDoc
+    stmt = sa.select(doc.ticket_id)
+    for w in words:
+        stmt = stmt.where(sa.or_(*(_like(getattr(doc, c), w, dialect) for c in columns)))
+    return stmt
+
+
+class Search:
+    """A typed query for one user: the condition for a plain filter (the ledger export), the two
+    relevance tiers as keyset segments (the list page, the API) and the bounded count.
+
+    SQLite: one FTS5 MATCH expression per use, joined to tickets on the rowid and walked in rowid
+    order, so a page stops after its rows however common the words: a term of three characters or
+    more is a phrase; a shorter one is the OR of the indexed trigrams that begin with it (read from
+    the FTS5 vocabulary; the padded columns make every occurrence begin one). PostgreSQL: ILIKE on
+    the search rows through the pg_trgm GIN indexes.
+    """
+
+    def __init__(self, user, q: str | None, session):
+        self.words = terms(q)
+        self.columns = searched_columns(user)
+        self.dialect = session.get_bind().dialect.name
+        self.fts = self.dialect == "sqlite"
+        if self.fts and self.words:
+            expansions = {}
+            for w in self.words:
+                if len(w) < MIN_INDEXED:
+                    expansions[w] = _expand(session, w)
+                    if expansions[w] is not None and len(expansions[w]) > MAX_EXPANSION:
+                        self.fts = False  # too many trigrams: LIKE over the rows (docs/benchmarks.md)
+            self.everywhere = _expression(self.words, self.columns, expansions)
+            self.in_title = _expression(self.words, TITLE_COLUMNS, expansions)
+
+    def __bool__(self) -> bool:
+        return bool(self.words)
+
+    def _match(self, alias: str, expression: str | None):
+        table = _fts(alias)
+        if expression is None:
+            return table, sa.false()
+        return table, sa.and_(table.c.rowid == Ticket.id, table.c[FTS_TABLE].op("MATCH")(expression))
+
+    @staticmethod
+    def _segment(table, condition, expression) -> Segment:
+        if expression is None:  # nothing can match: no FTS table in the statement at all
+            return Segment((desc(Ticket.id),), where=sa.false())
+        return Segment((Key(table.c.rowid.label("id"), True),), where=condition)
+
+    def condition(self):
+        """WHERE condition on a Ticket select: the problem matches."""
+        if self.fts:
+            return self._match("search_match", self.everywhere)[1]
+        return Ticket.id.in_(matching_ids(" ".join(self.words), self.columns, self.dialect))
+
+    def segments(self) -> list[Segment]:
+        """Number or title matches first, then the rest; newest (highest id) first within each."""
+        if self.fts:
+            title_table, in_title = self._match("search_title", self.in_title)
+            rest = self.everywhere
+            if rest is not None and self.in_title is not None:
+                rest = f"({rest}) NOT ({self.in_title})"
+            text_table, in_text = self._match("search_text", rest)
+            return [self._segment(title_table, in_title, self.in_title), self._segment(text_table, in_text, rest)]
+        words = " ".join(self.words)
+        title_ids = matching_ids(words, TITLE_COLUMNS, self.dialect)
+        all_ids = matching_ids(words, self.columns, self.dialect)
+        return [Segment((desc(Ticket.id),), where=Ticket.id.in_(title_ids)),
+                Segment((desc(Ticket.id),), where=sa.and_(Ticket.id.in_(all_ids), Ticket.id.not_in(title_ids)))]
+
+    def page(self, stmt, **kwargs) -> KeysetPage:
+        """One page of `stmt` (scoped and filtered, without the search) in relevance order, with the
+        count bounded as on every list (COUNT_CAP)."""
+        page = keyset_page(stmt, segments=self.segments(), count_cap=None, **kwargs)
+        if self.fts and self.everywhere is not None:
+            table, condition = self._match("search_match", self.everywhere)
+            counted = stmt.where(condition).order_by(table.c.rowid.desc())  # walked lazily, stops at the cap
+        else:
+            counted = stmt.where(self.condition())
+        total = bounded_count(counted, COUNT_CAP, keep_order=self.fts)
+        page.total, page.total_capped = min(total, COUNT_CAP), total > COUNT_CAP
+        return page
+
+
+def _expand(session, term: str) -> list[str] | None:
+    """The indexed trigrams that begin with a one- or two-character term (at most MAX_EXPANSION + 1)."""
+    low = term.lower()
+    high = low[:-1] + chr(ord(low[-1]) + 1)
+    return list(session.scalars(
+        sa.text(f"SELECT term FROM {FTS_TABLE}_vocab WHERE term >= :low AND term < :high LIMIT :n"),
+        {"low": low, "high": high, "n": MAX_EXPANSION + 1}))
+
+
+def _expression(words, columns, expansions) -> str | None:
+    """The FTS5 MATCH expression: every word in one of the columns; None when a word cannot match."""
+    scope = "{" + " ".join(columns) + "}"
+    parts = []
+    for w in words:
+        alternatives = [w] if len(w) >= MIN_INDEXED else expansions.get(w)
+        if not alternatives:
+            return None
+        parts.append(f"{scope} : (" + " OR ".join(_phrase(a) for a in alternatives) + ")")
+    return " AND ".join(parts)
+
+
+def search_condition(user, q: str, session):
+    """WHERE condition on Ticket: the problem matches q in the columns `user` may search (None: no term)."""
+    search = Search(user, q, session)
+    return search.condition() if search else None
+
+
+# ---------------------------------------------------------------- highlighting
+
+def _pattern(words) -> re.Pattern | None:
+    words = sorted({w for w in words if w}, key=len, reverse=True)
+    if not words:
+        return None
+    return re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+
+
+def highlight(text: str, words) -> Markup:
+    """text escaped, then every occurrence of a term wrapped in <mark> (escape first, then mark)."""
+    text = text or ""
+    pattern = _pattern(words)
+    if pattern is None:
+        return Markup(escape(text))
+    out, last = [], 0
+    for m in pattern.finditer(text):
+        out.append(escape(text[last:m.start()]))
+        out.append(Markup("<mark>") + escape(m.group(0)) + Markup("</mark>"))
+        last = m.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+def snippet(text: str, words, width: int = 40) -> Markup | None:
+    """A stretch of text around the first occurrence of a term, highlighted; None when none occurs."""
+    pattern = _pattern(words)
+    if not text or pattern is None:
+        return None
+    m = pattern.search(text)
+    if m is None:
+        return None
+    start, end = max(0, m.start() - width), min(len(text), m.end() + width)
+    piece = " ".join(text[start:end].split())
+    return (Markup("…") if start else Markup("")) + highlight(piece, words) + (Markup("…") if end < len(text) else Markup(""))
+
+
+class Snippets:
+    """What the list shows under each found problem: the title highlighted, and where the words
+    were found when not in the title (description, comments, or — for staff — an internal note)."""
+
+    def __init__(self, words: list[str], docs: dict[int, TicketSearchDoc], *, include_internal: bool):
+        self.words = words
+        self.docs = docs
+        self.include_internal = include_internal
+
+    def title(self, ticket) -> Markup:
+        return highlight(ticket.title, self.words)
+
+    def found(self, ticket) -> tuple[str, Markup] | None:
+        """("body" | "internal", highlighted stretch) or None."""
+        doc = self.docs.get(ticket.id)
+        if doc is None:
+            return None
+        for kind in ("body", "internal") if self.include_internal else ("body",):
+            piece = snippet(getattr(doc, kind), self.words)
+            if piece is not None:
+                return kind, piece
+        return None
+
+
+def load_snippets(session, search: Search, tickets) -> Snippets:
+    """One query: the search rows of the tickets on the page."""
+    ids = [t.id for t in tickets]
+    docs = {}
+    if ids:
+        docs = {d.ticket_id: d for d in session.scalars(
+            sa.select(TicketSearchDoc).where(TicketSearchDoc.ticket_id.in_(ids)))}
+    return Snippets(search.words, docs, include_internal="internal" in search.columns)

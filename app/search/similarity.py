@@ -1,0 +1,170 @@
+"""Similar problems: one module for the problem page's panel, the API, and later 共性问题 and
+department suggestions.
+
+Two steps. (1) Candidates: on SQLite through the full-text engine, so the cost does not grow with
+the number of problems — the problem's two-character words, each standing for the indexed trigrams
+that begin with it (FTS5 vocabulary), OR-ed in one FTS5 query ranked by bm25 (_sqlite_candidates);
+on PostgreSQL the titles holding the most of those words (a scan of the titles: pg_trgm cannot index
+two characters). (2) The candidates re-ranked by the cosine of TF-IDF vectors of the characters and
+character pairs of title and description — the score 0..1 the page and the API show.
+"""
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.search.models import FTS_TABLE, TicketSearchDoc
+
+VOCAB_TABLE = FTS_TABLE + "_vocab"
+CANDIDATES = 100        # re-ranked per request
+DISTINCTIVE_TERMS = 24  # two-character words looked up in the SQLite vocabulary
+WORDS_USED = 12         # … of which the least common stand for the problem in the candidate query
+MAX_TRIGRAMS = 400
+MIN_SCORE = 0.05
+
+_KEEP = re.compile(r"[0-9a-z\u3400-\u9fff]+")
+
+
+def normalize(text: str) -> list[str]:
+    """Runs of Chinese characters, letters and digits (punctuation and spaces split runs)."""
+    return _KEEP.findall((text or "").lower())
+
+
+def ngrams(text: str, sizes=(1, 2)) -> Counter:
+    grams = Counter()
+    for run in normalize(text):
+        for n in sizes:
+            grams.update(run[i:i + n] for i in range(len(run) - n + 1))
+    return grams
+
+
+def problem_text(title: str, description: str) -> str:
+    return f"{title}。{description}"
+
+
+def tfidf_vectors(texts: list[str]) -> list[dict[str, float]]:
+    """Unit-length TF-IDF vectors (sublinear tf, smoothed idf) of characters and character pairs, idf
+    from `texts` (the candidates and the problem). Single characters and pairs did best on the
+    hand-written set (tests/search/similar_set.py): 招工/缺技工/用工 share 工, not a longer n-gram."""
+    counts = [ngrams(t) for t in texts]
+    df = Counter()
+    for c in counts:
+        df.update(c.keys())
+    n = len(texts)
+    vectors = []
+    for c in counts:
+        v = {g: (1 + math.log(k)) * (math.log((1 + n) / (1 + df[g])) + 1) for g, k in c.items()}
+        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+        vectors.append({g: x / norm for g, x in v.items()})
+    return vectors
+
+
+def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(x * b.get(g, 0.0) for g, x in a.items())
+
+
+def rank(query: str, candidates: list[tuple[int, str]]) -> list[tuple[int, float]]:
+    """(id, score) of the candidates by cosine similarity to the query text, best first."""
+    if not candidates:
+        return []
+    vectors = tfidf_vectors([query] + [text for _id, text in candidates])
+    scored = [(cid, cosine(vectors[0], v)) for (cid, _text), v in zip(candidates, vectors[1:], strict=True)]
+    return sorted(scored, key=lambda pair: (-pair[1], -pair[0]))
+
+
+# ---------------------------------------------------------------- candidates through the engine
+
+def _bigrams(text: str) -> list[str]:
+    seen = {}
+    for run in normalize(text):
+        for i in range(len(run) - 1):
+            seen.setdefault(run[i:i + 2], None)
+    return list(seen)
+
+
+def _sqlite_candidates(ticket_id: int, title: str, description: str, limit: int):
+    """The problem's two-character words (the title's first) that other problems hold too but not too
+    many (counted over the trigrams beginning with them, from the FTS5 vocabulary, in one statement),
+    each standing for those trigrams in one FTS5 OR query ranked by bm25 (title three times the text)."""
+    words = _bigrams(title)[:DISTINCTIVE_TERMS]
+    words += [w for w in _bigrams(description) if w not in words][:DISTINCTIVE_TERMS - len(words)]
+    if not words:
+        return None
+    arms, params = [], {}
+    for i, word in enumerate(words):
+        arms.append(f"SELECT {i} AS k, term, doc FROM {VOCAB_TABLE} WHERE term >= :lo{i} AND term < :hi{i}")
+        params[f"lo{i}"], params[f"hi{i}"] = word, word[:-1] + chr(ord(word[-1]) + 1)
+    arms.append("SELECT -1 AS k, '' AS term, max(ticket_id) AS doc FROM ticket_search_docs")  # about how many
+    total, expansions, frequency = 1, {}, Counter()
+    for k, term, doc in db.session.execute(sa.text(" UNION ALL ".join(arms)), params):
+        if k < 0:
+            total = doc or 1
+            continue
+        expansions.setdefault(k, []).append(term)
+        frequency[k] += doc
+    ceiling = max(20, total // 20)  # a word in more than 5% of problems says little about the need
+    # In order (the title's first), those in some other problem too and not in too many; bm25 weighs them.
+    chosen = [k for k in sorted(expansions) if 2 <= frequency[k] <= ceiling][:WORDS_USED]
+    trigrams = [t for k in chosen for t in expansions[k]][:MAX_TRIGRAMS]
+    if not trigrams:
+        return None
+    expression = "{title body} : (" + " OR ".join('"' + t.replace('"', '""') + '"' for t in trigrams) + ")"
+    return sa.text(
+        f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :similar_q AND rowid <> :similar_id "
+        f"ORDER BY bm25({FTS_TABLE}, 0.0, 3.0, 1.0, 0.0) LIMIT :similar_limit"
+    ).bindparams(similar_q=expression, similar_id=ticket_id, similar_limit=limit).columns(rowid=sa.Integer)
+
+
+def _postgresql_candidates(ticket_id: int, title: str, description: str, limit: int):
+    """Problems whose title holds the most of this problem's two-character words (the title's, then
+    the description's). pg_trgm cannot index a two-character pattern, so this reads every title: a
+    scan, measured in docs/benchmarks.md."""
+    words = _bigrams(title)[:DISTINCTIVE_TERMS]
+    words += [w for w in _bigrams(description) if w not in words][:DISTINCTIVE_TERMS - len(words)]
+    if not words:
+        return None
+    hits = " + ".join(f"(title ILIKE :w{i})::int" for i in range(len(words)))
+    params = {f"w{i}": f"%{w}%" for i, w in enumerate(words)}  # only letters, digits and Chinese: no wildcards
+    return sa.text(
+        f"SELECT ticket_id FROM (SELECT ticket_id, {hits} AS hits FROM ticket_search_docs "
+        "WHERE ticket_id <> :similar_id) AS scored WHERE hits > 0 ORDER BY hits DESC, ticket_id DESC "
+        "LIMIT :similar_limit"
+    ).bindparams(similar_id=ticket_id, similar_limit=limit, **params).columns(ticket_id=sa.Integer)
+
+
+def candidates(ticket_id: int, title: str, description: str, *, limit: int = CANDIDATES):
+    """A SELECT of up to `limit` candidate ids read through the full-text index (None: nothing to look for)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return _postgresql_candidates(ticket_id, title, description, limit)
+    return _sqlite_candidates(ticket_id, title, description, limit)
+
+
+@dataclass
+class Similar:
+    ticket: object
+    score: float
+
+
+def similar_problems(visible, ticket, *, limit: int = 5, load=None) -> list[Similar]:
+    """The problems most like `ticket` among `visible` (a scoped Ticket select), best first.
+
+    `load` adds loader options to the select of the found problems (the page and the API load
+    the company, department and helper in the same query).
+    """
+    from app.tickets.models import Ticket
+
+    found_ids = candidates(ticket.id, ticket.title, ticket.description)
+    if found_ids is None:
+        return []
+    stmt = visible.where(Ticket.id.in_(found_ids.subquery().select()))
+    if load is not None:
+        stmt = load(stmt)
+    found = {t.id: t for t in db.session.scalars(stmt).unique()}
+    ranked = rank(problem_text(ticket.title, ticket.description),
+                  [(t.id, problem_text(t.title, t.description)) for t in found.values()])
+    return [Similar(found[i], round(min(score, 1.0), 3)) for i, score in ranked[:limit] if score >= MIN_SCORE]

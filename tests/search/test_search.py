@@ -1,0 +1,181 @@
+"""Full-text search of problems (issue 16): every searchable field, the caller's scope, Chinese queries
+of one, two and three or more characters, ranking, highlighting, and the index following writes."""
+import html
+import re
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from app.extensions import db
+from app.search import queries as search_queries
+from app.search.models import TicketSearchDoc
+from app.tickets import services
+from app.tickets.models import Ticket
+from tests.conftest import Browser
+from tests.tickets.helpers import World
+
+
+def page_text(response) -> str:
+    assert response.status_code == 200, response.status_code
+    return response.get_data(as_text=True)
+
+
+def numbers(page: str) -> list[str]:
+    return re.findall(r'class="ticket-number"><a [^>]+>([^<]+)<', page)
+
+
+@pytest.fixture
+def w(make):
+    world = World(make)
+    # Another escort's company with a problem of its own (outside world.escort's scope).
+    world.other_escort = make.user(role="escort")
+    world.other_company = make.company(escort=world.other_escort, name="杭州萧山远洋港口物流有限公司")
+    world.other_user = make.user(role="company", company=world.other_company)
+    world.port = services.submit_ticket(world.other_user, world.other_company, services.NewTicket(
+        "出口集装箱提箱难", "宁波舟山港口集卡排队两天，出口订单交期紧张。", "logistics", source="portal"))
+    make.session.commit()
+    # world.company's problems: the words sit in different fields.
+    world.tax = world.new_ticket(title="研发费用加计扣除怎么申报", description="去年研发投入八百万，想了解加计扣除比例。",
+                                 category="policy")
+    world.order = world.new_ticket(title="海外客户流失", description="关税上调后客户减少。", category="market")
+    world.act(world.manager, world.order, "dispatch", department_id=world.department.id)
+    world.act(world.helper, world.order, "sign")
+    services.add_comment(world.company_user, world.order, body="美国订单下滑三成，希望对接展会资源。")
+    services.add_comment(world.helper, world.order, body="建议联系贸促会（内部评估：风险较高）", internal=True)
+    make.session.commit()
+    world.act(world.helper, world.order, "reply", message="已推荐参加广交会，展位费补贴五成。")
+    return world
+
+
+def test_every_searchable_field_is_found_on_the_list(login_as, w):
+    b, _manager = login_as("manager")
+    assert numbers(page_text(b.get("/tickets/?q=港口"))) == [w.port.number]             # description
+    assert numbers(page_text(b.get("/tickets/?q=美国订单"))) == [w.order.number]         # a comment
+    assert numbers(page_text(b.get("/tickets/?q=广交会"))) == [w.order.number]           # the answer
+    assert numbers(page_text(b.get("/tickets/?q=贸促会"))) == [w.order.number]           # internal note (staff)
+    assert numbers(page_text(b.get("/tickets/?q=加计扣除"))) == [w.tax.number]           # title
+    assert numbers(page_text(b.get(f"/tickets/?q={w.tax.number}"))) == [w.tax.number]     # number
+    assert numbers(page_text(b.get(f"/tickets/?q={w.tax.number.lower()}"))) == [w.tax.number]
+    assert numbers(page_text(b.get("/tickets/?q=没有这个词语"))) == []
+
+
+def test_one_two_and_more_chinese_characters(login_as, w):
+    b, _manager = login_as("manager")
+    assert numbers(page_text(b.get("/tickets/?q=港"))) == [w.port.number]           # one character
+    assert set(numbers(page_text(b.get("/tickets/?q=研发")))) == {w.tax.number}      # two
+    assert numbers(page_text(b.get("/tickets/?q=集装箱"))) == [w.port.number]       # three
+    assert numbers(page_text(b.get("/tickets/?q=宁波舟山港口集卡"))) == [w.port.number]
+    # Several words: every one must occur (a short and a long one together, in different fields).
+    assert numbers(page_text(b.get("/tickets/?q=美国+广交会"))) == [w.order.number]
+    assert numbers(page_text(b.get("/tickets/?q=美国+港口"))) == []
+    # Wildcards and FTS syntax are plain text.
+    assert numbers(page_text(b.get("/tickets/?q=%25"))) == []
+    assert numbers(page_text(b.get('/tickets/?q="OR"+AND+NEAR(x'))) == []
+
+
+def test_search_stays_inside_the_callers_scope(app, login_as, w, api):
+    def signed_in(user):
+        browser = Browser(app.test_client())
+        assert browser.login(user.username).status_code == 302
+        return browser
+
+    assert numbers(page_text(login_as("escort")[0].get("/tickets/?q=港口"))) == []  # serves no company
+    mine = signed_in(w.escort)  # the other escort's company's problem is outside its scope
+    assert numbers(page_text(mine.get("/tickets/?q=港口"))) == []
+    assert numbers(page_text(mine.get("/tickets/?q=美国订单"))) == [w.order.number]
+    # The helper of another department sees nothing of world.order; its own department's helper does.
+    assert numbers(page_text(signed_in(w.other_helper).get("/tickets/?q=美国订单"))) == []
+    assert numbers(page_text(signed_in(w.helper).get("/tickets/?q=贸促会"))) == [w.order.number]
+
+    # A company user through the API: its own problems, and never by an internal note's words.
+    client, _user, headers = api(user=w.company_user)
+    found = client.get("/api/v1/tickets?q=美国订单", headers=headers).get_json()
+    assert [t["number"] for t in found["items"]] == [w.order.number]
+    assert client.get("/api/v1/tickets?q=贸促会", headers=headers).get_json()["items"] == []
+    assert client.get("/api/v1/tickets?q=风险较高", headers=headers).get_json()["items"] == []
+    assert client.get("/api/v1/tickets?q=港口", headers=headers).get_json()["items"] == []
+    client, _user, headers = api(user=w.helper)
+    assert [t["number"] for t in client.get("/api/v1/tickets?q=贸促会", headers=headers).get_json()["items"]] \
+        == [w.order.number]
+
+
+def test_a_title_match_ranks_first_and_pages_follow_the_ranking(w, api, make):
+    # Newer problems mention the word in their text only; the older one has it in its title.
+    for i in range(3):
+        w.new_ticket(title=f"资金周转困难{i}", description="想了解研发费用加计扣除能否提前享受。", category="financing")
+    client, _user, headers = api(user=w.manager)
+    first = client.get("/api/v1/tickets?q=加计扣除&limit=2", headers=headers).get_json()
+    assert first["items"][0]["number"] == w.tax.number
+    assert first["next_cursor"]
+    rest = client.get(f"/api/v1/tickets?q=加计扣除&limit=2&cursor={first['next_cursor']}", headers=headers).get_json()
+    seen = [t["number"] for t in first["items"] + rest["items"]]
+    assert len(seen) == 4 == len(set(seen)) and rest["next_cursor"] is None
+    # Within the second tier: newest first.
+    assert seen[1:] == sorted(seen[1:], reverse=True)
+    assert client.get("/api/v1/tickets?q=加计扣除&cursor=bad", headers=headers).status_code == 400
+    assert client.get("/api/v1/tickets?q=" + "字" * 101, headers=headers).status_code == 400
+
+
+def test_search_combines_with_the_other_filters(login_as, w):
+    b, _manager = login_as("manager")
+    assert numbers(page_text(b.get("/tickets/?q=客户&status=replied"))) == [w.order.number]
+    assert numbers(page_text(b.get("/tickets/?q=客户&status=submitted"))) == []
+    assert numbers(page_text(b.get(f"/tickets/?q=客户&department_id={w.department.id}"))) == [w.order.number]
+    assert numbers(page_text(b.get("/tickets/?q=客户&category=policy"))) == []
+
+
+def test_matched_words_are_highlighted_after_escaping(login_as, w):
+    w.new_ticket(title="<script>alert(1)</script>港口费用", description="码头<b>收费</b>太高")
+    b, _manager = login_as("manager")
+    page = page_text(b.get("/tickets/?q=港口"))
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;<mark>港口</mark>费用" in page
+    page = page_text(b.get("/tickets/?q=收费"))
+    assert "码头&lt;b&gt;<mark>收费</mark>&lt;/b&gt;太高" in page
+    # Where the words were found when not in the title: an internal note is labelled as one.
+    page = html.unescape(page_text(b.get("/tickets/?q=贸促会")))
+    assert "内部备注" in page and "<mark>贸促会</mark>" in page
+
+
+def test_the_index_follows_edits_new_comments_and_a_rebuild(app, w, make, login_as):
+    b, _manager = login_as("manager")
+    assert numbers(page_text(b.get("/tickets/?q=钢材涨价"))) == []
+    services.add_comment(w.escort, w.tax, body="另外钢材涨价影响利润。")
+    make.session.commit()
+    assert numbers(page_text(b.get("/tickets/?q=钢材涨价"))) == [w.tax.number]
+    w.tax.title = "高新技术企业认定咨询"
+    make.session.commit()
+    assert numbers(page_text(b.get("/tickets/?q=高新技术"))) == [w.tax.number]
+    assert numbers(page_text(b.get("/tickets/?q=怎么申报"))) == []
+
+    # The rebuild command writes the same rows the writes kept.
+    before = {d.ticket_id: (d.title, d.body, d.internal) for d in make.session.scalars(sa.select(TicketSearchDoc))}
+    result = CliRunner().invoke(app.cli, ["search", "rebuild"], catch_exceptions=False)
+    assert "search rows rebuilt" in result.output
+    make.session.expire_all()
+    after = {d.ticket_id: (d.title, d.body, d.internal) for d in make.session.scalars(sa.select(TicketSearchDoc))}
+    assert after == before
+    assert numbers(page_text(b.get("/tickets/?q=钢材涨价"))) == [w.tax.number]
+
+
+def plan_of_a_page(user, q: str) -> str:
+    """The query plan of a search page's statement (its second tier: matches outside the title)."""
+    search = search_queries.Search(user, q, db.session)
+    segment = search.segments()[1]
+    stmt = sa.select(Ticket.id).where(segment.where).order_by(*(k.order() for k in segment.keys)).limit(51)
+    sql = str(stmt.compile(db.session.get_bind(), compile_kwargs={"literal_binds": True}))
+    if db.session.get_bind().dialect.name == "sqlite":
+        return " | ".join(str(r[-1]) for r in db.session.execute(sa.text("EXPLAIN QUERY PLAN " + sql)))
+    db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))  # a tiny table: ask whether it *can*
+    return " | ".join(r[0] for r in db.session.execute(sa.text("EXPLAIN " + sql)))
+
+
+@pytest.mark.parametrize("q", ["加计扣除", "美国订单 贸促会", "港口", "港"])
+def test_the_plan_reads_the_full_text_index(w, q):
+    plan = plan_of_a_page(w.manager, q)
+    if db.session.get_bind().dialect.name == "sqlite":
+        # Walked through the FTS5 index in rowid order: no sort, so a page stops after its rows.
+        assert "VIRTUAL TABLE INDEX" in plan and "TEMP B-TREE" not in plan, plan
+    elif len(q) >= 3:
+        assert "_trgm" in plan, plan  # pg_trgm cannot index one or two characters (see the docs)
