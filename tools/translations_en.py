@@ -1832,3 +1832,8 @@ TRANSLATIONS.update({
     "（%(due)s 到期）": " (due %(due)s)",
     "%(label)s（%(n)d）": "%(label)s (%(n)d)",
 })
+
+# --- issue 18 (after merging main) ---
+TRANSLATIONS.update({
+    "发布失败：请检查填写的内容。": "Not published: check what was entered.",
+})

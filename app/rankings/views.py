@@ -62,15 +62,16 @@ def _board_and_content(board_key: str, period, *, live: bool):
 @login_required
 def index():
     require(permissions.can_view_rankings(current_user))
-    board_key = _board_key()
     period, error = _requested_period()
-    live = request.args.get("live") == "1"
+    return _render_index(_board_key(), period, error=error, live=request.args.get("live") == "1")
+
+
+def _render_index(board_key: str, period, *, error=None, live: bool = False, form=None, status: int | None = None):
+    """The board page: the period's latest publication, or the live board; `form` keeps a refused publish form."""
     publication, content = _board_and_content(board_key, period, live=live)
     versions = publication_versions(board_key, period) if (publication or live) else []
-    can_publish = permissions.can_publish_rankings(current_user)
     running = is_running(period, utcnow())
-    form = None
-    if can_publish and not running:
+    if form is None and permissions.can_publish_rankings(current_user) and not running:
         form = PublishForm(board=board_key, period=period.key)
     return render_template(
         "rankings/index.html", content=content, texts=texts_for(content), publication=publication,
@@ -80,7 +81,7 @@ def index():
         can_export=permissions.can_export_rankings(current_user),
         can_edit=permissions.can_edit_ranking_weights(current_user),
         can_bulletin=permissions.can_download_bulletin(current_user) and period.kind == "month",
-    ), (400 if error else 200)
+    ), status or (400 if error else 200)
 
 
 @bp.route("/publish", methods=["POST"])
@@ -91,8 +92,12 @@ def publish():
     form = PublishForm()
     board_key = form.board.data if form.board.data in BOARDS else "escorts"
     if not form.validate_on_submit():
-        flash(_("发布失败：请重试。"), "danger")
-        return redirect(url_for("rankings.index", board=board_key))
+        try:
+            period = parse_period(form.period.data)
+        except PeriodError:
+            period = current_month()
+        flash(_("发布失败：请检查填写的内容。"), "danger")
+        return _render_index(board_key, period, live=True, form=form, status=400)
     try:
         period = parse_period(form.period.data)
         publication = services.publish_board(current_user, board_key, period, reason=form.reason.data)
