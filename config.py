@@ -77,6 +77,27 @@ class Config:
     MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "peipao@localhost")
 
+    # Absolute links in e-mail, SMS and robot messages (the address people open the app at).
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # Outbox delivery: "rq" (Redis queue, `flask outbox worker` processes), "thread" (a worker thread in
+    # the app process; `make run`), or "off" (only `flask tickets sweep` / `flask outbox drain` deliver).
+    OUTBOX_WORKER = os.environ.get("OUTBOX_WORKER") or ("rq" if REDIS_URL else "thread")
+    OUTBOX_POLL_SECONDS = _int("OUTBOX_POLL_SECONDS", 10)  # the thread's look for retries that came due
+    OUTBOX_LEASE_SECONDS = _int("OUTBOX_LEASE_SECONDS", 120)  # a claimed row is retried after this
+    OUTBOX_RETRY_SECONDS = _int("OUTBOX_RETRY_SECONDS", 30)  # first retry; doubles each time (max 6 h)
+    OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 8)
+    OUTBOX_KEEP_DAYS = _int("OUTBOX_KEEP_DAYS", 30)  # delivered and failed rows are pruned after this
+    # Robots, the SMS endpoint: private/loopback addresses are refused unless this is on (webhook
+    # subscriptions have their own per-subscription permission set by an admin).
+    OUTBOUND_ALLOW_PRIVATE = _bool("OUTBOUND_ALLOW_PRIVATE", False)
+    # SMS: "console" (development: written to the log) or "aliyun" (Alibaba Cloud SMS).
+    SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "console")
+    SMS_ALIYUN_ENDPOINT = os.environ.get("SMS_ALIYUN_ENDPOINT", "https://dysmsapi.aliyuncs.com")
+    SMS_ALIYUN_ACCESS_KEY_ID = os.environ.get("SMS_ALIYUN_ACCESS_KEY_ID", "")
+    SMS_ALIYUN_ACCESS_KEY_SECRET = os.environ.get("SMS_ALIYUN_ACCESS_KEY_SECRET", "")
+    SMS_ALIYUN_SIGN_NAME = os.environ.get("SMS_ALIYUN_SIGN_NAME", "")
+    SMS_ALIYUN_TEMPLATE = os.environ.get("SMS_ALIYUN_TEMPLATE", "")
+
     # Where uploaded files live: outside static/, never served directly.
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
     MAX_UPLOAD_MB = _int("MAX_UPLOAD_MB", 20)
@@ -103,6 +124,8 @@ class TestingConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     DEMO_PASSWORD = "peipao-demo"
     MAIL_SERVER = ""
+    OUTBOX_WORKER = "off"  # tests drive delivery themselves (outbox.drain), or ask for a worker
+    BASE_URL = "https://peipao.test"
 
 
 class ProductionConfig(Config):

@@ -80,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.core.notification_views import bp as notifications_bp
     from app.core.views import bp as core_bp
     from app.monitoring.views import bp as monitoring_bp
+    from app.notify.views import bp as notify_bp
     from app.personnel.views import bp as personnel_bp
     from app.portal.views import bp as portal_bp
     from app.rankings.views import bp as rankings_bp
@@ -100,11 +101,20 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(monitoring_bp)
     app.register_blueprint(rankings_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(notify_bp)
     csrf.exempt(api_bp)  # bearer-token API: no cookies, no CSRF
 
 
 def _register_request_hooks(app: Flask) -> None:
     from app.accounts.auth import session_expired
+
+    if app.config.get("OUTBOX_WORKER") == "thread":
+        @app.before_request
+        def start_outbox_worker():
+            """The serving process drains the outbox itself (no extra process for `make run`)."""
+            from app.notify.outbox import worker_thread
+
+            worker_thread(app)
 
     @app.before_request
     def enforce_session_rules():
@@ -151,6 +161,7 @@ def _register_template_helpers(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from app.demo.cli import demo_cli
+    from app.notify.cli import notify_cli, outbox_cli
     from app.search.cli import search_cli
     from app.tickets.cli import tickets_cli
 
@@ -158,6 +169,8 @@ def _register_cli(app: Flask) -> None:
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(tickets_cli)
+    app.cli.add_command(outbox_cli)
+    app.cli.add_command(notify_cli)
     app.cli.add_command(search_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

@@ -10,3 +10,4 @@ import app.core.list_indexes  # noqa: E402,F401  (indexes the long lists page th
 from app.knowledge.models import KnowledgeEntry, ReplyTemplate  # noqa: E402,F401
 from app.search.models import TicketSearchDoc  # noqa: E402,F401
 import app.search.index  # noqa: E402,F401  (keeps the search rows in step with every flush)
+from app.notify.models import NotificationPreference, OutboxMessage, Robot, WebhookSubscription  # noqa: F401

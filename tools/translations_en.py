@@ -1385,6 +1385,223 @@ TRANSLATIONS.update({
     "登记时间": "Recorded at",
 })
 
+# --- issue 18 ---
+TRANSLATIONS.update({
+    "陪跑员榜": "Escort board",
+    "所在部门（职能部门榜）": "Their department (department board)",
+    "排名与黄牌记录": "Rankings and yellow cards",
+    "近 %(n)d 个已发布月份中，黄牌 %(c)d 次。": "Yellow cards in the last %(n)d published months: %(c)d.",
+    "完整记录": "Full record",
+    "%(year)d年第%(n)d期": "%(year)d, issue %(n)d",
+    "%(org)s　%(date)s": "%(org)s, %(date)s",
+    "区助企服务专班": "District enterprise-support task force",
+    "一、总体情况": "1. Overview",
+    "%(period)s，全区陪跑员走访企业 %(visits)d 次，收集问题 %(collected)d 个，办结 %(closed)d 个；"
+    "评价 %(rated)d 个，满意率（满意与基本满意）%(satisfaction)s；统计期末仍超期未办的问题 %(overdue)d 个。":
+        "In %(period)s escorts made %(visits)d visits; %(collected)d problems came in and %(closed)d were closed; "
+        "%(rated)d were rated, satisfaction (satisfied or basically satisfied) %(satisfaction)s; "
+        "%(overdue)d problems were still overdue at the end of the period.",
+    "二、晾晒比拼结果": "2. Rankings",
+    "（%(n)s）%(board)s榜": "(%(n)s) %(board)s board",
+    "第%(v)d版，发布于 %(at)s。": "Version %(v)d, published %(at)s.",
+    "更正原因：%(reason)s": "Reason for the correction: %(reason)s",
+    "名次": "Rank",
+    "样本不足、不参与排名：%(names)s。": "Too little data, not ranked: %(names)s.",
+    "三、黄牌名单": "3. Yellow cards",
+    "榜单": "Board",
+    "本期无黄牌。": "No yellow cards this period.",
+    "四、共性问题": "4. Common problems",
+    "问题数": "Problems",
+    "涉及企业数": "Companies",
+    "本期未收集到问题。": "No problems came in this period.",
+    "五、超期问题": "5. Overdue problems",
+    "期限": "Deadline",
+    "统计期末没有超期未办的问题。": "No problem was overdue at the end of the period.",
+    "综合得分 = Σ（权重 × 指标得分）÷ Σ 权重，只计入对该对象适用的指标（分母为0、无包联企业等不适用，显示为“—”），"
+    "结果为0–100分，保留一位小数。":
+        "Score = Σ(weight × metric score) ÷ Σ weight over the metrics that apply (a zero denominator, no "
+        "assigned companies and the like do not apply and show as “—”), 0–100, one decimal.",
+    "按期：在当时的期限之内完成；期限按工作日计算，法定节假日顺延、调休上班日计入。":
+        "On time: done within the deadline in force then; deadlines are in working days, public holidays "
+        "move them and swapped working days count.",
+    "样本数：%(what)s；少于 %(n)d 的显示“样本不足”，不计综合得分、不参与排名和黄牌。":
+        "Cases: %(what)s; with fewer than %(n)d a row shows “too little data”: no score, no rank, no yellow card.",
+    "得分相同者名次并列（如 1、2、2、4）。名次变化与上一个等长统计期比较（按相同权重），上期未参与排名的显示“新上榜”。":
+        "Equal scores share a rank (e.g. 1, 2, 2, 4). The rank change compares with the previous period of the "
+        "same length (same weights); rows not ranked then show “new”.",
+    "黄牌：本统计期尚未结束，排名为暂定，不评黄牌。":
+        "Yellow cards: the period is still running; the ranking is provisional and gives no yellow card.",
+    "黄牌：统计期结束后评定，名额为参与排名对象的末位 %(n)d 名；从末位起按并列组整体标注，"
+    "某一并列组超出剩余名额时该组及其以上均不标注（并列者不会只标一部分，也不会全部被标），第一名不标注。":
+        "Yellow cards: given once the period is over, to the bottom %(n)d ranked rows; tied rows are carded as a "
+        "whole group from the bottom up, and a group larger than the cards left gets none, nor does anyone above "
+        "it (a tie is never split nor carded beyond the quota); the first place is never carded.",
+    "黄牌名额自动为参与排名对象的10%，向上取整，至少1名。":
+        "The number of yellow cards is automatic: 10% of the ranked rows, rounded up, at least 1.",
+    "历次发布排名": "Published ranks",
+    "{label}：第{rank}名 / 共{count}名": "{label}: rank {rank} of {count}",
+    "{label}：未参与排名": "{label}: not ranked",
+    "更正原因": "Reason for the correction",
+    "首次发布不必填写；重新发布（更正）必须说明原因，原版本保留并公开。":
+        "Not needed the first time; publishing again is a correction and needs a reason. The earlier version "
+        "is kept and shown.",
+    "发布本期排名": "Publish this period's ranking",
+    "统计期内该陪跑员走访收集或代企业填报（来源为“走访收集”“陪跑员代报”）的问题数。企业自主提交和热线转来的问题不计。":
+        "Problems the escort logged in the period, at a visit or for the company (sources “collected at a "
+        "visit” and “filed by the escort”). Problems the company filed itself or that came from the hotline "
+        "do not count.",
+    "按期处理率": "On-time handling",
+    "只计陪跑员自己的环节：统计期内受理企业自主提交或热线转来的问题、提请交办、直接答复企业，在当时期限内完成的比例。"
+    "交办后部门签收、办理的时间不计入陪跑员。期限按工作日计算，节假日顺延。":
+        "Only the escort's own stages: accepting a problem from the portal or the hotline, escalating it, or "
+        "answering the company directly, done in the period within the deadline in force. The department's "
+        "signing and handling after dispatch never count for the escort. Deadlines in working days; holidays "
+        "move them.",
+    "统计期内办结、由该陪跑员直接答复（未交办部门）的问题，从提交日到办结日的工作日数的平均值（节假日不计）。":
+        "Average working days from submission to closing of the problems closed in the period that the escort "
+        "answered directly (not dispatched to a department); holidays excluded.",
+    "统计期内办结、由该陪跑员直接答复的问题中，曾因“不满意”被重新办理过的比例。反复办结的问题按最后一次办结时间计入一次。":
+        "Of the problems closed in the period that the escort answered directly, the share reopened after an "
+        "“unsatisfied” rating. A problem closed more than once counts once, at its last closing.",
+    "统计期内收集、经其受理/交办/答复或评价的问题数":
+        "Problems the escort logged, accepted, escalated or answered, or that were rated, in the period",
+    "没有这个榜单。": "No such board.",
+    "统计期尚未结束，不能发布；结束后再发布。": "The period is not over yet; publish it once it has ended.",
+    "该统计期已发布过；重新发布是更正，请填写更正原因。":
+        "This period has been published; publishing again is a correction: give the reason.",
+    "更正原因最多 2000 字。": "The reason may be at most 2,000 characters.",
+    "发布失败：请重试。": "Publishing failed: please try again.",
+    "已发布%(period)s%(board)s榜。": "The %(board)s board of %(period)s is published.",
+    "已发布更正（第%(n)d版）。": "Correction published (version %(n)d).",
+    "通报按月生成，请选择月份。": "Bulletins are monthly: choose a month.",
+    "%(period)s还没有发布的榜单，发布后才能生成通报。":
+        "Nothing has been published for %(period)s yet; publish the boards first, then make the bulletin.",
+    "助企陪跑晾晒比拼通报": "Enterprise-support escort ranking bulletin",
+    "晾晒比拼通报-%(period)s.docx": "ranking-bulletin-%(period)s.docx",
+    "纵轴为名次（第1名在上），橙色点为黄牌；“—”为该月未参与排名（样本不足或不在榜）。只计已发布的月度榜单，每月取最新发布版本。":
+        "The vertical axis is the rank (first at the top); orange points are yellow cards; “—” means not ranked "
+        "that month (too little data or not on the board). Only published monthly boards count, each month's "
+        "latest version.",
+    "统计期": "Period",
+    "发布版本": "Version",
+    "第%(rank)d名 / 共%(n)d名": "%(rank)d of %(n)d",
+    "样本不足": "Too little data",
+    "未在榜": "Not on the board",
+    "第%(n)d版": "Version %(n)d",
+    "还没有发布过的月度榜单。": "No monthly board has been published yet.",
+    "排名记录": "Ranking history",
+    "已发布（第%(n)d版）": "Published (version %(n)d)",
+    "暂定：统计期未结束": "Provisional: the period is still running",
+    "实时数据，供核对（本期已发布，以已发布版本为准）":
+        "Live figures for review (this period is published: the published version is the official one)",
+    "未发布：实时数据，供核对": "Not published: live figures for review",
+    "下载通报（Word）": "Download the bulletin (Word)",
+    "数据时间：%(at)s。": "Data as of %(at)s.",
+    "样本数（%(what)s）少于 %(n)d 的对象不计综合得分，单列显示，不参与排名和黄牌评定。":
+        "Rows with fewer than %(n)d cases (%(what)s) get no score and are listed apart: no rank, no yellow card.",
+    "发布": "Publish",
+    "发布后，本期榜单的名次、得分、权重和口径即固定，之后修改权重或数据都不会改变已发布的榜单。":
+        "Once published, this period's ranks, scores, weights and definitions are fixed: later changes to the "
+        "weights or the data never change a published board.",
+    "发布更正": "Publish a correction",
+    "查看实时数据": "See the live figures",
+    "查看已发布榜单": "See the published board",
+    "发布记录": "Publications",
+    "综合得分 = Σ（权重 × 指标得分）÷ Σ 权重，只计入对该对象适用的指标。权重为 0–100 的整数，只看相对大小；权重为0的指标不计分。"
+    "修改后，尚未发布的统计期（含上期对比）按新权重计算；已发布的榜单连同其权重固定不变。":
+        "Score = Σ(weight × metric score) ÷ Σ weight over the metrics that apply. Weights are whole numbers "
+        "0–100; only their proportions matter, and a weight of 0 leaves the metric out. A change applies to "
+        "every period not yet published (and its comparison); a published board keeps its weights for good.",
+    # goals
+    "入库日期": "Date entered the statistics database",
+    "进入规上统计库的日期": "The date it entered the above-scale statistics database",
+    "年主营业务收入（万元）": "Annual main-business revenue (10k yuan)",
+    "请填写 0 以上的金额。": "Enter an amount of 0 or more.",
+    "达到的梯度": "Tier reached",
+    "认定日期": "Recognised on",
+    "新主体注册/投产日期": "New entity registered / in operation on",
+    "年度": "Year",
+    "年份应在 2000–2100 之间。": "The year must be between 2000 and 2100.",
+    "营业收入增长率（%）": "Revenue growth (%)",
+    "请填写 -100 以上的百分比。": "Enter a percentage of -100 or more.",
+    "（不变）": "(unchanged)",
+    "请选择梯度。": "Choose a tier.",
+    "填写入库日期时请同时填写年主营业务收入，反之亦然。":
+        "Give the annual main-business revenue with the date it entered the database, and the other way round.",
+    "请同时填写达到的梯度和认定日期。": "Give both the tier reached and the date it was recognised.",
+    "请同时填写年度和营业收入增长率。": "Give both the year and the revenue growth.",
+    "入库：年主营业务收入达到 2,000 万元并进入统计库（规上），以入库日期为达成日期。":
+        "Database entry: annual main-business revenue of 20 million yuan or more and entry into the statistics "
+        "database (above scale); reached on the entry date.",
+    "梯度：科技型/创新型中小企业 → 专精特新中小企业 → 专精特新“小巨人”，每升一级记一次达成，以认定日期为达成日期。":
+        "Ladder: tech-based / innovative SME → specialised SME → “little giant”; each step up is a goal reached, "
+        "on the date it was recognised.",
+    "落地：新主体完成注册或投产，以注册/投产日期为达成日期。":
+        "Landing: the new entity is registered or operating; reached on that date.",
+    "跑在前：当年营业收入增长率达到管理员设定的年度目标。":
+        "Stay ahead: the year's revenue growth reaches the yearly target set by the administrator.",
+    "跑腾飞：当年营业收入增长率达到管理员设定的年度目标。":
+        "Take off: the year's revenue growth reaches the yearly target set by the administrator.",
+    "入库日期 %(on)s，年主营业务收入 %(revenue)s 万元":
+        "Entered the database %(on)s, annual main-business revenue %(revenue)s (10k yuan)",
+    "梯度 %(before)s → %(tier)s（%(on)s）": "Tier %(before)s → %(tier)s (%(on)s)",
+    "新主体注册/投产日期 %(on)s": "New entity registered / operating %(on)s",
+    "%(year)s 年营收增长 %(growth)s%%（目标 %(target)s%%）": "%(year)s revenue growth %(growth)s%% (target %(target)s%%)",
+    "这家培育升规企业已标为规上企业，但没有记录入库日期和营收：请补录入库指标，或核对类别。":
+        "This company, in the above-scale programme, is already marked above scale but has no database entry "
+        "date or revenue recorded: record them, or check its category.",
+    "目标已标为“已达成”，但没有达到目标的指标和日期：请补录指标。":
+        "The goal is marked achieved but has no indicator or date showing it: record them.",
+    "目标进度已更新：已达到目标（%(on)s）。": "Goal progress updated: the goal was reached (%(on)s).",
+    "目标达成日期": "Goal reached on",
+    "尚未达成": "Not yet reached",
+    "本年度目标：营业收入增长 %(n)d%%。": "This year's target: revenue growth of %(n)d%%.",
+    "目标进度记录": "Goal progress history",
+    "达成": "Reached",
+    "记录人": "Recorded by",
+    "暂无目标进度记录。": "No goal progress recorded yet.",
+    "只显示 %(y)d 年达到目标的企业。": "Only companies that reached their goal in %(y)d.",
+    "只显示目标记录需要核对的企业（培育升规企业已是规上但没有入库记录，或已达成但没有指标）。":
+        "Only companies whose goal record needs checking (an above-scale programme company already above scale "
+        "without its database entry, or an achieved goal without its indicator).",
+    "清除": "Clear",
+    "%(y)d年目标达成": "Goals reached in %(y)d",
+    "本年度内达到本类别目标指标的企业数（每家企业每年计一次）：培育升规以入库日期、专精特新以升级认定日期、内生裂变以新主体注册/投产日期、新势力和新雏鹰以达到年度增长目标的日期计。":
+        "Companies that reached their category's goal indicator this year (each company once a year): database "
+        "entry date for the above-scale programme, the recognition of a step for specialised firms, the new "
+        "entity's registration/operation for spin-offs, and the date the yearly growth target was met for new "
+        "forces and young eagles.",
+    "%(n)d 家企业的目标记录需要核对": "%(n)d companies' goal records need checking",
+    "：培育升规企业已是规上但没有入库记录，或目标已达成但没有指标。":
+        ": an above-scale programme company already above scale without its database entry, or an achieved goal "
+        "without its indicator.",
+})
+
+# --- issue 18 (goal targets) ---
+TRANSLATIONS.update({
+    "新势力企业：年营业收入增长率目标（%）": "New forces: yearly revenue growth target (%)",
+    "“新雏鹰计划”培育企业：年营业收入增长率目标（%）": "Young Eagle programme: yearly revenue growth target (%)",
+    "请填写目标。": "Enter the target.",
+    "请填写 0–1000 之间的整数。": "Enter a whole number from 0 to 1000.",
+    "年度目标已保存。": "Yearly targets saved.",
+    "企业目标的年度指标": "Yearly goal targets",
+    "新势力企业（跑在前）和“新雏鹰计划”培育企业（跑腾飞）的目标按当年营业收入增长率衡量：陪跑员记录的增长率达到这里的目标即为达成。修改只影响此后的记录，已记录的按当时的目标。其他类别的指标固定：入库（年主营业务收入 2,000 万元）、梯度升级、新主体注册/投产。":
+        "The goals of new forces (stay ahead) and Young Eagle firms (take off) are measured by the year's revenue "
+        "growth: a growth the escort records at or above the target here reaches the goal. A change applies to "
+        "later records; earlier ones keep the target they were measured with. The other categories' indicators "
+        "are fixed: database entry (20 million yuan of annual main-business revenue), a step up the ladder, the "
+        "new entity registered or operating.",
+    # deadlines follow the calendar
+    "工作日历调整（%(days)s），期限按新日历重新计算。":
+        "Working-day calendar changed (%(days)s): deadlines computed again with the new calendar.",
+    "%(n)d 个未办结问题的期限已按新日历重新计算（见各问题的时间线）。":
+        "The deadlines of %(n)d open problems were computed again with the new calendar (see their timelines).",
+    "工作日历调整，期限重算": "Calendar changed, deadline recomputed",
+    "期限：%(a)s → %(b)s": "Deadline: %(a)s → %(b)s",
+    "请填写统计期。": "Give the period.",
+    "第%(n)d名": "No. %(n)d",
+})
+
 # --- issue 15 ---
 TRANSLATIONS.update({
     "包含无法保存的控制字符，请删除后重试。":
@@ -1516,6 +1733,109 @@ TRANSLATIONS.update({
     "插入常用答复": "Insert a reply template",
     "插入常用答复…": "Insert a reply template…",
     "没有相近的政策问答。": "No similar policy Q&A.",
+})
+
+# --- issue 19 ---
+TRANSLATIONS.update({
+    "【陪跑】%(title)s": "[Peipao] %(title)s",
+    "打开": "Open",
+    "今日到期": "Due today",
+    "已超期": "Overdue",
+    "待签收": "To sign",
+    "待评价": "To rate",
+    "每日待办：今日到期 %(due)d，超期 %(overdue)d，待签收 %(sign)d，待评价 %(rate)d":
+        "Daily to-do: due today %(due)d, overdue %(overdue)d, to sign %(sign)d, to rate %(rate)d",
+    "另有 %(n)d 项": "%(n)d more",
+    "%(window)s尚未走访的企业：%(n)d 家": "Companies not yet visited in %(window)s: %(n)d",
+    "本周小结：新增 %(new)d，办结 %(closed)d，在办 %(open)d，超期 %(overdue)d，督办中 %(supervised)d":
+        "This week: %(new)d new, %(closed)d closed, %(open)d open, %(overdue)d overdue, %(supervised)d supervised",
+    "电子邮件": "E-mail",
+    "短信": "SMS",
+    "紧急问题的任何通知": "Any notice about an urgent problem",
+    "问题超期": "Problem overdue",
+    "督办": "Supervision",
+    "即将到期": "Due soon",
+    "新问题": "New problem",
+    "交办给本部门": "Dispatched to my department",
+    "提请交办": "Escalated for dispatch",
+    "问题被退回": "Problem returned",
+    "问题已受理": "Problem accepted",
+    "问题不予受理": "Problem rejected",
+    "问题已答复": "Problem answered",
+    "不满意重新办理": "Reopened after an unsatisfied rating",
+    "企业撤回问题": "Problem withdrawn by the company",
+    "留言和回复": "Comments and replies",
+    "延期申请": "Extension requests",
+    "延期审批结果": "Extension decisions",
+    "每日待办摘要": "Daily to-do digest",
+    "每月未走访提醒": "Monthly reminder of unvisited companies",
+    "每周工作小结": "Weekly summary",
+    "请填写有效的网址。": "Enter a valid URL.",
+    "请填写 http 或 https 网址（最多500字符）。": "Enter an http or https URL (at most 500 characters).",
+    "不能向内网或本机地址发送（除非管理员明确允许）。":
+        "Private and loopback addresses are refused (unless an administrator allows them explicitly).",
+    "该地址属于内网或本机，或不是 http/https 网址。": "This address is private or loopback, or not an http/https URL.",
+    "请选择要订阅的事件。": "Choose the events to subscribe to.",
+    "可选：%(events)s": "One or more of: %(events)s",
+    "密钥至少16个字符。": "The secret needs at least 16 characters.",
+    "密钥至少16个字符，最多200个字符。": "The secret needs 16 to 200 characters.",
+    "最多200字。": "At most 200 characters.",
+    "请选择机器人所属。": "Choose whose robot this is.",
+    "请选择机器人类型。": "Choose the robot's type.",
+    "通知方式已保存。": "Notification channels saved.",
+    "专班": "Task force",
+    "%(town)s陪跑员": "Escorts of %(town)s",
+    "机器人已添加。": "Robot added.",
+    "机器人已删除。": "Robot removed.",
+    "订阅已添加。": "Subscription added.",
+    "订阅已删除。": "Subscription removed.",
+    "通知渠道": "Notification channels",
+    "群机器人": "Group robots",
+    "部门、镇街陪跑员和专班的钉钉/浙政钉或企业微信群机器人。钉钉机器人请选择“加签”安全设置并填写密钥。":
+        "DingTalk / Zhezhengding or WeCom group robots of departments, of a town's escorts and of the task force. "
+        "For a DingTalk robot choose the \u201csign\u201d security setting and enter its secret.",
+    "所属": "Belongs to",
+    "网址": "URL",
+    "加签": "Signed",
+    "还没有机器人。": "No robots yet.",
+    "加签密钥": "Signing secret",
+    "添加": "Add",
+    "事件订阅（Webhook）": "Event subscriptions (webhooks)",
+    "其他系统订阅事件后，平台以签名的 JSON POST 推送，失败按指数退避重试。":
+        "Subscribed systems receive signed JSON POSTs; failures are retried with exponential backoff.",
+    "事件": "Event",
+    "内网地址": "Private addresses",
+    "允许": "Allowed",
+    "拒绝": "Refused",
+    "投递记录": "Delivery log",
+    "还没有订阅。": "No subscriptions yet.",
+    "签名密钥（至少16个字符）": "Signing secret (at least 16 characters)",
+    "允许内网或本机地址（仅限可信的内部系统）": "Allow a private or loopback address (trusted internal systems only)",
+    "添加订阅": "Add subscription",
+    "尝试次数": "Attempts",
+    "状态码": "Status code",
+    "最近错误": "Last error",
+    "下次尝试": "Next attempt",
+    "已送达": "Delivered",
+    "失败": "Failed",
+    "待重试": "Retrying",
+    "还没有投递。": "No deliveries yet.",
+    "返回通知渠道": "Back to notification channels",
+    "通知方式": "Notification channels",
+    "站内通知始终保留；请选择每类事件还要通过哪些渠道通知您。未设置时：超期、督办和紧急问题通过全部渠道，其余只在站内。":
+        "In-app notices are always kept; choose which other channels each kind of event should reach you through. "
+        "Until you choose: overdue, supervision and urgent problems through every channel, the rest in-app only.",
+    "您的账号没有电子邮箱，邮件不会发送。": "Your account has no e-mail address, so no e-mail is sent.",
+    "您的账号没有手机号，短信不会发送。": "Your account has no phone number, so no SMS is sent.",
+    "站内": "In-app",
+    "返回个人设置": "Back to your settings",
+    "（%(due)s 到期）": " (due %(due)s)",
+    "%(label)s（%(n)d）": "%(label)s (%(n)d)",
+})
+
+# --- issue 18 (after merging main) ---
+TRANSLATIONS.update({
+    "发布失败：请检查填写的内容。": "Not published: check what was entered.",
 })
 
 # --- issue 17 ---

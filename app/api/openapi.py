@@ -24,6 +24,7 @@ from app.tickets.models import (
     CATEGORIES, COMPLEXITIES, RATINGS, SOURCES, STATUSES, SUPERVISION_LEVELS, URGENCIES,
 )
 from app.tickets.transitions import ACTIONS
+from app.notify.events import EVENTS as WEBHOOK_EVENTS
 from app.visits.models import MODES
 
 PREFIX = "/api/v1"
@@ -247,7 +248,33 @@ SCHEMAS: dict = {
     ),
 }
 
-for _name in ("Company", "Department", "Ticket", "TicketEvent", "Visit"):
+SCHEMAS["Webhook"] = obj(
+    {"id": {"type": "integer"}, "url": TEXT, "events": {"type": "array", "items": TEXT}, "description": TEXT,
+     "allow_private": {"type": "boolean"}, "active": {"type": "boolean"}, "created_at": DATETIME},
+    ("id", "url", "events", "description", "allow_private", "active", "created_at"),
+)
+SCHEMAS["WebhookCreate"] = obj(
+    {"url": {"type": "string", "minLength": 1, "maxLength": 500},
+     "events": {"type": "array", "minItems": 1, "items": enum(WEBHOOK_EVENTS)},
+     "secret": {"type": "string", "minLength": 16, "maxLength": 200,
+                "description": "签名密钥。 / The HMAC key of X-Peipao-Signature."},
+     "description": {"type": "string", "maxLength": 200},
+     "allow_private": {"type": "boolean", "default": False,
+                       "description": "允许内网或本机地址（默认拒绝）。 / Allow a private or loopback address "
+                                      "(refused by default)."}},
+    ("url", "events", "secret"),
+)
+SCHEMAS["WebhookDelivery"] = obj(
+    {"id": {"type": "integer"}, "event": TEXT, "status": enum(("pending", "sending", "sent", "failed")),
+     "attempts": {"type": "integer"}, "status_code": OPT_ID, "last_error": TEXT, "created_at": DATETIME,
+     "next_attempt_at": DATETIME, "delivered_at": nullable(DATETIME), "idempotency_key": TEXT,
+     "history": {"type": "array", "items": {"type": "object"},
+                 "description": "每次尝试：at、status_code、error。 / Each attempt: at, status_code, error."}},
+    ("id", "event", "status", "attempts", "status_code", "last_error", "created_at", "next_attempt_at",
+     "delivered_at", "idempotency_key", "history"),
+)
+
+for _name in ("Company", "Department", "Ticket", "TicketEvent", "Visit", "Webhook", "WebhookDelivery"):
     SCHEMAS[f"{_name}List"] = listing(_name)
 
 SCHEMAS["Knowledge"] = obj(
@@ -288,16 +315,21 @@ def _ranking_board(subject: str, zh: str) -> dict:
                      "description": "各项指标：比率为 0–1 的小数，计数为整数，不适用时为 null。 / "
                                     "Metrics: rates as fractions 0–1, counts as integers, null when not applicable."},
          "score": nullable({"type": "number", "description": "综合得分 0–100。 / Composite score 0–100."}),
-         "yellow_card": {"type": "boolean"}, "ranked": {"type": "boolean"},
+         "yellow_card": {"type": "boolean", "description": "只在已结束的统计期评定。 / Only for a closed period."},
+         "ranked": {"type": "boolean"},
+         "sample_too_small": {"type": "boolean", "description": "样本不足：不计得分（score 为 null），不参与排名。 / "
+                                                                "Too little data: no score (null), not ranked."},
          "cases": {"type": "integer", "description": "支撑指标的案件数。 / Cases behind the numbers."}},
-        ("rank", "previous_rank", subject, "metrics", "score", "yellow_card", "ranked", "cases"),
+        ("rank", "previous_rank", subject, "metrics", "score", "yellow_card", "ranked", "sample_too_small", "cases"),
     )
     return obj(
         {"period": TEXT, "start": DATE, "end": DATE, "previous_period": nullable(TEXT),
          "weights": {"type": "object", "additionalProperties": {"type": "number"}},
          "min_cases": {"type": "integer"},
+         "provisional": {"type": "boolean", "description": "统计期未结束：排名暂定，不评黄牌。 / "
+                                                           "The period is still running: provisional, no yellow cards."},
          "items": {"type": "array", "items": row}},
-        ("period", "start", "end", "previous_period", "weights", "min_cases", "items"),
+        ("period", "start", "end", "previous_period", "weights", "min_cases", "provisional", "items"),
         f"{zh}排名：先按名次排列参与排名的，再按名称排列未达最低案件数的。 / "
         "Ranked rows by rank, then unranked rows by name.",
     )
@@ -306,6 +338,43 @@ def _ranking_board(subject: str, zh: str) -> dict:
 SCHEMAS["EscortRanking"] = _ranking_board("escort", "陪跑员")
 SCHEMAS["DepartmentRanking"] = _ranking_board("department", "职能部门")
 SCHEMAS["TownRanking"] = _ranking_board("town", "镇街")
+
+_PUBLISHED_ROW = obj(
+    {"rank": nullable({"type": "integer"}), "previous_rank": nullable({"type": "integer"}),
+     "subject": ID_NAME,
+     "metrics": {"type": "object", "additionalProperties": nullable({"type": "number"})},
+     "score": nullable({"type": "number"}), "yellow_card": {"type": "boolean"}, "ranked": {"type": "boolean"},
+     "sample_too_small": {"type": "boolean"}, "cases": {"type": "integer"}},
+    ("rank", "previous_rank", "subject", "metrics", "score", "yellow_card", "ranked", "sample_too_small", "cases"),
+)
+SCHEMAS["RankingPublication"] = obj(
+    {"id": {"type": "integer"}, "board": enum(("escorts", "departments", "towns")), "period": TEXT,
+     "start": DATE, "end": DATE,
+     "version": {"type": "integer", "description": "1 为首次发布，之后每次更正加 1。 / 1 first, +1 per correction."},
+     "reason": {"type": "string", "description": "更正原因（首次发布为空）。 / Why it was corrected (empty at first)."},
+     "published_at": DATETIME, "published_by": nullable(ID_NAME), "data_as_of": DATETIME,
+     "weights": {"type": "object", "additionalProperties": {"type": "number"}},
+     "min_cases": {"type": "integer"},
+     "formula": {"type": "array", "items": TEXT,
+                 "description": "发布时页面上的计分规则（中文）。 / The scoring rules as printed then (Chinese)."},
+     "items": {"type": "array", "items": _PUBLISHED_ROW}},
+    ("id", "board", "period", "start", "end", "version", "reason", "published_at", "published_by", "data_as_of",
+     "weights", "min_cases", "formula", "items"),
+    "已发布（冻结）的榜单：之后修改权重或数据都不会改变它。 / A published (frozen) board: later changes to the "
+    "weights or the data never change it.",
+)
+SCHEMAS["RankingPublications"] = obj(
+    {"items": {"type": "array", "items": ref("RankingPublication")}}, ("items",),
+    "发布记录，统计期新的在前，同一统计期新版本在前。 / Publications, newest period first, newest version first.",
+)
+SCHEMAS["RankingPublicationCreate"] = obj(
+    {"board": enum(("escorts", "departments", "towns")),
+     "period": {"type": "string", "maxLength": 32,
+                "description": "已结束的统计期：YYYY-MM、YYYY-Qn 或 YYYY-MM-DD..YYYY-MM-DD。 / A closed period."},
+     "reason": {"type": "string", "maxLength": 2000,
+                "description": "重新发布（更正）时必填。 / Required to publish a period again (a correction)."}},
+    ("board", "period"),
+)
 
 
 # Ticket actions: one schema per action, chosen by the `action` field.
@@ -385,6 +454,7 @@ TAGS = [
     {"name": "visits", "description": "走访 / Visits"},
     {"name": "knowledge", "description": "政策问答 / Knowledge base of published answers"},
     {"name": "rankings", "description": "晾晒比拼排名 / Rankings"},
+    {"name": "webhooks", "description": "事件订阅（出站 Webhook） / Event subscriptions (outbound webhooks)"},
     {"name": "reference", "description": "本文档 / This document"},
 ]
 
@@ -409,6 +479,7 @@ PATH_PARAMS = {
     "company_id": "企业编号 / Company id",
     "ticket_id": "问题编号 / Ticket id",
     "visit_id": "走访编号 / Visit id",
+    "webhook_id": "订阅编号 / Subscription id",
 }
 
 
@@ -604,10 +675,52 @@ OPERATIONS: dict[tuple[str, str], dict] = {
         "统计期内各镇街的指标与排名。仅工作人员。\n\nEach town's metrics and rank. Staff only.",
         ok="TownRanking", errors=(400, 403), params=PERIOD,
     ),
+    ("GET", f"{PREFIX}/rankings/publications"): operation(
+        "listRankingPublications", "rankings", "已发布的榜单 · Published boards",
+        "已发布（冻结）的榜单，可按 board 和 period 筛选；每次更正是一个新版本，旧版本保留。仅工作人员。\n\n"
+        "Published (frozen) boards, filtered by board and period; each correction is a new version and the "
+        "earlier ones are kept. Staff only.",
+        ok="RankingPublications", errors=(400, 403), params=[
+            query("board", enum(("escorts", "departments", "towns")), "榜单 / Board"),
+            query("period", {"type": "string"}, "统计期，如 2026-06 / Period, e.g. 2026-06"),
+        ],
+    ),
+    ("POST", f"{PREFIX}/rankings/publications"): operation(
+        "publishRanking", "rankings", "发布榜单 · Publish a board",
+        "专班管理人员或管理员发布一个已结束统计期的榜单：名次、得分、权重和计分规则即冻结。"
+        "该统计期已发布过时须填写 reason（更正），生成新版本。统计期未结束为 409。\n\n"
+        "A manager or admin freezes a closed period's board (rows, weights, formula). Publishing a period again "
+        "is a correction and needs a `reason`; it makes a new version. A period still running is a 409.",
+        ok="RankingPublication", status=201, errors=(400, 403, 409, 413, 415), body="RankingPublicationCreate",
+        body_example={"board": "escorts", "period": "2026-06"},
+    ),
     ("GET", f"{PREFIX}/openapi.json"): operation(
         "getOpenApi", "reference", "本文档 · This document",
         "OpenAPI 3 文档，无需令牌。\n\nThe OpenAPI 3 document; no token needed.",
         ok=None, errors=(400,), public=True,
+    ),
+    ("GET", f"{PREFIX}/webhooks"): operation(
+        "listWebhooks", "webhooks", "事件订阅列表 · List subscriptions",
+        "仅系统管理员。\n\nAdmins only.", ok="WebhookList", errors=(400, 403), params=PAGING,
+    ),
+    ("POST", f"{PREFIX}/webhooks"): operation(
+        "createWebhook", "webhooks", "订阅事件 · Subscribe a URL",
+        "把一个网址订阅到事件类型。每次投递是 POST {\"event\", \"occurred_at\", \"data\"}，请求头 "
+        "X-Peipao-Signature: sha256=<请求体的 HMAC-SHA256 十六进制>，X-Peipao-Delivery（幂等键，重试时不变）；"
+        "失败按指数退避重试。内网或本机地址默认拒绝（allow_private 为真时放行）。仅系统管理员。\n\n"
+        "Subscribes a URL to event types. Each delivery is a POST of {\"event\", \"occurred_at\", \"data\"} with "
+        "X-Peipao-Signature: sha256=<hex HMAC-SHA256 of the body> and X-Peipao-Delivery (an idempotency key, the "
+        "same on retries); failures are retried with exponential backoff. Private and loopback addresses are "
+        "refused unless allow_private is true. Admins only.",
+        ok="Webhook", status=201, errors=(400, 403, 413, 415), body="WebhookCreate",
+        body_example={"url": "https://data.example.gov.cn/peipao/events", "events": ["ticket.created", "ticket.rated"],
+                      "secret": "a-long-random-shared-secret"},
+    ),
+    ("GET", f"{PREFIX}/webhooks/<int:webhook_id>/deliveries"): operation(
+        "listWebhookDeliveries", "webhooks", "投递记录 · Delivery log",
+        "每次投递的状态、尝试次数、最近的状态码和错误，以及每次尝试的记录。仅系统管理员。\n\n"
+        "Each delivery's status, attempts, last status code and error, and every attempt. Admins only.",
+        ok="WebhookDeliveryList", errors=(400, 403), params=PAGING,
     ),
     ("GET", f"{PREFIX}/docs"): operation(
         "getDocs", "reference", "接口参考页 · Reference page",

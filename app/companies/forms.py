@@ -120,6 +120,10 @@ class CompanyFilterForm(FlaskForm):
     escort_id = SelectField(_l("陪跑员"), coerce=int, default=0, validate_choice=False, widget=LongSelect())
     above_scale = SelectField(_l("规上"), default="", validate_choice=False)
     goal_status = SelectField(_l("目标进度"), default="", validate_choice=False)
+    # Links from the dashboard and the escort's home: firms that reached their goal in a year, and
+    # records to check (a 培育升规 firm already 规上 without its 入库 date, an achievement without its indicator).
+    reached_year = IntegerField(validators=[Optional(), NumberRange(min=2000, max=2100)])
+    goal_check = StringField(validators=[Optional(), Length(max=1)])
 
     def __init__(self, *args, show_escort: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -141,6 +145,8 @@ class CompanyFilterForm(FlaskForm):
             "escort_id": self.escort_id.data or None,
             "above_scale": {"1": True, "0": False}.get(self.above_scale.data),
             "goal_status": self.goal_status.data or None,
+            "reached_year": self.reached_year.data or None,
+            "goal_check": True if self.goal_check.data == "1" else None,
         }
 
 
@@ -202,16 +208,40 @@ class PortalAccountForm(FlaskForm):
 
 
 class GoalProgressForm(FlaskForm):
-    """Progress on the company's category goal (跑在前 / 跑长大 / …)."""
+    """Progress on the company's category goal (跑在前 / 跑长大 / …), with the category's indicator.
+
+    Only the indicator fields of the company's category are shown and read (see app/companies/goals.py).
+    """
 
     goal_status = SelectField(_l("目标进度"), validate_choice=False, validators=[DataRequired(_l("请选择目标进度。"))])
     goal_updated_on = DateField(_l("日期"), validators=[DataRequired(_l("请填写日期。"))])
     goal_note = TextAreaField(_l("进展说明"), validators=[Optional(), Length(max=500, message=_l("说明最多500字。"))])
+    entered_on = DateField(_l("入库日期"), validators=[Optional()], description=_l("进入规上统计库的日期"))
+    revenue = DecimalField(_l("年主营业务收入（万元）"), places=2, validators=[
+        Optional(), NumberRange(min=0, max=100_000_000, message=_l("请填写 0 以上的金额。"))])
+    tier = SelectField(_l("达到的梯度"), validate_choice=False)
+    tier_on = DateField(_l("认定日期"), validators=[Optional()])
+    entity_on = DateField(_l("新主体注册/投产日期"), validators=[Optional()])
+    year = IntegerField(_l("年度"), validators=[Optional(), NumberRange(min=2000, max=2100,
+                                                                      message=_l("年份应在 2000–2100 之间。"))])
+    growth = DecimalField(_l("营业收入增长率（%）"), places=1, validators=[
+        Optional(), NumberRange(min=-100, max=100_000, message=_l("请填写 -100 以上的百分比。"))])
     submit = SubmitField(_l("更新目标进度"))
 
-    def __init__(self, *args, **kwargs):
+    FIELDS = {"upgrade": ("entered_on", "revenue"), "specialized": ("tier", "tier_on"), "spin_off": ("entity_on",),
+              "new_force": ("year", "growth"), "eaglet": ("year", "growth")}
+
+    def __init__(self, *args, company: Company | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.company = company
         self.goal_status.choices = [(k, str(v)) for k, v in GOAL_STATUSES.items()]
+        self.tier.choices = [("", _l("（不变）"))] + [(k, str(v)) for k, v in SPECIALIZED_TIERS.items() if k]
+
+    def indicator_fields(self) -> list:
+        return [self[name] for name in self.FIELDS.get(self.company.category if self.company else "", ())]
+
+    def indicator(self) -> dict:
+        return {f.name: f.data for f in self.indicator_fields()}
 
     def validate_goal_status(self, field):
         if field.data not in GOAL_STATUSES:
@@ -220,3 +250,23 @@ class GoalProgressForm(FlaskForm):
     def validate_goal_updated_on(self, field):
         if field.data and field.data > local_today():
             raise ValidationError(_l("日期不能晚于今天。"))
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        names = {f.name for f in self.indicator_fields()}
+        for name in ("entered_on", "tier_on", "entity_on"):
+            field = self[name]
+            if name in names and field.data and field.data > local_today():
+                field.errors = [*field.errors, _l("日期不能晚于今天。")]
+                ok = False
+        if "tier" in names and self.tier.data and self.tier.data not in SPECIALIZED_TIERS:
+            self.tier.errors = [*self.tier.errors, _l("请选择梯度。")]
+            ok = False
+        pairs = [("entered_on", "revenue", _l("填写入库日期时请同时填写年主营业务收入，反之亦然。")),
+                 ("tier", "tier_on", _l("请同时填写达到的梯度和认定日期。")),
+                 ("year", "growth", _l("请同时填写年度和营业收入增长率。"))]
+        for first, second, message in pairs:
+            if first in names and bool(self[first].data) != (self[second].data is not None and self[second].data != ""):
+                self[second].errors = [*self[second].errors, message]
+                ok = False
+        return ok

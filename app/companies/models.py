@@ -67,6 +67,9 @@ class Company(TimestampMixin, db.Model):
     )
     goal_updated_on: Mapped[date | None] = mapped_column(sa.Date)
     goal_note: Mapped[str] = mapped_column(sa.String(500), default="", server_default="", nullable=False)
+    # The date the category's indicator was last reached (入库, a tier step, the new entity, the yearly
+    # target); every update, with its indicator, is kept in company_goal_updates.
+    goal_reached_on: Mapped[date | None] = mapped_column(sa.Date, index=True)
 
     town = relationship("Town", lazy="raise")
     industry = relationship("Industry", lazy="raise")
@@ -126,3 +129,35 @@ class EscortAssignment(db.Model):
     company = relationship("Company", back_populates="assignments", lazy="raise")
     escort = relationship("User", foreign_keys=[escort_id], lazy="raise")
     assigned_by = relationship("User", foreign_keys=[assigned_by_id], lazy="raise")
+
+
+class CompanyGoalUpdate(db.Model):
+    """One progress update on a company's category goal, kept for good (who, when, status, note, indicator).
+
+    `indicator` holds the category's measurable values given with the update (see app/companies/goals.py);
+    `reached_on` is set when they meet the goal (the date it was reached), and the yearly report counts
+    companies by it.
+    """
+
+    __tablename__ = "company_goal_updates"
+    __table_args__ = (
+        sa.Index("ix_company_goal_updates_company", "company_id", "id"),
+        sa.Index("ix_company_goal_updates_reached_on", "reached_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(sa.ForeignKey("companies.id", ondelete="CASCADE"), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(sa.String(16), nullable=False)
+    progress_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    note: Mapped[str] = mapped_column(sa.Text, default="", server_default="", nullable=False)
+    indicator: Mapped[dict | None] = mapped_column(sa.JSON)
+    reached_on: Mapped[date | None] = mapped_column(sa.Date)
+
+    company = relationship("Company", lazy="raise")
+    actor = relationship("User", lazy="raise")
+
+    @property
+    def status_label(self) -> str:
+        return str(GOAL_STATUSES.get(self.status, self.status))

@@ -3,7 +3,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from app.accounts.models import Role, User
-from app.companies.models import Company, EscortAssignment
+from app.companies import goals
+from app.companies.models import Company, CompanyGoalUpdate, EscortAssignment
 from app.companies.uscc import normalize as normalize_uscc
 
 
@@ -40,7 +41,7 @@ def with_list_loads(stmt: sa.Select) -> sa.Select:
 
 
 def filter_companies(stmt: sa.Select, *, q=None, category=None, town_id=None, escort_id=None,
-                     above_scale=None, goal_status=None) -> sa.Select:
+                     above_scale=None, goal_status=None, reached_year=None, goal_check=False) -> sa.Select:
     if q and q.strip():
         text = q.strip()  # matched literally: a typed % or _ is not a wildcard
         stmt = stmt.where(sa.or_(Company.name.icontains(text, autoescape=True),
@@ -55,6 +56,10 @@ def filter_companies(stmt: sa.Select, *, q=None, category=None, town_id=None, es
         stmt = stmt.where(Company.is_above_scale.is_(bool(above_scale)))
     if goal_status:
         stmt = stmt.where(Company.goal_status == goal_status)
+    if reached_year:
+        stmt = stmt.where(goals.reached_in_year(reached_year))
+    if goal_check:
+        stmt = stmt.where(goals.inconsistent_goal_condition())
     return stmt
 
 
@@ -66,6 +71,16 @@ def search_companies(stmt: sa.Select, text: str) -> sa.Select:
     """
     text = text.strip()
     return stmt.where(sa.or_(Company.name.icontains(text, autoescape=True), Company.uscc == normalize_uscc(text)))
+
+
+def goal_updates(company: Company) -> sa.Select:
+    """Every progress update on the company's goal, newest first, with who made it."""
+    return (
+        sa.select(CompanyGoalUpdate)
+        .where(CompanyGoalUpdate.company_id == company.id)
+        .options(joinedload(CompanyGoalUpdate.actor))
+        .order_by(CompanyGoalUpdate.id.desc())
+    )
 
 
 def assignment_history(company: Company) -> sa.Select:

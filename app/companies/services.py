@@ -1,5 +1,6 @@
 """Writes about companies. Each function flushes and audits; the caller commits."""
-from app.companies.models import GOAL_STATUSES, Company, EscortAssignment
+from app.companies import goals
+from app.companies.models import GOAL_STATUSES, Company, CompanyGoalUpdate, EscortAssignment
 from app.companies.uscc import normalize
 from app.core import audit
 from app.core.db import utcnow
@@ -80,23 +81,41 @@ def assign_escort(actor, company: Company, escort, reason: str) -> EscortAssignm
     return assignment
 
 
-GOAL_FIELDS = ("goal_status", "goal_updated_on", "goal_note")
+GOAL_FIELDS = ("goal_status", "goal_updated_on", "goal_note", "goal_reached_on", "is_above_scale",
+               "annual_revenue", "specialized_tier")
 
 
-def update_goal_progress(actor, company: Company, *, status: str, on, note: str) -> bool:
-    """Record progress on the company's category goal (not started / in progress / achieved).
+def record_goal_update(actor, company: Company, *, status: str, on, note: str, indicator: dict | None = None):
+    """Record one progress update on the company's category goal; every update is kept.
 
-    The caller checks can_update_goal. Returns False when nothing changed.
+    `indicator` carries the category's values (see app/companies/goals.py). When they reach the goal the
+    update gets its reached date, the company its goal_reached_on (the latest such date) and the facts that
+    follow: 规上 and the revenue for `upgrade`, the new tier for `specialized`. The caller checks
+    can_update_goal. Returns the new CompanyGoalUpdate.
     """
     if status not in GOAL_STATUSES:
         raise ValueError(f"unknown goal status {status!r}")
+    indicator = indicator or {}
+    target = goals.targets().get(company.category)
+    measured = goals.measure(company, indicator, progress_on=on, target=target)
     before = audit.snapshot(company, GOAL_FIELDS)
+    if measured.reached_on is not None:
+        if company.category == "upgrade":
+            company.is_above_scale = True
+            company.annual_revenue = indicator["revenue"]
+        elif company.category == "specialized":
+            company.specialized_tier = indicator["tier"]
+        if company.goal_reached_on is None or measured.reached_on > company.goal_reached_on:
+            company.goal_reached_on = measured.reached_on
     company.goal_status = status
     company.goal_updated_on = on
     company.goal_note = (note or "").strip()[:500]
-    after = audit.snapshot(company, GOAL_FIELDS)
-    if before == after:
-        return False
+    update = CompanyGoalUpdate(company_id=company.id, actor_id=actor.id, created_at=utcnow(), status=status,
+                               progress_on=on, note=(note or "").strip(), indicator=measured.indicator,
+                               reached_on=measured.reached_on)
+    db.session.add(update)
     db.session.flush()
-    audit.record("goal_updated", company, actor=actor, before=before, after=after)
-    return True
+    audit.record("goal_updated", company, actor=actor, before=before, after={
+        **audit.snapshot(company, GOAL_FIELDS), "indicator": measured.indicator,
+        "reached_on": measured.reached_on.isoformat() if measured.reached_on else None})
+    return update

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import Role, User
-from app.companies import permissions, queries, services
+from app.companies import goals, permissions, queries, services
 from app.companies.forms import CompanyFilterForm, CompanyForm, GoalProgressForm, PortalAccountForm
 from app.companies.models import Company
 from app.core.pagination import asc, keyset_page
@@ -83,11 +83,15 @@ def _render_detail(company: Company, *, account_form=None, goal_form=None):
     if can_accounts and account_form is None:
         account_form = PortalAccountForm(formdata=None)
     if can_goal and goal_form is None:
-        goal_form = GoalProgressForm(formdata=None, obj=company)
+        goal_form = GoalProgressForm(formdata=None, obj=company, company=company)
         goal_form.goal_updated_on.data = local_today()
+    goal_updates = db.session.scalars(queries.goal_updates(company)).all() if current_user.is_staff else []
     briefing = _briefing(company) if current_user.is_staff else {}
     return render_template(
-        "companies/detail.html", company=company, history=history, **briefing,
+        "companies/detail.html", company=company, history=history, goal_updates=goal_updates, **briefing,
+        goal_warnings=goals.goal_warnings(company) if current_user.is_staff else [],
+        indicator_text=goals.indicator_text, indicator_rule=goals.INDICATOR_TEXT[company.category],
+        goal_target=goals.targets().get(company.category) if can_goal else None,
         can_edit=permissions.can_edit_company(current_user, company),
         is_current=permissions.can_view_company(current_user, company),
         can_accounts=can_accounts, accounts=accounts, account_form=account_form,
@@ -114,15 +118,19 @@ def _briefing(company: Company) -> dict:
 def update_goal(company_id: int):
     company = _load(company_id)
     require(permissions.can_update_goal(current_user, company))
-    form = GoalProgressForm()
+    form = GoalProgressForm(company=company)
     if not form.validate_on_submit():
         flash(_("目标进度未保存，请检查填写的内容。"), "danger")
         return _render_detail(company, goal_form=form)
-    changed = services.update_goal_progress(
+    update = services.record_goal_update(
         current_user, company, status=form.goal_status.data, on=form.goal_updated_on.data, note=form.goal_note.data,
+        indicator=form.indicator(),
     )
     db.session.commit()
-    flash(_("目标进度已更新。") if changed else _("目标进度没有变化。"), "success" if changed else "info")
+    if update.reached_on:
+        flash(_("目标进度已更新：已达到目标（%(on)s）。", on=update.reached_on.isoformat()), "success")
+    else:
+        flash(_("目标进度已更新。"), "success")
     return redirect(url_for("companies.detail", company_id=company.id))
 
 

@@ -534,6 +534,9 @@ class ScaleGenerator:
                     (self.now - timedelta(days=rng.randrange(1, 300))).date()),
                 "goal_note": "", "created_at": ts(created), "updated_at": ts(created),
             }
+            # An achieved goal was reached on the day it was recorded (the goal-history table stays empty:
+            # the scale data has no progress updates to keep).
+            values["goal_reached_on"] = values["goal_updated_on"] if goal == "achieved" else None
             company_rows.append(tuple(values[c] for c in COMPANY_COLUMNS))
             company_id += 1
         w.write("companies", COMPANY_COLUMNS, company_rows)
@@ -867,7 +870,8 @@ class ScaleGenerator:
         at = at + timedelta(hours=rng.uniform(0.5, 30))
         if at > self.now:
             raise _Stop
-        ticket.update(status="escalated", escalated_at=at, due_at=cal.deadline(at, sla.accept_days))
+        ticket.update(status="escalated", escalated_at=at, escort_escalated_at=at,
+                      escalated_on_time=at <= ticket["due_at"], due_at=cal.deadline(at, sla.accept_days))
         self._event(ticket, "escalate", at, escort, from_status="accepted", to_status="escalated",
                     body="需要职能部门协调办理")
         self._notify(self.managers, "ticket_escalated", f"问题 {ticket['number']} 待交办", "需要职能部门协调办理", at,

@@ -169,3 +169,47 @@ def line_chart(chart_id: str, title: str, labels: list[str], lines: list[Line], 
             label = labels[i] if not sublabels or not sublabels[i] else f"{sublabels[i]}{labels[i]}"
             body.append(_link(p.href, dot, f"{label} · {line.series.name}：{p.value}"))
     return _svg(chart_id, title, width, height, body)
+
+
+def rank_chart(chart_id: str, title: str, labels: list[str], ranks: list[int | None], counts: list[int],
+               cards: list[bool], *, width: int = 720, height: int = 220, tooltip_rank: str = "{label}: {rank}/{count}",
+               tooltip_none: str = "{label}: —") -> Markup:
+    """Rank per period (1 at the top, down to the largest board size), a gap where unranked, 黄牌 in orange."""
+    left, right, top, bottom = 36, 12, 14, 28
+    plot_w, plot_h = width - left - right, height - top - bottom
+    worst = max([c for c in counts if c] + [r for r in ranks if r] + [2])
+    n = max(len(labels), 1)
+    step = plot_w / n
+
+    def px(i):
+        return left + step * (i + 0.5)
+
+    def py(rank):
+        return top + plot_h * (rank - 1) / (worst - 1)
+
+    body = []
+    for value in sorted({1, (worst + 1) // 2, worst}):
+        y = py(value)
+        body.append(_el("line", x1=left, y1=f"{y:.1f}", x2=width - right, y2=f"{y:.1f}", stroke=GRID, stroke_width=1))
+        body.append(_el("text", str(value), x=left - 4, y=f"{y + 4:.1f}", font_size=11, fill=MUTED, text_anchor="end"))
+    for i, label in enumerate(labels):
+        body.append(_el("text", escape(label), x=f"{px(i):.1f}", y=f"{top + plot_h + 18}", font_size=11, fill=INK,
+                        text_anchor="middle"))
+    segment: list[str] = []
+    for i, rank in enumerate(ranks + [None]):
+        if rank is not None:
+            segment.append(f"{px(i):.1f},{py(rank):.1f}")
+            continue
+        if len(segment) > 1:
+            body.append(_el("polyline", points=" ".join(segment), fill="none", stroke=BLUE, stroke_width=2))
+        segment = []
+    for i, rank in enumerate(ranks):
+        if rank is None:
+            body.append(_link("", _el("text", "—", x=f"{px(i):.1f}", y=f"{top + plot_h / 2:.1f}", font_size=11,
+                                      fill=MUTED, text_anchor="middle"),
+                              tooltip_none.format(label=labels[i])))
+            continue
+        dot = _el("circle", cx=f"{px(i):.1f}", cy=f"{py(rank):.1f}", r=5 if cards[i] else 4,
+                  fill=ORANGE if cards[i] else BLUE)
+        body.append(_link("", dot, tooltip_rank.format(label=labels[i], rank=rank, count=counts[i])))
+    return _svg(chart_id, title, width, height, body)

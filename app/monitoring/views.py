@@ -4,12 +4,16 @@ Read-only pages: every number comes from app.monitoring.queries (one SQL stateme
 fixed number per page) and links to the filtered problem list (/tickets/?…) or to the
 "not visited" list that shows exactly the rows it counts.
 """
+import sqlalchemy as sa
 from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.accounts.models import Role
+from app.companies import goals
+from app.companies.models import CATEGORIES as COMPANY_CATEGORIES
 from app.companies.models import GOAL_STATUSES
+from app.companies.queries import visible_companies
 from app.core.db import utcnow
 from app.core.permissions import require
 from app.core.workdays import overdue_working_days
@@ -53,12 +57,13 @@ def dashboard():
     buckets = queries.ageing(user, c)
     supervised = db.session.scalars(queries.supervision_list(user)).unique().all()
     months = queries.trend(user, c)
+    goals_reached = goals.reached_this_year_by_category(visible_companies(user), c.today.year)
     return render_template(
         "monitoring/dashboard.html", now=now, c=c, window=window, counts=counts, month=month, cover=cover,
         breakdowns=breakdowns, breakdown_titles=queries.BREAKDOWNS, buckets=buckets, supervised=supervised,
         months=months, ratings=RATINGS, satisfied_codes=queries.SATISFIED, definitions=queries.DEFINITIONS,
         charts=_dashboard_charts(breakdowns, buckets, months), tickets_url=_tickets_url,
-        overdue_days=_overdue_days(now),
+        overdue_days=_overdue_days(now), goals_reached=goals_reached, goal_categories=COMPANY_CATEGORIES,
     )
 
 
@@ -119,6 +124,8 @@ def _escort_home(c):
         others=db.session.scalars(queries.open_not_in(user, AWAITING[Role.ESCORT])).unique().all(),
         definitions=queries.DEFINITIONS, tickets_url=_tickets_url, overdue_days=_overdue_days(c.now),
         goal_labels=GOAL_STATUSES,
+        goal_checks=db.session.scalar(sa.select(sa.func.count()).select_from(
+            visible_companies(user).where(goals.inconsistent_goal_condition()).order_by(None).subquery())),
     )
 
 

@@ -16,6 +16,8 @@ from app.personnel.forms import (
     DeactivateForm, HandOverForm, ReassignFilterForm, ReassignForm, ResetPasswordForm, StaffFilterForm, StaffForm,
 )
 from app.personnel.services import Refused
+from app.rankings.content import history_chart
+from app.rankings.queries import ranking_history
 
 bp = Blueprint("personnel", __name__, url_prefix="/staff", template_folder="templates")
 
@@ -89,8 +91,16 @@ def detail(user_id: int):
             with_list_loads(visible_companies(current_user).where(Company.escort_id == user.id)).order_by(Company.name)
         ).all()
         history = paginate(queries.escort_assignment_history(user))
+    ranking = None
+    if user.role == Role.ESCORT:
+        ranking = ("escorts", user.id, _("陪跑员榜"))
+    elif user.role == Role.HELPER and user.department_id:
+        ranking = ("departments", user.department_id, _("所在部门（职能部门榜）"))
+    points = ranking_history(ranking[0], ranking[1]) if ranking else []
     return render_template(
         "personnel/detail.html", user=user, companies=companies, history=history,
+        ranking=ranking, points=points, chart=history_chart(ranking[0], ranking[1], points) if points else None,
+        cards=sum(1 for p in points if p.yellow_card),
         can_edit=permissions.can_edit_staff(current_user, user),
         can_deactivate=permissions.can_deactivate_staff(current_user, user),
         can_reset=permissions.can_reset_password(current_user, user),

@@ -1,8 +1,8 @@
 """The administrator's form for ranking weights, minimum cases and yellow cards."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SubmitField
-from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms import HiddenField, IntegerField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.rankings.scoring import BOARDS, WEIGHT_MAX, RankingConfig
 from app.rankings.services import MIN_CASES_RANGE, YELLOW_CARDS_RANGE
@@ -77,3 +77,13 @@ for _spec in BOARDS.values():
         ))
 RankingSettingsForm.submit = SubmitField(_l("保存"))
 del _spec, _metric
+
+
+class PublishForm(FlaskForm):
+    """Publish (freeze) the board on screen; a second publication of a period is a correction with a reason."""
+
+    board = HiddenField(validators=[InputRequired()])
+    period = HiddenField(validators=[InputRequired()])
+    reason = TextAreaField(_l("更正原因"), validators=[Optional(), Length(max=2000)],
+                           description=_l("首次发布不必填写；重新发布（更正）必须说明原因，原版本保留并公开。"))
+    submit = SubmitField(_l("发布本期排名"))

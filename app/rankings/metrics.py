@@ -13,6 +13,8 @@ Common rules
   closed_at in the period. closed_at is also set on rejected/withdrawn tickets; those never count
   as closed. A ticket closed, reopened and closed again has only its last closed_at: it counts
   once, in the period of its last closing.
+* On time (an escort's stage): accepted_on_time, escalated_on_time, or replied_on_time of a reply
+  the escort gave itself (replied_from = 'accepted').
 * On time (a ticket): replied_on_time is true — the last reply came at or before the deadline
   in force then (working days per the Chinese calendar and the admin's holidays, so a holiday
   inside a deadline moves it). On time (a dispatch record): signed_on_time / replied_on_time of
@@ -39,6 +41,8 @@ from app.visits.models import Visit
 
 SATISFIED = ("satisfied", "basically_satisfied")
 OVERDUE_STATES = ("dispatched", "in_progress")
+# Problems the escort logs (at a visit, or for the company); portal and hotline ones are filed by others.
+ESCORT_SOURCES = ("visit", "escort")
 
 
 @dataclass(frozen=True)
@@ -95,21 +99,29 @@ def _avg(value) -> float | None:
 def escort_metrics(period: Period, *, now: datetime | None = None) -> list[Entry]:
     """陪跑员榜: one row per active escort, escorts without companies included (3 queries).
 
+    Only what the escort controls (DESIGN, second round): the problems the escort logged and the
+    escort's own stages, never the company's own filings nor the department's handling time.
+
     visit_coverage = companies assigned to the escort during the period (an EscortAssignment with
         started_at < end_utc and (ended_at IS NULL or ended_at > start_utc)) that this escort
         visited at least once in the period (Visit.escort_id = escort, start <= visited_on <= end)
         ÷ those companies. No companies → not applicable.
-    problems_collected = tickets with escort_id = escort (the company's escort when the problem
-        came in) and start_utc <= created_at < end_utc.
-    on_time_closure = the escort's tickets closed in the period with replied_on_time true
-        ÷ the escort's tickets closed in the period.
+    problems_collected = tickets with escort_id = escort, source 'visit' or 'escort' (logged by the
+        escort at a visit or on the company's behalf; portal and hotline filings are not collected
+        by the escort) and start_utc <= created_at < end_utc.
+    on_time_handling = the escort's own stages finished in the period and on time ÷ those stages:
+        * accepting a portal/hotline problem: accepted_at in the period, accepted_on_time;
+        * escalating it to the task force: escort_escalated_at in the period, escalated_on_time;
+        * answering it directly: replied_from = 'accepted' (the escort's reply, not a department's)
+          and replied_at in the period, replied_on_time.
+        Dispatch, signing and the department's reply are the department's time and never count here.
     satisfaction = the escort's tickets rated in the period with rating 满意 or 基本满意
         ÷ the escort's tickets rated in the period (last rating only).
-    avg_close_days = AVG(close_working_days) over the escort's tickets closed in the period
-        (working days from the local created date to the local closed date, holidays excluded).
-    reopen_rate = the escort's tickets closed in the period with reopen_count > 0
-        ÷ the escort's tickets closed in the period.
-    cases = the escort's tickets created, closed or rated in the period (each ticket once).
+    avg_close_days = AVG(close_working_days) over the escort's tickets closed in the period that
+        the escort answered directly (replied_from = 'accepted'): the whole time was the escort's.
+    reopen_rate = of those directly answered tickets closed in the period, the share with
+        reopen_count > 0 (the escort's own answers that the company rejected at least once).
+    cases = the escort's tickets logged, handled (a stage above) or rated in the period (each once).
     """
     entries = _entries(
         sa.select(User.id, User.name)
@@ -141,22 +153,30 @@ def escort_metrics(period: Period, *, now: datetime | None = None) -> list[Entry
     )
     coverage_by_escort = {row.escort_id: row for row in coverage}
 
-    created = _in_period(Ticket.created_at, period)
-    closed = _closed_in(period)
+    logged = sa.and_(_in_period(Ticket.created_at, period), Ticket.source.in_(ESCORT_SOURCES))
+    accepted = sa.and_(_in_period(Ticket.accepted_at, period), Ticket.source.not_in(ESCORT_SOURCES),
+                       Ticket.accepted_on_time.is_not(None))
+    escalated = sa.and_(_in_period(Ticket.escort_escalated_at, period), Ticket.escalated_on_time.is_not(None))
+    answered = sa.and_(Ticket.replied_from == "accepted", _in_period(Ticket.replied_at, period),
+                       Ticket.replied_on_time.is_not(None))
+    closed_own = sa.and_(_closed_in(period), Ticket.replied_from == "accepted")
     rated = _rated_in(period)
     tickets = db.session.execute(
         sa.select(
             Ticket.escort_id.label("escort_id"),
-            _count_if(created).label("collected"),
-            _count_if(closed).label("closed"),
-            _count_if(sa.and_(closed, Ticket.replied_on_time.is_(True))).label("closed_on_time"),
+            _count_if(logged).label("collected"),
+            (_count_if(accepted) + _count_if(escalated) + _count_if(answered)).label("stages"),
+            (_count_if(sa.and_(accepted, Ticket.accepted_on_time.is_(True)))
+             + _count_if(sa.and_(escalated, Ticket.escalated_on_time.is_(True)))
+             + _count_if(sa.and_(answered, Ticket.replied_on_time.is_(True)))).label("stages_on_time"),
             _count_if(rated).label("rated"),
             _count_if(sa.and_(rated, Ticket.rating.in_(SATISFIED))).label("satisfied"),
-            sa.func.avg(sa.case((closed, Ticket.close_working_days))).label("avg_close_days"),
-            _count_if(sa.and_(closed, Ticket.reopen_count > 0)).label("reopened"),
+            _count_if(closed_own).label("closed_own"),
+            sa.func.avg(sa.case((closed_own, Ticket.close_working_days))).label("avg_close_days"),
+            _count_if(sa.and_(closed_own, Ticket.reopen_count > 0)).label("reopened"),
             sa.func.count().label("cases"),
         )
-        .where(Ticket.escort_id.is_not(None), sa.or_(created, closed, rated))
+        .where(Ticket.escort_id.is_not(None), sa.or_(logged, accepted, escalated, answered, rated, closed_own))
         .group_by(Ticket.escort_id)
     )
     tickets_by_escort = {row.escort_id: row for row in tickets}
@@ -168,10 +188,10 @@ def escort_metrics(period: Period, *, now: datetime | None = None) -> list[Entry
         entry.metrics = {
             "visit_coverage": Ratio(int(cov.visited), int(cov.companies)) if cov else Ratio(),
             "problems_collected": int(t.collected) if t else 0,
-            "on_time_closure": Ratio(int(t.closed_on_time), int(t.closed)) if t else Ratio(),
+            "on_time_handling": Ratio(int(t.stages_on_time), int(t.stages)) if t else Ratio(),
             "satisfaction": Ratio(int(t.satisfied), int(t.rated)) if t else Ratio(),
             "avg_close_days": _avg(t.avg_close_days) if t else None,
-            "reopen_rate": Ratio(int(t.reopened), int(t.closed)) if t else Ratio(),
+            "reopen_rate": Ratio(int(t.reopened), int(t.closed_own)) if t else Ratio(),
         }
     return list(entries.values())
 

@@ -12,5 +12,18 @@ def can_export_rankings(user) -> bool:
 
 
 def can_edit_ranking_weights(user) -> bool:
-    """Weights, minimum cases and the yellow-card count are system settings: administrators only."""
-    return bool(getattr(user, "is_authenticated", False)) and user.role == Role.ADMIN
+    """Weights, minimum cases and the yellow-card count: the task force (managers) and administrators.
+
+    DESIGN gives publishing rankings to the task force; a change applies to every board not yet
+    published, never to a published one (its weights are frozen with it)."""
+    return bool(getattr(user, "is_authenticated", False)) and user.role in (Role.MANAGER, Role.ADMIN)
+
+
+def can_publish_rankings(user) -> bool:
+    """Publishing (and correcting) a closed period's board: the task force and administrators."""
+    return bool(getattr(user, "is_authenticated", False)) and user.role in (Role.MANAGER, Role.ADMIN)
+
+
+def can_download_bulletin(user) -> bool:
+    """The monthly 通报 (.docx) made from a publication: the task force and administrators."""
+    return can_publish_rankings(user)

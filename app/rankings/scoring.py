@@ -11,11 +11,17 @@ A metric with no data for an entry (a rate with nothing to divide by, an escort 
 is not applicable to it. The composite score = Σ(weight × metric score) ÷ Σ weight over the
 metrics that apply, rounded to one decimal; no applicable metric → no score.
 
-Entries backed by fewer than `rankings.min_cases` cases are listed apart and not ranked. Ranked
-entries are ordered by score (ties share a rank). The bottom `rankings.yellow_cards` of them
-("auto": 10% of the ranked entries rounded up, at least 1) are flagged 黄牌; entries tied with the
-last flagged place are flagged too, and an entry ranked first never is. The rank change compares
-with the previous period of the same length, computed with the same settings.
+Entries backed by fewer than `rankings.min_cases` cases have no score at all (样本不足: never a
+score they did not earn, such as 100 for a department that did nothing) and are listed apart,
+unranked. Ranked entries are ordered by score; ties share a rank (1, 2, 2, 4).
+
+黄牌 (yellow cards) only for a closed period (its end has passed; the running period is 暂定,
+provisional) and only for ranked rows. The quota is `rankings.yellow_cards` ("auto": 10% of the
+ranked entries rounded up, at least 1). Groups of tied rows are taken from the bottom up while the
+whole group fits in the quota: a tie is never split, so a tie larger than what is left of the quota
+gets no card at all (four towns tied at the bottom with one card to give: none is carded), and the
+first place is never carded. The rank change compares with the previous period of the same length,
+computed with the same settings.
 """
 import math
 from dataclasses import dataclass, field
@@ -70,19 +76,19 @@ ESCORT_METRICS = (
                _l("统计期内与该陪跑员有包联关系（包联期与统计期有重叠）的企业中，该陪跑员在统计期内至少走访一次的企业所占比例。无包联企业的不计此项。"),
                _RATE),
     MetricSpec("problems_collected", _l("收集问题数"), "count", True,
-               _l("统计期内创建、收集人（问题提出时企业的陪跑员）为该陪跑员的问题数。"),
+               _l("统计期内该陪跑员走访收集或代企业填报（来源为“走访收集”“陪跑员代报”）的问题数。企业自主提交和热线转来的问题不计。"),
                _l("问题数 ÷ 本榜最高问题数 × 100")),
-    MetricSpec("on_time_closure", _l("按期办结率"), "rate", True,
-               _l("统计期内办结（状态为已办结，办结时间在统计期内）的该陪跑员收集的问题中，答复未超过当时期限的比例。期限按工作日计算，节假日顺延。"),
+    MetricSpec("on_time_handling", _l("按期处理率"), "rate", True,
+               _l("只计陪跑员自己的环节：统计期内受理企业自主提交或热线转来的问题、提请交办、直接答复企业，在当时期限内完成的比例。交办后部门签收、办理的时间不计入陪跑员。期限按工作日计算，节假日顺延。"),
                _RATE),
     MetricSpec("satisfaction", _l("满意率"), "rate", True,
                _l("统计期内评价的该陪跑员收集的问题中，评价为满意或基本满意的比例。只计最后一次评价：重新办理后再评价的问题只算一次。自动办结的问题没有评价，不计入。"),
                _RATE),
     MetricSpec("avg_close_days", _l("平均办结工作日"), "days", False,
-               _l("统计期内办结的该陪跑员收集的问题，从提交日到办结日的工作日数的平均值（节假日不计）。"),
+               _l("统计期内办结、由该陪跑员直接答复（未交办部门）的问题，从提交日到办结日的工作日数的平均值（节假日不计）。"),
                _l("(1 − 天数 ÷ %(cap)d) × 100，%(cap)d 个工作日及以上得0分", cap=DAYS_CAP)),
     MetricSpec("reopen_rate", _l("重新办理率"), "rate", False,
-               _l("统计期内办结的该陪跑员收集的问题中，曾因“不满意”被重新办理过的比例。反复办结的问题按最后一次办结时间计入一次。"),
+               _l("统计期内办结、由该陪跑员直接答复的问题中，曾因“不满意”被重新办理过的比例。反复办结的问题按最后一次办结时间计入一次。"),
                _INVERSE_RATE),
 )
 
@@ -119,9 +125,9 @@ TOWN_METRICS = (
 BOARDS = {
     "escorts": BoardSpec(
         "escorts", _l("陪跑员"), _l("陪跑员"),
-        _l("统计期内新收集、办结或评价的问题数"),
+        _l("统计期内收集、经其受理/交办/答复或评价的问题数"),
         ESCORT_METRICS,
-        {"visit_coverage": 20, "problems_collected": 10, "on_time_closure": 20, "satisfaction": 25,
+        {"visit_coverage": 20, "problems_collected": 10, "on_time_handling": 20, "satisfaction": 25,
          "avg_close_days": 10, "reopen_rate": 15},
         metrics.escort_metrics,
     ),
@@ -246,6 +252,10 @@ class Row:
         return self.entry.name
 
     @property
+    def sample_too_small(self) -> bool:
+        return not self.ranked
+
+    @property
     def rank_change(self) -> int | None:
         """Places gained since the previous period (negative: lost); None when not ranked in both."""
         if self.rank is None or self.previous_rank is None:
@@ -260,6 +270,9 @@ class Board:
     config: RankingConfig
     rows: list = field(default_factory=list)  # ranked rows by rank, then unranked rows by name
     previous_period: Period | None = None
+    provisional: bool = False  # the period is still running (暂定): no yellow cards
+    computed_at: datetime | None = None
+    card_quota: int = 0
 
     @property
     def weights(self) -> dict:
@@ -277,7 +290,25 @@ class Board:
         return next((r for r in self.rows if r.id == entry_id), None)
 
 
-def score_board(spec: BoardSpec, period: Period, entries: list, config: RankingConfig) -> Board:
+def yellow_cards(ranked: list, quota: int) -> None:
+    """Card whole tie groups from the bottom while each fits in what is left of `quota`; never rank 1."""
+    groups: list[list] = []
+    for row in ranked:
+        if groups and groups[-1][0].rank == row.rank:
+            groups[-1].append(row)
+        else:
+            groups.append([row])
+    left = quota
+    for group in reversed(groups):
+        if group[0].rank == 1 or len(group) > left:
+            break
+        for row in group:
+            row.yellow_card = True
+        left -= len(group)
+
+
+def score_board(spec: BoardSpec, period: Period, entries: list, config: RankingConfig, *,
+                provisional: bool = False) -> Board:
     """Score, rank and card already computed entries (pure Python over a handful of rows)."""
     weights = config.weights[spec.key]
     board_max = {
@@ -287,8 +318,9 @@ def score_board(spec: BoardSpec, period: Period, entries: list, config: RankingC
     rows = []
     for entry in entries:
         scores = {m.key: normalise(m, entry.metrics[m.key], board_max.get(m.key, 0)) for m in spec.metrics}
-        score = composite(weights, scores)
-        rows.append(Row(entry, scores, score, ranked=score is not None and entry.cases >= config.min_cases))
+        enough = entry.cases >= config.min_cases
+        score = composite(weights, scores) if enough else None
+        rows.append(Row(entry, scores, score, ranked=score is not None))
     ranked = sorted((r for r in rows if r.ranked), key=lambda r: (-r.score, r.name, r.id))
     # rank = 1 + the number of rows scoring higher: in score order, the position where the score
     # first appears (one pass; a thousand escorts made the pairwise count a million steps).
@@ -297,13 +329,15 @@ def score_board(spec: BoardSpec, period: Period, entries: list, config: RankingC
         if row.score != previous_score:
             previous_score, previous_rank = row.score, position
         row.rank = previous_rank
-    cards = config.yellow_card_count(len(ranked))
-    if cards:
-        boundary = ranked[len(ranked) - cards].rank
-        for row in ranked:
-            row.yellow_card = row.rank >= boundary and row.rank > 1
+    quota = 0 if provisional else config.yellow_card_count(len(ranked))
+    yellow_cards(ranked, quota)
     unranked = sorted((r for r in rows if not r.ranked), key=lambda r: (r.name, r.id))
-    return Board(spec, period, config, ranked + unranked)
+    return Board(spec, period, config, ranked + unranked, provisional=provisional, card_quota=quota)
+
+
+def is_running(period: Period, now: datetime) -> bool:
+    """The period has not ended yet: its board is provisional (暂定) and gives no yellow card."""
+    return now < period.end_utc
 
 
 def compute_board(board_key: str, period: Period, *, config: RankingConfig | None = None,
@@ -316,9 +350,11 @@ def compute_board(board_key: str, period: Period, *, config: RankingConfig | Non
     spec = BOARDS[board_key]
     config = config or load_config()
     now = now or utcnow()
-    board = score_board(spec, period, spec.compute(period, now=now), config)
+    board = score_board(spec, period, spec.compute(period, now=now), config, provisional=is_running(period, now))
+    board.computed_at = now
     if compare:
-        previous = score_board(spec, period.previous(), spec.compute(period.previous(), now=now), config)
+        previous = score_board(spec, period.previous(), spec.compute(period.previous(), now=now), config,
+                               provisional=is_running(period.previous(), now))
         ranks = {r.id: r.rank for r in previous.ranked}
         for row in board.rows:
             row.previous_rank = ranks.get(row.id)

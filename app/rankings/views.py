@@ -1,17 +1,25 @@
-"""晾晒比拼 pages: the three boards per period, the XLSX export, and the administrator's weights."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+"""晾晒比拼 pages: the three boards per period (published or live), publishing, the XLSX export, the weights."""
+import io
+from datetime import datetime
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.accounts.models import Role, User
+from app.core.db import utcnow
 from app.core.permissions import require
 from app.core.spreadsheets import stream_xlsx
 from app.core.timeutil import local_today
 from app.extensions import db
 from app.rankings import permissions, services
-from app.rankings.forms import RankingSettingsForm
-from app.rankings.metrics import Ratio
-from app.rankings.periods import PeriodError, current_month, period_from_args, quarter
-from app.rankings.scoring import BOARDS, DAYS_CAP, OVERDUE_CAP, compute_board, load_config
+from app.rankings.bulletin import build_bulletin
+from app.rankings.content import board_content, history_chart, rank_change, texts_for
+from app.rankings.forms import PublishForm, RankingSettingsForm
+from app.rankings.periods import PeriodError, current_month, parse_period, period_from_args, quarter
+from app.rankings.queries import latest_publication, publication_versions, ranking_history
+from app.rankings.scoring import BOARDS, compute_board, is_running, load_config
+from app.reference.models import Department, Town
 
 bp = Blueprint("rankings", __name__, url_prefix="/rankings", template_folder="templates")
 
@@ -42,67 +50,102 @@ def recent_quarters(count: int = 8):
     return periods
 
 
-def metric_text(spec, value) -> str:
-    """A metric as the page and the export show it: 66.7%, 4, 10.5, or — when not applicable."""
-    if isinstance(value, Ratio):
-        return "—" if value.value is None else f"{value.value * 100:.1f}%"
-    if value is None:
-        return "—"
-    if spec.kind == "days":
-        return f"{value:.1f}"
-    return str(value)
-
-
-def metric_number(value):
-    """A metric as an exported number: rates in percent (one decimal), counts and days as they are."""
-    if isinstance(value, Ratio):
-        return None if value.value is None else round(value.value * 100, 1)
-    if isinstance(value, float):
-        return round(value, 1)
-    return value
+def _board_and_content(board_key: str, period, *, live: bool):
+    """The latest publication of this board and period, or (none yet, or `live`) the board computed now."""
+    publication = None if live else latest_publication(board_key, period)
+    if publication is not None:
+        return publication, publication.content
+    return None, board_content(compute_board(board_key, period))
 
 
 @bp.route("/")
 @login_required
 def index():
     require(permissions.can_view_rankings(current_user))
-    board_key = _board_key()
     period, error = _requested_period()
-    board = compute_board(board_key, period)
+    return _render_index(_board_key(), period, error=error, live=request.args.get("live") == "1")
+
+
+def _render_index(board_key: str, period, *, error=None, live: bool = False, form=None, status: int | None = None):
+    """The board page: the period's latest publication, or the live board; `form` keeps a refused publish form."""
+    publication, content = _board_and_content(board_key, period, live=live)
+    versions = publication_versions(board_key, period) if (publication or live) else []
+    running = is_running(period, utcnow())
+    if form is None and permissions.can_publish_rankings(current_user) and not running:
+        form = PublishForm(board=board_key, period=period.key)
     return render_template(
-        "rankings/index.html", board=board, boards=BOARDS, board_key=board_key, period=period,
-        period_error=error, quarters=recent_quarters(), metric_text=metric_text,
-        days_cap=DAYS_CAP, overdue_cap=OVERDUE_CAP,
+        "rankings/index.html", content=content, texts=texts_for(content), publication=publication,
+        data_as_of=datetime.fromisoformat(content["data_as_of"]) if content.get("data_as_of") else None,
+        versions=versions, live=live, boards=BOARDS, board_key=board_key, period=period, period_error=error,
+        quarters=recent_quarters(), rank_change=rank_change, running=running, form=form,
         can_export=permissions.can_export_rankings(current_user),
         can_edit=permissions.can_edit_ranking_weights(current_user),
-    ), (400 if error else 200)
+        can_bulletin=permissions.can_download_bulletin(current_user) and period.kind == "month",
+    ), status or (400 if error else 200)
+
+
+@bp.route("/publish", methods=["POST"])
+@login_required
+def publish():
+    """Freeze the board for a closed period (a second time: a correction with its reason)."""
+    require(permissions.can_publish_rankings(current_user))
+    form = PublishForm()
+    board_key = form.board.data if form.board.data in BOARDS else "escorts"
+    if not form.validate_on_submit():
+        try:
+            period = parse_period(form.period.data)
+        except PeriodError:
+            period = current_month()
+        flash(_("发布失败：请检查填写的内容。"), "danger")
+        return _render_index(board_key, period, live=True, form=form, status=400)
+    try:
+        period = parse_period(form.period.data)
+        publication = services.publish_board(current_user, board_key, period, reason=form.reason.data)
+    except PeriodError as exc:
+        flash(exc.message, "danger")
+        return redirect(url_for("rankings.index", board=board_key))
+    except services.PublicationError as exc:
+        flash(exc.message, "danger")
+        return redirect(url_for("rankings.index", board=board_key, period=form.period.data, live=1))
+    db.session.commit()
+    if publication.version == 1:
+        flash(_("已发布%(period)s%(board)s榜。", period=period.label, board=BOARDS[board_key].label), "success")
+    else:
+        flash(_("已发布更正（第%(n)d版）。", n=publication.version), "success")
+    return redirect(url_for("rankings.index", board=board_key, **period.query_args()))
 
 
 @bp.route("/export.xlsx")
 @login_required
 def export():
-    """The board on screen (same board and period) as one XLSX sheet, ranked rows first."""
+    """The board on screen (same board, period, published or live) as one XLSX sheet, ranked rows first."""
     require(permissions.can_export_rankings(current_user))
     board_key = _board_key()
     period, error = _requested_period()
     if error:
         flash(error.message, "danger")
         return redirect(url_for("rankings.index", board=board_key))
-    board = compute_board(board_key, period)
-    spec = board.spec
-    headers = [_("排名"), _("上期排名"), str(spec.entity_label)]
-    headers += [str(m.label) + ("（%）" if m.kind == "rate" else "") for m in spec.metrics]
+    publication, content = _board_and_content(board_key, period, live=request.args.get("live") == "1")
+    texts = texts_for(content)
+    keys = content["metric_keys"]
+    headers = [_("排名"), _("上期排名"), texts["entity_label"]]
+    headers += [texts["metrics"][k]["label"] + ("（%）" if content["metric_kinds"][k] == "rate" else "") for k in keys]
     headers += [_("综合得分"), _("黄牌"), _("样本数"), _("是否参与排名")]
 
-    def rows():
-        for row in board.rows:
-            yield [row.rank, row.previous_rank, row.name,
-                   *[metric_number(row.entry.metrics[m.key]) for m in spec.metrics],
-                   row.score, _("黄牌") if row.yellow_card else "", row.entry.cases,
-                   _("是") if row.ranked else _("否（样本不足）")]
+    def number(key, value):
+        if value is None:
+            return None
+        return round(value * 100, 1) if content["metric_kinds"][key] == "rate" else value
 
-    filename = _("晾晒比拼-%(board)s-%(period)s.xlsx", board=str(spec.label), period=period.key.replace("..", "_"))
-    return stream_xlsx(filename, headers, rows(), sheet_title=f"{spec.label} {period.key}"[:31])
+    def rows():
+        for row in content["rows"]:
+            yield [row["rank"], row["previous_rank"], row["name"],
+                   *[number(k, row["metrics"][k]["value"]) for k in keys],
+                   row["score"], _("黄牌") if row["yellow_card"] else "", row["cases"],
+                   _("是") if row["ranked"] else _("否（样本不足）")]
+
+    filename = _("晾晒比拼-%(board)s-%(period)s.xlsx", board=texts["board_label"], period=period.key.replace("..", "_"))
+    return stream_xlsx(filename, headers, rows(), sheet_title=f"{texts['board_label']} {period.key}"[:31])
 
 
 @bp.route("/weights", methods=["GET", "POST"])
@@ -119,3 +162,54 @@ def weights():
             flash(_("没有修改。"), "info")
         return redirect(url_for("rankings.weights"))
     return render_template("rankings/weights.html", form=form, boards=BOARDS), (400 if form.errors else 200)
+
+
+def _subject(board_key: str, subject_id: int):
+    """The escort, department or town a history page is about (404 when there is none)."""
+    if board_key == "escorts":
+        subject = db.session.get(User, subject_id)
+        if subject is None or subject.role != Role.ESCORT:
+            abort(404)
+        return subject
+    model = Department if board_key == "departments" else Town
+    return db.session.get(model, subject_id) or abort(404)
+
+
+@bp.route("/history/<board>/<int:subject_id>")
+@login_required
+def history(board: str, subject_id: int):
+    """An escort's, department's or town's rank, score and 黄牌 in each published month (table and chart)."""
+    require(permissions.can_view_rankings(current_user))
+    if board not in BOARDS:
+        abort(404)
+    subject = _subject(board, subject_id)
+    points = ranking_history(board, subject.id)
+    return render_template(
+        "rankings/history.html", spec=BOARDS[board], board_key=board, subject=subject, points=points,
+        chart=history_chart(board, subject.id, points) if points else None,
+    )
+
+
+@bp.route("/bulletin.docx")
+@login_required
+def bulletin():
+    """The month's 通报 (.docx) made from the latest publication of each board of that month."""
+    require(permissions.can_download_bulletin(current_user))
+    try:
+        period = parse_period(request.args.get("period", ""))
+    except PeriodError as exc:
+        flash(exc.message, "danger")
+        return redirect(url_for("rankings.index"))
+    if period.kind != "month":
+        flash(_("通报按月生成，请选择月份。"), "danger")
+        return redirect(url_for("rankings.index", **period.query_args()))
+    published = {key: p for key in BOARDS if (p := latest_publication(key, period)) is not None}
+    if not published:
+        flash(_("%(period)s还没有发布的榜单，发布后才能生成通报。", period=period.label), "warning")
+        return redirect(url_for("rankings.index", **period.query_args()))
+    data = build_bulletin(period, published, now=utcnow(), title=_("助企陪跑晾晒比拼通报"))
+    filename = _("晾晒比拼通报-%(period)s.docx", period=period.key)
+    response = send_file(io.BytesIO(data), as_attachment=True, download_name=filename,
+                         mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -213,7 +213,9 @@ def snippet(text: str, words, width: int = 40) -> Markup | None:
         return None
     start, end = max(0, m.start() - width), min(len(text), m.end() + width)
     piece = " ".join(text[start:end].split())
-    return (Markup("…") if start else Markup("")) + highlight(piece, words) + (Markup("…") if end < len(text) else Markup(""))
+    before = Markup("…") if start else Markup("")
+    after = Markup("…") if end < len(text) else Markup("")
+    return before + highlight(piece, words) + after
 
 
 class Snippets:

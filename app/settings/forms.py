@@ -93,3 +93,13 @@ for _field in fields(SLA):
     ))
 SLAForm.submit = SubmitField(_l("保存"))
 del _field, _low, _high
+
+
+class GoalTargetsForm(FlaskForm):
+    """The yearly targets of the categories measured by revenue growth (新势力 跑在前, 新雏鹰 跑腾飞)."""
+
+    new_force = IntegerField(_l("新势力企业：年营业收入增长率目标（%）"), validators=[
+        InputRequired(_l("请填写目标。")), NumberRange(min=0, max=1000, message=_l("请填写 0–1000 之间的整数。"))])
+    eaglet = IntegerField(_l("“新雏鹰计划”培育企业：年营业收入增长率目标（%）"), validators=[
+        InputRequired(_l("请填写目标。")), NumberRange(min=0, max=1000, message=_l("请填写 0–1000 之间的整数。"))])
+    submit = SubmitField(_l("保存"))

@@ -11,6 +11,7 @@ from app.core.settings import set_setting
 from app.core.workdays import forget_overrides
 from app.extensions import db
 from app.settings.queries import overrides_for_year
+from app.tickets import deadlines
 from app.settings.sla import KEY_PREFIX, SLA, get_sla
 
 OVERRIDE_FIELDS = ("day", "is_workday", "note")
@@ -28,6 +29,7 @@ SLA_RANGES["extension_notice_days"] = (0, 30)
 def save_override(actor, override: CalendarOverride | None, *, day: date, is_workday: bool, note: str = ""):
     """Create or change the override of one day (the form has checked the day is free)."""
     created = override is None
+    plans = deadlines.plan_recompute({day} if created or override.day == day else {day, override.day})
     if created:
         override = CalendarOverride()
         db.session.add(override)
@@ -41,16 +43,25 @@ def save_override(actor, override: CalendarOverride | None, *, day: date, is_wor
         before=before, after=audit.snapshot(override, OVERRIDE_FIELDS),
     )
     forget_overrides()
+    override.moved_tickets = deadlines.apply_recompute(actor, plans, reason=_recompute_reason([day]))
     return override
 
 
 def delete_override(actor, override: CalendarOverride) -> None:
-    """Remove an override: the day falls back to chinesecalendar or the weekend rule."""
+    """Remove an override: the day falls back to chinesecalendar or the weekend rule. Returns how many
+    open problems' deadlines moved."""
+    plans = deadlines.plan_recompute({override.day})
+    day = override.day
     audit.record("calendar_override_deleted", override, actor=actor,
                  before=audit.snapshot(override, OVERRIDE_FIELDS))
     db.session.delete(override)
     db.session.flush()
     forget_overrides()
+    return deadlines.apply_recompute(actor, plans, reason=_recompute_reason([day]))
+
+
+def _recompute_reason(days) -> str:
+    return _("工作日历调整（%(days)s），期限按新日历重新计算。", days="、".join(sorted(d.isoformat() for d in days)))
 
 
 @dataclass(frozen=True)
@@ -153,6 +164,12 @@ def apply_overrides(actor, year: int, entries: list[OverrideEntry], *, replace: 
     """
     existing = {o.day: o for o in db.session.scalars(overrides_for_year(year))}
     counts = {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0}
+    touched = {e.day for e in entries
+               if e.day not in existing or existing[e.day].is_workday != e.is_workday}
+    if replace:
+        listed = {e.day for e in entries}
+        touched |= {day for day in existing if day not in listed}
+    plans = deadlines.plan_recompute(touched)
     for entry in entries:
         override = existing.pop(entry.day, None)
         if override is not None and override.is_workday == entry.is_workday and override.note == entry.note:
@@ -180,6 +197,7 @@ def apply_overrides(actor, year: int, entries: list[OverrideEntry], *, replace: 
             counts["deleted"] += 1
     db.session.flush()
     forget_overrides()
+    counts["moved"] = deadlines.apply_recompute(actor, plans, reason=_recompute_reason(touched)) if touched else 0
     return counts
 
 
@@ -205,3 +223,21 @@ def save_sla(actor, values: dict) -> list[str]:
         audit.record("sla_updated", actor=actor, before=before, after=after)
     return list(after)
 
+
+
+def save_goal_targets(actor, values: dict) -> list[str]:
+    """Store the yearly revenue-growth targets (%) per category that has one; later updates are measured
+    against them (earlier ones keep the target they were measured with). Returns the changed keys."""
+    from app.companies.goals import TARGET_KEYS, targets
+
+    current = targets()
+    before, after = {}, {}
+    for category, key in TARGET_KEYS.items():
+        value = int(values[category])
+        if value != current[category]:
+            before[key], after[key] = current[category], value
+            set_setting(key, value)
+    if after:
+        db.session.flush()
+        audit.record("goal_targets_updated", actor=actor, before=before, after=after)
+    return list(after)

@@ -1,4 +1,4 @@
-"""Admin pages: the working-day calendar (overrides, bulk paste, month grid) and SLA limits."""
+"""Admin pages: the working-day calendar (overrides, bulk paste, month grid), SLA limits, yearly goal targets."""
 import logging
 from datetime import date
 
@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.companies.goals import targets
 from app.core.models import CalendarOverride
 from app.core.permissions import require
 from app.core.timeutil import local_today
@@ -14,7 +15,7 @@ from app.core.workdays import package_covers
 from app.core.inputs import query_date, query_int
 from app.extensions import db
 from app.settings import queries, services
-from app.settings.forms import BulkOverrideForm, OverrideForm, SLAForm
+from app.settings.forms import BulkOverrideForm, GoalTargetsForm, OverrideForm, SLAForm
 from app.settings.permissions import can_manage_settings, can_see_calendar_warning, can_view_calendar
 from app.settings.sla import LABELS, SLA, get_sla
 
@@ -50,6 +51,11 @@ def _calendar_url(day=None, year=None):
     if day is not None:
         return url_for("settings.calendar", year=day.year, month=day.month)
     return url_for("settings.calendar", year=year) if year else url_for("settings.calendar")
+
+
+def _flash_moved(moved: int) -> None:
+    if moved:
+        flash(_("%(n)d 个未办结问题的期限已按新日历重新计算（见各问题的时间线）。", n=moved), "info")
 
 
 @bp.route("/")
@@ -97,6 +103,7 @@ def override_edit(override_id: int | None = None):
         saved = services.save_override(current_user, override, **form.override_data())
         db.session.commit()
         flash(_("已保存 %(day)s 的设置。", day=saved.day.isoformat()), "success")
+        _flash_moved(saved.moved_tickets)
         return redirect(_calendar_url(saved.day))
     return render_template("settings/override_form.html", form=form, override=override)
 
@@ -107,9 +114,10 @@ def override_delete(override_id: int):
     override = _load_override(override_id)
     require(can_manage_settings(current_user))
     day = override.day
-    services.delete_override(current_user, override)
+    moved = services.delete_override(current_user, override)
     db.session.commit()
     flash(_("已删除 %(day)s 的设置，该日恢复按法定安排或周末规则计算。", day=day.isoformat()), "success")
+    _flash_moved(moved)
     return redirect(_calendar_url(day))
 
 
@@ -126,6 +134,7 @@ def override_bulk():
         db.session.commit()
         flash(_("%(year)d 年已录入：新增 %(created)d 条，更新 %(updated)d 条，未变 %(unchanged)d 条，删除 %(deleted)d 条。",
                 year=year, **counts), "success")
+        _flash_moved(counts["moved"])
         return redirect(_calendar_url(year=year))
     return render_template("settings/bulk.html", form=form)
 
@@ -145,3 +154,17 @@ def sla():
             flash(_("没有修改。"), "info")
         return redirect(url_for("settings.sla"))
     return render_template("settings/sla.html", form=form, current=current, defaults=SLA(), labels=LABELS)
+
+
+@bp.route("/goals", methods=["GET", "POST"])
+@login_required
+def goal_targets():
+    """The yearly targets of the goals measured by revenue growth (new_force, eaglet)."""
+    require(can_manage_settings(current_user))
+    form = GoalTargetsForm(data=targets())
+    if form.validate_on_submit():
+        changed = services.save_goal_targets(current_user, {"new_force": form.new_force.data, "eaglet": form.eaglet.data})
+        db.session.commit()
+        flash(_("年度目标已保存。") if changed else _("没有修改。"), "success" if changed else "info")
+        return redirect(url_for("settings.goal_targets"))
+    return render_template("settings/goals.html", form=form), (400 if form.errors else 200)

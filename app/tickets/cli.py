@@ -13,7 +13,8 @@ tickets_cli = AppGroup("tickets", help="Problem maintenance.")
 @tickets_cli.command("sweep")
 @click.option("--now", help="Pretend it is this time (ISO 8601, for testing and catching up).")
 def sweep_command(now: str | None) -> None:
-    """Auto-close, mark overdue, supervise and send due-soon/overdue notices. Idempotent."""
+    """Auto-close, mark overdue, supervise, send due-soon/overdue notices and due digests, drain the outbox.
+    Idempotent."""
     moment = None
     if now:
         moment = datetime.fromisoformat(now)
@@ -26,3 +27,15 @@ def sweep_command(now: str | None) -> None:
         f"supervised {result.supervised}, due-soon notices {result.due_soon_notified}, "
         f"reply deadlines set {result.deadlines_set}"
     )
+    # Digests that came due, then everything queued (this run's notices included) goes out; old
+    # outbox rows are pruned. With a worker thread or RQ running this is a safety net.
+    from app.notify import outbox
+    from app.notify.digests import send_due_digests
+
+    digests = send_due_digests(moment)
+    db.session.commit()
+    counts = outbox.drain(moment)
+    pruned = outbox.prune(moment)
+    db.session.commit()
+    click.echo(f"digests {sum(digests.values())}; outbox sent {counts['sent']}, retry later {counts['pending']}, "
+               f"failed {counts['failed']}, pruned {pruned}")

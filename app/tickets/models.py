@@ -95,6 +95,9 @@ class Ticket(TimestampMixin, db.Model):
     reply_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The escort's own escalation (escalated_at is also set when a department returns the problem):
+    # rankings time the escort on this, never on the department's handling.
+    escort_escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -116,6 +119,7 @@ class Ticket(TimestampMixin, db.Model):
     # Facts fixed when they happen, so rankings are plain SQL aggregates.
     accepted_on_time: Mapped[bool | None] = mapped_column(sa.Boolean)
     replied_on_time: Mapped[bool | None] = mapped_column(sa.Boolean)
+    escalated_on_time: Mapped[bool | None] = mapped_column(sa.Boolean)
     close_working_days: Mapped[int | None] = mapped_column(sa.Integer)
     return_count: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0", nullable=False)
     # Sweep markers: each notice is sent once per deadline.

@@ -12,6 +12,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.accounts.models import Role, User
@@ -19,6 +20,7 @@ from app.companies.models import Company
 from app.core import audit
 from app.core.db import utcnow
 from app.core.notifications import notify
+from app.notify import events
 from app.core.timeutil import end_of_local_day, local_date, local_today
 from app.core.workdays import deadline_after, is_workday, working_days_between
 from app.extensions import db
@@ -170,6 +172,7 @@ def _move(ticket: Ticket, actor, action: str, *, now: datetime, body: str = "", 
                    body=body, public=public, data=data)
     audit.record(f"ticket_{action}", ticket, actor=actor, before={"status": before},
                  after={"status": ticket.status, **(data or {})})
+    events.emit("ticket.status_changed", events.ticket_data(ticket, from_status=before, action=action), now=now)
     return event
 
 
@@ -258,14 +261,15 @@ def submit_ticket(actor, company: Company, new: NewTicket, *, now: datetime | No
     _event(ticket, actor, kind, now=now, to_status=status, body="", data={"source": new.source})
     audit.record("ticket_submit", ticket, actor=actor,
                  after={"number": ticket.number, "company_id": company.id, "status": status})
+    events.emit("ticket.created", events.ticket_data(ticket), now=now)
     escort = _escort(ticket)
     recipients = [escort] if escort else _managers()
     notify([u for u in recipients if u.id != actor.id], "ticket_new",
-           _("新问题 %(number)s：%(title)s", number=ticket.number, title=ticket.title),
-           company.name, _ticket_url(ticket))
+           _l("新问题 %(number)s：%(title)s", number=ticket.number, title=ticket.title),
+           company.name, _ticket_url(ticket), ticket=ticket)
     if status == "accepted":
-        notify(_company_users(ticket), "ticket_accepted", _("问题 %(number)s 已受理", number=ticket.number),
-               ticket.title, _ticket_url(ticket, True))
+        notify(_company_users(ticket), "ticket_accepted", _l("问题 %(number)s 已受理", number=ticket.number),
+               ticket.title, _ticket_url(ticket, True), ticket=ticket)
     return ticket
 
 
@@ -279,8 +283,8 @@ def accept(actor, ticket: Ticket, *, version=None, now=None) -> Ticket:
     ticket.accepted_at = now
     ticket.due_at = deadline_after(now, sla.escort_reply_days)
     _move(ticket, actor, "accept", now=now)
-    notify(_company_users(ticket), "ticket_accepted", _("问题 %(number)s 已受理", number=ticket.number),
-           ticket.title, _ticket_url(ticket, True))
+    notify(_company_users(ticket), "ticket_accepted", _l("问题 %(number)s 已受理", number=ticket.number),
+           ticket.title, _ticket_url(ticket, True), ticket=ticket)
     return ticket
 
 
@@ -291,8 +295,8 @@ def reject(actor, ticket: Ticket, *, reason, version=None, now=None) -> Ticket:
     ticket.due_at = None
     ticket.closed_at = now
     _move(ticket, actor, "reject", now=now, body=reason)
-    notify(_company_users(ticket), "ticket_rejected", _("问题 %(number)s 不予受理", number=ticket.number),
-           reason, _ticket_url(ticket, True))
+    notify(_company_users(ticket), "ticket_rejected", _l("问题 %(number)s 不予受理", number=ticket.number),
+           reason, _ticket_url(ticket, True), ticket=ticket)
     return ticket
 
 
@@ -303,8 +307,8 @@ def withdraw(actor, ticket: Ticket, *, version=None, now=None) -> Ticket:
     ticket.closed_at = now
     _move(ticket, actor, "withdraw", now=now)
     escort = _escort(ticket)
-    notify([escort] if escort else [], "ticket_withdrawn", _("问题 %(number)s 已被企业撤回", number=ticket.number),
-           ticket.title, _ticket_url(ticket))
+    notify([escort] if escort else [], "ticket_withdrawn", _l("问题 %(number)s 已被企业撤回", number=ticket.number),
+           ticket.title, _ticket_url(ticket), ticket=ticket)
     return ticket
 
 
@@ -327,7 +331,7 @@ def reply(actor, ticket: Ticket, *, message, version=None, now=None) -> Ticket:
     ticket.due_at = ticket.autoclose_at
     _move(ticket, actor, "reply", now=now, body=message)
     notify(_company_users(ticket), "ticket_replied",
-           _("问题 %(number)s 已答复，请评价", number=ticket.number), message[:200], _ticket_url(ticket, True))
+           _l("问题 %(number)s 已答复，请评价", number=ticket.number), message[:200], _ticket_url(ticket, True), ticket=ticket)
     return ticket
 
 
@@ -335,11 +339,12 @@ def escalate(actor, ticket: Ticket, *, reason, version=None, now=None) -> Ticket
     now = now or utcnow()
     check_action(actor, ticket, "escalate", version)
     reason = _require_text(reason, "reason", _("请填写提请交办的理由。"))
-    ticket.escalated_at = now
+    ticket.escalated_on_time = ticket.due_at is None or now <= ticket.due_at
+    ticket.escalated_at = ticket.escort_escalated_at = now
     ticket.due_at = deadline_after(now, get_sla().accept_days)
     _move(ticket, actor, "escalate", now=now, body=reason, public=True)
-    notify(_managers(), "ticket_escalated", _("问题 %(number)s 待交办", number=ticket.number), reason,
-           _ticket_url(ticket))
+    notify(_managers(), "ticket_escalated", _l("问题 %(number)s 待交办", number=ticket.number), reason,
+           _ticket_url(ticket), ticket=ticket)
     return ticket
 
 
@@ -401,8 +406,8 @@ def dispatch(actor, ticket: Ticket, *, department_id, helper_id=None, complexity
         **({"due_on": local_date(custom).isoformat()} if custom else {}),
     })
     notify(_department_helpers(ticket), "ticket_dispatched",
-           _("新交办问题 %(number)s：%(title)s", number=ticket.number, title=ticket.title),
-           _("请于 %(due)s 前签收。", due=local_date(ticket.sign_due_at).isoformat()), _ticket_url(ticket))
+           _l("新交办问题 %(number)s：%(title)s", number=ticket.number, title=ticket.title),
+           _l("请于 %(due)s 前签收。", due=local_date(ticket.sign_due_at).isoformat()), _ticket_url(ticket), ticket=ticket)
     return ticket
 
 
@@ -442,8 +447,8 @@ def return_ticket(actor, ticket: Ticket, *, reason, suggested_department_id=None
     ticket.escalated_at = now
     ticket.due_at = deadline_after(now, get_sla().accept_days)
     _move(ticket, actor, "return", now=now, body=reason, data=data, public=False)
-    notify(_managers(), "ticket_returned", _("问题 %(number)s 被退回，需重新交办", number=ticket.number), reason,
-           _ticket_url(ticket))
+    notify(_managers(), "ticket_returned", _l("问题 %(number)s 被退回，需重新交办", number=ticket.number), reason,
+           _ticket_url(ticket), ticket=ticket)
     return ticket
 
 
@@ -461,6 +466,7 @@ def rate(actor, ticket: Ticket, *, rating, comment="", version=None, now=None) -
     ticket.rated_at = now
     ticket.rated_by_id = actor.id
     data = {"rating": rating, "via": "follow_up_call" if actor.role == Role.ESCORT else "portal"}
+    events.emit("ticket.rated", events.ticket_data(ticket, rating=rating, comment=comment), now=now)
     if rating == "unsatisfied":
         sla = get_sla()
         back_to = ticket.replied_from or "accepted"
@@ -474,8 +480,8 @@ def rate(actor, ticket: Ticket, *, rating, comment="", version=None, now=None) -
         _move(ticket, actor, "rate", now=now, body=comment, data={**data, "reopened": True}, to_status=back_to)
         replier = db.session.get(User, ticket.replied_by_id) if ticket.replied_by_id else None
         recipients = [replier] + (_managers() if ticket.reopen_count >= 2 else [])
-        notify(recipients, "ticket_reopened", _("问题 %(number)s 评价为不满意，已重新办理", number=ticket.number),
-               comment, _ticket_url(ticket))
+        notify(recipients, "ticket_reopened", _l("问题 %(number)s 评价为不满意，已重新办理", number=ticket.number),
+               comment, _ticket_url(ticket), ticket=ticket)
     else:
         mark_closed(ticket, now)
         _move(ticket, actor, "rate", now=now, body=comment, data=data)
@@ -500,8 +506,8 @@ def supervise(actor, ticket: Ticket, *, level, version=None, now=None, automatic
     ticket.updated_at = now  # bumps the version so a stale form notices
     recipients = _department_helpers(ticket) if ticket.department_id else [_escort(ticket)]
     notify(recipients, "ticket_supervised",
-           _("问题 %(number)s 被%(level)s", number=ticket.number, level=str(SUPERVISION_LEVELS[level])),
-           ticket.title, _ticket_url(ticket))
+           _l("问题 %(number)s 被%(level)s", number=ticket.number, level=SUPERVISION_LEVELS[level]),
+           ticket.title, _ticket_url(ticket), ticket=ticket)
     return ticket
 
 
@@ -535,8 +541,8 @@ def request_extension(actor, ticket: Ticket, *, new_due, reason, version=None, n
     audit.record("ticket_request_extension", ticket, actor=actor, after={"new_due": new_due.isoformat()})
     ticket.updated_at = now
     notify(_managers(), "extension_requested",
-           _("问题 %(number)s 申请延期至 %(due)s", number=ticket.number, due=new_due.isoformat()), reason,
-           _ticket_url(ticket))
+           _l("问题 %(number)s 申请延期至 %(due)s", number=ticket.number, due=new_due.isoformat()), reason,
+           _ticket_url(ticket), ticket=ticket)
     return request_
 
 
@@ -564,8 +570,8 @@ def decide_extension(actor, ticket: Ticket, *, approve, version=None, now=None) 
     audit.record("ticket_decide_extension", ticket, actor=actor, after={"approve": approve})
     ticket.updated_at = now
     notify([db.session.get(User, pending.requested_by_id)], "extension_decided",
-           _("问题 %(number)s 的延期申请%(result)s", number=ticket.number,
-             result=_("已获同意") if approve else _("未获同意")), "", _ticket_url(ticket))
+           _l("问题 %(number)s 的延期申请%(result)s", number=ticket.number,
+             result=_l("已获同意") if approve else _l("未获同意")), "", _ticket_url(ticket), ticket=ticket)
     return pending
 
 
@@ -581,13 +587,15 @@ def add_comment(actor, ticket: Ticket, *, body, internal: bool = False, now=None
     db.session.flush()
     audit.record("ticket_note" if internal else "ticket_comment", ticket, actor=actor)
     if not internal:
+        events.emit("ticket.commented", events.ticket_data(ticket, comment=body, by_company=actor.role == Role.COMPANY),
+                    now=now)
         if actor.role == Role.COMPANY:
             staff = [_escort(ticket)] + (_department_helpers(ticket) if ticket.department_id else [])
-            notify(staff, "ticket_comment", _("问题 %(number)s 有新留言", number=ticket.number), body[:200],
-                   _ticket_url(ticket))
+            notify(staff, "ticket_comment", _l("问题 %(number)s 有新留言", number=ticket.number), body[:200],
+                   _ticket_url(ticket), ticket=ticket)
         else:
-            notify(_company_users(ticket), "ticket_comment", _("问题 %(number)s 有新回复", number=ticket.number),
-                   body[:200], _ticket_url(ticket, True))
+            notify(_company_users(ticket), "ticket_comment", _l("问题 %(number)s 有新回复", number=ticket.number),
+                   body[:200], _ticket_url(ticket, True), ticket=ticket)
     return event
 
 

@@ -13,6 +13,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from app.core import audit
@@ -76,8 +77,8 @@ def sweep(now: datetime | None = None) -> SweepResult:
         if ticket.overdue_notified_for != ticket.due_at:
             ticket.overdue_notified_for = ticket.due_at
             notify(list(_owers(ticket)) + list(services._managers()), "ticket_overdue",
-                   _("问题 %(number)s 已超期", number=ticket.number),
-                   _("已超期 %(n)d 个工作日：%(title)s", n=days, title=ticket.title), services._ticket_url(ticket))
+                   _l("问题 %(number)s 已超期", number=ticket.number),
+                   _l("已超期 %(n)d 个工作日：%(title)s", n=days, title=ticket.title), services._ticket_url(ticket), ticket=ticket)
             result.overdue_notified += 1
         if days >= sla.supervise_after_days and ticket.supervision is None:
             services.supervise(None, ticket, level="supervise", now=now, automatic=True)
@@ -90,8 +91,8 @@ def sweep(now: datetime | None = None) -> SweepResult:
     ):
         if ticket.due_soon_notified_for != ticket.due_at:
             ticket.due_soon_notified_for = ticket.due_at
-            notify(_owers(ticket), "ticket_due_soon", _("问题 %(number)s 即将到期", number=ticket.number),
-                   ticket.title, services._ticket_url(ticket))
+            notify(_owers(ticket), "ticket_due_soon", _l("问题 %(number)s 即将到期", number=ticket.number),
+                   ticket.title, services._ticket_url(ticket), ticket=ticket)
             result.due_soon_notified += 1
     db.session.flush()
     return result

@@ -265,6 +265,7 @@ def _event_label(event) -> str:
         return str(TRANSITIONS[event.kind].label)
     return {
         "submit": _("提交问题"), COLLECT_EVENT: _("走访收集并受理"), "comment": _("留言"), "note": _("内部备注"), "auto_close": _("逾期未评价，自动办结"),
+        "deadline_recomputed": _("工作日历调整，期限重算"),
     }.get(event.kind, event.kind)
 
 
@@ -286,6 +287,8 @@ def _event_details(event) -> list[str]:
         details.append(_("评价：%(r)s", r=str(RATINGS[data["rating"]])))
         if data.get("via") == "follow_up_call":
             details.append(_("陪跑员回访记录"))
+    if event.kind == "deadline_recomputed" and data.get("new_due"):
+        details.append(_("期限：%(a)s → %(b)s", a=data.get("old_due") or "—", b=data["new_due"]))
     if event.kind in ("request_extension", "decide_extension") and data.get("new_due"):
         details.append(_("新期限：%(d)s", d=data["new_due"]))
     return details

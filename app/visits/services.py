@@ -18,6 +18,7 @@ from app.core.timeutil import local_today
 from app.extensions import db
 from app.tickets import services as ticket_services
 from app.tickets.attachments import AttachmentError, check_upload, upload_dir
+from app.notify import events
 from app.tickets.services import NewTicket, TicketActionError
 from app.visits import permissions
 from app.visits.models import MODES, Visit, VisitPhoto
@@ -242,4 +243,5 @@ def create_visit(actor, company: Company, data: dict, *, problems=(), photos=(),
         "company_id": company.id, "visited_on": value.visited_on.isoformat(), "mode": value.mode,
         "ticket_ids": ticket_ids, "photos": len(stored),
     })
+    events.emit("visit.created", {**events.visit_data(visit), "ticket_ids": ticket_ids}, now=now)
     return visit

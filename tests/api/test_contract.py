@@ -103,6 +103,16 @@ class Contract:
     def other_visit(self):
         return log_visit(self.make.session, self.other_escort, self.other_company, on=local_today())
 
+    @cached_property
+    def webhook(self):
+        from app.notify.models import WebhookSubscription
+
+        subscription = WebhookSubscription(url="http://127.0.0.1:9/hook", events=["ticket.created"],
+                                           secret="contract-test-secret", allow_private=True)
+        self.make.session.add(subscription)
+        self.make.session.commit()
+        return subscription
+
     def user(self, who):
         if not isinstance(who, str):
             return who
@@ -118,7 +128,7 @@ class Contract:
 
     def url(self, rule: str, **ids) -> str:
         defaults = {"company_id": lambda: self.w.company.id, "ticket_id": lambda: self.submitted.id,
-                    "visit_id": lambda: self.visit.id}
+                    "visit_id": lambda: self.visit.id, "webhook_id": lambda: self.webhook.id}
         return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(ids.get(m.group(1)) or defaults[m.group(1)]()), rule)
 
     def call(self, who, op_id: str, *, ids=None, query: str = "", headers=None, **kwargs):
@@ -141,6 +151,9 @@ class Contract:
             "performTicketAction": {"action": "accept", "version": self.version(self.submitted)},
             "createVisit": {"company_id": w.company.id, "visited_on": local_today().isoformat(), "mode": "phone",
                             "summary": "电话回访。"},
+            "publishRanking": {"board": "towns", "period": "2026-10"},
+            "createWebhook": {"url": "http://127.0.0.1:9/hook", "events": ["ticket.created"],
+                              "secret": "contract-test-secret", "allow_private": True},
         }[op_id]
 
     def version(self, ticket) -> int:
@@ -161,7 +174,8 @@ POSTS = sorted(spec["operationId"] for (method, _r), spec in OPERATIONS.items() 
 LISTS = sorted(spec["operationId"] for spec in OPERATIONS.values() if (spec["ok"] or "").endswith("List"))
 # A caller allowed to use each operation, for the tests that are about something else (auth, input).
 CALLER = {"createToken": None, "createCompany": "manager", "createTicket": "manager", "addTicketComment": "escort",
-          "performTicketAction": "escort", "createVisit": "escort", "getOpenApi": None, "getDocs": None}
+          "performTicketAction": "escort", "createVisit": "escort", "getOpenApi": None, "getDocs": None,
+          "listWebhooks": "admin", "createWebhook": "admin", "listWebhookDeliveries": "admin"}
 
 
 def caller(op_id: str):
@@ -716,6 +730,87 @@ for _op in ("rankEscorts", "rankDepartments", "rankTowns"):
     case(_op, 403)(lambda c, op=_op: c.call("company_user", op))
 
 
+@case("listRankingPublications", 200)
+def _(c):
+    assert c.call("manager", "publishRanking", json=c.valid_body("publishRanking")).status_code == 201
+    response = c.call("helper", "listRankingPublications", query="board=towns&period=2026-10")
+    body = response.get_json()
+    assert [(p["board"], p["period"], p["version"]) for p in body["items"]] == [("towns", "2026-10", 1)]
+    return response
+
+
+@case("listRankingPublications", 400)
+def _(c):
+    return c.call("manager", "listRankingPublications", query="period=2026-13")
+
+
+@case("listRankingPublications", 403)
+def _(c):
+    return c.call("company_user", "listRankingPublications")
+
+
+@case("publishRanking", 201)
+def _(c):
+    response = c.call("manager", "publishRanking", json=c.valid_body("publishRanking"))
+    body = response.get_json()
+    assert (body["board"], body["period"], body["version"], body["reason"]) == ("towns", "2026-10", 1, "")
+    assert body["published_by"]["id"] == c.w.manager.id and body["formula"]
+    # Again without a reason: refused; with one: version 2, and version 1 is kept.
+    again = c.call("manager", "publishRanking", json=c.valid_body("publishRanking"))
+    assert again.status_code == 400 and "reason" in again.get_json()["error"]["fields"]
+    corrected = c.call("admin", "publishRanking", json={**c.valid_body("publishRanking"), "reason": "数据更正"})
+    assert corrected.status_code == 201 and corrected.get_json()["version"] == 2
+    listed = c.call("escort", "listRankingPublications", query="board=towns").get_json()["items"]
+    assert [p["version"] for p in listed] == [2, 1]
+    return response
+
+
+@case("publishRanking", 400)
+def _(c):
+    return c.call("manager", "publishRanking", json={**c.valid_body("publishRanking"), "board": "cities"})
+
+
+@case("publishRanking", 403)
+def _(c):
+    return c.call("escort", "publishRanking", json=c.valid_body("publishRanking"))
+
+
+@case("publishRanking", 409)
+def _(c):
+    return c.call("manager", "publishRanking",
+                  json={**c.valid_body("publishRanking"), "period": local_today().strftime("%Y-%m")})
+
+
+@case("listWebhooks", 200)
+def _(c):
+    webhook = c.webhook
+    response = c.call("admin", "listWebhooks")
+    assert [w["id"] for w in response.get_json()["items"]] == [webhook.id]
+    return response
+
+
+case("listWebhooks", 403)(lambda c: c.call("manager", "listWebhooks"))
+
+
+@case("createWebhook", 201)
+def _(c):
+    response = c.call("admin", "createWebhook", json=c.valid_body("createWebhook"))
+    assert response.get_json()["events"] == ["ticket.created"]
+    return response
+
+
+case("createWebhook", 403)(lambda c: c.call("manager", "createWebhook", json=c.valid_body("createWebhook")))
+
+
+@case("listWebhookDeliveries", 200)
+def _(c):
+    return c.call("admin", "listWebhookDeliveries")
+
+
+case("listWebhookDeliveries", 403)(lambda c: c.call("manager", "listWebhookDeliveries"))
+case("listWebhookDeliveries", 404)(lambda c: c.call("admin", "listWebhookDeliveries", ids={"webhook_id": 999999}))
+
+
 @case("getOpenApi", 200)
 def _(c):
     return c.call(None, "getOpenApi")
@@ -836,6 +931,10 @@ def test_scoping_per_role_matches_the_pages(c, who):
 
 @pytest.mark.parametrize("op_id", LISTS)
 def test_every_list_pages_with_a_stable_order_and_no_gaps(c, op_id):
+    if op_id.startswith("listWebhook"):  # three subscriptions; the first hears of the three new problems
+        for _i in range(2):
+            c.call("admin", "createWebhook", json=c.valid_body("createWebhook"))
+    ids = {"ticket_id": c.submitted.id, "webhook_id": c.webhook.id}
     for i in range(3):
         c.make.department()
         c.make.company()
@@ -844,7 +943,6 @@ def test_every_list_pages_with_a_stable_order_and_no_gaps(c, op_id):
         c.call("escort", "addTicketComment", json={"body": f"第{i + 1}条留言"})
         c.make.session.add(KnowledgeEntry(title=f"政策问答{i + 1}", question="问题", answer="答复", category="policy"))
         c.make.session.commit()
-    ids = {"ticket_id": c.submitted.id}
     everything = [item["id"] for item in c.call("admin", op_id, ids=ids, query="limit=200").get_json()["items"]]
     assert len(everything) >= 3 and everything == sorted(everything)
     paged, cursor = [], None

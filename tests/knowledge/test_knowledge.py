@@ -130,12 +130,14 @@ def test_reply_templates_per_department_and_district_wide(w, login_as, make, app
 
     helper = Browser(app.test_client())
     assert helper.login(w.helper.username).status_code == 302
-    response = helper.post("/knowledge/templates/", {"department_id": "0", "title": "已受理", "body": "您的诉求已受理，正在协调。"})
+    response = helper.post("/knowledge/templates/",
+                           {"department_id": "0", "title": "已受理", "body": "您的诉求已受理，正在协调。"})
     assert response.status_code == 302
     own = make.session.scalars(sa.select(ReplyTemplate)).one()
     assert own.department_id == w.department.id  # a helper writes for their own department only
     manager, _ = login_as("manager")
-    assert manager.post("/knowledge/templates/", {"department_id": "0", "title": "全区", "body": "感谢反馈。"}).status_code == 302
+    district_wide = {"department_id": "0", "title": "全区", "body": "感谢反馈。"}
+    assert manager.post("/knowledge/templates/", district_wide).status_code == 302
     # The reply box of a problem the helper works offers both, to insert and edit.
     ticket = w.ticket_in("in_progress")
     page = text(helper.get(f"/tickets/{ticket.id}"))
@@ -144,10 +146,11 @@ def test_reply_templates_per_department_and_district_wide(w, login_as, make, app
     other = Browser(app.test_client())
     assert other.login(w.other_helper.username).status_code == 302
     assert "您的诉求已受理" not in text(other.get("/knowledge/templates/"))
-    assert other.post(f"/knowledge/templates/{own.id}/delete", {}, form_page="/knowledge/templates/").status_code == 404
+    deleting = f"/knowledge/templates/{own.id}/delete"
+    assert other.post(deleting, {}, form_page="/knowledge/templates/").status_code == 404
     escort = Browser(app.test_client())
     assert escort.login(w.escort.username).status_code == 302
     assert escort.get("/knowledge/templates/").status_code == 403
-    assert helper.post(f"/knowledge/templates/{own.id}/delete", {}, form_page="/knowledge/templates/").status_code == 302
+    assert helper.post(deleting, {}, form_page="/knowledge/templates/").status_code == 302
     make.session.expire_all()
     assert make.session.get(ReplyTemplate, own.id).active is False

@@ -25,6 +25,12 @@ Tickets (company, collector, department, local times)
   t11 C4 —  D2 created 06-30 21:00, in progress, due 07-07
   t12 C4 —  —  created 06-25, closed 07-02 (after the period), 满意 07-02
   t13 C6 E4 —  created 06-05, submitted
+  t14 C2 E1 —  created 06-10, answered by E1 itself 06-12 on time, closed 06-15, 3 wd, 满意 06-15
+Sources and the escort's own stages (accepted / escalated, each on time or late)
+  logged by the escort (visit/escort): t2 t4 t7 t9 t10 t14 (t10: filed for the company, then withdrawn)
+  portal/hotline: t1 (accepted 05-20 late, escalated 05-21), t3 (accepted 06-05, escalated 06-05 late),
+                  t5, t6 (hotline: accepted 06-08 late, escalated 06-08), t8 (accepted and escalated 06-11)
+  escalated on time by the escort: t2 06-02, t4 06-01, t7 06-10, t9 04-10
 Dispatch records (department: dispatched / signed / replied / returned)
   r1  t1  D1  05-21 / 05-22 on time / 06-02 on time
   r2  t2  D1  06-02 / 06-04 late    / 06-11 late
@@ -112,22 +118,28 @@ def build(make) -> District:
     dept = d.departments
     specs = {
         "t1": dict(company="C1", escort="E1", dept="D1", created=local(5, 20), status="closed", closed=local(6, 3),
-                   on_time=True, days=10, rating="satisfied", rated=local(6, 3)),
+                   on_time=True, days=10, rating="satisfied", rated=local(6, 3), source="portal",
+                   accepted=(local(5, 20, 15), False), escalated=(local(5, 21, 9), True)),
         "t2": dict(company="C1", escort="E1", dept="D1", created=local(6, 2), status="closed", closed=local(6, 12),
-                   on_time=False, days=8, rating="basically_satisfied", rated=local(6, 12), reopens=1),
-        "t3": dict(company="C2", escort="E1", dept="D2", created=local(6, 5), status="replied", on_time=True),
+                   on_time=False, days=8, rating="basically_satisfied", rated=local(6, 12), reopens=1, source="visit",
+                   escalated=(local(6, 2, 11), True)),
+        "t3": dict(company="C2", escort="E1", dept="D2", created=local(6, 5), status="replied", on_time=True,
+                   source="portal", accepted=(local(6, 5, 11), True), escalated=(local(6, 5, 12), False)),
         "t4": dict(company="C2", escort="E1", dept="D2", created=utc(5, 31, 17), status="in_progress",
-                   due=end_of_local_day(date(2026, 6, 20))),
+                   due=end_of_local_day(date(2026, 6, 20)), escalated=(local(6, 1, 8), True)),
         "t5": dict(company="C1", escort="E1", dept=None, created=utc(6, 30, 16, 30), status="submitted",
-                   due=end_of_local_day(date(2026, 7, 2))),
+                   due=end_of_local_day(date(2026, 7, 2)), source="portal"),
         "t6": dict(company="C5", escort="E1", dept="D2", created=local(6, 8), status="closed", closed=local(6, 25),
-                   on_time=True, days=12, auto=True),
+                   on_time=True, days=12, auto=True, source="hotline", accepted=(local(6, 8, 12), False),
+                   escalated=(local(6, 8, 14), True)),
         "t7": dict(company="C3", escort="E2", dept="D1", created=local(6, 10), status="closed", closed=local(6, 20),
-                   on_time=True, days=6, rating="satisfied", rated=local(6, 20)),
+                   on_time=True, days=6, rating="satisfied", rated=local(6, 20), source="visit",
+                   escalated=(local(6, 10, 9), True)),
         "t8": dict(company="C5", escort="E2", dept="D1", created=local(6, 11), status="in_progress", on_time=False,
-                   rating="unsatisfied", rated=local(6, 18), reopens=1, due=end_of_local_day(date(2026, 7, 5))),
+                   rating="unsatisfied", rated=local(6, 18), reopens=1, due=end_of_local_day(date(2026, 7, 5)),
+                   source="portal", accepted=(local(6, 11, 11), True), escalated=(local(6, 11, 12), True)),
         "t9": dict(company="C3", escort="E2", dept="D1", created=local(4, 10), status="closed", closed=local(5, 15),
-                   on_time=True, days=20, rating="satisfied", rated=local(5, 15)),
+                   on_time=True, days=20, rating="satisfied", rated=local(5, 15), escalated=(local(4, 10, 11), True)),
         "t10": dict(company="C3", escort="E2", dept=None, created=local(6, 15), status="withdrawn",
                     closed=local(6, 16)),
         "t11": dict(company="C4", escort=None, dept="D2", created=local(6, 30, 21), status="in_progress",
@@ -136,11 +148,14 @@ def build(make) -> District:
                     on_time=True, days=5, rating="satisfied", rated=local(7, 2)),
         "t13": dict(company="C6", escort="E4", dept=None, created=local(6, 5), status="submitted",
                     due=end_of_local_day(date(2026, 6, 8))),
+        "t14": dict(company="C2", escort="E1", dept=None, created=local(6, 10), status="closed", closed=local(6, 15),
+                    on_time=True, days=3, rating="satisfied", rated=local(6, 15), source="visit",
+                    answered=local(6, 12)),
     }
     for n, (key, spec) in enumerate(specs.items(), start=1):
         ticket = Ticket(
             number=f"XS-2026-9{n:05d}", company_id=c[spec["company"]].id, title=f"问题{key}", description="描述",
-            category="other", source="escort", status=spec["status"],
+            category="other", source=spec.get("source", "escort"), status=spec["status"],
             escort_id=e[spec["escort"]].id if spec["escort"] else None,
             department_id=dept[spec["dept"]].id if spec["dept"] else None,
             created_at=spec["created"], updated_at=spec["created"], due_at=spec.get("due"),
@@ -148,6 +163,15 @@ def build(make) -> District:
             rating=spec.get("rating"), rated_at=spec.get("rated"), reopen_count=spec.get("reopens", 0),
             auto_closed=spec.get("auto", False),
         )
+        if "accepted" in spec:
+            ticket.accepted_at, ticket.accepted_on_time = spec["accepted"]
+        if "escalated" in spec:
+            ticket.escalated_at, ticket.escalated_on_time = spec["escalated"]
+            ticket.escort_escalated_at = ticket.escalated_at
+        if "answered" in spec:  # the escort's own reply, no department involved
+            ticket.replied_from, ticket.replied_at = "accepted", spec["answered"]
+        elif spec["dept"] and spec["status"] in ("replied", "closed"):
+            ticket.replied_from = "in_progress"
         s.add(ticket)
         d.tickets[key] = ticket
     s.commit()

@@ -3,7 +3,7 @@ import pytest
 
 from tests.rankings.fixture import build
 
-ITEM_KEYS = {"rank", "previous_rank", "metrics", "score", "yellow_card", "ranked", "cases"}
+ITEM_KEYS = {"rank", "previous_rank", "metrics", "score", "yellow_card", "ranked", "sample_too_small", "cases"}
 
 
 @pytest.fixture
@@ -24,13 +24,16 @@ def test_escort_ranking_by_api(district, api):
     # Numbers as worked out in test_metrics.py; rates are fractions.
     assert first == {
         "rank": 1, "previous_rank": None, "escort": {"id": district.escorts["E1"].id, "name": "陪跑员甲"},
-        "metrics": {"visit_coverage": 0.6667, "problems_collected": 4, "on_time_closure": 0.6667,
-                    "satisfaction": 1.0, "avg_close_days": 10.0, "reopen_rate": 0.3333},
-        "score": 76.7, "yellow_card": False, "ranked": True, "cases": 5,
+        "metrics": {"visit_coverage": 0.6667, "problems_collected": 3, "on_time_handling": 0.7143,
+                    "satisfaction": 1.0, "avg_close_days": 3.0, "reopen_rate": 0.0},
+        "score": 86.1, "yellow_card": False, "ranked": True, "sample_too_small": False, "cases": 6,
     }
-    assert (second["escort"]["name"], second["rank"], second["score"], second["yellow_card"]) == ("陪跑员乙", 2, 72.0, True)
+    assert (second["escort"]["name"], second["rank"], second["score"], second["yellow_card"]) == ("陪跑员乙", 2, 65.6, True)
+    assert body["provisional"] is False  # June is over
     unranked = {i["escort"]["name"]: i for i in body["items"][2:]}
     assert unranked["陪跑员丙"]["ranked"] is False and unranked["陪跑员丙"]["rank"] is None
+    # Too little data: no score, never a made-up one.
+    assert unranked["陪跑员丙"]["score"] is None and unranked["陪跑员丙"]["sample_too_small"] is True
     assert unranked["陪跑员丙"]["metrics"]["visit_coverage"] is None
     assert "陪跑员丁" not in unranked
 
@@ -45,7 +48,7 @@ def test_department_and_town_rankings_by_api(district, api):
     body = client.get("/api/v1/rankings/towns?start=2026-06-01&end=2026-06-30", headers=headers).get_json()
     assert body["period"] == "2026-06-01..2026-06-30" and body["previous_period"] == "2026-05-02..2026-05-31"
     assert body["items"][0]["town"]["name"] == "一镇"
-    assert body["items"][0]["metrics"] == {"visit_coverage": 0.6667, "closure_rate": 0.4}
+    assert body["items"][0]["metrics"] == {"visit_coverage": 0.6667, "closure_rate": 0.5}
 
 
 def test_default_period_is_the_current_month(api):
@@ -54,6 +57,8 @@ def test_default_period_is_the_current_month(api):
     client, _user, headers = api("manager")
     body = client.get("/api/v1/rankings/escorts", headers=headers).get_json()
     assert body["period"] == local_today().strftime("%Y-%m")
+    assert body["provisional"] is True  # the running month: no yellow cards yet
+    assert not any(item["yellow_card"] for item in body["items"])
 
 
 @pytest.mark.parametrize("query,field", [

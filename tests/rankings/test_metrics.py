@@ -29,40 +29,42 @@ def test_escort_metrics_june(district):
     # Companies assigned during June: C1, C2 (since January) and C5 (until 06-10) = 3.
     # Visited by E1 in June: C5 (06-03), C1 (06-05 and 06-20, once); C2's visit was 05-31 → 2/3.
     assert e1.metrics["visit_coverage"] == Ratio(2, 3)
-    # Created in June with escort E1: t2, t3, t4 (06-01 01:00 local), t6 = 4.
-    # Not t1 (created 05-20) nor t5 (2026-06-30T16:30Z is 07-01 00:30 in Shanghai).
-    assert e1.metrics["problems_collected"] == 4
-    # Closed in June: t1 (created in May: crosses the boundary), t2, t6 (auto-closed) = 3;
-    # replied on time: t1, t6 → 2/3.
-    assert e1.metrics["on_time_closure"] == Ratio(2, 3)
-    # Rated in June: t1 满意, t2 基本满意 (its last rating, after a reopening) → 2/2; t6 has no rating.
-    assert e1.metrics["satisfaction"] == Ratio(2, 2)
-    # AVG(close_working_days) over t1, t2, t6 = (10 + 8 + 12) / 3 = 10.
-    assert e1.metrics["avg_close_days"] == pytest.approx(10.0)
-    # Closed in June with reopen_count > 0: t2 → 1/3.
-    assert e1.metrics["reopen_rate"] == Ratio(1, 3)
-    # Cases = tickets created, closed or rated in June: t1, t2, t3, t4, t6 = 5.
-    assert e1.cases == 5
+    # Logged by E1 (source visit/escort) in June: t2, t4 (06-01 01:00 local), t14 = 3. Not t3 (the
+    # company filed it in the portal) nor t6 (hotline): E1 accepted those, did not collect them.
+    assert e1.metrics["problems_collected"] == 3
+    # E1's own stages finished in June: acceptances t3 (on time), t6 (late); escalations t2, t4, t6
+    # (on time), t3 (late); its own answer to t14 (on time) → 5/7. t1's acceptance and escalation were
+    # in May; the departments' signing and replies never count for the escort.
+    assert e1.metrics["on_time_handling"] == Ratio(5, 7)
+    # Rated in June: t1 满意, t2 基本满意 (its last rating, after a reopening), t14 满意 → 3/3; t6 has no rating.
+    assert e1.metrics["satisfaction"] == Ratio(3, 3)
+    # Only problems E1 answered itself count for its closing time: t14, 3 working days.
+    assert e1.metrics["avg_close_days"] == pytest.approx(3.0)
+    assert e1.metrics["reopen_rate"] == Ratio(0, 1)
+    # Cases = tickets logged, handled or rated by E1 in June: t1 (rated), t2, t3, t4, t6, t14 = 6.
+    assert e1.cases == 6
 
     e2 = rows[e["E2"].id]
     # Assigned during June: C3, and C5 from 06-10 (C4's assignment ended 05-20) = 2; visited: C3 (06-30) → 1/2.
     # E2's 07-01 visit is outside the period.
     assert e2.metrics["visit_coverage"] == Ratio(1, 2)
-    # Created in June: t7, t8, t10 (withdrawn, still collected) = 3.
-    assert e2.metrics["problems_collected"] == 3
-    # Closed in June: t7 only (t10 is withdrawn: its closed_at does not make it closed) → 1/1 on time.
-    assert e2.metrics["on_time_closure"] == Ratio(1, 1)
+    # Logged in June: t7 (visit), t10 (filed for the company, later withdrawn: still collected) = 2; t8 came
+    # from the portal.
+    assert e2.metrics["problems_collected"] == 2
+    # Stages: t8 accepted on time, t7 and t8 escalated on time → 3/3.
+    assert e2.metrics["on_time_handling"] == Ratio(3, 3)
     # Rated in June: t7 满意, t8 不满意 (reopened, back in progress) → 1/2.
     assert e2.metrics["satisfaction"] == Ratio(1, 2)
-    assert e2.metrics["avg_close_days"] == pytest.approx(6.0)  # t7 alone
-    assert e2.metrics["reopen_rate"] == Ratio(0, 1)  # t8 was reopened but is not closed
+    # E2 answered nothing itself: its closing time and reopen rate do not apply.
+    assert e2.metrics["avg_close_days"] is None
+    assert e2.metrics["reopen_rate"].value is None
     assert e2.cases == 3  # t7, t8, t10
 
     e3 = rows[e["E3"].id]
     # An escort with no companies is on the board with zeros and "not applicable".
     assert e3.metrics["visit_coverage"] == Ratio(0, 0) and e3.metrics["visit_coverage"].value is None
     assert e3.metrics["problems_collected"] == 0
-    assert e3.metrics["on_time_closure"].value is None
+    assert e3.metrics["on_time_handling"].value is None
     assert e3.metrics["satisfaction"].value is None
     assert e3.metrics["avg_close_days"] is None
     assert e3.cases == 0
@@ -71,18 +73,19 @@ def test_escort_metrics_june(district):
 def test_escort_metrics_may(district):
     rows = by_id(escort_metrics(MAY, now=AFTER))
     e1, e2 = rows[district.escorts["E1"].id], rows[district.escorts["E2"].id]
-    # E1 in May: C1, C2, C5 assigned; visited C2 on 05-31 → 1/3. Collected t1 (05-20) = 1. Nothing closed.
+    # E1 in May: C1, C2, C5 assigned; visited C2 on 05-31 → 1/3. t1 came from the portal: nothing
+    # collected; E1 accepted it late (05-20) and escalated it on time (05-21) → 1/2.
     assert e1.metrics["visit_coverage"] == Ratio(1, 3)
-    assert e1.metrics["problems_collected"] == 1
-    assert e1.metrics["on_time_closure"].value is None
+    assert e1.metrics["problems_collected"] == 0
+    assert e1.metrics["on_time_handling"] == Ratio(1, 2)
     assert e1.cases == 1
-    # E2 in May: C3 and C4 (until 05-20) assigned, none visited → 0/2. t9 closed 05-15 on time, 20 wd, 满意.
+    # E2 in May: C3 and C4 (until 05-20) assigned, none visited → 0/2. t9 (escalated in April) was closed
+    # 05-15 by the department's reply, 满意: only the satisfaction is the escort's in May.
     assert e2.metrics["visit_coverage"] == Ratio(0, 2)
     assert e2.metrics["problems_collected"] == 0
-    assert e2.metrics["on_time_closure"] == Ratio(1, 1)
+    assert e2.metrics["on_time_handling"].value is None
     assert e2.metrics["satisfaction"] == Ratio(1, 1)
-    assert e2.metrics["avg_close_days"] == pytest.approx(20.0)
-    assert e2.metrics["reopen_rate"] == Ratio(0, 1)
+    assert e2.metrics["avg_close_days"] is None
     assert e2.cases == 1
 
 
@@ -91,26 +94,32 @@ def test_escort_board_scores_ranks_and_yellow_card(district):
     e = district.escorts
     e1, e2, e3 = (board.row_for(e[k].id) for k in ("E1", "E2", "E3"))
     # Default weights: coverage 20, collected 10, on-time 20, satisfaction 25, avg days 10, reopen 15.
-    # E1: coverage 66.667, collected 4/4 (board max) = 100, on-time 66.667, satisfaction 100,
-    #     days (1 − 10/20) × 100 = 50, reopen (1 − 1/3) × 100 = 66.667
-    #     = (1333.33 + 1000 + 1333.33 + 2500 + 500 + 1000) / 100 = 76.67 → 76.7
+    # E1: coverage 66.667, collected 3/3 (board max) = 100, on-time 5/7 = 71.429, satisfaction 100,
+    #     days (1 − 3/20) × 100 = 85, reopen 100
+    #     = (1333.33 + 1000 + 1428.57 + 2500 + 850 + 1500) / 100 = 86.12 → 86.1
     assert e1.scores["problems_collected"] == pytest.approx(100.0)
-    assert e1.scores["avg_close_days"] == pytest.approx(50.0)
-    assert e1.score == 76.7
-    # E2: coverage 50, collected 3/4 = 75, on-time 100, satisfaction 50, days (1 − 6/20) × 100 = 70, reopen 100
-    #     = (1000 + 750 + 2000 + 1250 + 700 + 1500) / 100 = 72.0
-    assert e2.score == 72.0
+    assert e1.scores["avg_close_days"] == pytest.approx(85.0)
+    assert e1.score == 86.1
+    # E2: coverage 50, collected 2/3 = 66.667, on-time 100, satisfaction 50; days and reopen do not apply
+    #     = (1000 + 666.67 + 2000 + 1250) / 75 = 65.56 → 65.6
+    assert e2.score == 65.6
     assert (e1.rank, e2.rank) == (1, 2)
     assert [r.id for r in board.ranked] == [e1.id, e2.id]
-    # Bottom 10% of 2 ranked entries, rounded up = 1: E2 gets the yellow card.
+    # June is over (now = 07-15): bottom 10% of 2 ranked entries, rounded up = 1: E2 gets the yellow card.
+    assert not board.provisional and board.card_quota == 1
     assert (e1.yellow_card, e2.yellow_card) == (False, True)
-    # E3 has 0 cases (< 3): shown apart, unranked, no card. Its only applicable metric is
-    # collected 0/4 → 0, so it still has a score of 0.0.
+    # E3 has 0 cases (< 3): no score at all (样本不足), shown apart, unranked, no card.
     assert e3 in board.unranked and e3.rank is None and not e3.yellow_card
-    assert e3.score == 0.0
+    assert e3.score is None and e3.sample_too_small
     # In May both had 1 case (< 3): not ranked then, so no previous rank now.
     assert (e1.previous_rank, e2.previous_rank) == (None, None)
     assert board.previous_period == MAY
+
+
+def test_the_running_period_is_provisional_and_gives_no_yellow_card(district):
+    board = compute_board("escorts", JUNE, now=local(6, 30, 23))
+    assert board.provisional and board.card_quota == 0
+    assert [r.rank for r in board.ranked] == [1, 2] and not any(r.yellow_card for r in board.rows)
 
 
 def test_rank_change_against_the_previous_month(district, db_session):
@@ -118,13 +127,11 @@ def test_rank_change_against_the_previous_month(district, db_session):
     db_session.commit()
     board = compute_board("escorts", JUNE, now=AFTER)
     e1, e2 = board.row_for(district.escorts["E1"].id), board.row_for(district.escorts["E2"].id)
-    # May with minimum 1 case. Board max collected = 1 (E1).
-    #   E1: coverage 33.33 (w20), collected 100 (w10), nothing else applies
-    #       = (666.67 + 1000) / 30 = 55.6
-    #   E2: coverage 0, collected 0, on-time 100, satisfaction 100, days (1 − 20/20) = 0, reopen 100
-    #       = (0 + 0 + 2000 + 2500 + 0 + 1500) / 100 = 60.0   → May: E2 first, E1 second.
+    # May with minimum 1 case. Nobody collected anything: that metric does not apply.
+    #   E1: coverage 33.33 (w20), on-time 1/2 = 50 (w20) = (666.67 + 1000) / 40 = 41.7
+    #   E2: coverage 0 (w20), satisfaction 100 (w25) = 2500 / 45 = 55.6   → May: E2 first, E1 second.
     may = compute_board("escorts", MAY, now=AFTER, compare=False)
-    assert may.row_for(e1.id).score == 55.6 and may.row_for(e2.id).score == 60.0
+    assert may.row_for(e1.id).score == 41.7 and may.row_for(e2.id).score == 55.6
     assert (e1.rank, e1.previous_rank, e1.rank_change) == (1, 2, 1)
     assert (e2.rank, e2.previous_rank, e2.rank_change) == (2, 1, -1)
     assert board.row_for(district.escorts["E3"].id).ranked is False  # 0 cases is below even 1
@@ -192,8 +199,8 @@ def test_department_board_scores(district):
     assert d2.score == 91.3
     assert (d2.rank, d1.rank) == (1, 2)
     assert (d2.yellow_card, d1.yellow_card) == (False, True)
-    # D4 did nothing: 0 cases → shown apart (its overdue score alone would give it 100).
-    assert d4 in board.unranked and d4.score == 100.0
+    # D4 did nothing: 0 cases → no score (its overdue score alone used to give it 100.0), shown apart.
+    assert d4 in board.unranked and d4.score is None and d4.sample_too_small
 
 
 # ------------------------------------------------------------------ towns
@@ -205,8 +212,8 @@ def test_town_metrics_and_board(district):
     t1, t2, t3 = rows[t["T1"].id], rows[t["T2"].id], rows[t["T3"].id]
     # T1 = C1, C2, C5; visited in June (by anyone): C1, C5 → 2/3.
     assert t1.metrics["visit_coverage"] == Ratio(2, 3)
-    # Created in June by T1 companies: t2 (closed 06-12), t3, t4, t6 (closed 06-25), t8 → 2/5.
-    assert t1.metrics["closure_rate"] == Ratio(2, 5)
+    # Created in June by T1 companies: t2 (closed 06-12), t3, t4, t6 (closed 06-25), t8, t14 (closed 06-15) → 3/6.
+    assert t1.metrics["closure_rate"] == Ratio(3, 6)
     assert t1.cases == 3
     # T2 = C3, C4; C3 visited 06-30 → 1/2. Created in June: t7 (closed 06-20), t10 (withdrawn),
     # t11 (open), t12 (closed 07-02: after the period's end) → 1/4.
@@ -219,9 +226,9 @@ def test_town_metrics_and_board(district):
 
     board = compute_board("towns", JUNE, now=AFTER)
     b1, b2, b3 = (board.row_for(t[k].id) for k in ("T1", "T2", "T3"))
-    # Weights 50/50. T1 = (66.667 + 40) / 2 = 53.3; T2 = (50 + 25) / 2 = 37.5; T3 = 0.
-    assert (b1.score, b2.score, b3.score) == (53.3, 37.5, 0.0)
-    # T2 has 2 companies (< 3): shown apart. Ranked: T1 first, T3 second with the yellow card.
+    # Weights 50/50. T1 = (66.667 + 50) / 2 = 58.3; T3 = 0. T2 has 2 companies (< 3): no score, apart.
+    assert (b1.score, b2.score, b3.score) == (58.3, None, 0.0)
+    # Ranked: T1 first, T3 second with the yellow card.
     assert b2 in board.unranked
     assert (b1.rank, b3.rank) == (1, 2) and b3.yellow_card and not b1.yellow_card
     # May: T1 coverage 1/3 (C2 on 05-31), t1 created 05-20 but closed 06-03, after May → 0/1:
@@ -245,7 +252,7 @@ def test_escort_history_per_month(district, count_queries):
     assert [p.period for p in history] == [month(2026, 4), MAY, JUNE]
     april, may, june = history
     assert not may.ranked and may.rank is None  # 1 case in May
-    assert (june.score, june.rank, june.ranked_count, june.yellow_card) == (76.7, 1, 2, False)
+    assert (june.score, june.rank, june.ranked_count, june.yellow_card) == (86.1, 1, 2, False)
     e2_june = escort_history(district.escorts["E2"], months=1, today=date(2026, 6, 15), now=AFTER)[0]
     assert (e2_june.rank, e2_june.yellow_card) == (2, True)
 

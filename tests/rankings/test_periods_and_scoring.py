@@ -74,10 +74,29 @@ def config(yellow=None, min_cases=3):
     return RankingConfig({"towns": {"visit_coverage": 50, "closure_rate": 50}}, min_cases, yellow)
 
 
-def test_ties_share_a_rank_and_the_card():
+def test_ties_share_a_rank_and_a_tie_is_never_split_by_the_cards():
     board = score_board(BOARDS["towns"], month(2026, 6), town_rows(90, 80, 70, 70), config())
-    # Auto: ceil(10% of 4) = 1 card, for the last place; 镇3 and 镇4 tie for it.
-    assert cards(board) == {"镇1": (1, False), "镇2": (2, False), "镇3": (3, True), "镇4": (3, True)}
+    # Auto: ceil(10% of 4) = 1 card; 镇3 and 镇4 tie for last place: the card cannot go to one of them
+    # only, nor to both (that would exceed the quota), so nobody is carded.
+    assert cards(board) == {"镇1": (1, False), "镇2": (2, False), "镇3": (3, False), "镇4": (3, False)}
+    # With two cards the whole tie fits: both are carded.
+    two = score_board(BOARDS["towns"], month(2026, 6), town_rows(90, 80, 70, 70), config(yellow=2))
+    assert cards(two) == {"镇1": (1, False), "镇2": (2, False), "镇3": (3, True), "镇4": (3, True)}
+    # Ties share a rank and the next rank skips: 1, 2, 2, 4.
+    ranks = score_board(BOARDS["towns"], month(2026, 6), town_rows(90, 80, 80, 10), config(yellow=0))
+    assert [r.rank for r in ranks.ranked] == [1, 2, 2, 4]
+    # Groups from the bottom while each fits: quota 3 cards 镇4 (alone), then 镇2+镇3 (2 more) = 3.
+    three = score_board(BOARDS["towns"], month(2026, 6), town_rows(90, 80, 80, 10), config(yellow=3))
+    assert [r.name for r in three.rows if r.yellow_card] == ["镇2", "镇3", "镇4"]
+
+
+def test_four_towns_tied_at_zero_at_the_start_of_a_month_get_no_card():
+    rows = town_rows(0, 0, 0, 0)
+    running = score_board(BOARDS["towns"], month(2026, 6), rows, config(yellow=1), provisional=True)
+    assert running.card_quota == 0 and not any(r.yellow_card for r in running.rows)
+    # Even once the month is closed, a tie of everyone is rank 1 for all: nobody is carded.
+    closed = score_board(BOARDS["towns"], month(2026, 6), rows, config(yellow=1))
+    assert {r.rank for r in closed.rows} == {1} and not any(r.yellow_card for r in closed.rows)
 
 
 def test_yellow_card_count_setting_and_the_first_place():
@@ -99,4 +118,5 @@ def test_entries_with_too_few_cases_are_set_apart():
     board = score_board(BOARDS["towns"], month(2026, 6), rows, config())
     assert [r.name for r in board.ranked] == ["镇1", "镇3"] and [r.name for r in board.unranked] == ["镇2"]
     assert board.row_for(2).rank is None and not board.row_for(2).yellow_card
+    assert board.row_for(2).score is None and board.row_for(2).sample_too_small  # 样本不足: no score at all
     assert board.row_for(3).yellow_card  # the last *ranked* entry gets the card

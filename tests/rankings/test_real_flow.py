@@ -54,16 +54,16 @@ def test_holiday_inside_a_deadline_and_a_reopened_ticket(world):
     m = row.entry.metrics
     # The company was assigned "now" (after October): no companies in October → not applicable.
     assert m["visit_coverage"].value is None
-    assert m["problems_collected"] == 1  # C; A and B were created in September
-    assert m["on_time_closure"] == Ratio(2, 3)  # A, C on time; B late
+    # All three came from the portal and went straight to the department: the escort neither collected
+    # nor handled any of them, so the department's time (B's late reply) is not held against the escort.
+    assert m["problems_collected"] == 0
+    assert m["on_time_handling"].value is None
     # C was rated twice in October but only its last rating is kept: 3 rated, all satisfied.
     assert m["satisfaction"] == Ratio(3, 3)
-    assert m["avg_close_days"] == pytest.approx((4 + 6 + 4) / 3)
-    assert m["reopen_rate"] == Ratio(1, 3)  # C
+    assert m["avg_close_days"] is None and m["reopen_rate"].value is None  # the escort answered none itself
     assert row.entry.cases == 3
     september = compute_board("escorts", SEPTEMBER, compare=False).row_for(world.escort.id)
-    assert september.entry.metrics["problems_collected"] == 2  # A and B
-    assert september.entry.metrics["on_time_closure"].value is None
+    assert september.entry.metrics["problems_collected"] == 0
 
     departments = compute_board("departments", OCTOBER)
     d = departments.row_for(world.department.id).entry.metrics
@@ -76,3 +76,35 @@ def test_holiday_inside_a_deadline_and_a_reopened_ticket(world):
     # Dispatched in October: C only (A and B on 09-30); no returns → 0/1.
     assert d["return_rate"] == Ratio(0, 1)
     assert d["overdue_count"] == 0
+
+
+def test_the_escort_is_timed_on_its_own_stages_only(world):
+    """A portal problem accepted a day late and escalated on time, one the escort logs and escalates, and
+    one the escort answers itself: 3 of 4 own stages on time; the department's late reply is not counted."""
+    # Mon 10-12: submitted; accept due 1 working day later (10-13). Accepted 10-14: late. Then the escort's
+    # step is due within its reply limit: escalated the same day, on time. Dispatched, signed, replied late.
+    late = world.new_ticket(now=local(10, 12, 9))
+    world.act(world.escort, late, "accept", now=local(10, 14, 10))
+    world.act(world.escort, late, "escalate", now=local(10, 14, 11), reason="需要部门办理")
+    world.act(world.manager, late, "dispatch", now=local(10, 14, 12), department_id=world.department.id)
+    world.act(world.helper, late, "sign", now=local(10, 15, 9))
+    world.act(world.helper, late, "reply", now=local(10, 30, 9), message="已处理。")
+    assert late.accepted_on_time is False and late.escalated_on_time is True and late.replied_on_time is False
+    # Logged by the escort (source escort), accepted at once, escalated on time.
+    logged = world.new_ticket(by=world.escort, source="escort", now=local(10, 16, 9))
+    if logged.status == "submitted":
+        world.act(world.escort, logged, "accept", now=local(10, 16, 9, 5))
+    world.act(world.escort, logged, "escalate", now=local(10, 16, 10), reason="需要部门办理")
+    # A portal problem the escort accepts and answers itself, on time; the company is satisfied.
+    own = world.new_ticket(now=local(10, 19, 9))
+    world.act(world.escort, own, "accept", now=local(10, 19, 10))
+    world.act(world.escort, own, "reply", now=local(10, 20, 10), message="已答复。")
+    world.act(world.company_user, own, "rate", now=local(10, 20, 15), rating="satisfied")
+
+    m = compute_board("escorts", OCTOBER).row_for(world.escort.id).entry.metrics
+    assert m["problems_collected"] == 1  # only the one the escort logged
+    # Stages: late's acceptance (late) and escalation (on time); logged's escalation (its acceptance, if any, is
+    # not an acceptance clock: the escort filed it); own's acceptance and answer (on time) → 4/5.
+    assert m["on_time_handling"] == Ratio(4, 5)
+    assert m["avg_close_days"] == pytest.approx(own.close_working_days)
+    assert m["reopen_rate"] == Ratio(0, 1)

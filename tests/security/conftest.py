@@ -105,6 +105,12 @@ def build_world(app) -> World:
             s.photo = db.session.scalars(sa.select(VisitPhoto).where(VisitPhoto.visit_id == s.visit.id)).one()
         override = CalendarOverride(day=date(2031, 1, 2), is_workday=False, note="测试")
         db.session.add(override)
+        from app.notify.models import Robot, WebhookSubscription
+
+        robot = Robot(owner_type="taskforce", kind="wecom", url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x")
+        webhook = WebhookSubscription(url="https://data.example.gov.cn/hook", events=["ticket.created"],
+                                      secret="matrix-webhook-secret")
+        db.session.add_all([robot, webhook])
         a, b = sides["a"], sides["b"]
         actors = {"admin": admin, "manager": manager, "escort": a.escort, "helper": a.helper,
                   "company": a.company_user}
@@ -131,6 +137,8 @@ def build_world(app) -> World:
                 world.ids[f"{name}:{key}"] = getattr(s, name).id
         world.ids["town"] = town.id
         world.ids["override"] = override.id
+        world.ids["robot"] = robot.id
+        world.ids["webhook"] = webhook.id
         # 政策问答 (public to every signed-in user) and a reply template per department.
         from app.knowledge.models import KnowledgeEntry, ReplyTemplate
 

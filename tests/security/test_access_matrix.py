@@ -106,6 +106,13 @@ TABLE: dict[str, Entry] = {
     "monitoring.dashboard": Entry(get=MANAGERS),
     "monitoring.home": Entry(get=expect(default=REDIR, escort=200, helper=200)),
     "audit.index": Entry(get=ADMIN),
+    "notify.my_preferences": Entry(get=everyone(200), post=everyone(ALLOWED)),
+    "notify.admin_index": Entry(get=ADMIN),
+    "notify.robot_create": Entry(post=expect(admin=ALLOWED, default=403)),
+    "notify.robot_delete": Entry(post=expect(admin=ALLOWED, default=403), params={"robot_id": "robot"}),
+    "notify.webhook_create": Entry(post=expect(admin=ALLOWED, default=403)),
+    "notify.webhook_delete": Entry(post=expect(admin=ALLOWED, default=403), params={"webhook_id": "webhook"}),
+    "notify.webhook_deliveries": Entry(get=ADMIN, params={"webhook_id": "webhook"}),
     # --- companies ---------------------------------------------------------------------------
     "companies.index": Entry(get=STAFF),
     "companies.detail": Entry(get=COMPANY_PAGE),
@@ -160,7 +167,11 @@ TABLE: dict[str, Entry] = {
     # --- rankings ----------------------------------------------------------------------------
     "rankings.index": Entry(get=STAFF),
     "rankings.export": Entry(get=STAFF),
-    "rankings.weights": Entry(get=ADMIN),
+    "rankings.weights": Entry(get=MANAGERS),  # the task force sets the weights (DESIGN)
+    "rankings.publish": Entry(post=expect(admin=ALLOWED, manager=ALLOWED, default=403)),
+    "rankings.history": Entry(get=STAFF, params={"board": "towns", "subject_id": "town"}),
+    # Without a period the download goes back to the board with a message; others may not download.
+    "rankings.bulletin": Entry(get=expect(admin=REDIR, manager=REDIR, default=403)),
     # --- people ------------------------------------------------------------------------------
     "personnel.index": Entry(get=MANAGERS),
     "personnel.workload": Entry(get=MANAGERS),
@@ -180,6 +191,7 @@ TABLE: dict[str, Entry] = {
     "settings.override_delete": Entry(post=expect(admin=ALLOWED, default=403), params={"override_id": "override"}),
     "settings.override_bulk": Entry(get=ADMIN),
     "settings.sla": Entry(get=ADMIN),
+    "settings.goal_targets": Entry(get=ADMIN),
     # --- JSON API (bearer tokens; a browser session is no credential) -------------------------
     "api.create_token": Entry(post=OPEN),
     "api.openapi_document": Entry(get=everyone(200, anonymous=200)),  # the API's description is public
@@ -194,6 +206,9 @@ TABLE: dict[str, Entry] = {
     "api.rankings_escorts": Entry(get=API_STAFF),
     "api.rankings_departments": Entry(get=API_STAFF),
     "api.rankings_towns": Entry(get=API_STAFF),
+    "api.list_ranking_publications": Entry(get=API_STAFF),
+    "api.publish_ranking": Entry(post=expect(anonymous=401, admin=ALLOWED, manager=ALLOWED, default=403),
+                                 body=lambda w, side: {"board": "towns", "period": "2026-10"}),
     "api.list_tickets": Entry(get=API_ALL),
     "api.get_ticket": Entry(get=API_TICKET),
     "api.list_ticket_events": Entry(get=API_TICKET),
@@ -211,6 +226,12 @@ TABLE: dict[str, Entry] = {
     "api.perform_ticket_action": Entry(post=API_TICKET_POST, body=lambda w, side: {"action": "accept", "version": 1}),
     "api.add_ticket_comment": Entry(post=API_TICKET_POST, body=lambda w, side: {"body": "越权留言"}),
     "api.list_visits": Entry(get=expect(anonymous=401, admin=200, manager=200, escort=200, default=403)),
+    "api.list_webhooks": Entry(get=expect(anonymous=401, admin=200, default=403)),
+    "api.create_webhook": Entry(post=expect(anonymous=401, admin=ALLOWED, default=403),
+                                body=lambda w, side: {"url": "https://data.example.gov.cn/x", "events": ["ticket.created"],
+                                                      "secret": "matrix-webhook-secret"}),
+    "api.list_webhook_deliveries": Entry(get=expect(anonymous=401, admin=200, default=403),
+                                         params={"webhook_id": "webhook"}),
     "api.get_visit": Entry(get=expect(anonymous=401, admin=200, manager=200, escort=(200, 404), default=403)),
     "api.create_visit": Entry(
         post=expect(anonymous=401, admin=403, manager=403, escort=(ALLOWED, 404), helper=(403, 404),

@@ -139,6 +139,13 @@ def _replied_ticket(world) -> int:
         return ticket.id
 
 
+def _last_month() -> str:
+    from app.core.timeutil import local_today
+
+    first = local_today().replace(day=1)
+    return f"{first.year - (first.month == 1)}-{12 if first.month == 1 else first.month - 1:02d}"
+
+
 @pytest.fixture(scope="module")
 def forms(world):
     """{(role, method, action path, field names): (endpoint, page url, fields, kinds)}, one per distinct form."""
@@ -146,7 +153,8 @@ def forms(world):
     replied = _replied_ticket(world)
     extra = [("escort", f"/visits/new?company_id={world.ids['company:a']}"),
              ("company", f"/portal/problems/{replied}"),
-             ("manager", f"/knowledge/publish/{replied}")]  # publishing needs an answered problem
+             ("manager", f"/knowledge/publish/{replied}"),  # publishing needs an answered problem
+             ("manager", f"/rankings/?period={_last_month()}")]  # the publish form: a closed period only
     for role, url in [*_pages(world), *extra]:
         response = world.browsers[role].get(url)
         if response.status_code != 200 or response.mimetype != "text/html":

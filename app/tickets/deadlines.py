@@ -1,0 +1,123 @@
+"""Deadlines follow the calendar: when a holiday or 调休 override is added, changed or removed, the
+open problems whose running deadline spans a changed day get their due dates computed again.
+
+A deadline is "n working days after the day its stage started" (app/core/workdays.deadline_after).
+Before the calendar changes, `plan_recompute` finds the open problems whose stage start lies before a
+changed day and whose deadline lies on or after it, and counts n between them with the calendar as
+it was. After the change, `apply_recompute` puts the deadline n working days after the same start with
+the new calendar: a new holiday moves it one working day later, a new 调休 working day one earlier.
+Each moved deadline gets an internal timeline note and an audit row.
+
+Stage starts (the time the running deadline was counted from):
+  submitted    created_at                                (accept_due_at)
+  accepted     accepted_at, or the 不满意 rating that sent it back (rated_at, when later)
+  escalated    escalated_at (the escalation, or the department's return)
+  dispatched   dispatched_at                             (sign_due_at; also reply_due_at)
+  in_progress  dispatched_at, or the 不满意 rating that reopened it (rated_at, when later) (reply_due_at)
+The current dispatch record's sign and reply deadlines move with the ticket's.
+"""
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+
+from app.core import audit
+from app.core.db import utcnow
+from app.core.timeutil import local_date, start_of_local_day
+from app.core.workdays import deadline_after, working_days_between
+from app.extensions import db
+from app.tickets.models import SLA_STATES, DispatchRecord, Ticket, TicketEvent
+
+
+@dataclass
+class Planned:
+    ticket_id: int
+    start: datetime
+    # column → working days from the start's local day to the deadline's, under the old calendar
+    days: dict
+
+
+def _start(ticket: Ticket) -> datetime | None:
+    status = ticket.status
+    if status == "submitted":
+        return ticket.created_at
+    if status == "escalated":
+        return ticket.escalated_at
+    if status == "dispatched":
+        return ticket.dispatched_at
+    base = ticket.accepted_at if status == "accepted" else ticket.dispatched_at
+    if ticket.reopen_count and ticket.rated_at and (base is None or ticket.rated_at > base):
+        return ticket.rated_at
+    return base
+
+
+def _columns(ticket: Ticket) -> list[str]:
+    """The deadline columns that run from the current stage's start."""
+    if ticket.status == "submitted":
+        return ["due_at", "accept_due_at"]
+    if ticket.status == "dispatched":
+        return ["due_at", "sign_due_at", "reply_due_at"]
+    if ticket.status == "in_progress":
+        return ["due_at", "reply_due_at"]
+    return ["due_at"]
+
+
+def plan_recompute(days: set[date]) -> list[Planned]:
+    """Before the calendar changes: the open problems a change on `days` may move (one query)."""
+    if not days:
+        return []
+    first, last = min(days), max(days)
+    tickets = db.session.scalars(
+        sa.select(Ticket).where(Ticket.status.in_(SLA_STATES), sa.or_(
+            Ticket.due_at >= start_of_local_day(first), Ticket.reply_due_at >= start_of_local_day(first)))
+    ).all()
+    plans = []
+    for ticket in tickets:
+        start = _start(ticket)
+        if start is None or local_date(start) >= last:
+            continue
+        counted = {}
+        for column in _columns(ticket):
+            due = getattr(ticket, column)
+            if due is not None and any(local_date(start) < d <= local_date(due) for d in days):
+                counted[column] = working_days_between(local_date(start), local_date(due))
+        if counted:
+            plans.append(Planned(ticket.id, start, counted))
+    return plans
+
+
+def apply_recompute(actor, plans: list[Planned], *, reason: str, now: datetime | None = None) -> int:
+    """After the calendar changed: move the planned deadlines; returns how many problems moved."""
+    now = now or utcnow()
+    moved = 0
+    for plan in plans:
+        ticket = db.session.get(Ticket, plan.ticket_id)
+        changes = {}
+        for column, n in plan.days.items():
+            old = getattr(ticket, column)
+            new = deadline_after(plan.start, n)
+            if new != old:
+                changes[column] = (old, new)
+                setattr(ticket, column, new)
+        if not changes:
+            continue
+        record = db.session.scalars(
+            sa.select(DispatchRecord).where(DispatchRecord.ticket_id == ticket.id).order_by(DispatchRecord.id.desc())
+        ).first() if ticket.status in ("dispatched", "in_progress") else None
+        if record is not None:
+            for column in ("sign_due_at", "reply_due_at"):
+                if column in changes and getattr(record, column) == changes[column][0]:
+                    setattr(record, column, changes[column][1])
+        old_due, new_due = changes.get("due_at", (ticket.due_at, ticket.due_at))
+        db.session.add(TicketEvent(
+            ticket_id=ticket.id, at=now, actor_id=actor.id if actor else None, kind="deadline_recomputed",
+            public=False, body=reason,
+            data={"old_due": local_date(old_due).isoformat(), "new_due": local_date(new_due).isoformat(),
+                  "columns": sorted(changes)},
+        ))
+        audit.record("ticket_deadline_recomputed", ticket, actor=actor,
+                     before={c: v[0].isoformat() for c, v in changes.items()},
+                     after={c: v[1].isoformat() for c, v in changes.items()}, message=reason[:500])
+        moved += 1
+    db.session.flush()
+    return moved
