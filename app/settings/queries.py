@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.core.models import CalendarOverride
+from app.core.settings import get_setting, register_defaults
 from app.core.timeutil import local_today
 from app.core.workdays import package_covers
 from app.extensions import db
@@ -65,17 +66,27 @@ def override_counts(years) -> dict[int, int]:
     return {y: int(n or 0) for y, n in zip(years, row)}
 
 
-def uncovered_years(today: date | None = None) -> list[int]:
-    """This year and next (Asia/Shanghai) when neither chinesecalendar nor an override covers them.
+# Years whose official arrangement an admin has entered in one step (the bulk page). A single holiday
+# entered by hand does not make a year complete, so the warning stays until the whole year is entered.
+YEARS_ENTERED_KEY = "calendar.years_entered"
+register_defaults({YEARS_ENTERED_KEY: []})
 
-    At most one cheap query, and none while the package still covers both years.
+
+def years_entered() -> set[int]:
+    return {int(y) for y in (get_setting(YEARS_ENTERED_KEY) or [])}
+
+
+def uncovered_years(today: date | None = None) -> list[int]:
+    """This year and next (Asia/Shanghai) when neither chinesecalendar nor the year's entered arrangement covers them.
+
+    At most one cheap query (the settings row), and none while the package still covers both years.
     """
     today = today or local_today()
     candidates = [y for y in (today.year, today.year + 1) if not package_covers(y)]
     if not candidates:
         return []
-    counts = override_counts(candidates)
-    return [y for y in candidates if counts[y] == 0]
+    entered = years_entered()
+    return [y for y in candidates if y not in entered]
 
 
 def calendar_warning(today: date | None = None) -> str | None:

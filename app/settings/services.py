@@ -10,7 +10,7 @@ from app.core.models import CalendarOverride
 from app.core.settings import set_setting
 from app.core.workdays import forget_overrides
 from app.extensions import db
-from app.settings.queries import overrides_for_year
+from app.settings.queries import YEARS_ENTERED_KEY, overrides_for_year, years_entered
 from app.tickets import deadlines
 from app.settings.sla import KEY_PREFIX, SLA, get_sla
 
@@ -197,6 +197,9 @@ def apply_overrides(actor, year: int, entries: list[OverrideEntry], *, replace: 
             counts["deleted"] += 1
     db.session.flush()
     forget_overrides()
+    entered = years_entered()
+    if year not in entered:
+        set_setting(YEARS_ENTERED_KEY, sorted(entered | {year}))
     counts["moved"] = deadlines.apply_recompute(actor, plans, reason=_recompute_reason(touched)) if touched else 0
     return counts
 
