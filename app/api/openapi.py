@@ -168,6 +168,9 @@ SCHEMAS: dict = {
             "supervision": nullable(enum(SUPERVISION_LEVELS)),
             "rating": nullable(enum(RATINGS)), "rating_comment": nullable(TEXT),
             "reopen_count": {"type": "integer", "minimum": 0},
+            "paused": {"type": "boolean", "description": "待企业补充材料，计时暂停。 / Waiting for the company's "
+                                                         "documents: the clock is stopped."},
+            "paused_at": nullable(DATETIME), "pause_reason": nullable(TEXT),
             "version": {"type": "integer", "description": "执行操作时原样带回，用于发现并发修改。 / "
                                                           "Send it back with an action (lost-update check)."},
             "pending_extension": nullable(obj(
@@ -402,6 +405,10 @@ ACTION_FIELDS = {
                           ("new_due", "reason"), "申请延期。 / Ask for a later deadline."),
     "decide_extension": ({"approve": {"type": "boolean"}}, ("approve",),
                          "审批延期申请。 / Decide an extension request."),
+    "pause": ({"reason": {"type": "string", "minLength": 1, "maxLength": 5000}}, ("reason",),
+              "待企业补充材料：暂停计时并告知企业所需材料。 / Pause the clock while the company supplies documents "
+              "(the reason tells it what is needed)."),
+    "resume": ({}, (), "恢复计时，期限顺延暂停的工作日数。 / Resume; deadlines move on by the paused working days."),
 }
 assert set(ACTION_FIELDS) == set(ACTIONS), "every action of the state machine is described"
 

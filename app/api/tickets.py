@@ -71,6 +71,9 @@ def ticket_json(ticket: Ticket, user, *, pending: ExtensionRequest | None, now: 
         "rating": ticket.rating,
         "rating_comment": ticket.rating_comment or None,
         "reopen_count": ticket.reopen_count,
+        "paused": ticket.paused_at is not None,
+        "paused_at": _iso(ticket.paused_at),
+        "pause_reason": ticket.pause_reason or None,
         "version": ticket.version,
         "pending_extension": {
             "new_due": local_date(pending.new_due_at).isoformat(),

@@ -27,6 +27,8 @@ KINDS = {
     "ticket_reopened": _l("不满意重新办理"),
     "ticket_withdrawn": _l("企业撤回问题"),
     "ticket_comment": _l("留言和回复"),
+    "ticket_paused": _l("待企业补充材料"),
+    "ticket_resumed": _l("恢复计时"),
     "extension_requested": _l("延期申请"),
     "extension_decided": _l("延期审批结果"),
     "digest_daily": _l("每日待办摘要"),

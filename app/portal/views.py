@@ -251,6 +251,8 @@ def comment(ticket_id: int):
     try:
         event = services.add_comment(current_user, ticket, body=form.body.data)
         _store_files(ticket, files, event, stored)
+        if files and ticket.paused_at is not None:  # the documents asked for: the clock runs again
+            services.resume(current_user, ticket, by_upload=True)
         db.session.commit()
     except (TicketActionError, AttachmentError) as exc:
         _undo(stored)

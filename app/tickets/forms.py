@@ -244,6 +244,19 @@ class DecideExtensionForm(ActionForm):
         return {**super().action_data(), "approve": approve}
 
 
+class PauseForm(ActionForm):
+    reason = TextAreaField(_l("需要企业补充的材料"), render_kw={"rows": 3},
+                           description=_l("企业会收到通知并在企业端看到这段说明；暂停期间不计时。"))
+    submit = SubmitField(_l("暂停计时"))
+
+    def action_data(self):
+        return {**super().action_data(), "reason": self.reason.data}
+
+
+class ResumeForm(ActionForm):
+    submit = SubmitField(_l("恢复计时"))
+
+
 ACTION_FORMS: dict[str, type[ActionForm]] = {
     "accept": AcceptForm,
     "reject": RejectForm,
@@ -257,6 +270,8 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "supervise": SuperviseForm,
     "request_extension": RequestExtensionForm,
     "decide_extension": DecideExtensionForm,
+    "pause": PauseForm,
+    "resume": ResumeForm,
 }
 
 

@@ -122,6 +122,10 @@ class Ticket(TimestampMixin, db.Model):
     escalated_on_time: Mapped[bool | None] = mapped_column(sa.Boolean)
     close_working_days: Mapped[int | None] = mapped_column(sa.Integer)
     return_count: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0", nullable=False)
+    # 待企业补充材料: while paused the clock stops (due_at cleared, the stopped deadline kept here).
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paused_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    pause_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="", nullable=False)
     # Sweep markers: each notice is sent once per deadline.
     overdue_notified_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
     due_soon_notified_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -158,6 +162,10 @@ class Ticket(TimestampMixin, db.Model):
     @property
     def rating_label(self) -> str:
         return str(RATINGS[self.rating]) if self.rating else ""
+
+    @property
+    def paused(self) -> bool:
+        return self.paused_at is not None
 
     def is_overdue(self, now: datetime | None = None) -> bool:
         return self.status in SLA_STATES and self.due_at is not None and (now or utcnow()) > self.due_at

@@ -80,7 +80,16 @@ def can_perform(user, ticket, action: str, *, pending_extension=None) -> bool:
         return pending_extension is not None
     if action == "supervise":
         return ticket.supervision != "flagged"
+    if action == "resume":
+        return ticket.paused_at is not None
+    if ticket.paused_at is not None and action in PAUSE_BLOCKS:
+        return False
     return True
+
+
+# While paused, the clock-bound steps wait for the resume (replying, returning and dispatching still may not
+# happen silently on a stopped clock: resume first). Pausing again is refused too.
+PAUSE_BLOCKS = ("pause", "sign", "request_extension", "decide_extension", "escalate", "return", "reply", "dispatch")
 
 
 def allowed_actions(user, ticket, *, pending_extension=None) -> list[str]:

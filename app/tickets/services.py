@@ -22,7 +22,7 @@ from app.core.db import utcnow
 from app.core.notifications import notify
 from app.notify import events
 from app.core.timeutil import end_of_local_day, local_date, local_today
-from app.core.workdays import deadline_after, is_workday, working_days_between
+from app.core.workdays import add_working_days, deadline_after, is_workday, working_days_between
 from app.extensions import db
 from app.reference.models import Department
 from app.settings.sla import SLA, get_sla
@@ -156,6 +156,10 @@ def check_action(actor, ticket: Ticket, action: str, version) -> None:
         raise TicketActionError(
             _("问题当前状态为“%(status)s”，不能执行“%(action)s”。",
               status=str(STATUSES[ticket.status]), action=_label(action)), 409)
+    if action == "resume" and ticket.paused_at is None:
+        raise TicketActionError(_("该问题未暂停计时。"), 409)
+    if ticket.paused_at is not None and action in permissions.PAUSE_BLOCKS:
+        raise TicketActionError(_("该问题正在等待企业补充材料（已暂停计时），请先恢复计时。"), 409)
     if version is not None:
         try:
             if int(version) != ticket.version:
@@ -575,6 +579,66 @@ def decide_extension(actor, ticket: Ticket, *, approve, version=None, now=None) 
     return pending
 
 
+def pause(actor, ticket: Ticket, *, reason, version=None, now=None) -> Ticket:
+    """待企业补充材料: stop the clock of the step owed now; the company is told what is needed."""
+    now = now or utcnow()
+    check_action(actor, ticket, "pause", version)
+    reason = _require_text(reason, "reason", _("请说明企业需要补充的材料。"))
+    ticket.paused_at = now
+    ticket.pause_reason = reason
+    ticket.paused_due_at = ticket.due_at
+    ticket.due_at = None
+    _event(ticket, actor, "pause", now=now, from_status=ticket.status, to_status=ticket.status, body=reason,
+           public=True, data={"due_at": ticket.paused_due_at.isoformat() if ticket.paused_due_at else None})
+    audit.record("ticket_pause", ticket, actor=actor, after={"reason": reason})
+    ticket.updated_at = now
+    notify(_company_users(ticket), "ticket_paused",
+           _("问题 %(number)s 需要补充材料", number=ticket.number), reason, _ticket_url(ticket, True))
+    return ticket
+
+
+def _shift(value: datetime | None, days: int) -> datetime | None:
+    """A deadline moved on by `days` working days (deadlines are ends of local working days)."""
+    if value is None or days <= 0:
+        return value
+    return end_of_local_day(add_working_days(local_date(value), days))
+
+
+def resume(actor, ticket: Ticket, *, version=None, now=None, by_upload: bool = False) -> Ticket:
+    """Restart the clock: every running deadline moves on by the working days the problem was paused."""
+    now = now or utcnow()
+    if by_upload:
+        if ticket.paused_at is None or not permissions.can_view_ticket(actor, ticket):
+            raise TicketActionError(_("该问题未暂停计时。"), 409)
+    else:
+        check_action(actor, ticket, "resume", version)
+    days = max(working_days_between(local_date(ticket.paused_at), local_date(now)), 0)
+    ticket.due_at = _shift(ticket.paused_due_at, days)
+    ticket.sign_due_at = _shift(ticket.sign_due_at, days)
+    ticket.reply_due_at = _shift(ticket.reply_due_at, days)
+    record = current_dispatch(ticket) if ticket.department_id else None
+    if record is not None:  # rankings judge the department against the moved deadlines: paused time excluded
+        record.sign_due_at = _shift(record.sign_due_at, days) if record.signed_at is None else record.sign_due_at
+        record.reply_due_at = _shift(record.reply_due_at, days)
+    data = {"paused_days": days, "due_at": ticket.due_at.isoformat() if ticket.due_at else None,
+            "by_upload": by_upload}
+    ticket.paused_at = None
+    ticket.paused_due_at = None
+    ticket.pause_reason = ""
+    _event(ticket, actor, "resume", now=now, from_status=ticket.status, to_status=ticket.status, public=True,
+           data=data)
+    audit.record("ticket_resume", ticket, actor=actor, after=data)
+    ticket.updated_at = now
+    if by_upload:
+        staff = [_escort(ticket)] + (_department_helpers(ticket) if ticket.department_id else [])
+        notify([u for u in staff if u], "ticket_resumed",
+               _("问题 %(number)s 企业已补充材料，恢复计时", number=ticket.number), ticket.title, _ticket_url(ticket))
+    else:
+        notify(_company_users(ticket), "ticket_resumed", _("问题 %(number)s 已恢复办理", number=ticket.number),
+               ticket.title, _ticket_url(ticket, True))
+    return ticket
+
+
 def add_comment(actor, ticket: Ticket, *, body, internal: bool = False, now=None) -> TicketEvent:
     """A public comment (the company sees it) or, for staff, an internal note."""
     now = now or utcnow()
@@ -654,6 +718,10 @@ def _run_action(actor, ticket: Ticket, action: str, data: dict, *, now=None):
                                suggested_department_id=_optional_id(data.get("suggested_department_id")), **kwargs)
     elif action == "rate":
         result = rate(actor, ticket, rating=data.get("rating"), comment=data.get("comment") or "", **kwargs)
+    elif action == "pause":
+        result = pause(actor, ticket, reason=data.get("reason"), **kwargs)
+    elif action == "resume":
+        result = resume(actor, ticket, **kwargs)
     elif action == "supervise":
         result = supervise(actor, ticket, level=data.get("level"), **kwargs)
     elif action == "request_extension":

@@ -45,6 +45,14 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("supervise", _l("督办"), _src(OPEN, M, A), None, ("level",)),
         Transition("request_extension", _l("申请延期"), _src(["in_progress"], H), None, ("new_due", "reason")),
         Transition("decide_extension", _l("审批延期"), _src(["in_progress"], M, A), None, ("approve",)),
+        # 待企业补充材料: whoever owes the next step stops their clock while the company supplies documents;
+        # resume (staff, or the company's upload in the portal) moves the deadlines on by the paused working days.
+        Transition("pause", _l("暂停计时（待企业补充材料）"),
+                   {"accepted": frozenset({E}), "dispatched": frozenset({H}), "in_progress": frozenset({H})}, None,
+                   ("reason",)),
+        Transition("resume", _l("恢复计时"),
+                   {"accepted": frozenset({E, M, A}), "dispatched": frozenset({H, M, A}),
+                    "in_progress": frozenset({H, M, A})}, None),
     )
 }
 

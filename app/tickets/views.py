@@ -289,6 +289,10 @@ def _event_details(event) -> list[str]:
             details.append(_("陪跑员回访记录"))
     if event.kind == "deadline_recomputed" and data.get("new_due"):
         details.append(_("期限：%(a)s → %(b)s", a=data.get("old_due") or "—", b=data["new_due"]))
+    if event.kind == "resume":
+        details.append(_("暂停 %(n)d 个工作日，期限相应顺延", n=data.get("paused_days") or 0))
+        if data.get("by_upload"):
+            details.append(_("企业上传材料后自动恢复"))
     if event.kind in ("request_extension", "decide_extension") and data.get("new_due"):
         details.append(_("新期限：%(d)s", d=data["new_due"]))
     return details

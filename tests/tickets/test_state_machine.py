@@ -19,7 +19,7 @@ def sample_data(world, action):
         "dispatch": {"department_id": world.department.id}, "return": {"reason": "不属于本部门职责"},
         "rate": {"rating": "satisfied"}, "supervise": {"level": "remind"},
         "request_extension": {"new_due": "2026-12-31", "reason": "需要现场勘察"},
-        "decide_extension": {"approve": True},
+        "decide_extension": {"approve": True}, "pause": {"reason": "请补充近三个月的用工合同"},
     }.get(action, {})
 
 
@@ -34,6 +34,9 @@ def test_transition_table_is_what_the_services_enforce(make, state, action, role
     data = sample_data(world, action)
     if action == "decide_extension" and state == "in_progress":
         world.act(world.helper, ticket, "request_extension", **sample_data(world, "request_extension"))
+    if action == "resume" and TRANSITIONS["pause"].sources.get(state):  # only a paused clock resumes
+        pauser = world.escort if state == "accepted" else world.helper
+        world.act(pauser, ticket, "pause", **sample_data(world, "pause"))
     events_before = make.session.scalar(sa.select(sa.func.count()).select_from(TicketEvent).where(TicketEvent.ticket_id == ticket.id))
     version_before = ticket.version
     allowed = role in roles_for(action, state)
