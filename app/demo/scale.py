@@ -308,7 +308,8 @@ AUDIT_COLUMNS = _columns(AuditLog)
 NOTIFICATION_COLUMNS = _columns(Notification)
 VISIT_COLUMNS = _columns(Visit)
 TICKET_DEFAULTS = {name: None for name in TICKET_COLUMNS} | {
-    "urgency": "ordinary", "complexity": "ordinary", "reply_message": "", "rating_comment": "", "auto_closed": False,
+    "urgency": "ordinary", "complexity": "ordinary", "reply_message": "", "rating_comment": "", "pause_reason": "",
+    "auto_closed": False,
     "reopen_count": 0, "return_count": 0, "version": 1,
 }
 

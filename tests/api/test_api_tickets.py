@@ -100,7 +100,7 @@ def test_full_loop_through_the_api(world, as_, make):
     assert manager.ticket(tid)["allowed_actions"] == ["accept", "reject", "dispatch", "supervise"]
 
     t = escort.act(tid, "accept", t["version"]).get_json()
-    assert t["status"] == "accepted" and t["allowed_actions"] == ["reply", "escalate"]
+    assert t["status"] == "accepted" and t["allowed_actions"] == ["reply", "escalate", "pause"]
     assert company.ticket(tid)["allowed_actions"] == ["withdraw"]
 
     t = escort.act(tid, "escalate", t["version"], reason="需要供电部门协调").get_json()
@@ -117,10 +117,10 @@ def test_full_loop_through_the_api(world, as_, make):
     assert t["due_at"] == t["sign_due_at"]
 
     t = helper.ticket(tid)
-    assert t["allowed_actions"] == ["sign", "return"]
+    assert t["allowed_actions"] == ["sign", "return", "pause"]
     t = helper.act(tid, "sign", t["version"]).get_json()
     assert (t["status"], t["helper_id"]) == ("in_progress", world.helper.id)
-    assert t["allowed_actions"] == ["reply", "return", "request_extension"]
+    assert t["allowed_actions"] == ["reply", "return", "request_extension", "pause"]
     assert t["due_at"] == t["reply_due_at"]
 
     t = helper.act(tid, "reply", t["version"], message="已协调供电公司，本周内完成增容。").get_json()

@@ -31,7 +31,7 @@ MAX_SECONDS = 20  # per client, whichever comes first
 ACTION_DATA = {
     "accept": {}, "withdraw": {}, "sign": {},
     "reject": {"reason": "不属于涉企问题"}, "escalate": {"reason": "需要部门协调"},
-    "return": {"reason": "非本部门职责"}, "reply": {"message": "已协调解决。"},
+    "return": {"reason": "非本部门职责"}, "reply": {"message": "已协调解决。"}, "pause": {"reason": "请补充材料"},
     "supervise": {"level": "remind"},
 }
 

@@ -136,11 +136,11 @@ def test_a_helper_cannot_file_problems(app, world):
 EXPECTED = [
     ("submitted", "escort", {"accept", "reject"}),
     ("submitted", "manager", {"accept", "reject", "dispatch", "supervise"}),
-    ("accepted", "escort", {"reply", "escalate"}),
+    ("accepted", "escort", {"reply", "escalate", "pause"}),
     ("escalated", "escort", set()),
     ("escalated", "manager", {"dispatch", "supervise"}),
-    ("dispatched", "helper", {"sign", "return"}),
-    ("in_progress", "helper", {"reply", "return", "request_extension"}),
+    ("dispatched", "helper", {"sign", "return", "pause"}),
+    ("in_progress", "helper", {"reply", "return", "request_extension", "pause"}),
     ("in_progress", "manager", {"supervise"}),
     ("in_progress", "escort", set()),
     ("replied", "escort", {"rate"}),
@@ -166,7 +166,7 @@ def test_the_decision_form_appears_for_a_pending_extension_only(app, world):
     assert action_urls(manager.get(f"/tickets/{ticket.id}").get_data(as_text=True), ticket.id) == {
         "supervise", "decide_extension"}
     helper_page = signed_in(app, world.helper).get(f"/tickets/{ticket.id}").get_data(as_text=True)
-    assert action_urls(helper_page, ticket.id) == {"reply", "return"}  # no second request while one is pending
+    assert action_urls(helper_page, ticket.id) == {"reply", "return", "pause"}  # no second request while one is pending
 
 
 def test_an_action_the_role_may_not_take_is_refused_with_its_reason(app, world, db_session):
