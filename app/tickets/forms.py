@@ -348,6 +348,12 @@ class TicketFilterForm(CompanySearchFields, FlaskForm):
             sa.select(Town).where(Town.active.is_(True)).order_by(Town.code))]
         self.rating.choices = [("", any_)] + _labels(RATINGS)
 
+    def narrowing_count(self) -> int:
+        """How many conditions besides the search words are set (shown on the phone's folded 筛选 button)."""
+        skip = ("q", "company", "company_id", "csrf_token")
+        used = sum(1 for field in self if field.name not in skip and field.data not in (None, "", 0, False))
+        return used + (1 if self.chosen_company or self.company.data else 0)
+
     def more_used(self) -> bool:
         """Whether one of the less common conditions is set (their panel then shows open)."""
         return any(self[name].data for name in self.MORE)

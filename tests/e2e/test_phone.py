@@ -249,3 +249,27 @@ def test_no_list_extends_past_the_right_edge_at_390px(people, username, shoot):
         page.goto("/tickets/")
         shoot(page, "11-helper-problems-phone")
     assert problems == {}
+
+
+def test_the_problem_list_starts_on_the_first_screen_with_its_conditions_folded(people):
+    """On a phone only the search box and 筛选 come before the cards; 筛选 unfolds the other conditions."""
+    page = people.login("manager1", phone=True)
+    page.goto("/tickets/")
+    first_card = page.locator(".phone-cards .phone-card").first
+    assert first_card.bounding_box()["y"] < 844
+    assert not page.locator("#ticket-filters select[name=status]").is_visible()
+    page.locator(".filter-toggle").click()
+    page.locator("#ticket-filters select[name=status]").wait_for(state="visible")
+    page.locator("#ticket-filters select[name=status]").select_option("replied")
+    page.locator("#ticket-filters button[type=submit]").click()
+    page.wait_for_url("**status=replied**")
+    # A set condition keeps the panel open and is counted on the button.
+    assert page.locator("#ticket-filters select[name=status]").is_visible()
+    assert "筛选 (1)" in page.locator(".filter-toggle").inner_text()
+
+
+def test_the_problem_list_keeps_all_its_conditions_in_view_on_a_desktop(people):
+    page = people.login("manager1")
+    page.goto("/tickets/")
+    assert page.locator("#ticket-filters select[name=status]").is_visible()
+    assert not page.locator(".filter-toggle").is_visible()
