@@ -3,7 +3,7 @@ from app.accounts.models import ApiToken, User  # noqa: F401
 from app.companies.models import Company, EscortAssignment  # noqa: F401
 from app.core.models import AuditLog, CalendarOverride, Notification, Setting  # noqa: F401
 from app.reference.models import Department, Industry, Town  # noqa: F401
-from app.tickets.models import Attachment, DispatchRecord, ExtensionRequest, Ticket, TicketCounter, TicketEvent  # noqa: F401
+from app.tickets.models import Attachment, DispatchRecord, ExtensionRequest, Ticket, TicketCounter, TicketEvent, TicketTag  # noqa: F401
 from app.visits.models import Visit, VisitPhoto  # noqa: F401
 import app.rankings.models  # noqa: E402,F401  (indexes the ranking aggregates read by)
 import app.core.list_indexes  # noqa: E402,F401  (indexes the long lists page through)

@@ -346,15 +346,17 @@ PINNED = {
     "tickets (helper)": ("helper1", "/tickets/", 7),
     "tickets ?overdue": ("manager1", "/tickets/?overdue=y", 6),
     "tickets ?status&category": ("manager1", "/tickets/?status=closed&category=financing", 6),
+    # a tag is one IN (subquery) on the same statements
+    "tickets ?tag": ("manager1", "/tickets/?tag=用工&open=y", 7),
     # a search: user, filter choices, the page's ids across the two relevance tiers, its rows, the bounded
     # count, the search rows for the snippets, the bell; a one- or two-character word on SQLite first reads
     # the trigrams that begin with it (the FTS5 vocabulary)
     "tickets ?q": ("manager1", "/tickets/?q=协调办理", 8),
     "tickets ?q short": ("manager1", "/tickets/?q=协调", 8 if os.environ.get("TEST_DATABASE_URL") else 9),
-    # user, the problem, pending extension, timeline (+ its attachments), files, similar problems
+    # user, the problem, pending extension, timeline (+ its attachments), files, its tags, similar problems
     # (SQLite: the FTS5 vocabulary, then the candidates with their loads; PostgreSQL: the latter), the
     # 政策问答 beside them (the entries compared, then the closest with their departments), the bell
-    "ticket detail": ("manager1", "/tickets/{ticket}", 10 if os.environ.get("TEST_DATABASE_URL") else 11),
+    "ticket detail": ("manager1", "/tickets/{ticket}", 11 if os.environ.get("TEST_DATABASE_URL") else 12),
     # user, settings, one statement per number or breakdown, the supervision list, goals reached this year,
     # the bell
     "dashboard": ("manager1", "/dashboard", 15),

@@ -316,6 +316,7 @@ class TicketFilterForm(CompanySearchFields, FlaskForm):
                     render_kw={"placeholder": _l("编号、标题、内容或留言中的词")})
     status = SelectField(_l("状态"), default="", validate_choice=False)
     category = SelectField(_l("问题类别"), default="", validate_choice=False)
+    tag = StringField(_l("标签"), validators=[Optional(), Length(max=40)])
     department_id = SelectField(_l("承办部门"), coerce=int, default=0, validate_choice=False)
     company_category = SelectField(_l("企业类别"), default="", validate_choice=False)
     town_id = SelectField(_l("镇街"), coerce=int, default=0, validate_choice=False)
@@ -377,5 +378,12 @@ class TicketFilterForm(CompanySearchFields, FlaskForm):
             "due_soon": bool(self.due_soon.data),
             "extension_pending": bool(self.extension_pending.data),
             "rating": self.rating.data if self.rating.data in RATINGS else None,
+            "tag": (self.tag.data or "").strip() or None,
             **{name: self[name].data for name in self.MORE if name != "rating"},
         }
+
+
+class TagForm(FlaskForm):
+    """Add a tag to a problem (the service normalises and checks it)."""
+
+    name = StringField(_l("标签"), validators=[Length(max=100)])

@@ -257,3 +257,19 @@ class ExtensionRequest(db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     requested_by = relationship("User", foreign_keys=[requested_by_id], lazy="raise")
+
+
+class TicketTag(db.Model):
+    """A free-text tag (标签) staff put on a problem (app.tickets.tags normalises and checks it)."""
+
+    __tablename__ = "ticket_tags"
+    __table_args__ = (
+        sa.UniqueConstraint("ticket_id", "name", name="uq_ticket_tags_ticket_name"),
+        sa.Index("ix_ticket_tags_name_ticket", "name", "ticket_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False)
+    name: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)

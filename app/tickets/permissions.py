@@ -99,3 +99,8 @@ def allowed_actions(user, ticket, *, pending_extension=None) -> list[str]:
 def can_export_tickets(user) -> bool:
     """Staff export the ledger of the problems they can see (always through visible_tickets)."""
     return user.role in Role.STAFF
+
+
+def can_tag_ticket(user, ticket) -> bool:
+    """Staff serving the problem add and remove its tags (companies never see them)."""
+    return user.role in Role.STAFF and can_view_ticket(user, ticket)

@@ -76,7 +76,7 @@ def filter_tickets(stmt: sa.Select, user: User, *, now: datetime, status=None, c
                    company_id=None, company=None, company_category=None, town_id=None, overdue=False, supervised=False,
                    mine=False, q=None, open_only=False, due_soon=False, extension_pending=False, rating=None,
                    created_from=None, created_to=None, closed_from=None, closed_to=None,
-                   rated_from=None, rated_to=None) -> sa.Select:
+                   rated_from=None, rated_to=None, tag=None) -> sa.Select:
     """Narrow a scoped ticket select by the list's filters.
 
     company: text typed into the list's company box: problems of the companies `user` may see whose
@@ -87,6 +87,7 @@ def filter_tickets(stmt: sa.Select, user: User, *, now: datetime, status=None, c
     closed_at, rated_at. extension_pending: an extension request awaits a manager's decision.
     q: full-text search (app.search.queries): every word in the number, title, description, answer or
     public timeline text, or, for staff, an internal note.
+    tag: the problem carries this tag (app.tickets.tags; normalised as when it was added).
     """
     if status:
         stmt = stmt.where(Ticket.status == status)
@@ -132,6 +133,10 @@ def filter_tickets(stmt: sa.Select, user: User, *, now: datetime, status=None, c
             sa.select(ExtensionRequest.ticket_id).where(ExtensionRequest.status == "pending")))
     if rating:
         stmt = stmt.where(Ticket.rating == rating)
+    if tag:
+        from app.tickets.tags import tagged  # tags -> services -> queries
+
+        stmt = stmt.where(tagged(tag))
     for column, start, end in ((Ticket.created_at, created_from, created_to), (Ticket.closed_at, closed_from, closed_to),
                                (Ticket.rated_at, rated_from, rated_to)):
         if start or end:

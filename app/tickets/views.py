@@ -22,7 +22,7 @@ from app.knowledge import permissions as knowledge_permissions
 from app.knowledge import queries as knowledge_queries
 from app.search import queries as search_queries
 from app.search import similarity
-from app.tickets import attachments, forms, permissions, queries, services, suggestions
+from app.tickets import attachments, forms, permissions, queries, services, suggestions, tags
 from app.tickets.models import (
     COMPLEXITIES, RATINGS, SLA_STATES, STATUSES, Attachment, ExtensionRequest, Ticket,
 )
@@ -157,6 +157,49 @@ def comment(ticket_id: int):
     return redirect(url_for("tickets.detail", ticket_id=ticket.id))
 
 
+@bp.route("/tags")
+@login_required
+def tag_list():
+    """The tags in use on the problems the user may see, with how many problems carry each."""
+    require(current_user.is_staff)
+    return render_template("tickets/tags.html", tags=tags.tag_counts(queries.visible_tickets(current_user)))
+
+
+@bp.route("/<int:ticket_id>/tags", methods=["POST"])
+@login_required
+def add_tag(ticket_id: int):
+    ticket = _load(ticket_id)
+    require(permissions.can_tag_ticket(current_user, ticket))
+    form = forms.TagForm(formdata=request.form)
+    if not form.validate():
+        form.name.errors = [_("标签最多 %(n)d 个字。", n=tags.MAX_LENGTH)]
+        return _render_detail(ticket, tag_form=form, message=_("请检查填写的内容。"), status=400)
+    try:
+        name = tags.add_tag(current_user, ticket, form.name.data)
+        db.session.commit()
+    except TicketActionError as exc:
+        db.session.rollback()
+        _put_field_errors(form, exc.fields)
+        return _render_detail(_load(ticket_id), tag_form=form, message=exc.message, status=exc.status)
+    flash(_("已添加标签“%(name)s”。", name=name), "success")
+    return redirect(url_for("tickets.detail", ticket_id=ticket.id))
+
+
+@bp.route("/<int:ticket_id>/tags/remove", methods=["POST"])
+@login_required
+def remove_tag(ticket_id: int):
+    ticket = _load(ticket_id)
+    require(permissions.can_tag_ticket(current_user, ticket))
+    try:
+        name = tags.remove_tag(current_user, ticket, request.form.get("name", "")[:100])
+        db.session.commit()
+    except TicketActionError as exc:
+        db.session.rollback()
+        return _render_detail(_load(ticket_id), message=exc.message, status=exc.status)
+    flash(_("已删除标签“%(name)s”。", name=name), "success")
+    return redirect(url_for("tickets.detail", ticket_id=ticket.id))
+
+
 @bp.route("/<int:ticket_id>/attachments", methods=["POST"])
 @login_required
 def upload(ticket_id: int):
@@ -214,7 +257,8 @@ def _put_field_errors(form, fields: dict) -> None:
             field.errors = list(field.errors or []) + [message]
 
 
-def _render_detail(ticket: Ticket, *, failed=None, comment_form=None, upload_form=None, message=None, status=200):
+def _render_detail(ticket: Ticket, *, failed=None, comment_form=None, upload_form=None, tag_form=None, message=None,
+                   status=200):
     """The detail page; `failed` = (action, form) re-shows a refused form with what the user typed."""
     now = utcnow()
     pending = db.session.scalars(
@@ -254,6 +298,8 @@ def _render_detail(ticket: Ticket, *, failed=None, comment_form=None, upload_for
         can_download=lambda att: permissions.can_download_attachment(current_user, ticket, att),
         comment_form=comment_form or forms.CommentForm(formdata=None),
         upload_form=upload_form or forms.AttachmentForm(formdata=None),
+        tags=tags.ticket_tags(ticket), can_tag=permissions.can_tag_ticket(current_user, ticket),
+        tag_form=tag_form or forms.TagForm(formdata=None),
         complexity_label=str(COMPLEXITIES.get(ticket.complexity, ticket.complexity)),
     ), status
 
