@@ -1875,3 +1875,25 @@ TRANSLATIONS.update({
     "待企业补充材料（已暂停计时）": "Waiting for the company's documents (clock paused)",
     "自 %(at)s 起暂停": "Paused since %(at)s",
 })
+
+# --- issue 16b (tags on problems) ---
+TRANSLATIONS.update({
+    "标签": "Tag",
+    "全部标签": "All tags",
+    "问题标签": "Problem tags",
+    "您可查看的问题上使用的标签及问题数，点击标签查看这些问题。":
+        "Tags used on the problems you can see, with how many problems carry each; click a tag to list them.",
+    "问题数": "Problems",
+    "还没有标签。": "No tags yet.",
+    "删除标签 %(name)s": "Remove tag %(name)s",
+    "暂无标签。": "No tags.",
+    "新标签": "New tag",
+    "添加标签": "Add tag",
+    "请填写标签。": "Please enter a tag.",
+    "标签最多 %(n)d 个字。": "A tag has at most %(n)d characters.",
+    "标签不能包含控制字符或逗号。": "A tag cannot contain control characters or commas.",
+    "每个问题最多 %(n)d 个标签。": "A problem has at most %(n)d tags.",
+    "该问题没有这个标签。": "This problem does not have that tag.",
+    "已添加标签“%(name)s”。": "Tag “%(name)s” added.",
+    "已删除标签“%(name)s”。": "Tag “%(name)s” removed.",
+})

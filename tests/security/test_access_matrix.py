@@ -134,6 +134,9 @@ TABLE: dict[str, Entry] = {
     "tickets.upload": Entry(post=TICKET_POST),
     "tickets.download": Entry(get=TICKET_PAGE),
     "tickets.export_xlsx": Entry(get=STAFF),
+    "tickets.tag_list": Entry(get=STAFF),
+    "tickets.add_tag": Entry(post=TICKET_POST),
+    "tickets.remove_tag": Entry(post=TICKET_POST),
     # --- 政策问答 and reply templates ----------------------------------------------------------
     "knowledge.index": Entry(get=everyone(200)),
     "knowledge.detail": Entry(get=everyone(200), params={"entry_id": "knowledge"}),
@@ -246,6 +249,7 @@ QUERY_CASES = [
     ("/visits/new?company_id={company:a}", expect(admin=403, manager=403, escort=200, helper=403, company=403)),
     ("/tickets/new?company_id={company:b}", STAFF),
     ("/tickets/?company_id={company:b}", STAFF),
+    ("/tickets/?tag=" + B_TICKET_TITLE[:6], STAFF),
     # Searches use a part of B's text: the search box echoes the query, never B's full title or name.
     ("/tickets/?q=" + B_TICKET_TITLE[:6], STAFF),
     ("/companies/?q=" + B_COMPANY[:6], STAFF),
