@@ -387,3 +387,9 @@ class TagForm(FlaskForm):
     """Add a tag to a problem (the service normalises and checks it)."""
 
     name = StringField(_l("标签"), validators=[Length(max=100)])
+
+
+class TagRemoveForm(FlaskForm):
+    """Remove one tag from a problem (the button beside it)."""
+
+    name = HiddenField(validators=[Length(max=100)])

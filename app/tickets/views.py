@@ -171,8 +171,9 @@ def add_tag(ticket_id: int):
     ticket = _load(ticket_id)
     require(permissions.can_tag_ticket(current_user, ticket))
     form = forms.TagForm(formdata=request.form)
-    if not form.validate():
-        form.name.errors = [_("标签最多 %(n)d 个字。", n=tags.MAX_LENGTH)]
+    if not form.validate():  # text the database cannot hold, or far too long
+        if len(form.name.data or "") > tags.MAX_LENGTH:
+            form.name.errors = [_("标签最多 %(n)d 个字。", n=tags.MAX_LENGTH)]
         return _render_detail(ticket, tag_form=form, message=_("请检查填写的内容。"), status=400)
     try:
         name = tags.add_tag(current_user, ticket, form.name.data)
@@ -190,8 +191,11 @@ def add_tag(ticket_id: int):
 def remove_tag(ticket_id: int):
     ticket = _load(ticket_id)
     require(permissions.can_tag_ticket(current_user, ticket))
+    form = forms.TagRemoveForm(formdata=request.form)
+    if not form.validate():
+        return _render_detail(ticket, message=_("请检查填写的内容。"), status=400)
     try:
-        name = tags.remove_tag(current_user, ticket, request.form.get("name", "")[:100])
+        name = tags.remove_tag(current_user, ticket, form.name.data)
         db.session.commit()
     except TicketActionError as exc:
         db.session.rollback()

@@ -61,6 +61,7 @@ def build_world(app) -> World:
     from app.core.models import CalendarOverride, Notification
     from app.tickets import services as ticket_services
     from app.tickets.attachments import save_attachment
+    from app.tickets import tags as ticket_tags
     from app.visits import services as visit_services
     from tests.factories import Factories
 
@@ -92,6 +93,7 @@ def build_world(app) -> World:
                                                internal=True)
             s.internal_attachment = save_attachment(
                 s.escort, s.ticket, png(A_INTERNAL_FILE if key == "a" else "乙内部.png"), event=note, public=False)
+            ticket_tags.add_tag(s.escort, s.ticket, "甲方标签" if key == "a" else "乙方标签")
             summary = "甲方走访纪要" if key == "a" else B_VISIT_SUMMARY
             s.visit = visit_services.create_visit(
                 s.escort, s.company,
