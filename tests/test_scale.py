@@ -347,7 +347,7 @@ PINNED = {
     "tickets ?overdue": ("manager1", "/tickets/?overdue=y", 6),
     "tickets ?status&category": ("manager1", "/tickets/?status=closed&category=financing", 6),
     # a tag is one IN (subquery) on the same statements
-    "tickets ?tag": ("manager1", "/tickets/?tag=用工&open=y", 7),
+    "tickets ?tag": ("manager1", "/tickets/?tag=用工", 7),
     # a search: user, filter choices, the page's ids across the two relevance tiers, its rows, the bounded
     # count, the search rows for the snippets, the bell; a one- or two-character word on SQLite first reads
     # the trigrams that begin with it (the FTS5 vocabulary)
@@ -392,6 +392,13 @@ def _measure(app) -> dict:
 
 
 def test_query_counts_of_the_busiest_pages_are_pinned_and_do_not_grow(district):
+    with district.app_context():  # the labour problems carry a tag (the list filtered by it is pinned)
+        from app.tickets.models import TicketTag
+
+        labour = db.session.scalars(sa.select(Ticket.id).where(Ticket.category == "labour")).all()
+        db.session.add_all(TicketTag(ticket_id=ticket_id, name="用工") for ticket_id in labour)
+        db.session.commit()
+        assert len(labour) > 40
     small = _measure(district)
     assert small == {name: pinned for name, (_a, _p, pinned) in PINNED.items()}, small
 
