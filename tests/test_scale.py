@@ -355,9 +355,8 @@ PINNED = {
     # (SQLite: the FTS5 vocabulary, then the candidates with their loads; PostgreSQL: the latter), the
     # 政策问答 beside them (the entries compared, then the closest with their departments), the bell
     "ticket detail": ("manager1", "/tickets/{ticket}", 10 if os.environ.get("TEST_DATABASE_URL") else 11),
-    # user, settings, one statement per number or breakdown, the supervision list, goals reached this year, the 共性问题 settings
-    # and candidates (one capped statement; grouping is in memory),
-    # the bell
+    # user, settings, one statement per number or breakdown, the supervision list, goals reached this year,
+    # the 共性问题 settings and candidates (one capped statement; grouping is in memory), the bell
     "dashboard": ("manager1", "/dashboard", 17),
     # user, towns, escorts (filter choices), the page, the bounded count, the bell
     "companies": ("manager1", "/companies/", 6),
