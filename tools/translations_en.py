@@ -1897,3 +1897,17 @@ TRANSLATIONS.update({
     "已添加标签“%(name)s”。": "Tag “%(name)s” added.",
     "已删除标签“%(name)s”。": "Tag “%(name)s” removed.",
 })
+
+# --- issue 17 (suggested common problems) ---
+TRANSLATIONS.update({
+    "疑似共性问题": "Possible common problems",
+    "近 %(d)d 天内提交、尚未答复（待受理至办理中）的问题中，标题和描述相似、来自至少 %(n)d 家不同企业的问题，建议作为一个共性问题统一处理。为保证页面速度，只比较其中最新的 %(cap)d 个问题；相似度为字符 n-gram TF-IDF 余弦相似度（0–1），分数为各成员与首个问题相似度的平均值。":
+        "Problems submitted in the last %(d)d days and not yet answered (submitted to in progress) whose titles "
+        "and descriptions are alike and that come from at least %(n)d different companies, suggested to be "
+        "handled once as a common problem. To keep the page fast only the newest %(cap)d of them are compared; "
+        "similarity is the character n-gram TF-IDF cosine (0–1), the score the mean similarity of the members "
+        "to the first problem.",
+    "%(m)d 个问题 · %(c)d 家企业 · 相似度 %(s)s": "%(m)d problems · %(c)d companies · similarity %(s)s",
+    "暂无疑似共性问题。": "No possible common problems.",
+    "仅管理者可以查看疑似共性问题。": "Only managers may see suggested common problems.",
+})

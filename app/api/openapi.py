@@ -299,6 +299,18 @@ SCHEMAS["DepartmentSuggestions"] = obj(
     ("items",), "建议承办部门，最佳在前。 / Suggested departments, best first.",
 )
 
+SCHEMAS["CommonProblemSuggestions"] = obj(
+    {"items": {"type": "array", "items": obj(
+        {"ticket_ids": {"type": "array", "items": ID},
+         "companies": {"type": "integer", "minimum": 3, "description": "不同企业数。 / Distinct companies."},
+         "towns": {"type": "array", "items": {"type": "string"}},
+         "score": {"type": "number", "minimum": 0, "maximum": 1,
+                   "description": "成员与首个问题的平均相似度。 / Mean similarity of the members to the first."},
+         "title": {"type": "string"}},
+        ("ticket_ids", "companies", "towns", "score", "title"))}},
+    ("items",), "疑似共性问题，分数高的在前。 / Suggested common problems, best first.",
+)
+
 SCHEMAS["SimilarTickets"] = obj(
     {"items": {"type": "array", "items": obj(
         {"ticket": ref("Ticket"),
@@ -626,6 +638,15 @@ OPERATIONS: dict[tuple[str, str], dict] = {
         "that kept dispatched similar problems (weighted by similarity), and the category's history (weighing more "
         "while similar problems are few).",
         ok="DepartmentSuggestions", errors=(400, 403),
+    ),
+    ("GET", f"{PREFIX}/common-problems/suggestions"): operation(
+        "listCommonProblemSuggestions", "tickets", "疑似共性问题 · Suggested common problems",
+        "近 common.window_days 天（默认 90）内提交、尚未答复的问题中（只比较最新的 common.max_candidates 个，默认 200），"
+        "标题和描述相似、来自至少 3 家不同企业的问题组；仅管理者和管理员（其他角色 403）。\n\n"
+        "Groups of alike problems from at least 3 different companies among those submitted within "
+        "common.window_days (default 90) and not yet answered (only the newest common.max_candidates, default 200, "
+        "are compared); managers and admins only (403 otherwise).",
+        ok="CommonProblemSuggestions", errors=(400, 403),
     ),
     ("POST", f"{PREFIX}/tickets/<int:ticket_id>/comments"): operation(
         "addTicketComment", "tickets", "留言或内部备注 · Comment",

@@ -19,6 +19,7 @@ from app.core.permissions import require
 from app.core.workdays import overdue_working_days
 from app.extensions import db
 from app.monitoring import charts, permissions, queries
+from app.search import common as common_problems
 from app.tickets.models import RATINGS
 from app.tickets.queries import AWAITING
 from app.visits.window import current_window
@@ -58,12 +59,16 @@ def dashboard():
     supervised = db.session.scalars(queries.supervision_list(user)).unique().all()
     months = queries.trend(user, c)
     goals_reached = goals.reached_this_year_by_category(visible_companies(user), c.today.year)
+    window_days, max_candidates = common_problems.limits()
+    common = common_problems.suggestions(window_days, max_candidates)
     return render_template(
         "monitoring/dashboard.html", now=now, c=c, window=window, counts=counts, month=month, cover=cover,
         breakdowns=breakdowns, breakdown_titles=queries.BREAKDOWNS, buckets=buckets, supervised=supervised,
         months=months, ratings=RATINGS, satisfied_codes=queries.SATISFIED, definitions=queries.DEFINITIONS,
         charts=_dashboard_charts(breakdowns, buckets, months), tickets_url=_tickets_url,
         overdue_days=_overdue_days(now), goals_reached=goals_reached, goal_categories=COMPANY_CATEGORIES,
+        common=common, common_window=window_days, common_cap=max_candidates,
+        common_min_companies=common_problems.MIN_COMPANIES,
     )
 
 

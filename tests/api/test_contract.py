@@ -601,6 +601,16 @@ def _(c):
     return c.call("other_helper", "listSimilarTickets", ids={"ticket_id": c.dispatched.id})
 
 
+@case("listCommonProblemSuggestions", 200)
+def _(c):
+    return c.call("manager", "listCommonProblemSuggestions")
+
+
+@case("listCommonProblemSuggestions", 403)
+def _(c):
+    return c.call("helper", "listCommonProblemSuggestions")
+
+
 @case("listDepartmentSuggestions", 200)
 def _(c):
     return c.call("manager", "listDepartmentSuggestions", ids={"ticket_id": c.dispatched.id})

@@ -220,6 +220,7 @@ TABLE: dict[str, Entry] = {
                                                  helper=(200, 404), company=(403, 404))),
     "api.list_department_suggestions": Entry(get=expect(anonymous=401, admin=200, manager=200, escort=(403, 404),
                                                         helper=(403, 404), company=(403, 404))),
+    "api.list_common_problem_suggestions": Entry(get=expect(anonymous=401, admin=200, manager=200, default=403)),
     "api.create_ticket": Entry(
         # Out of scope is "no such company" (400, by field); a helper files for nobody (403).
         post=expect(anonymous=401, admin=ALLOWED, manager=ALLOWED, escort=(ALLOWED, 400), helper=(403, 400),
