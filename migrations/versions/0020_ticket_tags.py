@@ -2,7 +2,7 @@
 
 Free-text tags staff put on problems; the problem list filters by them.
 
-Revision ID: 0020_tags_saved_views
+Revision ID: 0020_ticket_tags
 Revises: 0017_paused_clocks
 Create Date: 2026-12-06 03:15:00
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0020_tags_saved_views'
+revision = '0020_ticket_tags'
 down_revision = '0017_paused_clocks'
 branch_labels = None
 depends_on = None
