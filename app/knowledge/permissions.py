@@ -26,6 +26,11 @@ def can_manage_knowledge(user, entry) -> bool:
     return user.role == Role.HELPER and entry.department_id is not None and entry.department_id == user.department_id
 
 
+def can_write_district_templates(user) -> bool:
+    """District-wide reply templates are the task force's; a helper writes for their own department only."""
+    return user.role in _MANAGERS
+
+
 def can_use_templates(user) -> bool:
     return user.role in Role.STAFF
 

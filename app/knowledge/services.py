@@ -108,8 +108,8 @@ def withdraw_entry(actor, entry: KnowledgeEntry) -> None:
 def create_template(actor, data: dict) -> ReplyTemplate:
     """A reply template: district-wide (department_id None, managers only) or a department's."""
     department_id = data.get("department_id") or None
-    if actor.role not in ("admin", "manager"):
-        department_id = actor.department_id  # a helper writes for their own department only
+    if not permissions.can_write_district_templates(actor):
+        department_id = actor.department_id
     template = ReplyTemplate(department_id=department_id)
     if not permissions.can_manage_template(actor, template):
         raise KnowledgeError(_("您不能添加该常用答复。"), status=403)
