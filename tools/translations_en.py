@@ -1911,3 +1911,66 @@ TRANSLATIONS.update({
     "暂无疑似共性问题。": "No possible common problems.",
     "仅管理者可以查看疑似共性问题。": "Only managers may see suggested common problems.",
 })
+
+# --- issue 17 (协办 co-departments) ---
+TRANSLATIONS.update({
+    "请本部门协办": "Co-handling requested of my department",
+    "收到协办意见": "Co-department opinion received",
+    "统计期内签收的交办记录中，在签收期限内签收的比例（每交办一次为一条记录；作为协办部门的签收按其自身的签收期限计入本部门）。":
+        "Of the dispatch records signed in the period, the share signed within the signing deadline (one record "
+        "per dispatch; signing as a co-department counts for this department against its own signing deadline).",
+    "统计期内答复的交办记录中，在答复期限（含批准的延期）内答复的比例。重新办理后再次答复的按最后一次答复计。作为协办部门提交的协办意见按其自身的意见期限计入本部门，不计入承办部门。":
+        "Of the dispatch records replied to in the period, the share replied within the deadline (approved "
+        "extensions included). A record replied to again after reopening counts with its last reply. An opinion "
+        "given as a co-department counts for this department against its own opinion deadline, not for the lead.",
+    "承办部门为该部门、状态为已交办或办理中、期限早于统计期结束（当期为当前时刻）的问题数，加上该部门作为协办部门、签收或协办意见超过其自身期限仍未完成的问题数（暂停计时的除外）。":
+        "Problems dispatched to the department (dispatched or in progress) whose deadline is before the end of "
+        "the period (now, for the current period), plus the problems on which the department, as a "
+        "co-department, has not signed or given its opinion by its own deadline (paused ones excluded).",
+    "协办部门提交意见时限（工作日）": "Co-department opinion limit (working days)",
+    "协办部门应为部门编号的列表。": "Co-departments must be a list of department ids.",
+    "协办部门最多 %(n)d 个。": "At most %(n)d co-departments.",
+    "协办部门编号无效：%(value)s。": "Invalid co-department id: %(value)s.",
+    "协办部门不存在或已停用（编号 %(id)d）。": "The co-department does not exist or is inactive (id %(id)d).",
+    "协办部门不能是承办部门本身（%(name)s）。": "A co-department cannot be the lead department itself (%(name)s).",
+    "协办部门重复：%(name)s。": "Co-department named twice: %(name)s.",
+    "新协办问题 %(number)s：%(title)s": "New problem to co-handle %(number)s: %(title)s",
+    "请于 %(due)s 前签收，%(opinion)s 前提交协办意见。":
+        "Please sign by %(due)s and give your opinion by %(opinion)s.",
+    "尚待协办部门提交意见：%(names)s。请在其提交意见或逾期后再答复。":
+        "Waiting for the co-departments' opinions: %(names)s. Reply once they are in or overdue.",
+    "您的部门不是该问题的协办部门。": "Your department is not a co-department of this problem.",
+    "贵部门已签收该协办问题。": "Your department has already signed for this problem.",
+    "请先签收该协办问题，再提交协办意见。": "Sign for the problem before giving your opinion.",
+    "贵部门已提交协办意见。": "Your department has already given its opinion.",
+    "请填写协办意见。": "Please enter your opinion.",
+    "问题 %(number)s 收到%(department)s的协办意见": "Problem %(number)s: opinion received from %(department)s",
+    "协办部门（可选，可多选）": "Co-departments (optional, several allowed)",
+    "各协办部门分别签收并提交协办意见；承办部门在意见全部提交或逾期后答复。":
+        "Each co-department signs and gives its opinion; the lead department replies once every opinion is in "
+        "or overdue.",
+    "协办签收": "Sign as co-department",
+    "协办意见": "Co-department opinion",
+    "供承办部门答复时参考，企业不可见。": "For the lead department's reply; the company does not see it.",
+    "提交协办意见": "Give opinion",
+    "只有协办部门可以执行“%(action)s”。": "Only a co-department can “%(action)s”.",
+    "贵部门是该问题的协办部门，不能执行“%(action)s”（由承办部门办理）。":
+        "Your department is a co-department of this problem and cannot “%(action)s” (the lead department does).",
+    "协办部门：%(names)s": "Co-departments: %(names)s",
+    "协办部门：%(name)s": "Co-department: %(name)s",
+    "逾期签收": "Signed late",
+    "逾期提交": "Given late",
+    "承办部门答复时以下协办部门未提交意见：%(names)s":
+        "The lead department replied without the opinion of: %(names)s",
+    "协办部门": "Co-departments",
+    "已提交意见": "Opinion given",
+    "已签收": "Signed",
+    "协办意见逾期": "Opinion overdue",
+    "逾期": "late",
+    "意见期限": "Opinion due",
+    "已于 %(d)s 提交": "given on %(d)s",
+    "承办部门须待协办意见全部提交（或逾期）后答复。":
+        "The lead department replies once every co-department opinion is in (or overdue).",
+    "协办": "Co-handling",
+    "协办期限 %(d)s": "Co-handling due %(d)s",
+})

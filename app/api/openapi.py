@@ -179,6 +179,14 @@ SCHEMAS: dict = {
                 "待审批的延期申请（仅工作人员可见）。 / The pending extension request (staff only).")),
             "allowed_actions": {"type": "array", "items": enum(ACTIONS),
                                 "description": "调用者此刻可执行的操作。 / The actions the caller may take now."},
+            "co_departments": nullable({"type": "array", "items": obj(
+                {"department": ID_NAME, "sign_due_at": DATETIME, "signed_at": nullable(DATETIME),
+                 "signed_on_time": nullable({"type": "boolean"}), "opinion_due_at": DATETIME,
+                 "opinion_at": nullable(DATETIME), "opinion_on_time": nullable({"type": "boolean"}),
+                 "opinion": nullable(TEXT), "overdue": {"type": "boolean"}},
+                ("department", "sign_due_at", "signed_at", "opinion_due_at", "opinion_at", "overdue")),
+                "description": "协办部门（当前交办的），各自的签收与意见期限；仅工作人员可见。 / The current "
+                               "dispatch's co-departments with their own sign and opinion clocks (staff only)."}),
         },
         ("id", "number", "company_id", "title", "description", "category", "source", "urgency", "status",
          "escort_id", "department_id", "helper_id", "created_at", "due_at", "overdue", "supervision", "rating",
@@ -402,10 +410,14 @@ ACTION_FIELDS = {
               "答复企业。 / Reply to the company."),
     "escalate": ({"reason": {"type": "string", "minLength": 1, "maxLength": 5000}}, ("reason",),
                  "陪跑员提请交办。 / The escort asks for dispatch."),
-    "dispatch": ({"department_id": ID, "helper_id": OPT_ID, "complexity": enum(COMPLEXITIES), "due_on": DATE},
+    "dispatch": ({"department_id": ID, "helper_id": OPT_ID, "complexity": enum(COMPLEXITIES), "due_on": DATE,
+                  "co_departments": {"type": "array", "items": ID, "maxItems": 8, "uniqueItems": True,
+                                     "description": "协办部门编号（不含承办部门）。 / Co-department ids (not the lead)."}},
                  ("department_id",),
-                 "交办到职能部门（可指定经办人；due_on 为不晚于办理时限的工作日）。 / Dispatch to a department "
-                 "(optionally a helper; due_on: a custom reply deadline, a working day no later than the limit)."),
+                 "交办到职能部门（可指定经办人；due_on 为不晚于办理时限的工作日；co_departments 为协办部门，"
+                 "各自签收并提交协办意见）。 / Dispatch to a lead department (optionally a helper; due_on: a custom "
+                 "reply deadline, a working day no later than the limit; co_departments: 协办 departments that "
+                 "each sign and give an opinion on their own clock)."),
     "sign": ({}, (), "部门签收。 / The department signs for it."),
     "return": ({"reason": {"type": "string", "minLength": 1, "maxLength": 5000}, "suggested_department_id": OPT_ID},
                ("reason",), "部门退回（可建议部门）。 / The department returns it (may suggest another)."),
@@ -421,6 +433,10 @@ ACTION_FIELDS = {
               "待企业补充材料：暂停计时并告知企业所需材料。 / Pause the clock while the company supplies documents "
               "(the reason tells it what is needed)."),
     "resume": ({}, (), "恢复计时，期限顺延暂停的工作日数。 / Resume; deadlines move on by the paused working days."),
+    "co_sign": ({}, (), "协办部门签收（按其自身期限）。 / A co-department signs for its part (on its own clock)."),
+    "co_opinion": ({"opinion": {"type": "string", "minLength": 1, "maxLength": 5000}}, ("opinion",),
+                   "协办部门提交协办意见；承办部门待全部意见提交或逾期后答复。 / A co-department gives its opinion; "
+                   "the lead department replies once every opinion is in or overdue."),
 }
 assert set(ACTION_FIELDS) == set(ACTIONS), "every action of the state machine is described"
 

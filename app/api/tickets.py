@@ -82,6 +82,18 @@ def ticket_json(ticket: Ticket, user, *, pending: ExtensionRequest | None, now: 
             "requested_by_id": pending.requested_by_id,
         } if pending is not None and staff else None,
         "allowed_actions": permissions.allowed_actions(user, ticket, pending_extension=pending),
+        "co_departments": [co_department_json(row, now) for row in permissions.open_co_departments(ticket)]
+        if staff else None,
+    }
+
+
+def co_department_json(row, now: datetime) -> dict:
+    """One 协办 co-department of the current dispatch (needs row.department loaded: queries.load_co_departments)."""
+    return {
+        "department": {"id": row.department.id, "name": row.department.name},
+        "sign_due_at": _iso(row.sign_due_at), "signed_at": _iso(row.signed_at), "signed_on_time": row.signed_on_time,
+        "opinion_due_at": _iso(row.opinion_due_at), "opinion_at": _iso(row.opinion_at),
+        "opinion_on_time": row.opinion_on_time, "opinion": row.opinion or None, "overdue": row.is_overdue(now),
     }
 
 
@@ -96,6 +108,7 @@ def _pending_by_ticket(ticket_ids) -> dict[int, ExtensionRequest]:
 
 def _one_ticket_json(ticket: Ticket, user) -> dict:
     pending = db.session.scalars(queries.pending_extension(ticket)).first()
+    queries.load_co_departments([ticket])
     return ticket_json(ticket, user, pending=pending, now=utcnow())
 
 
@@ -150,6 +163,7 @@ def list_tickets():
 
     def serialize_page(tickets):
         pending = _pending_by_ticket([t.id for t in tickets])
+        queries.load_co_departments(tickets)
         return [ticket_json(t, user, pending=pending.get(t.id), now=now) for t in tickets]
 
     if search:
@@ -206,6 +220,7 @@ def list_similar_tickets(ticket_id: int):
     found = similarity.similar_problems(queries.visible_tickets(user), ticket, load=queries.with_list_loads)
     now = utcnow()
     pending = _pending_by_ticket([item.ticket.id for item in found])
+    queries.load_co_departments([item.ticket for item in found])
     return {"items": [{"ticket": ticket_json(item.ticket, user, pending=pending.get(item.ticket.id), now=now),
                        "score": item.score} for item in found]}
 

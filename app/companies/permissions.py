@@ -14,9 +14,12 @@ def can_view_company(user, company) -> bool:
 
         from app.extensions import db
         from app.tickets.models import Ticket
+        from app.tickets.queries import co_department_tickets
 
         return db.session.scalar(sa.select(Ticket.id).where(
-            Ticket.company_id == company.id, Ticket.department_id == user.department_id).limit(1)) is not None
+            Ticket.company_id == company.id,
+            sa.or_(Ticket.department_id == user.department_id,
+                   Ticket.id.in_(co_department_tickets(user.department_id)))).limit(1)) is not None
     return False
 
 

@@ -27,8 +27,11 @@ def visible_companies(user: User, *, include_past: bool = False) -> sa.Select:
         return stmt.where(Company.id == user.company_id)
     if user.role == Role.HELPER and user.department_id:
         from app.tickets.models import Ticket
+        from app.tickets.queries import co_department_tickets
 
-        served = sa.select(Ticket.company_id).where(Ticket.department_id == user.department_id)
+        # The companies of the problems the department leads or is an open co-department (协办) of.
+        served = sa.select(Ticket.company_id).where(sa.or_(Ticket.department_id == user.department_id,
+                                                           Ticket.id.in_(co_department_tickets(user.department_id))))
         return stmt.where(Company.id.in_(served))
     return stmt.where(sa.false())
 

@@ -36,7 +36,7 @@ from app.core.db import utcnow
 from app.extensions import db
 from app.rankings.periods import Period
 from app.reference.models import Department, Town
-from app.tickets.models import DispatchRecord, Ticket
+from app.tickets.models import DispatchRecord, Ticket, TicketCoDepartment
 from app.visits.models import Visit
 
 SATISFIED = ("satisfied", "basically_satisfied")
@@ -214,8 +214,13 @@ def department_metrics(period: Period, *, now: datetime | None = None) -> list[E
     satisfaction = rated in the period with 满意/基本满意 ÷ rated in the period.
     reopen_rate = closed in the period with reopen_count > 0 ÷ closed in the period.
     overdue_count = tickets in 'dispatched' or 'in_progress' with due_at < min(end_utc, now).
-    cases = the department's dispatch records dispatched, signed, replied or returned in the
-        period (each record once).
+    协办 (co-departments): each co-department's own timeliness is its own. Its rows
+    (ticket_co_departments, one per dispatch naming it) count in on_time_sign (signed_at /
+    signed_on_time) and on_time_reply (its opinion: opinion_at / opinion_on_time) like dispatch
+    records, in overdue_count while its sign or opinion is past due on an open, unpaused problem,
+    and in cases; never in return_rate (a co-department does not return the problem).
+    cases = the department's dispatch records and co-department rows dispatched, signed, replied
+        (opinion given) or returned in the period, or overdue now (each row once).
     """
     now = now or utcnow()
     entries = _entries(
@@ -224,28 +229,30 @@ def department_metrics(period: Period, *, now: datetime | None = None) -> list[E
         .order_by(Department.name, Department.id)
     )
 
-    record = DispatchRecord
-    dispatched = _in_period(record.dispatched_at, period)
-    signed = _in_period(record.signed_at, period)
-    replied = _in_period(record.replied_at, period)
-    returned = _in_period(record.returned_at, period)
+    cutoff = min(period.end_utc, now)
+    record = _department_records(cutoff)
+    dispatched = sa.and_(record.c.lead == 1, _in_period(record.c.dispatched_at, period))
+    signed = _in_period(record.c.signed_at, period)
+    replied = _in_period(record.c.replied_at, period)
+    returned = _in_period(record.c.returned_at, period)
+    co_overdue = record.c.co_overdue == 1
     records = db.session.execute(
         sa.select(
-            record.department_id.label("department_id"),
+            record.c.department_id.label("department_id"),
             _count_if(signed).label("signed"),
-            _count_if(sa.and_(signed, record.signed_on_time.is_(True))).label("signed_on_time"),
+            _count_if(sa.and_(signed, record.c.signed_on_time.is_(True))).label("signed_on_time"),
             _count_if(replied).label("replied"),
-            _count_if(sa.and_(replied, record.replied_on_time.is_(True))).label("replied_on_time"),
+            _count_if(sa.and_(replied, record.c.replied_on_time.is_(True))).label("replied_on_time"),
             _count_if(returned).label("returned"),
             _count_if(dispatched).label("dispatched"),
+            _count_if(co_overdue).label("co_overdue"),
             sa.func.count().label("cases"),
         )
-        .where(sa.or_(dispatched, signed, replied, returned))
-        .group_by(record.department_id)
+        .where(sa.or_(dispatched, signed, replied, returned, co_overdue))
+        .group_by(record.c.department_id)
     )
     records_by_department = {row.department_id: row for row in records}
 
-    cutoff = min(period.end_utc, now)
     closed = _closed_in(period)
     rated = _rated_in(period)
     overdue = sa.and_(Ticket.status.in_(OVERDUE_STATES), Ticket.due_at < cutoff)
@@ -273,9 +280,30 @@ def department_metrics(period: Period, *, now: datetime | None = None) -> list[E
             "satisfaction": Ratio(int(t.satisfied), int(t.rated)) if t else Ratio(),
             "return_rate": Ratio(int(r.returned), int(r.dispatched)) if r else Ratio(),
             "reopen_rate": Ratio(int(t.reopened), int(t.closed)) if t else Ratio(),
-            "overdue_count": int(t.overdue) if t else 0,
+            "overdue_count": (int(t.overdue) if t else 0) + (int(r.co_overdue) if r else 0),
         }
     return list(entries.values())
+
+
+def _department_records(cutoff: datetime):
+    """The lead departments' dispatch records and the co-departments' rows (协办) as one set of rows:
+    department, dispatched_at, signed_at/on time, replied_at/on time (a co-department's opinion),
+    returned_at (lead only), lead (1/0), co_overdue (1: a co-department's sign or opinion is past due
+    at `cutoff` on an open, unpaused problem)."""
+    record, co = DispatchRecord, TicketCoDepartment
+    lead = sa.select(
+        record.department_id, record.dispatched_at, record.signed_at, record.signed_on_time, record.replied_at,
+        record.replied_on_time, record.returned_at, sa.literal(1).label("lead"), sa.literal(0).label("co_overdue"))
+    late = sa.and_(
+        co.ended_at.is_(None), Ticket.status.in_(OVERDUE_STATES), Ticket.paused_at.is_(None),
+        sa.or_(sa.and_(co.signed_at.is_(None), co.sign_due_at < cutoff),
+               sa.and_(co.opinion_at.is_(None), co.opinion_due_at < cutoff)))
+    helping = (
+        sa.select(co.department_id, co.dispatched_at, co.signed_at, co.signed_on_time, co.opinion_at,
+                  co.opinion_on_time, sa.null(), sa.literal(0), sa.case((late, 1), else_=0))
+        .join(Ticket, Ticket.id == co.ticket_id)
+    )
+    return sa.union_all(lead, helping).subquery("department_records")
 
 
 # --------------------------------------------------------------------------- towns

@@ -17,6 +17,7 @@ class SLA:
     autoclose_days: int = 5         # replied and not rated → closed automatically
     supervise_after_days: int = 3   # overdue by this many working days → supervised (督办) automatically
     escort_reply_days: int = 5      # escort answering an accepted problem directly
+    co_opinion_days: int = 3        # 协办: a co-department's opinion after dispatch (never after the lead's deadline)
 
 
 LABELS = {
@@ -29,6 +30,7 @@ LABELS = {
     "autoclose_days": _l("答复后未评价自动办结（工作日）"),
     "supervise_after_days": _l("超期多少个工作日自动督办"),
     "escort_reply_days": _l("陪跑员直接答复时限（工作日）"),
+    "co_opinion_days": _l("协办部门提交意见时限（工作日）"),
 }
 
 KEY_PREFIX = "sla."

@@ -9,7 +9,9 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField, DateField, HiddenField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField,
+)
 from wtforms.validators import Length, Optional
 
 from app.core.inputs import ignore_filters
@@ -160,18 +162,25 @@ class DispatchForm(ActionForm):
                              description=_l("复杂问题的办理时限更长。"))
     due_on = DateField(_l("办理期限（可选）"), validators=[Optional()],
                        description=_l("不填则按办理时限（工作日）计算；只能提前，不能超过时限。"))
+    co_departments = SelectMultipleField(
+        _l("协办部门（可选，可多选）"), coerce=int, default=[], validate_choice=False,
+        description=_l("各协办部门分别签收并提交协办意见；承办部门在意见全部提交或逾期后答复。"))
     submit = SubmitField(_l("交办"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.department_id.choices = [(0, str(_l("请选择部门")))] + department_choices()
+        departments = department_choices()
+        self.department_id.choices = [(0, str(_l("请选择部门")))] + departments
         self.helper_id.choices = [(0, str(_l("不指定（部门内签收）")))] + helper_choices()
         self.complexity.choices = _labels(COMPLEXITIES)
+        self.co_departments.choices = departments
+        self.co_departments.render_kw = {"size": min(len(departments), 6) or 1}
 
     def action_data(self):
         return {**super().action_data(), "department_id": self.department_id.data or None,
                 "helper_id": self.helper_id.data or None, "complexity": self.complexity.data,
-                "due_on": self.due_on.data.isoformat() if self.due_on.data else None}
+                "due_on": self.due_on.data.isoformat() if self.due_on.data else None,
+                "co_departments": list(self.co_departments.data or [])}
 
 
 class SignForm(ActionForm):
@@ -257,6 +266,19 @@ class ResumeForm(ActionForm):
     submit = SubmitField(_l("恢复计时"))
 
 
+class CoSignForm(ActionForm):
+    submit = SubmitField(_l("协办签收"))
+
+
+class CoOpinionForm(ActionForm):
+    opinion = TextAreaField(_l("协办意见"), render_kw={"rows": 4},
+                            description=_l("供承办部门答复时参考，企业不可见。"))
+    submit = SubmitField(_l("提交协办意见"))
+
+    def action_data(self):
+        return {**super().action_data(), "opinion": self.opinion.data}
+
+
 ACTION_FORMS: dict[str, type[ActionForm]] = {
     "accept": AcceptForm,
     "reject": RejectForm,
@@ -272,6 +294,8 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "decide_extension": DecideExtensionForm,
     "pause": PauseForm,
     "resume": ResumeForm,
+    "co_sign": CoSignForm,
+    "co_opinion": CoOpinionForm,
 }
 
 

@@ -126,6 +126,9 @@ class Ticket(TimestampMixin, db.Model):
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     paused_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     pause_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="", nullable=False)
+    # 协办: how many co-departments the current dispatch names (their rows: TicketCoDepartment), so that
+    # pages and permissions look them up only for the problems that have some.
+    co_department_count: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0", nullable=False)
     # Sweep markers: each notice is sent once per deadline.
     overdue_notified_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
     due_soon_notified_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -138,6 +141,9 @@ class Ticket(TimestampMixin, db.Model):
     department = relationship("Department", lazy="raise")
     helper = relationship("User", foreign_keys=[helper_id], lazy="raise")
     created_by = relationship("User", foreign_keys=[created_by_id], lazy="raise")
+    # Every 协办 request of the problem, ended ones included (app.tickets.co_departments reads the open ones).
+    co_departments = relationship("TicketCoDepartment", lazy="raise", viewonly=True,
+                                  order_by="TicketCoDepartment.id")
 
     @property
     def status_label(self) -> str:
@@ -273,3 +279,61 @@ class TicketTag(db.Model):
     name: Mapped[str] = mapped_column(sa.String(20), nullable=False)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+class TicketCoDepartment(db.Model):
+    """A co-department (协办部门) of one dispatch: it signs (签收) and gives its opinion (协办意见), each on its
+    own working-day clock, while the lead department (the ticket's department) owns the reply.
+
+    One row per (dispatch, department); a return of the problem ends the rows of that dispatch
+    (ended_at), a new dispatch names its co-departments afresh. Department rankings count these rows
+    for the co-department's own timeliness (signed_on_time, opinion_on_time).
+    """
+
+    __tablename__ = "ticket_co_departments"
+    __table_args__ = (
+        sa.UniqueConstraint("dispatch_record_id", "department_id", name="uq_ticket_co_departments_dispatch_department"),
+        sa.Index("ix_ticket_co_departments_department_ticket", "department_id", "ticket_id"),
+        sa.Index("ix_ticket_co_departments_ticket", "ticket_id", "id"),
+        sa.Index("ix_ticket_co_departments_department_dispatched", "department_id", "dispatched_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False)
+    dispatch_record_id: Mapped[int] = mapped_column(sa.ForeignKey("dispatch_records.id", ondelete="CASCADE"),
+                                                    nullable=False)
+    department_id: Mapped[int] = mapped_column(sa.ForeignKey("departments.id"), nullable=False)
+    dispatched_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    sign_due_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    opinion_due_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    signed_on_time: Mapped[bool | None] = mapped_column(sa.Boolean)
+    signed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    opinion: Mapped[str] = mapped_column(sa.Text, default="", server_default="", nullable=False)
+    opinion_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    opinion_on_time: Mapped[bool | None] = mapped_column(sa.Boolean)
+    opinion_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    department = relationship("Department", lazy="raise")
+    opinion_by = relationship("User", foreign_keys=[opinion_by_id], lazy="raise")
+    dispatch_record = relationship("DispatchRecord", lazy="raise")
+
+    @property
+    def open(self) -> bool:
+        return self.ended_at is None
+
+    @property
+    def due_at(self) -> datetime | None:
+        """The deadline of the step this co-department owes now (None: its part is done or ended)."""
+        if self.ended_at is not None or self.opinion_at is not None:
+            return None
+        return self.sign_due_at if self.signed_at is None else self.opinion_due_at
+
+    def is_overdue(self, now: datetime | None = None) -> bool:
+        due = self.due_at
+        return due is not None and (now or utcnow()) > due
+
+    def opinion_overdue(self, now: datetime | None = None) -> bool:
+        """No opinion yet and its deadline has passed (the lead may then reply without it)."""
+        return self.ended_at is None and self.opinion_at is None and (now or utcnow()) > self.opinion_due_at

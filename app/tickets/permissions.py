@@ -29,7 +29,42 @@ def _serves(user, ticket) -> bool:
     return False
 
 
+def open_co_departments(ticket) -> list:
+    """The problem's open 协办 rows (TicketCoDepartment of the current dispatch), from the loaded relation when
+    the page or list loaded it; no query for a problem without co-departments."""
+    rows = ticket.__dict__.get("co_departments")
+    if rows is None:
+        if not ticket.co_department_count:
+            return []
+        from app.tickets.queries import load_co_departments
+
+        load_co_departments([ticket])
+        rows = ticket.__dict__["co_departments"]
+    return [row for row in rows if row.ended_at is None]
+
+
+def co_department_row(user, ticket):
+    """The open 协办 row of `user`'s department on this problem (None: the user is no co-department's helper)."""
+    if user.role != Role.HELPER or not user.department_id:
+        return None
+    return next((row for row in open_co_departments(ticket) if row.department_id == user.department_id), None)
+
+
+def _serves_as_co_department(user, ticket) -> bool:
+    return co_department_row(user, ticket) is not None
+
+
 def can_view_ticket(user, ticket) -> bool:
+    """The relation of the user's role, or, for a helper, their department being an open co-department
+    (协办: it reads the problem and takes its own co-actions, never the lead's)."""
+    return _serves(user, ticket) or _serves_as_co_department(user, ticket)
+
+
+def can_act_through(user, ticket, action: str) -> bool:
+    """Does the user stand in the relation `action` is taken through? Co-department actions through an open
+    co-department row of the user's department; every other action through the role's own relation."""
+    if TRANSITIONS[action].co_department:
+        return _serves_as_co_department(user, ticket)
     return _serves(user, ticket)
 
 
@@ -39,7 +74,8 @@ def can_view_internal(user, ticket) -> bool:
 
 
 def can_comment_ticket(user, ticket) -> bool:
-    return can_view_ticket(user, ticket)
+    """Those who serve the problem; a co-department speaks through its 协办意见 only."""
+    return _serves(user, ticket)
 
 
 def can_add_internal_note(user, ticket) -> bool:
@@ -47,7 +83,7 @@ def can_add_internal_note(user, ticket) -> bool:
 
 
 def can_attach_to_ticket(user, ticket) -> bool:
-    return can_view_ticket(user, ticket) and ticket.status not in ("closed", "rejected", "withdrawn")
+    return _serves(user, ticket) and ticket.status not in ("closed", "rejected", "withdrawn")
 
 
 def can_download_attachment(user, ticket, attachment) -> bool:
@@ -66,8 +102,8 @@ def can_create_ticket_for(user, company) -> bool:
 
 
 def role_may(user, ticket, action: str) -> bool:
-    """The transitions table allows this role here, and the user serves this problem."""
-    return user.role in roles_for(action, ticket.status) and _serves(user, ticket)
+    """The transitions table allows this role here, and the user stands in the relation the action needs."""
+    return user.role in roles_for(action, ticket.status) and can_act_through(user, ticket, action)
 
 
 def can_perform(user, ticket, action: str, *, pending_extension=None) -> bool:
@@ -82,6 +118,13 @@ def can_perform(user, ticket, action: str, *, pending_extension=None) -> bool:
         return ticket.supervision != "flagged"
     if action == "resume":
         return ticket.paused_at is not None
+    if action == "co_sign":
+        return co_department_row(user, ticket).signed_at is None
+    if action == "co_opinion":
+        row = co_department_row(user, ticket)
+        return row.signed_at is not None and row.opinion_at is None
+    if action == "reply" and ticket.status == "in_progress" and awaited_co_opinions(ticket):
+        return False
     if ticket.paused_at is not None and action in PAUSE_BLOCKS:
         return False
     return True
@@ -90,6 +133,15 @@ def can_perform(user, ticket, action: str, *, pending_extension=None) -> bool:
 # While paused, the clock-bound steps wait for the resume (replying, returning and dispatching still may not
 # happen silently on a stopped clock: resume first). Pausing again is refused too.
 PAUSE_BLOCKS = ("pause", "sign", "request_extension", "decide_extension", "escalate", "return", "reply", "dispatch")
+
+
+def awaited_co_opinions(ticket, now=None) -> list:
+    """The co-departments whose opinion the lead's reply still waits for: not given and not yet overdue
+    (an overdue one no longer holds the reply up; the reply is then flagged 协办意见逾期)."""
+    from app.core.db import utcnow
+
+    now = now or utcnow()
+    return [row for row in open_co_departments(ticket) if row.opinion_at is None and not row.opinion_overdue(now)]
 
 
 def allowed_actions(user, ticket, *, pending_extension=None) -> list[str]:
@@ -102,5 +154,5 @@ def can_export_tickets(user) -> bool:
 
 
 def can_tag_ticket(user, ticket) -> bool:
-    """Staff serving the problem add and remove its tags (companies never see them)."""
-    return user.role in Role.STAFF and can_view_ticket(user, ticket)
+    """Staff serving the problem add and remove its tags (companies never see them; co-departments do not tag)."""
+    return user.role in Role.STAFF and _serves(user, ticket)

@@ -11,7 +11,9 @@ from app.core.timeutil import end_of_local_day, local_date, start_of_local_day
 from app.core.workdays import add_working_days
 from app.extensions import db
 from app.search.queries import search_condition
-from app.tickets.models import OPEN_STATES, SLA_STATES, Attachment, ExtensionRequest, Ticket, TicketEvent
+from app.tickets.models import (
+    OPEN_STATES, SLA_STATES, Attachment, ExtensionRequest, Ticket, TicketCoDepartment, TicketEvent,
+)
 
 
 def visible_tickets(user: User) -> sa.Select:
@@ -27,10 +29,41 @@ def visible_tickets(user: User) -> sa.Select:
     if user.role == Role.ESCORT:
         return stmt.join(Company, Company.id == Ticket.company_id).where(Company.escort_id == user.id)
     if user.role == Role.HELPER and user.department_id:
-        return stmt.where(Ticket.department_id == user.department_id)
+        # The lead department's problems, and those it is an open co-department (协办) of.
+        return stmt.where(sa.or_(Ticket.department_id == user.department_id,
+                                 Ticket.id.in_(co_department_tickets(user.department_id))))
     if user.role == Role.COMPANY and user.company_id:
         return stmt.where(Ticket.company_id == user.company_id)
     return stmt.where(sa.false())
+
+
+def co_department_tickets(department_id: int, *, owing: bool = False) -> sa.Select:
+    """Ids of the problems `department_id` is an open co-department (协办) of; owing: its sign or opinion
+    is still to come."""
+    stmt = sa.select(TicketCoDepartment.ticket_id).where(TicketCoDepartment.department_id == department_id,
+                                                         TicketCoDepartment.ended_at.is_(None))
+    if owing:
+        stmt = stmt.where(TicketCoDepartment.opinion_at.is_(None))
+    return stmt
+
+
+def load_co_departments(tickets) -> None:
+    """Attach every co-department row (with its department) to these problems in one query, skipped when
+    none of them has co-departments (permissions and pages then read them without a query each)."""
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    wanted = {t.id: t for t in tickets if t.co_department_count and "co_departments" not in t.__dict__}
+    if not wanted:
+        return
+    rows = db.session.scalars(
+        sa.select(TicketCoDepartment).where(TicketCoDepartment.ticket_id.in_(wanted))
+        .options(joinedload(TicketCoDepartment.department), joinedload(TicketCoDepartment.opinion_by))
+        .order_by(TicketCoDepartment.id)).all()
+    by_ticket = {ticket_id: [] for ticket_id in wanted}
+    for row in rows:
+        by_ticket[row.ticket_id].append(row)
+    for ticket_id, ticket in wanted.items():
+        set_committed_value(ticket, "co_departments", by_ticket[ticket_id])
 
 
 def with_list_loads(stmt: sa.Select) -> sa.Select:
@@ -115,7 +148,11 @@ def filter_tickets(stmt: sa.Select, user: User, *, now: datetime, status=None, c
         states = AWAITING.get(user.role, ())
         condition = Ticket.status.in_(states)
         if user.role == Role.HELPER:
-            condition = sa.and_(condition, sa.or_(Ticket.helper_id.is_(None), Ticket.helper_id == user.id))
+            condition = sa.and_(condition, Ticket.department_id == user.department_id,
+                                sa.or_(Ticket.helper_id.is_(None), Ticket.helper_id == user.id))
+            if user.department_id:  # 协办: its own sign or opinion still owed
+                condition = sa.or_(condition, sa.and_(Ticket.status.in_(states), Ticket.id.in_(
+                    co_department_tickets(user.department_id, owing=True))))
         if user.role in (Role.MANAGER, Role.ADMIN):
             pending = sa.select(ExtensionRequest.ticket_id).where(ExtensionRequest.status == "pending")
             condition = sa.or_(condition, Ticket.id.in_(pending))

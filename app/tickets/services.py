@@ -149,6 +149,11 @@ def check_action(actor, ticket: Ticket, action: str, version) -> None:
     transition = TRANSITIONS[action]
     if not permissions.can_view_ticket(actor, ticket):
         raise TicketActionError(_("您无权处理该问题。"), 403)
+    if not permissions.can_act_through(actor, ticket, action):  # 协办: a co-department's own actions only
+        if transition.co_department:
+            raise TicketActionError(_("只有协办部门可以执行“%(action)s”。", action=_label(action)), 403)
+        raise TicketActionError(
+            _("贵部门是该问题的协办部门，不能执行“%(action)s”（由承办部门办理）。", action=_label(action)), 403)
     any_roles = set().union(*transition.sources.values())
     if actor.role not in any_roles:
         raise TicketActionError(_("您的角色不能对问题执行“%(action)s”。", action=_label(action)), 403)
@@ -320,6 +325,9 @@ def reply(actor, ticket: Ticket, *, message, version=None, now=None) -> Ticket:
     now = now or utcnow()
     check_action(actor, ticket, "reply", version)
     message = _require_text(message, "message", _("请填写答复内容。"))
+    from app.tickets import co_departments  # co_departments builds on this module
+
+    co_overdue = co_departments.check_lead_reply(ticket, now=now)
     sla = get_sla()
     ticket.replied_on_time = ticket.due_at is None or now <= ticket.due_at
     if ticket.status == "in_progress":
@@ -334,6 +342,9 @@ def reply(actor, ticket: Ticket, *, message, version=None, now=None) -> Ticket:
     ticket.autoclose_at = deadline_after(now, sla.autoclose_days)
     ticket.due_at = ticket.autoclose_at
     _move(ticket, actor, "reply", now=now, body=message)
+    if co_overdue:  # 协办意见逾期: the reply went out without them; staff see it on the timeline, never the company
+        _event(ticket, actor, co_departments.OVERDUE_EVENT, now=now, from_status=ticket.status,
+               to_status=ticket.status, public=False, data={"departments": co_overdue})
     notify(_company_users(ticket), "ticket_replied",
            _l("问题 %(number)s 已答复，请评价", number=ticket.number), message[:200], _ticket_url(ticket, True), ticket=ticket)
     return ticket
@@ -376,12 +387,17 @@ def _custom_due(due_on, now: datetime, sign_due_at: datetime, limit: datetime):
 
 
 def dispatch(actor, ticket: Ticket, *, department_id, helper_id=None, complexity="ordinary", due_on=None,
-             version=None, now=None) -> Ticket:
+             co_department_ids=None, version=None, now=None) -> Ticket:
+    """交办 to a lead department (optional named helper, complexity, custom deadline) and, optionally,
+    协办 co-departments, each with its own sign and opinion clocks (app.tickets.co_departments)."""
+    from app.tickets import co_departments  # co_departments builds on this module
+
     now = now or utcnow()
     check_action(actor, ticket, "dispatch", version)
     department = db.session.get(Department, department_id) if isinstance(department_id, int) else None
     if department is None or not department.active:
         raise TicketActionError(_("请选择有效的承办部门。"), 400, {"department_id": _("请选择有效的承办部门。")})
+    co = co_departments.parse_co_departments(co_department_ids, lead=department)
     helper = None
     if helper_id not in (None, "", 0):
         helper = db.session.get(User, helper_id) if isinstance(helper_id, int) else None
@@ -400,14 +416,17 @@ def dispatch(actor, ticket: Ticket, *, department_id, helper_id=None, complexity
     custom = _custom_due(due_on, now, ticket.sign_due_at, limit)
     ticket.reply_due_at = custom or limit
     ticket.due_at = ticket.sign_due_at
-    db.session.add(DispatchRecord(
+    record = DispatchRecord(
         ticket_id=ticket.id, department_id=department.id, helper_id=ticket.helper_id, dispatched_by_id=actor.id,
         dispatched_at=now, sign_due_at=ticket.sign_due_at, reply_due_at=ticket.reply_due_at,
-    ))
+    )
+    db.session.add(record)
+    co_departments.start(actor, ticket, record, co, now=now)
     _move(ticket, actor, "dispatch", now=now, data={
         "department_id": department.id, "helper_id": ticket.helper_id, "complexity": complexity,
         "department": department.name,
         **({"due_on": local_date(custom).isoformat()} if custom else {}),
+        **({"co_department_ids": [d.id for d in co], "co_departments": [d.name for d in co]} if co else {}),
     })
     notify(_department_helpers(ticket), "ticket_dispatched",
            _l("新交办问题 %(number)s：%(title)s", number=ticket.number, title=ticket.title),
@@ -444,6 +463,9 @@ def return_ticket(actor, ticket: Ticket, *, reason, suggested_department_id=None
     record = current_dispatch(ticket)
     if record is not None:
         record.returned_at = now
+    from app.tickets import co_departments  # co_departments builds on this module
+
+    co_departments.end(ticket, now=now)  # the co-departments' requests lapse with the dispatch
     ticket.return_count += 1
     ticket.department_id = None
     ticket.helper_id = None
@@ -620,6 +642,10 @@ def resume(actor, ticket: Ticket, *, version=None, now=None, by_upload: bool = F
     if record is not None:  # rankings judge the department against the moved deadlines: paused time excluded
         record.sign_due_at = _shift(record.sign_due_at, days) if record.signed_at is None else record.sign_due_at
         record.reply_due_at = _shift(record.reply_due_at, days)
+    if ticket.co_department_count:
+        from app.tickets import co_departments  # co_departments builds on this module
+
+        co_departments.shift(ticket, lambda value: _shift(value, days))
     data = {"paused_days": days, "due_at": ticket.due_at.isoformat() if ticket.due_at else None,
             "by_upload": by_upload}
     ticket.paused_at = None
@@ -712,7 +738,8 @@ def _run_action(actor, ticket: Ticket, action: str, data: dict, *, now=None):
     elif action == "dispatch":
         result = dispatch(actor, ticket, department_id=_as_int(data.get("department_id")),
                           helper_id=_optional_id(data.get("helper_id")),
-                          complexity=data.get("complexity") or "ordinary", due_on=data.get("due_on"), **kwargs)
+                          complexity=data.get("complexity") or "ordinary", due_on=data.get("due_on"),
+                          co_department_ids=data.get("co_departments"), **kwargs)
     elif action == "return":
         result = return_ticket(actor, ticket, reason=data.get("reason"),
                                suggested_department_id=_optional_id(data.get("suggested_department_id")), **kwargs)
@@ -722,6 +749,13 @@ def _run_action(actor, ticket: Ticket, action: str, data: dict, *, now=None):
         result = pause(actor, ticket, reason=data.get("reason"), **kwargs)
     elif action == "resume":
         result = resume(actor, ticket, **kwargs)
+    elif action in ("co_sign", "co_opinion"):
+        from app.tickets import co_departments  # co_departments builds on this module
+
+        if action == "co_sign":
+            result = co_departments.co_sign(actor, ticket, **kwargs)
+        else:
+            result = co_departments.co_opinion(actor, ticket, opinion=data.get("opinion"), **kwargs)
     elif action == "supervise":
         result = supervise(actor, ticket, level=data.get("level"), **kwargs)
     elif action == "request_extension":

@@ -21,6 +21,9 @@ class Transition:
     sources: dict[str, frozenset[str]]  # from state → roles allowed
     target: str | None                  # None: stays in the same state
     required: tuple[str, ...] = field(default=())  # fields the action needs
+    # Taken by a helper of a co-department (协办部门) on its own (ticket, department) record, not by the lead
+    # department: the role relation is "my department is an open co-department of this problem".
+    co_department: bool = False
 
 
 def _src(states, *roles):
@@ -53,6 +56,11 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("resume", _l("恢复计时"),
                    {"accepted": frozenset({E, M, A}), "dispatched": frozenset({H, M, A}),
                     "in_progress": frozenset({H, M, A})}, None),
+        # 协办: each co-department signs and gives its opinion on its own clock while the lead department
+        # handles the problem; the problem's state does not move (the lead's reply waits for the opinions).
+        Transition("co_sign", _l("协办签收"), _src(["dispatched", "in_progress"], H), None, co_department=True),
+        Transition("co_opinion", _l("提交协办意见"), _src(["dispatched", "in_progress"], H), None, ("opinion",),
+                   co_department=True),
     )
 }
 

@@ -58,8 +58,12 @@ def _list_segments(filters: dict) -> list[Segment]:
     return [_OWING_FIRST, _THE_REST]
 
 
-def _overdue_days(now):
+def _overdue_days(now, user=None):
+    """Working days a listed problem is overdue; for a co-department's helper (协办), its own step's."""
     def days(ticket: Ticket) -> int:
+        row = permissions.co_department_row(user, ticket) if user is not None else None
+        if row is not None:
+            return overdue_working_days(row.due_at, now) if row.is_overdue(now) else 0
         return overdue_working_days(ticket.due_at, now) if ticket.is_overdue(now) else 0
 
     return days
@@ -77,8 +81,13 @@ def index():
         queries.filter_tickets(queries.visible_tickets(current_user), current_user, now=now, **filters))
     # A search lists by relevance (app.search.queries.Search); otherwise owing a step first.
     page = search.page(stmt) if search else keyset_page(stmt, segments=_list_segments(filters))
+    helper = current_user.role == Role.HELPER
+    if helper:  # 协办 rows of the listed problems that have some (no query otherwise)
+        queries.load_co_departments(page.items)
     return render_template(
-        "tickets/index.html", form=form, page=page, now=now, overdue_days=_overdue_days(now),
+        "tickets/index.html", form=form, page=page, now=now,
+        overdue_days=_overdue_days(now, current_user if helper else None),
+        co_row=(lambda t: permissions.co_department_row(current_user, t)) if helper else (lambda t: None),
         search=search_queries.load_snippets(db.session, search, page.items) if search else None,
         # The roles can_create_ticket_for admits for some company (helpers file nothing).
         can_file=current_user.role in (Role.ADMIN, Role.MANAGER, Role.ESCORT),
@@ -265,6 +274,7 @@ def _render_detail(ticket: Ticket, *, failed=None, comment_form=None, upload_for
                    status=200):
     """The detail page; `failed` = (action, form) re-shows a refused form with what the user typed."""
     now = utcnow()
+    queries.load_co_departments([ticket])  # 协办 rows with their departments (no query without any)
     pending = db.session.scalars(
         queries.pending_extension(ticket).options(joinedload(ExtensionRequest.requested_by))
     ).first()
@@ -305,6 +315,10 @@ def _render_detail(ticket: Ticket, *, failed=None, comment_form=None, upload_for
         tags=tags.ticket_tags(ticket), can_tag=permissions.can_tag_ticket(current_user, ticket),
         tag_form=tag_form or forms.TagForm(formdata=None),
         complexity_label=str(COMPLEXITIES.get(ticket.complexity, ticket.complexity)),
+        co_rows=permissions.open_co_departments(ticket),
+        awaited_co=permissions.awaited_co_opinions(ticket, now) if ticket.status == "in_progress" else [],
+        co_overdue_days=lambda row: overdue_working_days(row.due_at, now) if row.is_overdue(now) else 0,
+        my_co_row=permissions.co_department_row(current_user, ticket),
     ), status
 
 
@@ -315,7 +329,7 @@ def _event_label(event) -> str:
         return str(TRANSITIONS[event.kind].label)
     return {
         "submit": _("提交问题"), COLLECT_EVENT: _("走访收集并受理"), "comment": _("留言"), "note": _("内部备注"), "auto_close": _("逾期未评价，自动办结"),
-        "deadline_recomputed": _("工作日历调整，期限重算"),
+        "deadline_recomputed": _("工作日历调整，期限重算"), "co_opinions_overdue": _("协办意见逾期"),
     }.get(event.kind, event.kind)
 
 
@@ -331,6 +345,14 @@ def _event_details(event) -> list[str]:
             details.append(_("复杂程度：%(c)s", c=str(COMPLEXITIES.get(data["complexity"], data["complexity"]))))
         if data.get("due_on"):
             details.append(_("办理期限：%(d)s", d=data["due_on"]))
+        if data.get("co_departments"):
+            details.append(_("协办部门：%(names)s", names="、".join(data["co_departments"])))
+    if event.kind in ("co_sign", "co_opinion"):
+        details.append(_("协办部门：%(name)s", name=data.get("department") or ""))
+        if data.get("on_time") is False:
+            details.append(_("逾期签收") if event.kind == "co_sign" else _("逾期提交"))
+    if event.kind == "co_opinions_overdue":
+        details.append(_("承办部门答复时以下协办部门未提交意见：%(names)s", names="、".join(data.get("departments") or [])))
     if event.kind == "return" and data.get("suggested_department"):
         details.append(_("建议承办部门：%(name)s", name=data["suggested_department"]))
     if event.kind == "rate" and data.get("rating") in RATINGS:

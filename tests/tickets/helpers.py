@@ -42,8 +42,9 @@ class World:
         self.make.session.commit()
         return ticket
 
-    def ticket_in(self, state, now=MONDAY):
-        """A problem brought to `state` through the real actions."""
+    def ticket_in(self, state, now=MONDAY, co_departments=()):
+        """A problem brought to `state` through the real actions (co_departments: 协办 department ids named
+        at the dispatch; their helpers sign and give their opinions before the lead replies)."""
         t = self.new_ticket(now=now)
         path = {
             "submitted": [],
@@ -58,6 +59,11 @@ class World:
             "closed": [("manager", "dispatch", {"department_id": self.department.id}), ("helper", "sign", {}),
                        ("helper", "reply", {"message": "已办结。"}), ("company_user", "rate", {"rating": "satisfied"})],
         }[state]
+        if co_departments:
+            path = [(who, action, {**data, "co_departments": list(co_departments)} if action == "dispatch" else data)
+                    for who, action, data in path]
+            if state in ("replied", "closed"):
+                path[2:2] = [("other_helper", "co_sign", {}), ("other_helper", "co_opinion", {"opinion": "同意，已配合。"})]
         for who, action, data in path:
             self.act(getattr(self, who), t, action, now=now, **data)
         assert t.status == state

@@ -20,6 +20,7 @@ def sample_data(world, action):
         "rate": {"rating": "satisfied"}, "supervise": {"level": "remind"},
         "request_extension": {"new_due": "2026-12-31", "reason": "需要现场勘察"},
         "decide_extension": {"approve": True}, "pause": {"reason": "请补充近三个月的用工合同"},
+        "co_opinion": {"opinion": "同意承办部门的方案，本局配合办理。"},
     }.get(action, {})
 
 
@@ -29,9 +30,14 @@ CASES = [(state, action, role) for state in REACHABLE for action in TRANSITIONS 
 @pytest.mark.parametrize("state,action,role", CASES)
 def test_transition_table_is_what_the_services_enforce(make, state, action, role):
     world = World(make)
-    ticket = world.ticket_in(state)
-    actor = getattr(world, ROLES[role])
+    # A co-department's action (协办): the problem names the other department as co-department at its
+    # dispatch, and "the helper" is that department's helper.
+    co = TRANSITIONS[action].co_department
+    ticket = world.ticket_in(state, co_departments=[world.other_department.id] if co else ())
+    actor = world.other_helper if co and role == "helper" else getattr(world, ROLES[role])
     data = sample_data(world, action)
+    if action == "co_opinion" and state in ("dispatched", "in_progress"):  # an opinion follows the signing
+        world.act(world.other_helper, ticket, "co_sign")
     if action == "decide_extension" and state == "in_progress":
         world.act(world.helper, ticket, "request_extension", **sample_data(world, "request_extension"))
     if action == "resume" and TRANSITIONS["pause"].sources.get(state):  # only a paused clock resumes

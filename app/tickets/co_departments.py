@@ -1,0 +1,202 @@
+"""协办 (co-departments): a dispatch names the lead department and, optionally, co-departments.
+
+Each co-department signs (co_sign, 协办签收) and gives its opinion (co_opinion, 协办意见) on its own
+working-day clock: signing within the SLA's sign limit, the opinion within `co_opinion_days` of the
+dispatch and never after the lead's reply deadline. The lead department's reply waits until every
+opinion is in or overdue; a reply given while an opinion is overdue is flagged (协办意见逾期) on the
+timeline. Both actions are rows of the transitions table (co_department=True) and run through
+services.perform like every other action; this module holds their rules and the dispatch/return/
+resume bookkeeping of the co-department rows (TicketCoDepartment).
+"""
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.core import audit
+from app.core.notifications import notify
+from app.core.timeutil import local_date
+from app.core.workdays import deadline_after
+from app.extensions import db
+from app.reference.models import Department
+from app.settings.sla import get_sla
+from app.tickets import permissions
+from app.tickets.models import DispatchRecord, Ticket, TicketCoDepartment
+from app.tickets.services import TicketActionError, _event, _require_text, _ticket_url, check_action
+from app.accounts.models import Role, User
+
+MAX_CO_DEPARTMENTS = 8
+# The internal timeline event of a lead reply given while co-department opinions were overdue and missing.
+OVERDUE_EVENT = "co_opinions_overdue"
+
+
+def _refuse(message: str) -> TicketActionError:
+    return TicketActionError(message, 400, {"co_departments": message})
+
+
+def parse_co_departments(value, *, lead: Department) -> list[Department]:
+    """The co-departments a dispatch names: active departments, each once, none the lead itself.
+
+    `value` is a list of ids (the API's JSON, or the page's multi-select); anything else is refused
+    with a message naming what is wrong.
+    """
+    if value in (None, "", []):
+        return []
+    if not isinstance(value, (list, tuple)):
+        raise _refuse(_("协办部门应为部门编号的列表。"))
+    if len(value) > MAX_CO_DEPARTMENTS:
+        raise _refuse(_("协办部门最多 %(n)d 个。", n=MAX_CO_DEPARTMENTS))
+    ids = []
+    for item in value:
+        as_int = item if isinstance(item, int) and not isinstance(item, bool) else None
+        if isinstance(item, str) and item.strip().isascii() and item.strip().isdigit():
+            as_int = int(item.strip())
+        if as_int is None or not 0 < as_int < 2**31:
+            raise _refuse(_("协办部门编号无效：%(value)s。", value=str(item)[:20]))
+        ids.append(as_int)
+    found = {d.id: d for d in db.session.scalars(sa.select(Department).where(Department.id.in_(ids)))}
+    chosen, seen = [], set()
+    for department_id in ids:
+        department = found.get(department_id)
+        if department is None or not department.active:
+            raise _refuse(_("协办部门不存在或已停用（编号 %(id)d）。", id=department_id))
+        if department_id == lead.id:
+            raise _refuse(_("协办部门不能是承办部门本身（%(name)s）。", name=department.name))
+        if department_id in seen:
+            raise _refuse(_("协办部门重复：%(name)s。", name=department.name))
+        seen.add(department_id)
+        chosen.append(department)
+    return chosen
+
+
+def _helpers_of(department_ids) -> list[User]:
+    if not department_ids:
+        return []
+    return db.session.scalars(sa.select(User).where(
+        User.department_id.in_(department_ids), User.role == Role.HELPER, User.active.is_(True))).all()
+
+
+def open_rows(ticket: Ticket) -> list[TicketCoDepartment]:
+    return permissions.open_co_departments(ticket)
+
+
+def start(actor, ticket: Ticket, record: DispatchRecord, departments: list[Department], *, now: datetime) -> list:
+    """Open one co-department row per department for this dispatch, each with its own clocks."""
+    sla = get_sla()
+    sign_due = deadline_after(now, sla.sign_days)
+    opinion_due = min(deadline_after(now, sla.co_opinion_days), ticket.reply_due_at)
+    rows = [TicketCoDepartment(ticket_id=ticket.id, dispatch_record=record, department_id=d.id, dispatched_at=now,
+                               sign_due_at=sign_due, opinion_due_at=max(opinion_due, sign_due))
+            for d in departments]
+    db.session.add_all(rows)
+    ticket.co_department_count = len(rows)
+    if rows:
+        notify(_helpers_of([d.id for d in departments]), "ticket_co_dispatched",
+               _l("新协办问题 %(number)s：%(title)s", number=ticket.number, title=ticket.title),
+               _l("请于 %(due)s 前签收，%(opinion)s 前提交协办意见。", due=local_date(sign_due).isoformat(),
+                  opinion=local_date(rows[0].opinion_due_at).isoformat()), _ticket_url(ticket), ticket=ticket)
+    return rows
+
+
+def end(ticket: Ticket, *, now: datetime) -> None:
+    """The dispatch is over (the lead returned the problem): its co-department requests lapse."""
+    for row in open_rows(ticket):
+        row.ended_at = now
+    ticket.co_department_count = 0
+
+
+def shift(ticket: Ticket, moved) -> None:
+    """Resume after a pause: the co-departments' running clocks move on like the lead's (`moved` shifts one)."""
+    for row in open_rows(ticket):
+        if row.signed_at is None:
+            row.sign_due_at = moved(row.sign_due_at)
+        if row.opinion_at is None:
+            row.opinion_due_at = moved(row.opinion_due_at)
+
+
+def _names(department_ids) -> list[str]:
+    if not department_ids:
+        return []
+    return db.session.scalars(sa.select(Department.name).where(Department.id.in_(department_ids))
+                              .order_by(Department.code, Department.id)).all()
+
+
+def check_lead_reply(ticket: Ticket, *, now: datetime) -> list[str]:
+    """The lead department's reply closes the loop once every co-opinion is in or overdue.
+
+    Refuses (409) while an opinion is awaited within its deadline; returns the names of the
+    co-departments whose opinion is overdue and missing (the reply is then flagged 协办意见逾期).
+    """
+    if ticket.status != "in_progress":
+        return []
+    rows = open_rows(ticket)
+    awaited = [r.department_id for r in rows if r.opinion_at is None and not r.opinion_overdue(now)]
+    if awaited:
+        raise TicketActionError(
+            _("尚待协办部门提交意见：%(names)s。请在其提交意见或逾期后再答复。", names="、".join(_names(awaited))), 409,
+            code="co_opinions_pending")
+    return _names([r.department_id for r in rows if r.opinion_at is None])
+
+
+def _own_row(actor, ticket: Ticket) -> TicketCoDepartment:
+    row = permissions.co_department_row(actor, ticket)
+    if row is None:  # check_action has refused already; kept for a direct call
+        raise TicketActionError(_("您的部门不是该问题的协办部门。"), 403)
+    return row
+
+
+def _department_name(row: TicketCoDepartment) -> str:
+    return db.session.scalar(sa.select(Department.name).where(Department.id == row.department_id)) or ""
+
+
+def co_sign(actor, ticket: Ticket, *, version=None, now=None) -> TicketCoDepartment:
+    """协办签收: the co-department takes the request on, on time or not by its own sign deadline."""
+    from app.core.db import utcnow
+
+    now = now or utcnow()
+    check_action(actor, ticket, "co_sign", version)
+    row = _own_row(actor, ticket)
+    if row.signed_at is not None:
+        raise TicketActionError(_("贵部门已签收该协办问题。"), 409)
+    row.signed_at = now
+    row.signed_on_time = now <= row.sign_due_at
+    row.signed_by_id = actor.id
+    name = _department_name(row)
+    _event(ticket, actor, "co_sign", now=now, from_status=ticket.status, to_status=ticket.status, public=False,
+           data={"department_id": row.department_id, "department": name, "on_time": row.signed_on_time,
+                 "opinion_due_on": local_date(row.opinion_due_at).isoformat()})
+    audit.record("ticket_co_sign", ticket, actor=actor, after={"department_id": row.department_id,
+                                                               "on_time": row.signed_on_time})
+    ticket.updated_at = now  # bumps the version: the lead's page notices
+    return row
+
+
+def co_opinion(actor, ticket: Ticket, *, opinion, version=None, now=None) -> TicketCoDepartment:
+    """协办意见: the co-department's opinion for the lead department (staff only, never the company)."""
+    from app.core.db import utcnow
+
+    now = now or utcnow()
+    check_action(actor, ticket, "co_opinion", version)
+    row = _own_row(actor, ticket)
+    if row.signed_at is None:
+        raise TicketActionError(_("请先签收该协办问题，再提交协办意见。"), 409)
+    if row.opinion_at is not None:
+        raise TicketActionError(_("贵部门已提交协办意见。"), 409)
+    text = _require_text(opinion, "opinion", _("请填写协办意见。"))
+    row.opinion = text
+    row.opinion_at = now
+    row.opinion_on_time = now <= row.opinion_due_at
+    row.opinion_by_id = actor.id
+    name = _department_name(row)
+    _event(ticket, actor, "co_opinion", now=now, from_status=ticket.status, to_status=ticket.status, body=text,
+           public=False, data={"department_id": row.department_id, "department": name,
+                               "on_time": row.opinion_on_time})
+    audit.record("ticket_co_opinion", ticket, actor=actor, after={"department_id": row.department_id,
+                                                                  "on_time": row.opinion_on_time})
+    ticket.updated_at = now
+    lead = ([db.session.get(User, ticket.helper_id)] if ticket.helper_id
+            else _helpers_of([ticket.department_id]) if ticket.department_id else [])
+    notify(lead, "ticket_co_opinion", _l("问题 %(number)s 收到%(department)s的协办意见", number=ticket.number,
+                                         department=name), text[:200], _ticket_url(ticket), ticket=ticket)
+    return row
