@@ -14,7 +14,8 @@ Stage starts (the time the running deadline was counted from):
   escalated    escalated_at (the escalation, or the department's return)
   dispatched   dispatched_at                             (sign_due_at; also reply_due_at)
   in_progress  dispatched_at, or the 不满意 rating that reopened it (rated_at, when later) (reply_due_at)
-The current dispatch record's sign and reply deadlines move with the ticket's.
+The current dispatch record's sign and reply deadlines move with the ticket's. The co-departments' own
+clocks (协办: sign and opinion deadlines, counted from their dispatch) move the same way.
 """
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -26,7 +27,7 @@ from app.core.db import utcnow
 from app.core.timeutil import local_date, start_of_local_day
 from app.core.workdays import deadline_after, working_days_between
 from app.extensions import db
-from app.tickets.models import SLA_STATES, DispatchRecord, Ticket, TicketEvent
+from app.tickets.models import SLA_STATES, DispatchRecord, Ticket, TicketCoDepartment, TicketEvent
 
 
 @dataclass
@@ -35,6 +36,9 @@ class Planned:
     start: datetime
     # column → working days from the start's local day to the deadline's, under the old calendar
     days: dict
+    # 协办: the co-department row whose own clocks (sign_due_at, opinion_due_at) these are, counted from its
+    # dispatch; None for the problem's own deadlines.
+    co_row_id: int | None = None
 
 
 def _start(ticket: Ticket) -> datetime | None:
@@ -83,6 +87,28 @@ def plan_recompute(days: set[date]) -> list[Planned]:
                 counted[column] = working_days_between(local_date(start), local_date(due))
         if counted:
             plans.append(Planned(ticket.id, start, counted))
+    return plans + _plan_co_departments(days)
+
+
+def _plan_co_departments(days: set[date]) -> list[Planned]:
+    """The co-departments' own running clocks (协办签收, 协办意见) a change on `days` may move (one query)."""
+    first, last = min(days), max(days)
+    rows = db.session.scalars(
+        sa.select(TicketCoDepartment).join(Ticket, Ticket.id == TicketCoDepartment.ticket_id).where(
+            Ticket.status.in_(("dispatched", "in_progress")), TicketCoDepartment.ended_at.is_(None),
+            TicketCoDepartment.opinion_at.is_(None), TicketCoDepartment.dispatched_at < start_of_local_day(last),
+            TicketCoDepartment.opinion_due_at >= start_of_local_day(first))
+    ).all()
+    plans = []
+    for row in rows:
+        start = local_date(row.dispatched_at)
+        counted = {}
+        for column in ("opinion_due_at",) if row.signed_at else ("sign_due_at", "opinion_due_at"):
+            due = local_date(getattr(row, column))
+            if any(start < d <= due for d in days):
+                counted[column] = working_days_between(start, due)
+        if counted:
+            plans.append(Planned(row.ticket_id, row.dispatched_at, counted, co_row_id=row.id))
     return plans
 
 
@@ -91,6 +117,9 @@ def apply_recompute(actor, plans: list[Planned], *, reason: str, now: datetime |
     now = now or utcnow()
     moved = 0
     for plan in plans:
+        if plan.co_row_id is not None:
+            _move_co_department(plan)
+            continue
         ticket = db.session.get(Ticket, plan.ticket_id)
         changes = {}
         for column, n in plan.days.items():
@@ -121,3 +150,10 @@ def apply_recompute(actor, plans: list[Planned], *, reason: str, now: datetime |
         moved += 1
     db.session.flush()
     return moved
+
+
+def _move_co_department(plan: Planned) -> None:
+    """A co-department's clocks after the calendar changed: the same working days after its dispatch."""
+    row = db.session.get(TicketCoDepartment, plan.co_row_id)
+    for column, n in plan.days.items():
+        setattr(row, column, deadline_after(plan.start, n))

@@ -308,3 +308,16 @@ def test_the_api_dispatches_with_co_departments_and_scopes_them(world, db_sessio
     events = company.get(f"/api/v1/tickets/{t.id}/events").get_json()["items"]
     assert not [e for e in events if e["kind"].startswith("co_")]
     assert fresh(db_session, t).status == "dispatched"
+
+
+def test_a_holiday_the_admin_adds_moves_the_co_departments_clocks(world, db_session):
+    from app.settings import services as settings_services
+
+    t = world.dispatched_with_co()  # Monday 16 November: signing due Tuesday 17th, opinions Thursday 19th
+    world.act(world.third_helper, t, "co_sign")
+    settings_services.save_override(world.admin, None, day=date(2026, 11, 18), is_workday=False, note="临时放假")
+    db_session.commit()
+    rows = _rows(db_session, t)
+    assert {local_date(r.sign_due_at) for r in rows} == {date(2026, 11, 17)}  # before the new holiday
+    assert {local_date(r.opinion_due_at) for r in rows} == {date(2026, 11, 20)}  # one working day later
+    assert local_date(fresh(db_session, t).reply_due_at) == date(2026, 11, 24)  # the lead's moved too
