@@ -1973,4 +1973,7 @@ TRANSLATIONS.update({
         "The lead department replies once every co-department opinion is in (or overdue).",
     "协办": "Co-handling",
     "协办期限 %(d)s": "Co-handling due %(d)s",
+    "协办待办": "Co-handling to do",
+    "本部门作为协办部门、尚未签收或提交协办意见的问题。":
+        "Problems on which your department, as a co-department, has yet to sign or give its opinion.",
 })

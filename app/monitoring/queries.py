@@ -36,7 +36,7 @@ from app.reference.models import Department, Town
 from app.tickets.models import (
     CATEGORIES, OPEN_STATES, RATINGS, SLA_STATES, SUPERVISION_ORDER, ExtensionRequest, Ticket,
 )
-from app.tickets.queries import AWAITING, due_soon_until, visible_tickets, with_list_loads
+from app.tickets.queries import AWAITING, co_owing_condition, due_soon_until, visible_tickets, with_list_loads
 # _short_of_visits is the "not visited in the window" rule itself: reused so coverage and the list never disagree.
 from app.visits.queries import _short_of_visits, companies_with_last_visit, unvisited_companies
 from app.visits.window import VisitWindow
@@ -564,6 +564,7 @@ class HelperCounts:
     overdue: int = 0
     due_soon: int = 0
     extension_pending: int = 0
+    co_owing: int = 0
 
 
 def helper_counts(user: User, c: Clock) -> HelperCounts:
@@ -571,13 +572,15 @@ def helper_counts(user: User, c: Clock) -> HelperCounts:
     department_id+status), status dispatched or in_progress.
 
     to_sign = status dispatched; in_progress = status in_progress; overdue / due_soon as in
-    open_counts; extension_pending = an ExtensionRequest with status 'pending' exists.
+    open_counts; extension_pending = an ExtensionRequest with status 'pending' exists; co_owing (协办待办) =
+    the department is an open co-department that has not yet given its opinion (app.tickets.queries).
     """
     pending = sa.select(ExtensionRequest.ticket_id).where(ExtensionRequest.status == "pending")
     row = db.session.execute(
         visible_tickets(user).where(Ticket.status.in_(("dispatched", "in_progress"))).with_only_columns(
             count_if(Ticket.status == "dispatched"), count_if(Ticket.status == "in_progress"),
             count_if(_overdue(c)), count_if(_due_soon(c)), count_if(Ticket.id.in_(pending)),
+            count_if(co_owing_condition(user)),
         )
     ).one()
     return HelperCounts(*(int(v or 0) for v in row))

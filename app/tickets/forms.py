@@ -347,6 +347,7 @@ class TicketFilterForm(CompanySearchFields, FlaskForm):
     overdue = BooleanField(_l("已超期"))
     supervised = BooleanField(_l("督办中"))
     mine = BooleanField(_l("待我处理"))
+    co_owing = BooleanField(_l("协办待办"))
     # Further conditions the dashboards link to (跟踪监测): each number there opens this list.
     open = BooleanField(_l("未办结"))
     due_soon = BooleanField(_l("一个工作日内到期"))
@@ -398,6 +399,7 @@ class TicketFilterForm(CompanySearchFields, FlaskForm):
             "overdue": bool(self.overdue.data),
             "supervised": bool(self.supervised.data),
             "mine": bool(self.mine.data),
+            "co_owing": bool(self.co_owing.data),
             "open_only": bool(self.open.data),
             "due_soon": bool(self.due_soon.data),
             "extension_pending": bool(self.extension_pending.data),

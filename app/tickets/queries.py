@@ -37,14 +37,23 @@ def visible_tickets(user: User) -> sa.Select:
     return stmt.where(sa.false())
 
 
-def co_department_tickets(department_id: int, *, owing: bool = False) -> sa.Select:
-    """Ids of the problems `department_id` is an open co-department (协办) of; owing: its sign or opinion
-    is still to come."""
-    stmt = sa.select(TicketCoDepartment.ticket_id).where(TicketCoDepartment.department_id == department_id,
-                                                         TicketCoDepartment.ended_at.is_(None))
+def co_department_tickets(department_id: int | None, *, owing: bool = False) -> sa.Select:
+    """Ids of the problems `department_id` (None: any department) is an open co-department (协办) of;
+    owing: its sign or opinion is still to come."""
+    stmt = sa.select(TicketCoDepartment.ticket_id).where(TicketCoDepartment.ended_at.is_(None))
+    if department_id is not None:
+        stmt = stmt.where(TicketCoDepartment.department_id == department_id)
     if owing:
         stmt = stmt.where(TicketCoDepartment.opinion_at.is_(None))
     return stmt
+
+
+def co_owing_condition(user: User):
+    """协办待办: a co-department still owes its sign or opinion on a problem being handled (for a helper,
+    their department)."""
+    department = user.department_id if user.role == Role.HELPER else None
+    return sa.and_(Ticket.status.in_(("dispatched", "in_progress")),
+                   Ticket.id.in_(co_department_tickets(department, owing=True)))
 
 
 def load_co_departments(tickets) -> None:
@@ -109,7 +118,7 @@ def filter_tickets(stmt: sa.Select, user: User, *, now: datetime, status=None, c
                    company_id=None, company=None, company_category=None, town_id=None, overdue=False, supervised=False,
                    mine=False, q=None, open_only=False, due_soon=False, extension_pending=False, rating=None,
                    created_from=None, created_to=None, closed_from=None, closed_to=None,
-                   rated_from=None, rated_to=None, tag=None) -> sa.Select:
+                   rated_from=None, rated_to=None, tag=None, co_owing=False) -> sa.Select:
     """Narrow a scoped ticket select by the list's filters.
 
     company: text typed into the list's company box: problems of the companies `user` may see whose
@@ -121,6 +130,8 @@ def filter_tickets(stmt: sa.Select, user: User, *, now: datetime, status=None, c
     q: full-text search (app.search.queries): every word in the number, title, description, answer or
     public timeline text, or, for staff, an internal note.
     tag: the problem carries this tag (app.tickets.tags; normalised as when it was added).
+    co_owing (协办待办): dispatched or in progress with a co-department's sign or opinion still to come —
+    for a helper, their own department's.
     """
     if status:
         stmt = stmt.where(Ticket.status == status)
@@ -170,6 +181,8 @@ def filter_tickets(stmt: sa.Select, user: User, *, now: datetime, status=None, c
             sa.select(ExtensionRequest.ticket_id).where(ExtensionRequest.status == "pending")))
     if rating:
         stmt = stmt.where(Ticket.rating == rating)
+    if co_owing:
+        stmt = stmt.where(co_owing_condition(user))
     if tag:
         from app.tickets.tags import tagged  # tags -> services -> queries
 

@@ -321,3 +321,21 @@ def test_a_holiday_the_admin_adds_moves_the_co_departments_clocks(world, db_sess
     assert {local_date(r.sign_due_at) for r in rows} == {date(2026, 11, 17)}  # before the new holiday
     assert {local_date(r.opinion_due_at) for r in rows} == {date(2026, 11, 20)}  # one working day later
     assert local_date(fresh(db_session, t).reply_due_at) == date(2026, 11, 24)  # the lead's moved too
+
+
+def test_the_co_departments_home_counts_its_own_co_work_and_opens_the_list(app, world, db_session):
+    from tests.monitoring.helpers import link_value, listed_numbers
+
+    t = world.dispatched_with_co()
+    co = signed_in(app, world.other_helper)
+    home = co.get("/home").get_data(as_text=True)
+    assert link_value(home, "/tickets/", co_owing=1) == 1
+    listing = co.get("/tickets/", query_string={"co_owing": 1}).get_data(as_text=True)
+    assert listed_numbers(listing) == [t.number]
+    assert link_value(signed_in(app, world.outsider).get("/home").get_data(as_text=True), "/tickets/", co_owing=1) == 0
+    world.act(world.other_helper, t, "co_sign")
+    world.act(world.other_helper, t, "co_opinion", opinion="同意。")
+    assert link_value(co.get("/home").get_data(as_text=True), "/tickets/", co_owing=1) == 0
+    # A manager's 协办待办 lists every problem with an opinion still to come (the third department's).
+    manager = signed_in(app, world.manager)
+    assert listed_numbers(manager.get("/tickets/", query_string={"co_owing": 1}).get_data(as_text=True)) == [t.number]
