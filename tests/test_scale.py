@@ -348,11 +348,13 @@ PINNED = {
     "tickets ?status&category": ("manager1", "/tickets/?status=closed&category=financing", 6),
     # a tag is one IN (subquery) on the same statements
     "tickets ?tag": ("manager1", "/tickets/?tag=用工", 7),
-    # a search: user, filter choices, the page's ids across the two relevance tiers, its rows, the bounded
-    # count, the search rows for the snippets, the bell; a one- or two-character word on SQLite first reads
-    # the trigrams that begin with it (the FTS5 vocabulary)
-    "tickets ?q": ("manager1", "/tickets/?q=协调办理", 8),
-    "tickets ?q short": ("manager1", "/tickets/?q=协调", 8 if os.environ.get("TEST_DATABASE_URL") else 9),
+    # a search: user, filter choices, the scope's size (a bounded count: is it walked from the scope's side or
+    # the index's), whether the title tier fills the page (a bounded read; not for a word too short for a
+    # trigram on PostgreSQL; app/search/queries.py), the page's ids across the two relevance tiers, its rows,
+    # the bounded count, the search rows for the snippets, the bell; a one- or two-character word on SQLite
+    # first reads the trigrams that begin with it (the FTS5 vocabulary)
+    "tickets ?q": ("manager1", "/tickets/?q=协调办理", 10),
+    "tickets ?q short": ("manager1", "/tickets/?q=协调", 9 if os.environ.get("TEST_DATABASE_URL") else 11),
     # user, the problem, pending extension, timeline (+ its attachments), files, its tags, similar problems
     # (SQLite: the FTS5 vocabulary, then the candidates with their loads; PostgreSQL: the latter), the
     # 政策问答 beside them (the entries compared, then the closest with their departments), the bell

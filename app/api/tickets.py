@@ -177,8 +177,8 @@ def _ranked_search_page(stmt, search, serialize_page) -> dict:
     raw_limit = request.args.get("limit", "50")
     if not (raw_limit.isascii() and raw_limit.isdigit() and 1 <= int(raw_limit) <= 200):
         fail(400, _("limit 必须是 1 到 200 之间的整数。"), "bad_request", {"limit": _("1–200 之间的整数。")})
-    segments = search.segments()
     cursor = request.args.get("cursor") or ""
+    segments = search.segments(stmt, after=cursor or None, per_page=int(raw_limit))
     if cursor and decode_token(cursor, segments) is None:
         fail(400, _("cursor 参数无效。"), "bad_request", {"cursor": _("无效的游标。")})
     page = keyset_page(stmt, segments=segments, per_page=int(raw_limit), after=cursor, before=None, count_cap=None)

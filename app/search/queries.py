@@ -8,19 +8,30 @@ engine answers it, including terms of one or two Chinese characters, which have 
 Relevance has two tiers: problems whose number or title matches come first, then those matching
 in the description, the answer, comments (and internal notes for staff); newest first within each.
 Each tier is one keyset segment, so a page costs the same at any depth and for common words.
+
+Which side drives the search depends on the size of the caller's scope (with its filters), counted
+once per request up to NARROW_SCOPE: a wide scope (a manager, a large department) walks the full-text
+index newest first and stops when the page is full; a narrow one (an escort, a company, a small
+department, a manager filtering by company) reads its own problems through the scope's indexes and
+checks each one's search row — the walk would pass most matches of a common word before finding a
+page of the scope's. Both give the same problems in the same order (tests/search/test_search.py).
 """
 import re
 
 import sqlalchemy as sa
+from flask import current_app, request
 from markupsafe import Markup, escape
 
 from app.accounts.models import Role
-from app.core.pagination import COUNT_CAP, Key, KeysetPage, Segment, bounded_count, desc, keyset_page
+
+from app.core.pagination import (COUNT_CAP, Key, KeysetPage, Segment, bounded_count, decode_token, desc,
+                                 keyset_page)
 from app.search.models import FTS_TABLE, TicketSearchDoc
 from app.tickets.models import Ticket
 
 MIN_INDEXED = 3  # the trigram tokenizer's (and pg_trgm's) shortest searchable term
 MAX_TERMS = 6
+NARROW_SCOPE = 3000  # a scope of at most this many problems is walked from its side (docs/benchmarks.md)
 MAX_EXPANSION = 1000  # trigrams a one- or two-character term may stand for before LIKE takes over
 
 TITLE_COLUMNS = ("number", "title")
@@ -57,8 +68,10 @@ def _escape_like(term: str) -> str:
 
 def _like(column, term: str, dialect: str):
     pattern = "%" + _escape_like(term) + "%"
-    if dialect == "postgresql":
+    if dialect == "postgresql" and term.lower() != term.upper():
         return column.ilike(pattern, escape="\\")
+    if dialect == "postgresql":  # no letter with a case (Chinese, digits): LIKE, a byte match, 5-10x cheaper per row
+        return column.like(pattern, escape="\\")
     return column.like(pattern, escape="\\")  # SQLite's LIKE ignores ASCII case
 
 
@@ -84,7 +97,8 @@ class Search:
     order, so a page stops after its rows however common the words: a term of three characters or
     more is a phrase; a shorter one is the OR of the indexed trigrams that begin with it (read from
     the FTS5 vocabulary; the padded columns make every occurrence begin one). PostgreSQL: ILIKE on
-    the search rows through the pg_trgm GIN indexes.
+    the search rows through the pg_trgm GIN indexes (LIKE for words without upper/lower case).
+    A narrow scope (is_narrow) instead checks the search row of each of its problems (_row_matches).
     """
 
     def __init__(self, user, q: str | None, session):
@@ -92,6 +106,7 @@ class Search:
         self.columns = searched_columns(user)
         self.dialect = session.get_bind().dialect.name
         self.fts = self.dialect == "sqlite"
+        self._narrow = None
         if self.fts and self.words:
             expansions = {}
             for w in self.words:
@@ -123,8 +138,82 @@ class Search:
             return self._match("search_match", self.everywhere)[1]
         return Ticket.id.in_(matching_ids(" ".join(self.words), self.columns, self.dialect))
 
-    def segments(self) -> list[Segment]:
-        """Number or title matches first, then the rest; newest (highest id) first within each."""
+    def is_narrow(self, stmt) -> bool:
+        """Whether the scoped, filtered select (without the search) holds at most NARROW_SCOPE problems:
+        one bounded count, read through the scope's own indexes (company, department), remembered."""
+        if stmt is None:
+            return False
+        if self._narrow is None:
+            self._narrow = bounded_count(stmt, NARROW_SCOPE) <= NARROW_SCOPE
+        return self._narrow
+
+    def _row_matches(self, columns, *, not_in_title: bool = False):
+        """Per-problem check, correlated to Ticket.id: its search row (read by primary key) holds every
+        word in one of `columns` (LIKE/ILIKE); not_in_title: and not every word in the number or title.
+
+        The narrow path's check. Not FTS5 `rowid = ?`: a row that does not match makes FTS5 read on
+        through the term's whole doclist for the next one that does (20 ms a problem for `协调` at
+        200,000 problems, docs/benchmarks.md); a LIKE over one row is a few microseconds."""
+        return sa.exists().where(TicketSearchDoc.ticket_id == Ticket.id,
+                                 self._row_condition(columns, not_in_title=not_in_title))
+
+    def _row_condition(self, columns, *, not_in_title: bool = False):
+        """On a search row: every word in one of `columns`; not_in_title: and not every word in the
+        number or title (the second tier, decided on the same row)."""
+        doc = TicketSearchDoc
+
+        def every_word_in(cols):
+            return sa.and_(*(sa.or_(*(_like(getattr(doc, c), w, self.dialect) for c in cols)) for w in self.words))
+
+        row = every_word_in(columns)
+        if not_in_title:
+            row = sa.and_(row, sa.not_(every_word_in(TITLE_COLUMNS)))
+        return row
+
+    def _narrow_segments(self) -> list[Segment]:
+        """The same two tiers in the same order, driven from the scope: each problem of the (small)
+        scope, found through the scope's own indexes, has its search row checked, newest first."""
+        # Ordered by id + 0, which no index provides: the planner cannot choose to walk every problem
+        # newest first looking for the scope's (what PostgreSQL did for an escort); it reads the scope
+        # and sorts its few matches. The tokens are the same as the wide path's (the id).
+        newest = Key((Ticket.id + 0).label("id"), True)
+        return [Segment((newest,), where=self._row_matches(TITLE_COLUMNS)),
+                Segment((newest,), where=self._row_matches(self.columns, not_in_title=True))]
+
+    def segments(self, stmt=None, *, after: str | None = None, per_page: int | None = None) -> list[Segment]:
+        """Number or title matches first, then the rest; newest (highest id) first within each.
+
+        stmt: the scoped, filtered select the segments will page. A narrow one (is_narrow) is walked
+        from the scope's side (each of its problems checked by id); otherwise the index is walked
+        newest first until the page is full.
+        per_page (with stmt; after: the page token, if any): when the first tier alone fills the page,
+        the second is left out of this page's statement (see _first_tier_fills)."""
+        segments = self._segments(stmt)
+        if stmt is not None and per_page and self._first_tier_fills(stmt, segments[0], after, per_page):
+            segments[1] = Segment((desc(Ticket.id),), where=sa.false())  # no FTS table in it at all
+        return segments
+
+    def _first_tier_fills(self, stmt, first: Segment, after: str | None, per_page: int) -> bool:
+        """Whether the number/title tier holds a whole page (per_page + 1 rows) after the token: one
+        bounded read of that tier, walked in its order. Then the page never reaches the second tier,
+        and its statement need not look for it: a second tier with (almost) no rows — a word found in
+        titles and in the same problems' descriptions — is otherwise walked to the end (PostgreSQL:
+        4 s at 1,000,000 problems). Not done when a word is too short for a trigram on PostgreSQL
+        (the title tier is then read without an index: doing it twice would double that)."""
+        if not self.fts and any(len(w) < MIN_INDEXED for w in self.words):
+            return False
+        token = decode_token(after, [first, first]) if after else None
+        if token is not None and token[0] != 0:
+            return False  # the page starts in the second tier
+        (key,) = first.keys
+        rows = stmt.where(first.where)
+        if token is not None:
+            rows = rows.where(key.column < token[2][0])
+        return bounded_count(rows.order_by(key.order()), per_page, keep_order=True) > per_page
+
+    def _segments(self, stmt) -> list[Segment]:
+        if self.is_narrow(stmt):
+            return self._narrow_segments()
         if self.fts:
             title_table, in_title = self._match("search_title", self.in_title)
             rest = self.everywhere
@@ -132,22 +221,31 @@ class Search:
                 rest = f"({rest}) NOT ({self.in_title})"
             text_table, in_text = self._match("search_text", rest)
             return [self._segment(title_table, in_title, self.in_title), self._segment(text_table, in_text, rest)]
-        words = " ".join(self.words)
-        title_ids = matching_ids(words, TITLE_COLUMNS, self.dialect)
-        all_ids = matching_ids(words, self.columns, self.dialect)
+        # The second tier is decided on each row (in the text, not in the title): not a NOT IN of every
+        # title match, which PostgreSQL hashed in full first (1.4 s for 60,000 title matches).
+        doc = TicketSearchDoc
+        title_ids = sa.select(doc.ticket_id).where(self._row_condition(TITLE_COLUMNS))
+        text_ids = sa.select(doc.ticket_id).where(self._row_condition(self.columns, not_in_title=True))
         return [Segment((desc(Ticket.id),), where=Ticket.id.in_(title_ids)),
-                Segment((desc(Ticket.id),), where=sa.and_(Ticket.id.in_(all_ids), Ticket.id.not_in(title_ids)))]
+                Segment((desc(Ticket.id),), where=Ticket.id.in_(text_ids))]
 
     def page(self, stmt, **kwargs) -> KeysetPage:
         """One page of `stmt` (scoped and filtered, without the search) in relevance order, with the
         count bounded as on every list (COUNT_CAP)."""
-        page = keyset_page(stmt, segments=self.segments(), count_cap=None, **kwargs)
-        if self.fts and self.everywhere is not None:
+        per_page = min(kwargs.get("per_page") or current_app.config["ITEMS_PER_PAGE"], 200)
+        after, before = kwargs.get("after"), kwargs.get("before")
+        if after is None and before is None:  # as keyset_page reads them
+            after, before = request.args.get("after"), request.args.get("before")
+        segments = self.segments(stmt) if before else self.segments(stmt, after=after, per_page=per_page)
+        page = keyset_page(stmt, segments=segments, count_cap=None, **kwargs)
+        if self.is_narrow(stmt):
+            total = bounded_count(stmt.where(self._row_matches(self.columns)), COUNT_CAP)
+        elif self.fts and self.everywhere is not None:
             table, condition = self._match("search_match", self.everywhere)
             counted = stmt.where(condition).order_by(table.c.rowid.desc())  # walked lazily, stops at the cap
+            total = bounded_count(counted, COUNT_CAP, keep_order=True)
         else:
-            counted = stmt.where(self.condition())
-        total = bounded_count(counted, COUNT_CAP, keep_order=self.fts)
+            total = bounded_count(stmt.where(self.condition()), COUNT_CAP, keep_order=self.fts)
         page.total, page.total_capped = min(total, COUNT_CAP), total > COUNT_CAP
         return page
 

@@ -128,7 +128,9 @@ def _postgresql_candidates(ticket_id: int, title: str, description: str, limit: 
     words += [w for w in _bigrams(description) if w not in words][:DISTINCTIVE_TERMS - len(words)]
     if not words:
         return None
-    hits = " + ".join(f"(title ILIKE :w{i})::int" for i in range(len(words)))
+    # LIKE (a byte match) for words without letters — Chinese, digits —, ILIKE only for the others
+    hits = " + ".join(f"(title {'LIKE' if w.lower() == w.upper() else 'ILIKE'} :w{i})::int"
+                      for i, w in enumerate(words))
     params = {f"w{i}": f"%{w}%" for i, w in enumerate(words)}  # only letters, digits and Chinese: no wildcards
     return sa.text(
         f"SELECT ticket_id FROM (SELECT ticket_id, {hits} AS hits FROM ticket_search_docs "

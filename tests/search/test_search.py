@@ -179,3 +179,84 @@ def test_the_plan_reads_the_full_text_index(w, q):
         assert "VIRTUAL TABLE INDEX" in plan and "TEMP B-TREE" not in plan, plan
     elif len(q) >= 3:
         assert "_trgm" in plan, plan  # pg_trgm cannot index one or two characters (see the docs)
+
+
+@pytest.fixture
+def many(w):
+    """More of world.company's problems, the words in titles, descriptions, answers and internal notes."""
+    for i in range(6):
+        w.new_ticket(title=f"港口设备进口{i}" if i % 2 else f"厂房扩建{i}",
+                     description="设备在港口滞留，需要协调海关。" if i % 3 else "用地指标紧张，需要协调。",
+                     category="logistics")
+    t = w.new_ticket(title="出口退税慢", description="退税材料已交两个月。", category="policy")
+    w.act(w.manager, t, "dispatch", department_id=w.department.id)
+    services.add_comment(w.helper, t, body="港口方面已协调（内部）", internal=True)
+    w.make.session.commit()
+    return w
+
+
+@pytest.mark.parametrize("q", ["港口", "协调", "港", "港口 协调", "退税", "设备进口", "加计扣除", "没有这个词语"])
+def test_a_narrow_scope_finds_exactly_what_the_index_walk_finds(monkeypatch, many, api, login_as, q):
+    """A small scope is walked from its side (each of its problems checked by id): the same problems, in
+    the same order, over the same pages, with the same count, as the index walked newest first; and the
+    same again when the second tier is looked for on pages the first tier fills."""
+    w = many
+
+    def every_page(client, headers):
+        seen, cursor = [], ""
+        for _ in range(20):
+            found = client.get(f"/api/v1/tickets?q={q}&limit=2&cursor={cursor}", headers=headers).get_json()
+            seen += [t["number"] for t in found["items"]]
+            cursor = found["next_cursor"]
+            if not cursor:
+                return seen
+        raise AssertionError("no last page")
+
+    users = [w.manager, w.escort, w.helper, w.company_user]
+    clients = [api(user=u) for u in users]
+    results = {}
+    # 0: every scope is wide; 10**6: every scope is narrow; "always": wide, the second tier always read
+    for variant in (0, 10**6, "always"):
+        monkeypatch.setattr(search_queries, "NARROW_SCOPE", 0 if variant == "always" else variant)
+        if variant == "always":
+            monkeypatch.setattr(search_queries.Search, "_first_tier_fills", lambda *args: False)
+        results[variant] = [every_page(client, headers) for client, _user, headers in clients]
+        browser, _manager = login_as("manager")
+        page = page_text(browser.get(f"/tickets/?q={q}"))
+        results[variant].append((numbers(page), re.findall(r"共 \d+ 条", page)))
+    assert results[0] == results[10**6] == results["always"]
+    if q == "港口":  # the internal note counts for staff only
+        assert w.port.number in results[0][0] and len(results[0][3]) < len(results[0][1])
+        assert results[0][4][1] == [f"共 {len(results[0][0])} 条"]
+
+
+def test_a_page_the_title_tier_fills_does_not_look_for_the_second_tier(many, monkeypatch):
+    from app.tickets.queries import visible_tickets
+
+    for narrow_scope in (0, 10**6):
+        monkeypatch.setattr(search_queries, "NARROW_SCOPE", narrow_scope)
+        stmt = visible_tickets(many.manager)
+        search = search_queries.Search(many.manager, "港口设备", db.session)  # in three titles
+        assert search.segments(stmt, per_page=2)[1].where is sa.false()
+        assert search.segments(stmt, per_page=3)[1].where is not sa.false()
+        search = search_queries.Search(many.manager, "港口设备", db.session)
+        assert search.segments(stmt)[1].where is not sa.false()  # no page size: both tiers
+
+
+def test_the_narrow_plan_reads_the_scope_then_each_search_row_by_its_key(w, monkeypatch):
+    monkeypatch.setattr(search_queries, "NARROW_SCOPE", 10**6)
+    from app.tickets.queries import visible_tickets
+
+    search = search_queries.Search(w.escort, "港口", db.session)
+    stmt = visible_tickets(w.escort)
+    segment = search.segments(stmt)[1]
+    sql = str(stmt.with_only_columns(Ticket.id).where(segment.where).order_by(Ticket.id.desc()).limit(51)
+              .compile(db.session.get_bind(), compile_kwargs={"literal_binds": True}))
+    if db.session.get_bind().dialect.name == "sqlite":
+        plan = " | ".join(str(r[-1]) for r in db.session.execute(sa.text("EXPLAIN QUERY PLAN " + sql)))
+        assert "SEARCH ticket_search_docs USING INTEGER PRIMARY KEY" in plan, plan
+        assert plan.index("SEARCH companies") < plan.index("SEARCH tickets") < plan.index("ticket_search_docs"), plan
+    else:
+        db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))
+        plan = " | ".join(r[0] for r in db.session.execute(sa.text("EXPLAIN " + sql)))
+        assert "pk_ticket_search_docs" in plan, plan
