@@ -1977,3 +1977,30 @@ TRANSLATIONS.update({
     "本部门作为协办部门、尚未签收或提交协办意见的问题。":
         "Problems on which your department, as a co-department, has yet to sign or give its opinion.",
 })
+
+# --- issue 17 (learned department model, paused days excluded) ---
+TRANSLATIONS.update({
+    "按 %(n)d 个历史交办学习：与该部门办理过的问题用词相近":
+        "Learned from %(n)d past dispatches: worded like the problems this department handled",
+    "只计陪跑员自己的环节：统计期内受理企业自主提交或热线转来的问题、提请交办、直接答复企业，在当时期限内完成的比例。"
+    "交办后部门签收、办理的时间不计入陪跑员。期限按工作日计算，节假日和暂停计时（待企业补充材料）的工作日顺延。":
+        "Only the escort's own stages: accepting a problem from the portal or the hotline, escalating it, or "
+        "answering the company directly, done in the period within the deadline in force. The department's "
+        "signing and handling after dispatch never count for the escort. Deadlines in working days; holidays "
+        "and working days with the clock paused (waiting for the company's documents) move them.",
+    "统计期内办结、由该陪跑员直接答复（未交办部门）的问题，从提交日到办结日的工作日数的平均值（节假日和暂停计时（待企业补充材料）的工作日不计）。":
+        "Average working days from submission to closing of the problems closed in the period that the escort "
+        "answered directly (not dispatched to a department); holidays and working days with the clock paused "
+        "(waiting for the company's documents) excluded.",
+    "账龄：未办结问题自提交之日起至今的工作日数（不含提交当日，节假日不计），分为 ≤5、6–15、16–30、>30 个工作日。"
+    "暂停计时（待企业补充材料）的日子仍计入账龄：问题仍未解决，长期等待材料的问题正应在此显现；排名中的办结工作日和按期率不计暂停时间。":
+        "Age: working days since an open problem was submitted (excluding the day of submission and "
+        "holidays), in bands of ≤5, 6–15, 16–30 and >30 working days. Days with the clock paused (waiting "
+        "for the company's documents) still count here: the problem is not solved, and one waiting long for "
+        "documents should show; the working days to close and the on-time rates of the rankings leave paused "
+        "time out.",
+    "按期：在当时的期限之内完成；期限按工作日计算，法定节假日顺延、调休上班日计入；暂停计时（待企业补充材料）的工作日期限顺延，也不计入办结工作日。":
+        "On time: done within the deadline in force; deadlines count working days, public holidays move them "
+        "and make-up working days count; working days with the clock paused (waiting for the company's "
+        "documents) move deadlines on and do not count as working days to close.",
+})

@@ -648,11 +648,13 @@ OPERATIONS: dict[tuple[str, str], dict] = {
     ("GET", f"{PREFIX}/tickets/<int:ticket_id>/department-suggestions"): operation(
         "listDepartmentSuggestions", "tickets", "建议承办部门 · Department suggestions",
         "至多 3 个建议承办部门，附 0..1 的分数和理由，最佳在前；仅管理者和管理员（其他角色 403）。依据：经办人退回时建议的部门、"
-        "已交办的相似问题最终由哪个部门办理（按相似度加权）、同类问题由哪个部门办理（相似问题少时权重更大）。\n\n"
+        "已交办的相似问题最终由哪个部门办理（按相似度加权）、同类问题由哪个部门办理（相似问题少时权重更大）；"
+        "历史交办足够且经检验优于按类别计数时，分数来自按历史交办训练的部门模型（flask tickets train-departments）。\n\n"
         "At most 3 suggested departments with a score 0..1 and the reason, best first; managers and admins only "
         "(403 otherwise). Evidence: the department a helper suggested when returning the problem, the departments "
         "that kept dispatched similar problems (weighted by similarity), and the category's history (weighing more "
-        "while similar problems are few).",
+        "while similar problems are few); once history suffices and it beat the category counts on held-out history, "
+        "the score comes from the department model trained on past dispatches (flask tickets train-departments).",
         ok="DepartmentSuggestions", errors=(400, 403),
     ),
     ("GET", f"{PREFIX}/common-problems/suggestions"): operation(

@@ -310,7 +310,7 @@ VISIT_COLUMNS = _columns(Visit)
 TICKET_DEFAULTS = {name: None for name in TICKET_COLUMNS} | {
     "urgency": "ordinary", "complexity": "ordinary", "reply_message": "", "rating_comment": "", "pause_reason": "",
     "auto_closed": False,
-    "reopen_count": 0, "return_count": 0, "co_department_count": 0, "version": 1,
+    "reopen_count": 0, "return_count": 0, "co_department_count": 0, "paused_working_days": 0, "version": 1,
 }
 
 

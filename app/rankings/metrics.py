@@ -118,7 +118,10 @@ def escort_metrics(period: Period, *, now: datetime | None = None) -> list[Entry
     satisfaction = the escort's tickets rated in the period with rating 满意 or 基本满意
         ÷ the escort's tickets rated in the period (last rating only).
     avg_close_days = AVG(close_working_days) over the escort's tickets closed in the period that
-        the escort answered directly (replied_from = 'accepted'): the whole time was the escort's.
+        the escort answered directly (replied_from = 'accepted'): the whole time was the escort's,
+        less the working days the clock was paused (close_working_days leaves out paused_working_days).
+    Every on-time flag (here and on the department board) is judged against deadlines that a resume
+    moved on by the paused working days, so paused time never counts against anyone.
     reopen_rate = of those directly answered tickets closed in the period, the share with
         reopen_count > 0 (the escort's own answers that the company rejected at least once).
     cases = the escort's tickets logged, handled (a stage above) or rated in the period (each once).

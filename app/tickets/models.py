@@ -129,6 +129,9 @@ class Ticket(TimestampMixin, db.Model):
     # 协办: how many co-departments the current dispatch names (their rows: TicketCoDepartment), so that
     # pages and permissions look them up only for the problems that have some.
     co_department_count: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0", nullable=False)
+    # Working days the clock stood still, over every pause (each resume adds its days): close_working_days
+    # and every duration in rankings leave them out.
+    paused_working_days: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0", nullable=False)
     # Sweep markers: each notice is sent once per deadline.
     overdue_notified_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
     due_soon_notified_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -337,3 +340,14 @@ class TicketCoDepartment(db.Model):
     def opinion_overdue(self, now: datetime | None = None) -> bool:
         """No opinion yet and its deadline has passed (the lead may then reply without it)."""
         return self.ended_at is None and self.opinion_at is None and (now or utcnow()) > self.opinion_due_at
+class DepartmentModel(db.Model):
+    """The learned department model (app.tickets.department_model), one row per training; the newest is
+    used. `payload` is the compressed model; `digest` tells a process whether what it holds is current."""
+
+    __tablename__ = "department_models"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trained_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    examples: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    digest: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    payload: Mapped[bytes] = mapped_column(sa.LargeBinary, nullable=False)

@@ -129,7 +129,9 @@ def mark_closed(ticket: Ticket, now: datetime) -> None:
     ticket.closed_at = now
     ticket.due_at = None
     ticket.autoclose_at = None
-    ticket.close_working_days = working_days_between(local_date(ticket.created_at), local_date(now))
+    # The working days the clock was paused (待企业补充材料) were the company's, not the handling's.
+    taken = working_days_between(local_date(ticket.created_at), local_date(now))
+    ticket.close_working_days = max(taken - (ticket.paused_working_days or 0), 0)
 
 
 def _reply_days(ticket: Ticket, sla: SLA) -> int:
@@ -648,6 +650,7 @@ def resume(actor, ticket: Ticket, *, version=None, now=None, by_upload: bool = F
         co_departments.shift(ticket, lambda value: _shift(value, days))
     data = {"paused_days": days, "due_at": ticket.due_at.isoformat() if ticket.due_at else None,
             "by_upload": by_upload}
+    ticket.paused_working_days = (ticket.paused_working_days or 0) + days
     ticket.paused_at = None
     ticket.paused_due_at = None
     ticket.pause_reason = ""

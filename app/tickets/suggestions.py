@@ -1,16 +1,22 @@
 """Department suggestions at dispatch: the departments best placed to handle a problem, with why.
 
-Three kinds of evidence, each counted from what is already in the database (no model to train):
+The score comes from the learned department model (app.tickets.department_model: naive Bayes over the
+characters, character pairs and category of past dispatches, trained by `flask tickets
+train-departments` and by the sweep, kept in the database, loaded once per process) once it has been
+trained on at least MIN_EXAMPLES kept dispatches and when, trained on the older history, it did no
+worse than the category counts on the newest fifth (measured at each training). Otherwise — no model
+yet, history too thin, or a model that does not beat the counts — it is counted from the database:
 
+    score = a·(share among similar) + (1−a)·(share in the category), a = n/(n+3) for n similar
+    dispatched problems (app.search.similarity, weighted by the similarity score).
+
+The reasons are evidence a manager can check, whichever way the score was made:
 1. 经办人退回时建议 — the department a helper named when returning this problem (the latest return);
-2. similar problems (app.search.similarity, the same TF-IDF ranking as the "similar problems" panel)
-   that were dispatched: the department that kept each (its last dispatch not returned), weighted
-   by the similarity score — "过去 12 个相似问题中 9 个交办区人社局";
-3. problems of the same category, by the department that kept them — the fallback while history
-   of similar problems is thin.
+2. similar problems that were dispatched, by the department that kept each (its last dispatch not
+   returned) — "过去 12 个相似问题中 9 个交办区人社局";
+3. problems of the same category, by the department that kept them.
 
-score = a·(share among similar) + (1−a)·(share in the category), a = n/(n+3) for n similar
-dispatched problems. When a helper named a department on returning the problem, that counts half:
+When a helper named a department on returning the problem, that counts half:
 score = ½·(1 for the named department, else 0) + ½·(the above) — the named one leads (a person who
 read this very problem said so), the history orders the rest. A department that returned this very
 problem counts half. Scores are 0..1, best first (on a tie, the named one).
@@ -24,6 +30,7 @@ from flask_babel import gettext as _
 from app.extensions import db
 from app.reference.models import Department
 from app.search import similarity
+from app.tickets import department_model
 from app.tickets.models import DispatchRecord, Ticket, TicketEvent
 
 SIMILAR_LOOKED_AT = 20   # similar dispatched problems read
@@ -91,7 +98,17 @@ def department_suggestions(ticket: Ticket, *, limit: int = LIMIT) -> list[Depart
     category_counts = {department_id: count for department_id, count in category_rows}
     category_total = sum(category_counts.values()) or 1
 
-    candidates = set(weight) | set(category_counts) | ({suggested_on_return} if suggested_on_return else set())
+    # 4. The learned model, once trained on enough history.
+    model = department_model.current()
+    learned = None
+    if model is not None and model.useful:
+        learned = model.scores(ticket.title, ticket.description or "", ticket.category)
+    if learned:
+        best = sorted(learned, key=lambda d: -learned[d])[:limit * 2]  # room for inactive departments
+        candidates = set(best)
+    else:
+        candidates = set(weight) | set(category_counts)
+    candidates |= {suggested_on_return} if suggested_on_return else set()
     if not candidates:
         return []
     departments = {d.id: d for d in db.session.scalars(
@@ -99,8 +116,11 @@ def department_suggestions(ticket: Ticket, *, limit: int = LIMIT) -> list[Depart
     alpha = n_similar / (n_similar + THIN)
     out = []
     for department_id, department in departments.items():
-        score = alpha * weight[department_id] / total_weight \
-            + (1 - alpha) * category_counts.get(department_id, 0) / category_total
+        if learned:
+            score = learned.get(department_id, 0.0)
+        else:
+            score = alpha * weight[department_id] / total_weight \
+                + (1 - alpha) * category_counts.get(department_id, 0) / category_total
         reasons = []
         if suggested_on_return:
             score = (0.5 if department_id == suggested_on_return else 0.0) + score / 2
@@ -111,6 +131,8 @@ def department_suggestions(ticket: Ticket, *, limit: int = LIMIT) -> list[Depart
                              n=n_similar, k=heads[department_id], name=department.name))
         if category_counts.get(department_id):
             reasons.append(_("同类问题中 %(k)d 次由该部门办理", k=category_counts[department_id]))
+        if learned and not reasons and learned.get(department_id, 0.0) > 0:
+            reasons.append(_("按 %(n)d 个历史交办学习：与该部门办理过的问题用词相近", n=model.examples))
         if department_id in returned_by:
             score /= 2
             reasons.append(_("曾退回本问题"))
