@@ -1,10 +1,16 @@
 """Paused working days (待企业补充材料) never count as handling time: not in the working days to close
 (the escort's 平均办结工作日), not against anyone's timeliness in the rankings — with pauses across
 the National Day holiday (2026-10-01..07 off, Saturday 10-10 a 调休 working day, Sunday 10-11 off)."""
+import flask_migrate
 import pytest
+import sqlalchemy as sa
 
+from app import create_app
+from app.extensions import db
 from app.rankings.periods import month
 from app.rankings.scoring import compute_board
+from app.tickets.models import Ticket
+from tests.factories import Factories
 from tests.rankings.fixture import local
 from tests.tickets.helpers import World
 from tests.tickets.test_pages import fresh, signed_in
@@ -79,3 +85,34 @@ def test_a_departments_reply_after_a_pause_over_a_weekend_is_on_time_in_its_rank
     # The problem page says how long the clock stood still.
     page = signed_in(app, world.helper).get(f"/tickets/{t.id}").get_data(as_text=True)
     assert "暂停 2 个工作日，期限相应顺延" in page
+
+
+def test_migration_0023_counts_the_days_of_problems_paused_before_it(tmp_path):
+    """Problems paused and resumed before the column existed get their paused days from the resume events,
+    and the closed ones' working days to close lose them."""
+    url = f"sqlite:///{tmp_path / 'm0023.sqlite3'}"
+    throwaway = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    with throwaway.app_context():
+        flask_migrate.upgrade(revision="heads")
+        w = World(Factories(db.session))
+        paused = w.new_ticket(by=w.escort, source="escort", now=local(9, 28))
+        w.act(w.escort, paused, "pause", now=local(9, 30), reason="请补充材料")
+        w.act(w.escort, paused, "resume", now=local(10, 12))
+        w.act(w.escort, paused, "reply", now=local(10, 13), message="已答复。")
+        w.act(w.company_user, paused, "rate", now=local(10, 13, 15), rating="satisfied")
+        plain = w.new_ticket(by=w.escort, source="escort", now=local(9, 28))
+        w.act(w.escort, plain, "reply", now=local(10, 13), message="已答复。")
+        w.act(w.company_user, plain, "rate", now=local(10, 13, 15), rating="satisfied")
+        # What the older code left: the whole span as working days to close.
+        db.session.execute(sa.update(Ticket).where(Ticket.id == paused.id).values(close_working_days=7))
+        db.session.commit()
+        ids = (paused.id, plain.id)
+        db.session.remove()
+        flask_migrate.downgrade(revision="0020_ticket_tags")
+
+        flask_migrate.upgrade(revision="heads")
+        rows = {t.id: t for t in db.session.scalars(sa.select(Ticket).where(Ticket.id.in_(ids)))}
+        assert (rows[paused.id].paused_working_days, rows[paused.id].close_working_days) == (4, 3)
+        assert (rows[plain.id].paused_working_days, rows[plain.id].close_working_days) == (0, 7)
+        db.session.remove()
+        db.engine.dispose()

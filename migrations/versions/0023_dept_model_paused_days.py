@@ -5,7 +5,7 @@ the newest used at dispatch. tickets.paused_working_days: the working days a pro
 paused (待企业补充材料), summed over its resumes, so close_working_days and rankings leave them out.
 Existing problems get theirs from their resume events, and the closed ones' close_working_days lose them.
 
-Revision ID: 0023_department_model_paused_days
+Revision ID: 0023_dept_model_paused_days
 Revises: 0020_ticket_tags
 Create Date: 2026-12-06 04:40:00
 
@@ -15,7 +15,7 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0023_department_model_paused_days'
+revision = '0023_dept_model_paused_days'
 down_revision = '0020_ticket_tags'
 branch_labels = None
 depends_on = None
