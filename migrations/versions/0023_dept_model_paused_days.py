@@ -6,7 +6,7 @@ paused (待企业补充材料), summed over its resumes, so close_working_days a
 Existing problems get theirs from their resume events, and the closed ones' close_working_days lose them.
 
 Revision ID: 0023_dept_model_paused_days
-Revises: 0020_ticket_tags
+Revises: 0026_co_departments
 Create Date: 2026-12-06 04:40:00
 
 """
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0023_dept_model_paused_days'
-down_revision = '0020_ticket_tags'
+down_revision = '0026_co_departments'
 branch_labels = None
 depends_on = None
 
