@@ -75,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
     from app.api import bp as api_bp
     from app.core.audit_views import bp as audit_bp
+    from app.common_problems.views import bp as common_problems_bp
     from app.companies.views import bp as companies_bp
     from app.knowledge.views import bp as knowledge_bp
     from app.core.notification_views import bp as notifications_bp
@@ -96,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(visits_bp)
     app.register_blueprint(portal_bp)
     app.register_blueprint(tickets_bp)
+    app.register_blueprint(common_problems_bp)
     app.register_blueprint(knowledge_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(monitoring_bp)

@@ -2004,3 +2004,100 @@ TRANSLATIONS.update({
         "and make-up working days count; working days with the clock paused (waiting for the company's "
         "documents) move deadlines on and do not count as working days to close.",
 })
+
+# --- issue 17 (common problem entity 共性问题) ---
+TRANSLATIONS.update({
+    "企业用户不能查看共性问题。": "Company users cannot see common problems.",
+    "仅管理者可以创建共性问题。": "Only managers may create common problems.",
+    "请提供共性问题的当前版本号（version）。": "Please give the common problem's current version.",
+    "共性问题标题": "Common problem title",
+    "请填写共性问题标题。": "Please enter a title for the common problem.",
+    "说明最多5000字。": "The description has at most 5000 characters.",
+    "问题编号": "Problem numbers",
+    "每行一个，或用逗号分隔。只能合并尚未交办部门的问题。":
+        "One per line, or separated by commas. Only problems not yet dispatched to a department can be grouped.",
+    "请填写要合并的问题编号。": "Please enter the numbers of the problems to group.",
+    "内容过长。": "Too long.",
+    "创建共性问题": "Create common problem",
+    "加入的问题编号": "Numbers of the problems to add",
+    "请填写要加入的问题编号。": "Please enter the numbers of the problems to add.",
+    "加入": "Add",
+    "移出": "Remove",
+    "请选择要合并的问题（问题编号列表）。": "Please choose the problems to group (a list of problem ids).",
+    "找不到问题：%(ids)s。": "No such problem: %(ids)s.",
+    "以下问题不能并入共性问题（已交办部门、已答复或已办结、暂停计时中，或已属于其他共性问题）：%(numbers)s。":
+        "These problems cannot join a common problem (already with a department, answered or closed, paused, or "
+        "in another common problem): %(numbers)s.",
+    "并入共性问题 %(number)s，统一办理。": "Joined common problem %(number)s, handled together.",
+    "共性问题至少包含 %(n)d 个问题。": "A common problem holds at least %(n)d problems.",
+    "共性问题已答复，不能再加入问题。": "The common problem has been answered; no more problems can join.",
+    "仅管理者可以调整共性问题的成员。": "Only managers may change a common problem's members.",
+    "共性问题已答复，不能再移出问题。": "The common problem has been answered; its problems can no longer be removed.",
+    "该问题不属于这个共性问题。": "This problem is not in this common problem.",
+    "移出共性问题 %(number)s，恢复单独办理。": "Removed from common problem %(number)s; handled on its own again.",
+    "评价不满意，已脱离共性问题 %(number)s，单独重新办理。":
+        "Rated unsatisfied: left common problem %(number)s and is handled again on its own.",
+    "您无权处理该共性问题。": "You may not handle this common problem.",
+    "共性问题当前状态为“%(status)s”，不能执行“%(action)s”。":
+        "The common problem is “%(status)s”; “%(action)s” is not possible.",
+    "该共性问题已被他人修改，请查看最新内容后重试。":
+        "Someone else has changed this common problem; please look at the latest version and try again.",
+    "新交办共性问题 %(number)s：%(title)s": "New common problem dispatched %(number)s: %(title)s",
+    "共性问题 %(number)s 被退回，需重新交办": "Common problem %(number)s was returned and needs dispatching again",
+    "该共性问题已处于“%(level)s”，只能提升督办级别。":
+        "The common problem is already at “%(level)s”; supervision can only go up.",
+    "共性问题 %(number)s 被%(level)s": "Common problem %(number)s: %(level)s",
+    "共性问题 %(number)s 申请延期至 %(due)s": "Common problem %(number)s: extension asked to %(due)s",
+    "共性问题 %(number)s 的延期申请%(result)s": "Common problem %(number)s: the extension request %(result)s",
+    "找不到问题：%(numbers)s。": "No such problem: %(numbers)s.",
+    "已创建共性问题 %(number)s，包含 %(n)d 个问题。": "Common problem %(number)s created with %(n)d problems.",
+    "已加入 %(n)d 个问题。": "%(n)d problems added.",
+    "问题 %(number)s 已移出，恢复单独办理。": "Problem %(number)s removed; it is handled on its own again.",
+    "加入问题": "Problems added",
+    "移出问题": "Problem removed",
+    "成员评价不满意，已脱离并单独重新办理": "A member was rated unsatisfied; it left and is handled again on its own",
+    "已并入共性问题": "Part of common problem",
+    "：由共性问题统一交办、统一答复，本问题暂停单独办理。":
+        ": dispatched and answered with the common problem; this problem's own handling is suspended.",
+    "可能属于共性问题": "May belong to common problem",
+    "相似度 %(s)s": "similarity %(s)s",
+    "共性问题": "Common problems",
+    "统一答复": "The common answer",
+    "成员问题": "Member problems",
+    "%(c)d 家企业": "%(c)d companies",
+    "没有成员问题。": "No member problems.",
+    "申请延期至 %(due)s": "Extension asked to %(due)s",
+    "答复将送达全部 %(n)d 个成员问题，各企业分别评价；评价不满意的问题将脱离共性问题单独重新办理。":
+        "The answer reaches all %(n)d member problems and each company rates its own; a problem rated unsatisfied "
+        "leaves the common problem and is handled again on its own.",
+    "新建共性问题": "New common problem",
+    "新建": "New",
+    "所选问题将暂停各自的办理，由共性问题统一交办、统一答复；答复会送达每个问题，各企业分别评价。企业看不到共性问题及其他企业。":
+        "The chosen problems stop being handled on their own: the common problem is dispatched and answered once, "
+        "the answer reaches each problem and each company rates its own. Companies never see the common problem or "
+        "the other companies.",
+    "＋ 新建共性问题": "+ New common problem",
+    "多家企业反映的同一问题合并为一个共性问题：统一交办一个部门、一个办理期限，答复送达每个成员问题，各企业分别评价。":
+        "The same problem raised by several companies, grouped as one common problem: one department, one deadline, "
+        "the answer reaches every member problem and each company rates its own.",
+    "办理中（未答复）": "Open (not answered)",
+    "%(m)d 个问题 · %(c)d 家企业": "%(m)d problems · %(c)d companies",
+    "暂无共性问题。": "No common problems.",
+    "成员": "Members",
+    "排序：按创建时间从新到旧。": "Order: newest first.",
+    "办理中的共性问题 %(n)d 个": "%(n)d open common problems",
+    "合并为共性问题": "Group as a common problem",
+    "该问题已并入共性问题，由共性问题统一办理。": "This problem is part of a common problem and is handled through it.",
+    "并入共性问题": "Joined a common problem",
+    "脱离共性问题": "Left the common problem",
+    "共性问题成员": "In a common problem",
+    "非共性问题成员": "Not in a common problem",
+})
+TRANSLATIONS.update({
+    "共性问题：多家企业的同一问题合并办理时，交办、签收、答复、退回只形成一条交办记录，部门的按时签收、按时答复、退回与样本数只计一次；答复送达的每个成员问题由各企业分别评价，满意率、重新办理率按成员问题逐个计入；共性问题自身的超期不计入超期件数（成员问题在合并期间暂停各自计时）。":
+        "Common problems: when one problem of several companies is handled together, its dispatch, signing, reply "
+        "and return make one dispatch record, so the department's on-time signing, on-time reply, returns and "
+        "sample count it once; the answer reaches each member problem and each company rates its own, so "
+        "satisfaction and reopen rate count every member problem; the common problem's own lateness is not in the "
+        "overdue count (member problems' clocks are suspended while grouped).",
+})

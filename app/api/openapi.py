@@ -319,6 +319,47 @@ SCHEMAS["CommonProblemSuggestions"] = obj(
     ("items",), "疑似共性问题，分数高的在前。 / Suggested common problems, best first.",
 )
 
+SCHEMAS["CommonProblem"] = obj(
+    {"id": ID, "number": {"type": "string", "description": "GX-<年>-<序号>。 / GX-<year>-<seq>."},
+     "title": TEXT, "description": TEXT, "category": TEXT, "urgency": TEXT, "complexity": TEXT,
+     "status": enum(("escalated", "dispatched", "in_progress", "replied"),
+                    "待交办 → 已交办 → 办理中 → 已答复（与问题状态机相同）。 / As the ticket state machine."),
+     "ticket_ids": {"type": "array", "items": ID, "description": "成员问题。 / The member problems."},
+     "members": {"type": "array", "items": obj(
+         {"ticket_id": ID, "number": TEXT, "company_id": ID, "status": TEXT, "rating": nullable(TEXT)},
+         ("ticket_id", "number", "company_id", "status", "rating"))},
+     "companies": {"type": "integer"},
+     "department_id": OPT_ID, "helper_id": OPT_ID, "created_at": DATETIME, "due_at": nullable(DATETIME),
+     "overdue": {"type": "boolean"}, "overdue_days": {"type": "integer"},
+     "sign_due_at": nullable(DATETIME), "reply_due_at": nullable(DATETIME), "replied_at": nullable(DATETIME),
+     "reply_message": nullable(TEXT), "supervision": nullable(TEXT),
+     "pending_extension": nullable(obj({"new_due": DATE, "reason": TEXT, "requested_at": DATETIME,
+                                        "requested_by_id": ID})),
+     "version": {"type": "integer"},
+     "allowed_actions": {"type": "array", "items": TEXT,
+                         "description": "调用者现在可执行的操作。 / The actions the caller may take now."}},
+    ("id", "number", "title", "status", "ticket_ids", "version", "allowed_actions"),
+    "共性问题：多家企业的同一问题，统一交办、统一答复，各企业分别评价。 / A common problem: one problem of many "
+    "companies, dispatched and answered once, each company rating its own.",
+)
+SCHEMAS["CommonProblemCreate"] = obj(
+    {"title": {"type": "string", "minLength": 1, "maxLength": 200},
+     "description": {"type": "string", "maxLength": 5000},
+     "ticket_ids": {"type": "array", "items": ID, "minItems": 2, "maxItems": 200,
+                    "description": "尚未交办部门的问题（待受理、已受理或待交办）。 / Problems not yet with a department."}},
+    ("title", "ticket_ids"),
+)
+SCHEMAS["CommonProblemMembers"] = obj(
+    {"ticket_ids": {"type": "array", "items": ID, "minItems": 1, "maxItems": 200}}, ("ticket_ids",),
+)
+COMMON_ACTIONS = ("dispatch", "sign", "return", "reply", "request_extension", "decide_extension", "supervise")
+SCHEMAS["CommonProblemAction"] = {
+    "oneOf": [ref("Action" + "".join(part.capitalize() for part in a.split("_"))) for a in COMMON_ACTIONS],
+    "description": "问题操作中的交办、签收、退回、答复、延期与督办，带共性问题的 version。 / The ticket actions "
+                   "dispatch, sign, return, reply, request_extension, decide_extension, supervise, with the common "
+                   "problem's version.",
+}
+
 SCHEMAS["SimilarTickets"] = obj(
     {"items": {"type": "array", "items": obj(
         {"ticket": ref("Ticket"),
@@ -515,6 +556,7 @@ PATH_PARAMS = {
     "ticket_id": "问题编号 / Ticket id",
     "visit_id": "走访编号 / Visit id",
     "webhook_id": "订阅编号 / Subscription id",
+    "common_problem_id": "共性问题编号 / Common problem id",
 }
 
 
@@ -665,6 +707,41 @@ OPERATIONS: dict[tuple[str, str], dict] = {
         "common.window_days (default 90) and not yet answered (only the newest common.max_candidates, default 200, "
         "are compared); managers and admins only (403 otherwise).",
         ok="CommonProblemSuggestions", errors=(400, 403),
+    ),
+    ("POST", f"{PREFIX}/common-problems"): operation(
+        "createCommonProblem", "tickets", "创建共性问题 · Create a common problem",
+        "管理者或管理员把至少两个尚未交办部门的问题合并为一个共性问题（待交办）；成员问题暂停各自办理。"
+        "其他角色 403；问题不存在或不能合并为 400（fields.ticket_ids）。\n\n"
+        "A manager or admin groups at least two problems not yet with a department into one common problem "
+        "(escalated); the members' own handling is suspended. 403 for other roles; 400 (fields.ticket_ids) when a "
+        "problem is unknown or cannot join.",
+        ok="CommonProblem", status=201, errors=(400, 403, 413, 415), body="CommonProblemCreate",
+        body_example={"title": "一线工人招工难", "ticket_ids": [11, 12, 13]},
+    ),
+    ("GET", f"{PREFIX}/common-problems/<int:common_problem_id>"): operation(
+        "getCommonProblem", "tickets", "一个共性问题 · One common problem",
+        "管理者看全部；部门看交办给本部门的；陪跑员看含其陪跑企业问题的（只读）；企业用户 403（企业只看到自己的问题）。\n\n"
+        "Managers see all; a helper those dispatched to their department; an escort those holding a problem of "
+        "their companies (read-only); company users get 403 (they see only their own member problem).",
+        ok="CommonProblem", errors=(400, 403),
+    ),
+    ("POST", f"{PREFIX}/common-problems/<int:common_problem_id>/members"): operation(
+        "addCommonProblemMembers", "tickets", "加入问题 · Add members",
+        "管理者或管理员在答复前加入问题（其他角色 403；已答复 409）。\n\n"
+        "A manager or admin adds problems before the reply (403 for other roles; 409 once replied).",
+        ok="CommonProblem", errors=(400, 403, 409, 413, 415), body="CommonProblemMembers",
+        body_example={"ticket_ids": [14]},
+    ),
+    ("POST", f"{PREFIX}/common-problems/<int:common_problem_id>/actions"): operation(
+        "performCommonProblemAction", "tickets", "办理共性问题 · Perform an action",
+        "与问题相同的状态机与字段（dispatch、sign、return、reply、request_extension、decide_extension、supervise），"
+        "带上共性问题当前的 version。reply 送达每个成员问题（各自变为已答复并通知企业），各企业分别评价。"
+        "角色不能执行为 403；状态不允许或 version 过期为 409。\n\n"
+        "The ticket state machine's actions and fields, with the common problem's current version. A reply reaches "
+        "every member problem (each becomes replied, its company is notified) and each company rates its own. "
+        "403 when the role may never take it; 409 when the state does not allow it or the version is stale.",
+        ok="CommonProblem", errors=(400, 403, 409, 413, 415), body="CommonProblemAction",
+        body_example={"action": "dispatch", "version": 2, "department_id": 4},
     ),
     ("POST", f"{PREFIX}/tickets/<int:ticket_id>/comments"): operation(
         "addTicketComment", "tickets", "留言或内部备注 · Comment",

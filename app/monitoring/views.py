@@ -19,6 +19,8 @@ from app.core.permissions import require
 from app.core.workdays import overdue_working_days
 from app.extensions import db
 from app.monitoring import charts, permissions, queries
+from app.common_problems import permissions as common_permissions
+from app.common_problems import queries as common_queries
 from app.search import common as common_problems
 from app.tickets.models import RATINGS
 from app.tickets.queries import AWAITING
@@ -68,6 +70,8 @@ def dashboard():
         charts=_dashboard_charts(breakdowns, buckets, months), tickets_url=_tickets_url,
         overdue_days=_overdue_days(now), goals_reached=goals_reached, goal_categories=COMPANY_CATEGORIES,
         common=common, common_window=window_days, common_cap=max_candidates,
+        can_create_common=common_permissions.can_create_common_problem(current_user),
+        open_common=common_queries.open_count(current_user),
         common_min_companies=common_problems.MIN_COMPANIES,
     )
 

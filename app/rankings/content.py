@@ -57,6 +57,10 @@ def formula_lines(board) -> list[str]:
           what=spec.cases_label, n=config.min_cases),
         _("得分相同者名次并列（如 1、2、2、4）。名次变化与上一个等长统计期比较（按相同权重），上期未参与排名的显示“新上榜”。"),
     ]
+    if spec.key == "departments":
+        lines.append(_("共性问题：多家企业的同一问题合并办理时，交办、签收、答复、退回只形成一条交办记录，部门的按时签收、"
+                       "按时答复、退回与样本数只计一次；答复送达的每个成员问题由各企业分别评价，满意率、重新办理率按成员问题逐个计入；"
+                       "共性问题自身的超期不计入超期件数（成员问题在合并期间暂停各自计时）。"))
     if board.provisional:
         lines.append(_("黄牌：本统计期尚未结束，排名为暂定，不评黄牌。"))
     elif board.card_quota:

@@ -1,7 +1,7 @@
 """Suggested 共性问题: open problems of at least three companies whose texts are alike.
 
 Cheap by construction, for the manager's dashboard and GET /api/v1/common-problems/suggestions:
-one SELECT reads the candidates — problems not yet answered (SLA states), submitted within the
+one SELECT reads the candidates — problems not yet answered (SLA states) nor already in a 共性问题, submitted within the
 window (setting `common.window_days`, default 90), newest first, at most `common.max_candidates`
 (default 200) — with their company and town; everything else happens in memory with the TF-IDF
 vectors and cosine of app.search.similarity (characters and character pairs of title and
@@ -114,7 +114,7 @@ def candidates_select(window_days: int, max_candidates: int) -> sa.Select:
         sa.select(Ticket.id, Ticket.number, Ticket.title, Ticket.description, Ticket.company_id,
                   Company.name.label("company"), Town.name.label("town"))
         .join(Company, Company.id == Ticket.company_id).join(Town, Town.id == Company.town_id)
-        .where(Ticket.status.in_(SLA_STATES), Ticket.created_at >= since)
+        .where(Ticket.status.in_(SLA_STATES), Ticket.created_at >= since, Ticket.common_problem_id.is_(None))
         .order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(max_candidates)
     )
 

@@ -359,8 +359,9 @@ class TicketFilterForm(CompanySearchFields, FlaskForm):
     closed_to = DateField(_l("办结日期至"), validators=[Optional()])
     rated_from = DateField(_l("评价日期自"), validators=[Optional()])
     rated_to = DateField(_l("评价日期至"), validators=[Optional()])
+    common = SelectField(_l("共性问题"), default="", validate_choice=False)
 
-    MORE = ("rating", "created_from", "created_to", "closed_from", "closed_to", "rated_from", "rated_to")
+    MORE = ("rating", "created_from", "created_to", "closed_from", "closed_to", "rated_from", "rated_to", "common")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -373,6 +374,7 @@ class TicketFilterForm(CompanySearchFields, FlaskForm):
         self.town_id.choices = [(0, any_)] + [(t.id, t.name) for t in db.session.scalars(
             sa.select(Town).where(Town.active.is_(True)).order_by(Town.code))]
         self.rating.choices = [("", any_)] + _labels(RATINGS)
+        self.common.choices = [("", any_), ("1", str(_l("共性问题成员"))), ("0", str(_l("非共性问题成员")))]
 
     def narrowing_count(self) -> int:
         """How many conditions besides the search words are set (shown on the phone's folded 筛选 button)."""
@@ -405,7 +407,8 @@ class TicketFilterForm(CompanySearchFields, FlaskForm):
             "extension_pending": bool(self.extension_pending.data),
             "rating": self.rating.data if self.rating.data in RATINGS else None,
             "tag": (self.tag.data or "").strip() or None,
-            **{name: self[name].data for name in self.MORE if name != "rating"},
+            "common": self.common.data if self.common.data in ("0", "1") else None,
+            **{name: self[name].data for name in self.MORE if name not in ("rating", "common")},
         }
 
 

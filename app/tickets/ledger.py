@@ -19,20 +19,24 @@ def headers() -> list[str]:
         _("问题类别"), _("来源"), _("紧急程度"), _("复杂程度"), _("状态"), _("陪跑员"), _("承办部门"), _("经办人"),
         _("提交时间"), _("受理期限"), _("受理时间"), _("交办时间"), _("签收期限"), _("签收时间"), _("办理期限"),
         _("答复时间"), _("答复内容"), _("办结时间"), _("当前期限"), _("是否超期"), _("超期工作日"), _("督办"),
-        _("评价"), _("评价说明"), _("评价时间"), _("自动办结"), _("重办次数"), _("退回次数"),
+        _("评价"), _("评价说明"), _("评价时间"), _("自动办结"), _("重办次数"), _("退回次数"), _("共性问题"),
     ]
 
 
 def rows(stmt, *, now, batch: int = 1000):
     """Plain columns through the caller's scoped, filtered select: constant memory, no query per row."""
+    from app.common_problems.models import CommonProblem
+
     company, town, escort, helper, department = (
         aliased(Company), aliased(Town), aliased(User), aliased(User), aliased(Department))
+    group = aliased(CommonProblem)
     stmt = (
         stmt.join(company, Ticket.company_id == company.id)
         .join(town, company.town_id == town.id)
         .outerjoin(escort, company.escort_id == escort.id)
         .outerjoin(department, Ticket.department_id == department.id)
         .outerjoin(helper, Ticket.helper_id == helper.id)
+        .outerjoin(group, Ticket.common_problem_id == group.id)
         .with_only_columns(
             Ticket.number, company.name, company.uscc, town.name, company.category, Ticket.title, Ticket.description,
             Ticket.category, Ticket.source, Ticket.urgency, Ticket.complexity, Ticket.status, escort.name,
@@ -40,6 +44,7 @@ def rows(stmt, *, now, batch: int = 1000):
             Ticket.dispatched_at, Ticket.sign_due_at, Ticket.signed_at, Ticket.reply_due_at, Ticket.replied_at,
             Ticket.reply_message, Ticket.closed_at, Ticket.due_at, Ticket.supervision, Ticket.rating,
             Ticket.rating_comment, Ticket.rated_at, Ticket.auto_closed, Ticket.reopen_count, Ticket.return_count,
+            group.number,
         )
         .order_by(Ticket.created_at.desc(), Ticket.id.desc())
         .execution_options(yield_per=batch)
@@ -50,7 +55,7 @@ def rows(stmt, *, now, batch: int = 1000):
         (number, company_name, uscc, town_name, company_category, title, description, category, source, urgency,
          complexity, status, escort_name, department_name, helper_name, created_at, accept_due_at, accepted_at,
          dispatched_at, sign_due_at, signed_at, reply_due_at, replied_at, reply_message, closed_at, due_at,
-         supervision, rating, rating_comment, rated_at, auto_closed, reopen_count, return_count) = r
+         supervision, rating, rating_comment, rated_at, auto_closed, reopen_count, return_count, group_number) = r
         overdue = status in SLA_STATES and due_at is not None and now > due_at
         yield (
             number, company_name, uscc, town_name, str(COMPANY_CATEGORIES[company_category][0]), title, description,
@@ -61,5 +66,5 @@ def rows(stmt, *, now, batch: int = 1000):
             due_at if status in SLA_STATES else None, yes if overdue else no,
             overdue_working_days(due_at, now) if overdue else 0,
             label(SUPERVISION_LEVELS, supervision) if supervision else "", label(RATINGS, rating) if rating else "",
-            rating_comment, rated_at, yes if auto_closed else no, reopen_count, return_count,
+            rating_comment, rated_at, yes if auto_closed else no, reopen_count, return_count, group_number or "",
         )

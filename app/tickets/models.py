@@ -135,11 +135,18 @@ class Ticket(TimestampMixin, db.Model):
     # Sweep markers: each notice is sent once per deadline.
     overdue_notified_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
     due_soon_notified_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # 共性问题: while grouped the problem is handled through its common problem (own clock suspended);
+    # the state and deadline it had when it joined come back if it is taken out again.
+    common_problem_id: Mapped[int | None] = mapped_column(sa.ForeignKey("common_problems.id"), index=True)
+    common_joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    common_prior_status: Mapped[str | None] = mapped_column(sa.String(16))
+    common_prior_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1, server_default="1")
     __mapper_args__ = {"version_id_col": version}
 
     company = relationship("Company", lazy="raise")
+    common_problem = relationship("CommonProblem", lazy="raise")
     escort = relationship("User", foreign_keys=[escort_id], lazy="raise")
     department = relationship("Department", lazy="raise")
     helper = relationship("User", foreign_keys=[helper_id], lazy="raise")
@@ -224,7 +231,8 @@ class DispatchRecord(db.Model):
     """One dispatch of a problem to a department, and how that department handled it.
 
     A problem returned and dispatched again has two records; department rankings
-    (on-time signing and reply, return rate) count these rows.
+    (on-time signing and reply, return rate) count these rows. A 共性问题's dispatch is one record
+    (common_problem_id set, ticket_id empty): its department's work counts once, not per member.
     """
 
     __tablename__ = "dispatch_records"
@@ -234,7 +242,9 @@ class DispatchRecord(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False)
+    ticket_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tickets.id", ondelete="CASCADE"))
+    common_problem_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("common_problems.id", ondelete="CASCADE"), index=True)
     department_id: Mapped[int] = mapped_column(sa.ForeignKey("departments.id"), nullable=False)
     helper_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     dispatched_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

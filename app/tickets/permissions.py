@@ -110,6 +110,8 @@ def can_perform(user, ticket, action: str, *, pending_extension=None) -> bool:
     """May `user` take `action` on `ticket` now? (State, role, relation and the action's own rule.)"""
     if action not in TRANSITIONS or not role_may(user, ticket, action):
         return False
+    if ticket.common_problem_id is not None and action not in GROUPED_MAY:
+        return False
     if action == "request_extension":
         return pending_extension is None
     if action == "decide_extension":
@@ -142,6 +144,11 @@ def awaited_co_opinions(ticket, now=None) -> list:
 
     now = now or utcnow()
     return [row for row in open_co_departments(ticket) if row.opinion_at is None and not row.opinion_overdue(now)]
+
+
+# A member of a 共性问题 is handled through the group (app.common_problems); once the group's reply has
+# reached it, its company rates it on its own.
+GROUPED_MAY = ("rate",)
 
 
 def allowed_actions(user, ticket, *, pending_extension=None) -> list[str]:

@@ -118,7 +118,7 @@ def filter_tickets(stmt: sa.Select, user: User, *, now: datetime, status=None, c
                    company_id=None, company=None, company_category=None, town_id=None, overdue=False, supervised=False,
                    mine=False, q=None, open_only=False, due_soon=False, extension_pending=False, rating=None,
                    created_from=None, created_to=None, closed_from=None, closed_to=None,
-                   rated_from=None, rated_to=None, tag=None, co_owing=False) -> sa.Select:
+                   rated_from=None, rated_to=None, tag=None, co_owing=False, common=None) -> sa.Select:
     """Narrow a scoped ticket select by the list's filters.
 
     company: text typed into the list's company box: problems of the companies `user` may see whose
@@ -157,7 +157,9 @@ def filter_tickets(stmt: sa.Select, user: User, *, now: datetime, status=None, c
         stmt = stmt.where(sa.or_(Ticket.supervision.is_not(None), Ticket.reopen_count >= 2))
     if mine:
         states = AWAITING.get(user.role, ())
-        condition = Ticket.status.in_(states)
+        # A member of a 共性问题 owes nothing on its own (its group does), unless its company must rate it.
+        condition = sa.and_(Ticket.status.in_(states),
+                            sa.or_(Ticket.common_problem_id.is_(None), Ticket.status == "replied"))
         if user.role == Role.HELPER:
             condition = sa.and_(condition, Ticket.department_id == user.department_id,
                                 sa.or_(Ticket.helper_id.is_(None), Ticket.helper_id == user.id))
@@ -183,6 +185,10 @@ def filter_tickets(stmt: sa.Select, user: User, *, now: datetime, status=None, c
         stmt = stmt.where(Ticket.rating == rating)
     if co_owing:
         stmt = stmt.where(co_owing_condition(user))
+    if common == "1":  # members of a 共性问题 (the list's filter)
+        stmt = stmt.where(Ticket.common_problem_id.is_not(None))
+    elif common == "0":
+        stmt = stmt.where(Ticket.common_problem_id.is_(None))
     if tag:
         from app.tickets.tags import tagged  # tags -> services -> queries
 

@@ -163,6 +163,8 @@ def check_action(actor, ticket: Ticket, action: str, version) -> None:
         raise TicketActionError(
             _("问题当前状态为“%(status)s”，不能执行“%(action)s”。",
               status=str(STATUSES[ticket.status]), action=_label(action)), 409)
+    if ticket.common_problem_id is not None and action not in permissions.GROUPED_MAY:
+        raise TicketActionError(_("该问题已并入共性问题，由共性问题统一办理。"), 409)
     if action == "resume" and ticket.paused_at is None:
         raise TicketActionError(_("该问题未暂停计时。"), 409)
     if ticket.paused_at is not None and action in permissions.PAUSE_BLOCKS:
@@ -506,6 +508,10 @@ def rate(actor, ticket: Ticket, *, rating, comment="", version=None, now=None) -
             ticket.due_at = deadline_after(now, sla.escort_reply_days)
         ticket.autoclose_at = None
         _move(ticket, actor, "rate", now=now, body=comment, data={**data, "reopened": True}, to_status=back_to)
+        if ticket.common_problem_id is not None:  # 不满意 reopens this member alone, out of its 共性问题
+            from app.common_problems.services import detach_unsatisfied
+
+            detach_unsatisfied(actor, ticket, now=now, comment=comment)
         replier = db.session.get(User, ticket.replied_by_id) if ticket.replied_by_id else None
         recipients = [replier] + (_managers() if ticket.reopen_count >= 2 else [])
         notify(recipients, "ticket_reopened", _l("问题 %(number)s 评价为不满意，已重新办理", number=ticket.number),

@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
 from app.accounts.models import Role
+from app.common_problems import queries as common_queries
 from app.core.db import utcnow
 from app.core.pagination import Segment, asc, desc, keyset_page
 from app.core.permissions import get_visible_or_404, require
@@ -78,7 +79,8 @@ def index():
     filters = form.filters()
     search = search_queries.Search(current_user, filters.pop("q", None), db.session)
     stmt = queries.with_list_loads(
-        queries.filter_tickets(queries.visible_tickets(current_user), current_user, now=now, **filters))
+        queries.filter_tickets(queries.visible_tickets(current_user), current_user, now=now, **filters)
+    ).options(joinedload(Ticket.common_problem))  # the membership badge
     # A search lists by relevance (app.search.queries.Search); otherwise owing a step first.
     page = search.page(stmt) if search else keyset_page(stmt, segments=_list_segments(filters))
     helper = current_user.role == Role.HELPER
@@ -319,6 +321,7 @@ def _render_detail(ticket: Ticket, *, failed=None, comment_form=None, upload_for
         awaited_co=permissions.awaited_co_opinions(ticket, now) if ticket.status == "in_progress" else [],
         co_overdue_days=lambda row: overdue_working_days(row.due_at, now) if row.is_overdue(now) else 0,
         my_co_row=permissions.co_department_row(current_user, ticket),
+        common_panel=common_queries.ticket_panel(current_user, ticket),
     ), status
 
 
@@ -330,6 +333,7 @@ def _event_label(event) -> str:
     return {
         "submit": _("提交问题"), COLLECT_EVENT: _("走访收集并受理"), "comment": _("留言"), "note": _("内部备注"), "auto_close": _("逾期未评价，自动办结"),
         "deadline_recomputed": _("工作日历调整，期限重算"), "co_opinions_overdue": _("协办意见逾期"),
+        "join_common": _("并入共性问题"), "leave_common": _("脱离共性问题"),
     }.get(event.kind, event.kind)
 
 

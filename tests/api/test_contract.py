@@ -104,6 +104,25 @@ class Contract:
         return log_visit(self.make.session, self.other_escort, self.other_company, on=local_today())
 
     @cached_property
+    def common_problem(self):
+        from app.common_problems.services import create_common_problem
+
+        members = [self.w.new_ticket(now=utcnow()) for _ in range(2)]
+        group = create_common_problem(self.w.manager, title="一线工人招工难", ticket_ids=[t.id for t in members])
+        self.make.session.commit()
+        return group
+
+    @cached_property
+    def joinable(self):
+        """Problems free to join a common problem (created on first use)."""
+        return [self.w.new_ticket(now=utcnow()) for _ in range(3)]
+
+    def common_version(self) -> int:
+        from app.common_problems.models import CommonProblem
+
+        return self.make.session.scalar(sa.select(CommonProblem.version).where(CommonProblem.id == self.common_problem.id))
+
+    @cached_property
     def webhook(self):
         from app.notify.models import WebhookSubscription
 
@@ -128,7 +147,8 @@ class Contract:
 
     def url(self, rule: str, **ids) -> str:
         defaults = {"company_id": lambda: self.w.company.id, "ticket_id": lambda: self.submitted.id,
-                    "visit_id": lambda: self.visit.id, "webhook_id": lambda: self.webhook.id}
+                    "visit_id": lambda: self.visit.id, "webhook_id": lambda: self.webhook.id,
+                    "common_problem_id": lambda: self.common_problem.id}
         return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(ids.get(m.group(1)) or defaults[m.group(1)]()), rule)
 
     def call(self, who, op_id: str, *, ids=None, query: str = "", headers=None, **kwargs):
@@ -154,6 +174,10 @@ class Contract:
             "publishRanking": {"board": "towns", "period": "2026-10"},
             "createWebhook": {"url": "http://127.0.0.1:9/hook", "events": ["ticket.created"],
                               "secret": "contract-test-secret", "allow_private": True},
+            "createCommonProblem": {"title": "一线工人招工难", "ticket_ids": [t.id for t in self.joinable[:2]]},
+            "addCommonProblemMembers": {"ticket_ids": [self.joinable[2].id]},
+            "performCommonProblemAction": {"action": "dispatch", "version": self.common_version(),
+                                           "department_id": w.department.id},
         }[op_id]
 
     def version(self, ticket) -> int:
@@ -819,6 +843,78 @@ def _(c):
 
 case("listWebhookDeliveries", 403)(lambda c: c.call("manager", "listWebhookDeliveries"))
 case("listWebhookDeliveries", 404)(lambda c: c.call("admin", "listWebhookDeliveries", ids={"webhook_id": 999999}))
+
+
+@case("createCommonProblem", 201)
+def _(c):
+    response = c.call("manager", "createCommonProblem", json=c.valid_body("createCommonProblem"))
+    body = response.get_json()
+    assert body["status"] == "escalated" and body["number"].startswith("GX-") and body["version"] >= 1
+    assert body["ticket_ids"] == [t.id for t in c.joinable[:2]] and "dispatch" in body["allowed_actions"]
+    return response
+
+
+case("createCommonProblem", 403)(lambda c: c.call("escort", "createCommonProblem",
+                                                  json=c.valid_body("createCommonProblem")))
+
+
+@case("getCommonProblem", 200)
+def _(c):
+    response = c.call("escort", "getCommonProblem")  # the escort of the members' company: read-only
+    body = response.get_json()
+    assert len(body["ticket_ids"]) == 2 and body["allowed_actions"] == []
+    return response
+
+
+case("getCommonProblem", 403)(lambda c: c.call("company_user", "getCommonProblem"))
+case("getCommonProblem", 404)(lambda c: c.call("other_escort", "getCommonProblem"))
+
+
+@case("addCommonProblemMembers", 200)
+def _(c):
+    response = c.call("manager", "addCommonProblemMembers", json=c.valid_body("addCommonProblemMembers"))
+    assert c.joinable[2].id in response.get_json()["ticket_ids"]
+    assert c.status(c.joinable[2]) == "escalated"
+    return response
+
+
+case("addCommonProblemMembers", 403)(lambda c: c.call("escort", "addCommonProblemMembers",
+                                                      json=c.valid_body("addCommonProblemMembers")))
+case("addCommonProblemMembers", 404)(lambda c: c.call("other_helper", "addCommonProblemMembers",
+                                                      json=c.valid_body("addCommonProblemMembers")))
+
+
+@case("addCommonProblemMembers", 409)
+def _(c):
+    for who, action, extra in (("manager", "dispatch", {"department_id": c.w.department.id}), ("helper", "sign", {}),
+                               ("helper", "reply", {"message": "已统一答复。"})):
+        assert c.call(who, "performCommonProblemAction",
+                      json={"action": action, "version": c.common_version(), **extra}).status_code == 200
+    return c.call("manager", "addCommonProblemMembers", json=c.valid_body("addCommonProblemMembers"))
+
+
+@case("performCommonProblemAction", 200)
+def _(c):
+    response = c.call("manager", "performCommonProblemAction", json=c.valid_body("performCommonProblemAction"))
+    body = response.get_json()
+    assert body["status"] == "dispatched" and body["department_id"] == c.w.department.id
+    assert {m["status"] for m in body["members"]} == {"dispatched"}
+    return response
+
+
+case("performCommonProblemAction", 403)(lambda c: c.call("escort", "performCommonProblemAction",
+                                                         json=c.valid_body("performCommonProblemAction")))
+case("performCommonProblemAction", 404)(lambda c: c.call("other_helper", "performCommonProblemAction",
+                                                         json=c.valid_body("performCommonProblemAction")))
+
+
+@case("performCommonProblemAction", 409)
+def _(c):
+    stale = c.common_version() - 1 if c.common_version() > 1 else c.common_version() + 1
+    response = c.call("manager", "performCommonProblemAction",
+                      json={**c.valid_body("performCommonProblemAction"), "version": stale})
+    assert response.get_json()["error"]["code"] == "stale_version"
+    return response
 
 
 @case("getOpenApi", 200)

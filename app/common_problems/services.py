@@ -1,0 +1,509 @@
+"""Every change to a common problem (共性问题): create, add and remove members, and its handling actions.
+
+The handling actions are the ticket actions (dispatch, sign, return, reply, request_extension,
+decide_extension, supervise), checked against the same transitions table: the common problem
+moves to the state the table names, and each member problem follows it on its own timeline
+(internal events: the company never sees the group). One department, one dispatch record, one
+working-day clock — the members' own clocks are suspended while they are grouped. The reply
+reaches every member: each becomes 已答复 with the reply, its company is notified and rates it on
+its own (app.tickets.services.rate); 不满意 reopens that member alone, detached from the group.
+
+Like app.tickets.services: flush, never commit; a refusal raises TicketActionError and the caller
+rolls back.
+"""
+from collections import Counter
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.accounts.models import Role, User
+from app.core import audit
+from app.core.db import utcnow
+from app.core.notifications import notify
+from app.core.timeutil import end_of_local_day, local_date
+from app.core.workdays import deadline_after, working_days_between
+from app.extensions import db
+from app.reference.models import Department
+from app.settings.sla import get_sla
+from app.tickets import services as ticket_services
+from app.tickets.models import COMPLEXITIES, STATUSES, SUPERVISION_LEVELS, SUPERVISION_ORDER, DispatchRecord, Ticket
+from app.tickets.queries import visible_tickets
+from app.tickets.services import TicketActionError, stale_error
+from app.tickets.transitions import TRANSITIONS, roles_for, target_state
+
+from app.common_problems import permissions
+from app.common_problems.models import OPEN_GROUP_STATUSES, CommonProblem, CommonProblemEvent
+
+MIN_MEMBERS = 2
+MAX_MEMBERS = 200
+
+
+def _label(action: str) -> str:
+    return str(TRANSITIONS[action].label)
+
+
+def _url(common_problem: CommonProblem) -> str:
+    try:
+        return url_for("common_problems.detail", common_problem_id=common_problem.id)
+    except Exception:  # outside a request
+        return f"/common-problems/{common_problem.id}"
+
+
+def _event(common_problem, actor, kind, *, now, from_status=None, to_status=None, body="", data=None):
+    event = CommonProblemEvent(common_problem_id=common_problem.id, actor_id=getattr(actor, "id", None), kind=kind,
+                               at=now, from_status=from_status, to_status=to_status, body=body, data=data)
+    db.session.add(event)
+    return event
+
+
+def _members(common_problem) -> list[Ticket]:
+    return db.session.scalars(
+        sa.select(Ticket).where(Ticket.common_problem_id == common_problem.id).order_by(Ticket.id)).all()
+
+
+def _text(value, field: str, message: str, *, limit: int = 5000, required: bool = True) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    if required and not text:
+        raise TicketActionError(message, 400, {field: message})
+    if len(text) > limit:
+        too_long = _("最多 %(n)d 字。", n=limit)
+        raise TicketActionError(too_long, 400, {field: too_long})
+    return text
+
+
+# ---------------------------------------------------------------- members
+
+def _load_members(actor, ticket_ids) -> list[Ticket]:
+    """The problems named, each visible to `actor` and free to join; refused by field otherwise."""
+    if not isinstance(ticket_ids, list) or not ticket_ids or len(ticket_ids) > MAX_MEMBERS or not all(
+            isinstance(i, int) and not isinstance(i, bool) and 0 < i < 2**31 for i in ticket_ids):
+        message = _("请选择要合并的问题（问题编号列表）。")
+        raise TicketActionError(message, 400, {"ticket_ids": message})
+    ids = list(dict.fromkeys(ticket_ids))
+    tickets = db.session.scalars(visible_tickets(actor).where(Ticket.id.in_(ids)).order_by(Ticket.id)).all()
+    missing = set(ids) - {t.id for t in tickets}
+    if missing:
+        message = _("找不到问题：%(ids)s。", ids="、".join(str(i) for i in sorted(missing)))
+        raise TicketActionError(message, 400, {"ticket_ids": message})
+    refused = [t for t in tickets if not permissions.can_join(t)]
+    if refused:
+        message = _("以下问题不能并入共性问题（已交办部门、已答复或已办结、暂停计时中，或已属于其他共性问题）：%(numbers)s。",
+                    numbers="、".join(t.number for t in refused))
+        raise TicketActionError(message, 400, {"ticket_ids": message})
+    return tickets
+
+
+def _join(actor, common_problem, ticket: Ticket, *, now: datetime) -> None:
+    """The member's own handling stops: its state follows the group, its own clock is suspended."""
+    ticket.common_problem_id = common_problem.id
+    ticket.common_joined_at = now
+    ticket.common_prior_status = ticket.status
+    ticket.common_prior_due_at = ticket.due_at
+    ticket.due_at = None
+    ticket_services._move(ticket, actor, "join_common", now=now, to_status=common_problem.status, public=False,
+                          body=_("并入共性问题 %(number)s，统一办理。", number=common_problem.number),
+                          data={"common_problem_id": common_problem.id, "common_problem": common_problem.number})
+
+
+def _shift(value, days):
+    return ticket_services._shift(value, days)
+
+
+def _leave(actor, common_problem, ticket: Ticket, *, now: datetime, body: str, to_status: str | None = None) -> None:
+    """The member leaves the group: back to its own flow (its state before joining, its clock moved on by
+    the working days it was grouped), unless `to_status` says where it goes."""
+    days = max(working_days_between(local_date(ticket.common_joined_at or now), local_date(now)), 0)
+    if to_status is None:
+        to_status = ticket.common_prior_status or ticket.status
+        ticket.due_at = _shift(ticket.common_prior_due_at, days)
+    ticket.common_problem_id = None
+    ticket.common_joined_at = None
+    ticket.common_prior_status = None
+    ticket.common_prior_due_at = None
+    ticket_services._move(ticket, actor, "leave_common", now=now, to_status=to_status, public=False, body=body,
+                          data={"common_problem_id": common_problem.id, "common_problem": common_problem.number,
+                                "grouped_days": days})
+
+
+def create_common_problem(actor, *, title, description="", ticket_ids, now=None) -> CommonProblem:
+    """Group open problems (at least two) under a new common problem, 待交办, numbered GX-<year>-<id>."""
+    now = now or utcnow()
+    if not permissions.can_create_common_problem(actor):
+        raise TicketActionError(_("仅管理者可以创建共性问题。"), 403)
+    errors = {}
+    try:
+        title = _text(title, "title", _("请填写共性问题标题。"), limit=200)
+    except TicketActionError as exc:
+        errors.update(exc.fields)
+    try:
+        description = _text(description, "description", "", required=False)
+    except TicketActionError as exc:
+        errors.update(exc.fields)
+    try:
+        tickets = _load_members(actor, ticket_ids)
+        if len(tickets) < MIN_MEMBERS:
+            message = _("共性问题至少包含 %(n)d 个问题。", n=MIN_MEMBERS)
+            raise TicketActionError(message, 400, {"ticket_ids": message})
+    except TicketActionError as exc:
+        errors.update(exc.fields)
+    if errors:
+        raise TicketActionError(next(iter(errors.values())), 400, errors)
+    category = Counter(t.category for t in tickets).most_common(1)[0][0]
+    urgency = "urgent" if any(t.urgency == "urgent" for t in tickets) else "ordinary"
+    common_problem = CommonProblem(number=f"GX-{local_date(now).year}-TMP{tickets[0].id}", title=title,
+                                   description=description, category=category, urgency=urgency, status="escalated",
+                                   created_by_id=actor.id, created_at=now, updated_at=now,
+                                   due_at=deadline_after(now, get_sla().accept_days))
+    db.session.add(common_problem)
+    db.session.flush()
+    common_problem.number = f"GX-{local_date(now).year}-{common_problem.id:05d}"
+    _event(common_problem, actor, "create", now=now, to_status="escalated",
+           data={"ticket_ids": [t.id for t in tickets]})
+    for ticket in tickets:
+        _join(actor, common_problem, ticket, now=now)
+    audit.record("common_problem_create", common_problem, actor=actor,
+                 after={"number": common_problem.number, "ticket_ids": [t.id for t in tickets]})
+    db.session.flush()
+    return common_problem
+
+
+def add_members(actor, common_problem: CommonProblem, ticket_ids, *, now=None) -> list[Ticket]:
+    """Add open problems to a common problem that is not yet answered; they take its state."""
+    now = now or utcnow()
+    if not permissions.can_manage_members(actor, common_problem):
+        if actor.role in (Role.ADMIN, Role.MANAGER):
+            raise TicketActionError(_("共性问题已答复，不能再加入问题。"), 409)
+        raise TicketActionError(_("仅管理者可以调整共性问题的成员。"), 403)
+    tickets = _load_members(actor, ticket_ids)
+    for ticket in tickets:
+        _join(actor, common_problem, ticket, now=now)
+    _event(common_problem, actor, "add_members", now=now, body="、".join(t.number for t in tickets),
+           data={"ticket_ids": [t.id for t in tickets]})
+    audit.record("common_problem_add_members", common_problem, actor=actor, after={"ticket_ids": [t.id for t in tickets]})
+    common_problem.updated_at = now  # bumps the version: a form showing the old members notices
+    db.session.flush()
+    return tickets
+
+
+def remove_member(actor, common_problem: CommonProblem, ticket: Ticket, *, now=None) -> Ticket:
+    """Take a member out before the reply: it returns to its own flow, in the state it had when it joined."""
+    now = now or utcnow()
+    if not permissions.can_manage_members(actor, common_problem):
+        if actor.role in (Role.ADMIN, Role.MANAGER):
+            raise TicketActionError(_("共性问题已答复，不能再移出问题。"), 409)
+        raise TicketActionError(_("仅管理者可以调整共性问题的成员。"), 403)
+    if ticket.common_problem_id != common_problem.id:
+        raise TicketActionError(_("该问题不属于这个共性问题。"), 409)
+    _leave(actor, common_problem, ticket, now=now,
+           body=_("移出共性问题 %(number)s，恢复单独办理。", number=common_problem.number))
+    _event(common_problem, actor, "remove_member", now=now, body=ticket.number, data={"ticket_id": ticket.id})
+    audit.record("common_problem_remove_member", common_problem, actor=actor, after={"ticket_id": ticket.id})
+    common_problem.updated_at = now
+    db.session.flush()
+    return ticket
+
+
+def detach_unsatisfied(actor, ticket: Ticket, *, now: datetime, comment: str) -> None:
+    """A member rated 不满意 is reopened alone (app.tickets.services.rate has moved it): it leaves its group,
+    with a note on both timelines; the department handles it on its own from here."""
+    common_problem = db.session.get(CommonProblem, ticket.common_problem_id)
+    ticket.common_problem_id = None
+    ticket.common_joined_at = None
+    ticket.common_prior_status = None
+    ticket.common_prior_due_at = None
+    ticket_services._event(ticket, actor, "leave_common", now=now, public=False,
+                           body=_("评价不满意，已脱离共性问题 %(number)s，单独重新办理。", number=common_problem.number),
+                           data={"common_problem_id": common_problem.id, "common_problem": common_problem.number})
+    _event(common_problem, actor, "member_reopened", now=now, body=comment,
+           data={"ticket_id": ticket.id, "number": ticket.number})
+
+
+# ---------------------------------------------------------------- the handling actions
+
+def _check(actor, common_problem: CommonProblem, action: str, version) -> None:
+    transition = TRANSITIONS[action]
+    if not permissions.can_view_common_problem(actor, common_problem):
+        raise TicketActionError(_("您无权处理该共性问题。"), 403)
+    if actor.role not in set().union(*transition.sources.values()):
+        raise TicketActionError(_("您的角色不能对问题执行“%(action)s”。", action=_label(action)), 403)
+    if actor.role not in roles_for(action, common_problem.status):
+        raise TicketActionError(
+            _("共性问题当前状态为“%(status)s”，不能执行“%(action)s”。",
+              status=str(STATUSES[common_problem.status]), action=_label(action)), 409)
+    if version is not None:
+        try:
+            if int(version) != common_problem.version:
+                raise TicketActionError(_("该共性问题已被他人修改，请查看最新内容后重试。"), 409, code="stale_version")
+        except (TypeError, ValueError, OverflowError):
+            raise TicketActionError(_("版本号无效。"), 400, {"version": _("应为整数。")})
+
+
+def _current_dispatch(common_problem) -> DispatchRecord | None:
+    return db.session.scalars(
+        sa.select(DispatchRecord).where(DispatchRecord.common_problem_id == common_problem.id,
+                                        DispatchRecord.returned_at.is_(None))
+        .order_by(DispatchRecord.id.desc()).limit(1)).first()
+
+
+def _step(actor, common_problem, action, *, now, body="", data=None) -> None:
+    """The common problem moves as the transitions table says; each member follows (internal events)."""
+    before = common_problem.status
+    common_problem.status = target_state(action, before)
+    common_problem.updated_at = now
+    _event(common_problem, actor, action, now=now, from_status=before, to_status=common_problem.status, body=body,
+           data=data)
+    audit.record(f"common_problem_{action}", common_problem, actor=actor, before={"status": before},
+                 after={"status": common_problem.status, **(data or {})})
+    if common_problem.status != before:
+        for member in _members(common_problem):
+            ticket_services._move(member, actor, action, now=now, to_status=common_problem.status, public=False,
+                                  data={**(data or {}), "common_problem_id": common_problem.id,
+                                        "common_problem": common_problem.number})
+
+
+def _helpers(common_problem) -> list[User]:
+    if common_problem.helper_id:
+        return [db.session.get(User, common_problem.helper_id)]
+    return db.session.scalars(sa.select(User).where(
+        User.department_id == common_problem.department_id, User.role == Role.HELPER, User.active.is_(True))).all()
+
+
+def _notify_staff(users, kind, title, body, common_problem, action):
+    notify(users, kind, title, body, _url(common_problem), robots=False,
+           event_key=f"common:{common_problem.id}:{action}:{common_problem.version}")
+
+
+def dispatch(actor, common_problem, *, department_id, helper_id=None, complexity="ordinary", due_on=None,
+             version=None, now=None):
+    now = now or utcnow()
+    _check(actor, common_problem, "dispatch", version)
+    department = db.session.get(Department, department_id) if isinstance(department_id, int) else None
+    if department is None or not department.active:
+        raise TicketActionError(_("请选择有效的承办部门。"), 400, {"department_id": _("请选择有效的承办部门。")})
+    helper = db.session.get(User, helper_id) if isinstance(helper_id, int) and helper_id > 0 else None
+    if helper_id not in (None, 0) and (helper is None or helper.role != Role.HELPER
+                                       or helper.department_id != department.id or not helper.active):
+        raise TicketActionError(_("指定的经办人不属于该部门。"), 400, {"helper_id": _("指定的经办人不属于该部门。")})
+    if not isinstance(complexity, str) or complexity not in COMPLEXITIES:
+        raise TicketActionError(_("复杂程度无效。"), 400, {"complexity": _("应为 ordinary 或 complex。")})
+    sla = get_sla()
+    common_problem.department_id = department.id
+    common_problem.helper_id = helper.id if helper else None
+    common_problem.complexity = complexity
+    common_problem.dispatched_at = now
+    common_problem.signed_at = None
+    common_problem.sign_due_at = deadline_after(now, sla.sign_days)
+    limit = deadline_after(now, ticket_services._reply_days(common_problem, sla))
+    custom = ticket_services._custom_due(due_on, now, common_problem.sign_due_at, limit)
+    common_problem.reply_due_at = custom or limit
+    common_problem.due_at = common_problem.sign_due_at
+    db.session.add(DispatchRecord(
+        common_problem_id=common_problem.id, department_id=department.id, helper_id=common_problem.helper_id,
+        dispatched_by_id=actor.id, dispatched_at=now, sign_due_at=common_problem.sign_due_at,
+        reply_due_at=common_problem.reply_due_at))
+    _step(actor, common_problem, "dispatch", now=now, data={
+        "department_id": department.id, "department": department.name, "helper_id": common_problem.helper_id,
+        "complexity": complexity, **({"due_on": local_date(custom).isoformat()} if custom else {})})
+    _notify_staff(_helpers(common_problem), "ticket_dispatched",
+                  _l("新交办共性问题 %(number)s：%(title)s", number=common_problem.number, title=common_problem.title),
+                  _l("请于 %(due)s 前签收。", due=local_date(common_problem.sign_due_at).isoformat()),
+                  common_problem, "dispatch")
+
+
+def sign(actor, common_problem, *, version=None, now=None):
+    now = now or utcnow()
+    _check(actor, common_problem, "sign", version)
+    record = _current_dispatch(common_problem)
+    if record is not None:
+        record.signed_at = now
+        record.signed_on_time = now <= record.sign_due_at
+        record.helper_id = record.helper_id or actor.id
+    common_problem.signed_at = now
+    common_problem.helper_id = common_problem.helper_id or actor.id
+    common_problem.due_at = common_problem.reply_due_at
+    _step(actor, common_problem, "sign", now=now)
+
+
+def return_common_problem(actor, common_problem, *, reason, suggested_department_id=None, version=None, now=None):
+    now = now or utcnow()
+    _check(actor, common_problem, "return", version)
+    reason = _text(reason, "reason", _("请填写退回理由。"))
+    suggested = None
+    if suggested_department_id not in (None, 0):
+        suggested = db.session.get(Department, suggested_department_id) \
+            if isinstance(suggested_department_id, int) and suggested_department_id > 0 else None
+        if suggested is None:
+            raise TicketActionError(_("建议的部门不存在。"), 400, {"suggested_department_id": _("建议的部门不存在。")})
+    record = _current_dispatch(common_problem)
+    if record is not None:
+        record.returned_at = now
+    data = {"department_id": common_problem.department_id,
+            "suggested_department_id": suggested.id if suggested else None,
+            "suggested_department": suggested.name if suggested else None}
+    common_problem.return_count += 1
+    common_problem.department_id = common_problem.helper_id = None
+    common_problem.sign_due_at = common_problem.reply_due_at = None
+    common_problem.due_at = deadline_after(now, get_sla().accept_days)
+    _step(actor, common_problem, "return", now=now, body=reason, data=data)
+    _notify_staff(ticket_services._managers(), "ticket_returned",
+                  _l("共性问题 %(number)s 被退回，需重新交办", number=common_problem.number), reason,
+                  common_problem, "return")
+
+
+def reply(actor, common_problem, *, message, version=None, now=None):
+    """One answer for all: every member becomes 已答复 with it, and each company is told and asked to rate."""
+    now = now or utcnow()
+    _check(actor, common_problem, "reply", version)
+    message = _text(message, "message", _("请填写答复内容。"))
+    sla = get_sla()
+    on_time = common_problem.due_at is None or now <= common_problem.due_at
+    record = _current_dispatch(common_problem)
+    if record is not None:
+        record.replied_at = now
+        record.replied_on_time = on_time
+    common_problem.replied_on_time = on_time
+    common_problem.replied_at = now
+    common_problem.replied_by_id = actor.id
+    common_problem.reply_message = message
+    common_problem.due_at = None
+    members = _members(common_problem)
+    before = common_problem.status
+    common_problem.status = target_state("reply", before)
+    common_problem.updated_at = now
+    _event(common_problem, actor, "reply", now=now, from_status=before, to_status=common_problem.status, body=message,
+           data={"members": len(members)})
+    audit.record("common_problem_reply", common_problem, actor=actor, before={"status": before},
+                 after={"status": common_problem.status, "members": len(members)})
+    for member in members:
+        member.department_id = common_problem.department_id
+        member.helper_id = common_problem.helper_id
+        member.dispatched_at = member.dispatched_at or common_problem.dispatched_at
+        member.signed_at = member.signed_at or common_problem.signed_at
+        member.reply_due_at = common_problem.reply_due_at
+        member.replied_on_time = on_time
+        member.replied_from = "in_progress"  # 不满意 reopens it with the department, on its own
+        member.replied_at = now
+        member.replied_by_id = actor.id
+        member.reply_message = message
+        member.autoclose_at = deadline_after(now, sla.autoclose_days)
+        member.due_at = member.autoclose_at
+        ticket_services._move(member, actor, "reply", now=now, to_status="replied", body=message, public=True)
+        notify(ticket_services._company_users(member), "ticket_replied",
+               _l("问题 %(number)s 已答复，请评价", number=member.number), message[:200],
+               ticket_services._ticket_url(member, True), ticket=member, robots=False)
+
+
+def supervise(actor, common_problem, *, level, version=None, now=None):
+    now = now or utcnow()
+    _check(actor, common_problem, "supervise", version)
+    if not isinstance(level, str) or level not in SUPERVISION_LEVELS:
+        raise TicketActionError(_("督办级别无效。"), 400, {"level": _("应为 remind、supervise 或 flagged。")})
+    current = SUPERVISION_ORDER.index(common_problem.supervision) if common_problem.supervision else -1
+    if SUPERVISION_ORDER.index(level) <= current and not (level == "remind" and common_problem.supervision == "remind"):
+        raise TicketActionError(_("该共性问题已处于“%(level)s”，只能提升督办级别。",
+                                  level=str(SUPERVISION_LEVELS[common_problem.supervision])), 409)
+    common_problem.supervision = level
+    common_problem.supervised_at = now
+    _step(actor, common_problem, "supervise", now=now, body=str(SUPERVISION_LEVELS[level]), data={"level": level})
+    recipients = _helpers(common_problem) if common_problem.department_id else ticket_services._managers()
+    _notify_staff(recipients, "ticket_supervised",
+                  _l("共性问题 %(number)s 被%(level)s", number=common_problem.number, level=SUPERVISION_LEVELS[level]),
+                  common_problem.title, common_problem, "supervise")
+
+
+def request_extension(actor, common_problem, *, new_due, reason, version=None, now=None):
+    now = now or utcnow()
+    _check(actor, common_problem, "request_extension", version)
+    if common_problem.pending_extension:
+        raise TicketActionError(_("已有一项延期申请在审批中。"), 409)
+    reason = _text(reason, "reason", _("请填写延期理由。"))
+    if isinstance(new_due, str):
+        try:
+            new_due = date.fromisoformat(new_due)
+        except ValueError:
+            new_due = None
+    if not isinstance(new_due, date) or isinstance(new_due, datetime):
+        raise TicketActionError(_("请填写有效的新期限（YYYY-MM-DD）。"), 400, {"new_due": _("日期格式应为 YYYY-MM-DD。")})
+    current_due = local_date(common_problem.reply_due_at)
+    if new_due <= current_due:
+        raise TicketActionError(_("新期限必须晚于当前期限 %(due)s。", due=current_due.isoformat()), 400,
+                                {"new_due": _("新期限必须晚于当前期限。")})
+    notice = get_sla().extension_notice_days
+    if working_days_between(local_date(now), current_due) < notice:
+        raise TicketActionError(
+            _("延期须在期限前至少 %(n)d 个工作日提出，当前期限为 %(due)s。", n=notice, due=current_due.isoformat()), 409)
+    common_problem.extension_due_at = end_of_local_day(new_due)
+    common_problem.extension_reason = reason
+    common_problem.extension_requested_by_id = actor.id
+    common_problem.extension_requested_at = now
+    _step(actor, common_problem, "request_extension", now=now, body=reason, data={"new_due": new_due.isoformat()})
+    _notify_staff(ticket_services._managers(), "extension_requested",
+                  _l("共性问题 %(number)s 申请延期至 %(due)s", number=common_problem.number, due=new_due.isoformat()),
+                  reason, common_problem, "request_extension")
+
+
+def decide_extension(actor, common_problem, *, approve, version=None, now=None):
+    now = now or utcnow()
+    _check(actor, common_problem, "decide_extension", version)
+    if not common_problem.pending_extension:
+        raise TicketActionError(_("没有待审批的延期申请。"), 409)
+    if not isinstance(approve, bool):
+        raise TicketActionError(_("请选择同意或不同意。"), 400, {"approve": _("应为 true 或 false。")})
+    new_due = common_problem.extension_due_at
+    requester = db.session.get(User, common_problem.extension_requested_by_id)
+    if approve:
+        common_problem.reply_due_at = common_problem.due_at = new_due
+        record = _current_dispatch(common_problem)
+        if record is not None:
+            record.reply_due_at = new_due
+    common_problem.extension_due_at = None
+    common_problem.extension_reason = ""
+    common_problem.extension_requested_by_id = None
+    common_problem.extension_requested_at = None
+    _step(actor, common_problem, "decide_extension", now=now, body=_("同意延期") if approve else _("不同意延期"),
+          data={"approve": approve, "new_due": local_date(new_due).isoformat()})
+    _notify_staff([requester], "extension_decided",
+                  _l("共性问题 %(number)s 的延期申请%(result)s", number=common_problem.number,
+                     result=_l("已获同意") if approve else _l("未获同意")), "", common_problem, "decide_extension")
+
+
+def perform(actor, common_problem: CommonProblem, action: str, data: dict, *, now=None) -> CommonProblem:
+    """Run `action` with the fields in `data` (a form's or the API's); a concurrent change is the stale refusal."""
+    if not isinstance(action, str) or action not in permissions.GROUP_ACTIONS:
+        raise TicketActionError(_("未知的操作。"), 400, {"action": _("未知的操作。")})
+    as_int, optional_id = ticket_services._as_int, ticket_services._optional_id
+    kwargs = {"version": data.get("version"), "now": now}
+    try:
+        with db.session.no_autoflush:
+            if action == "dispatch":
+                dispatch(actor, common_problem, department_id=as_int(data.get("department_id")),
+                         helper_id=optional_id(data.get("helper_id")),
+                         complexity=data.get("complexity") or "ordinary", due_on=data.get("due_on"), **kwargs)
+            elif action == "sign":
+                sign(actor, common_problem, **kwargs)
+            elif action == "return":
+                return_common_problem(actor, common_problem, reason=data.get("reason"),
+                                      suggested_department_id=optional_id(data.get("suggested_department_id")),
+                                      **kwargs)
+            elif action == "reply":
+                reply(actor, common_problem, message=data.get("message"), **kwargs)
+            elif action == "supervise":
+                supervise(actor, common_problem, level=data.get("level"), **kwargs)
+            elif action == "request_extension":
+                request_extension(actor, common_problem, new_due=data.get("new_due"), reason=data.get("reason"),
+                                  **kwargs)
+            else:
+                approve = data.get("approve")
+                if isinstance(approve, str):
+                    approve = {"true": True, "1": True, "yes": True, "false": False, "0": False,
+                               "no": False}.get(approve.lower())
+                decide_extension(actor, common_problem, approve=approve, **kwargs)
+        db.session.flush()
+    except StaleDataError:
+        raise stale_error()
+    return common_problem
+
