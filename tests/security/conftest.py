@@ -42,6 +42,7 @@ class Side:
     internal_attachment: object = None
     visit: object = None
     photo: object = None
+    common_problem: object = None
 
 
 @dataclass
@@ -133,9 +134,21 @@ def build_world(app) -> World:
         world.ids["notification:other"] = db.session.scalar(
             sa.select(Notification.id).where(Notification.user_id == b.escort.id, Notification.kind == "test"))
         db.session.commit()
+        # 共性问题 per side: two more problems of the side's company grouped, dispatched to the side's department.
+        from app.common_problems import services as common_services
+
+        for key, s in sides.items():
+            members = [ticket_services.submit_ticket(s.company_user, s.company, ticket_services.NewTicket(
+                f"{'甲方' if key == 'a' else '乙方'}共性{n}", "同类问题", "labour")) for n in range(2)]
+            db.session.flush()
+            s.common_problem = common_services.create_common_problem(
+                manager, title=f"{'甲方' if key == 'a' else '乙方'}共性问题", ticket_ids=[t.id for t in members])
+            common_services.perform(manager, s.common_problem, "dispatch",
+                                    {"version": s.common_problem.version, "department_id": s.department.id})
+        db.session.commit()
         for key, s in sides.items():
             for name in ("company", "escort", "helper", "department", "company_user", "ticket", "attachment",
-                         "internal_attachment", "visit", "photo"):
+                         "internal_attachment", "visit", "photo", "common_problem"):
                 world.ids[f"{name}:{key}"] = getattr(s, name).id
         world.ids["town"] = town.id
         world.ids["override"] = override.id

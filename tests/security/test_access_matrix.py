@@ -72,6 +72,11 @@ API_TICKET = expect(anonymous=401, admin=200, manager=200, escort=(200, 404), he
 API_TICKET_POST = expect(anonymous=401, admin=ALLOWED, manager=ALLOWED, escort=(ALLOWED, 404),
                          helper=(ALLOWED, 404), company=(ALLOWED, 404))
 OWN_ONLY_POST = expect(default=(ALLOWED, 404))  # one's own notification or token
+COMMON_PAGE = expect(admin=200, manager=200, escort=(200, 404), helper=(200, 404), company=403)
+COMMON_MANAGE = expect(admin=ALLOWED, manager=ALLOWED, escort=(403, 404), helper=(403, 404), company=403)
+COMMON_API_PAGE = expect(anonymous=401, admin=200, manager=200, escort=(200, 404), helper=(200, 404), company=403)
+COMMON_API_MANAGE = expect(anonymous=401, admin=ALLOWED, manager=ALLOWED, escort=(403, 404), helper=(403, 404),
+                           company=403)
 
 
 class Entry:
@@ -128,6 +133,12 @@ TABLE: dict[str, Entry] = {
     # --- problems (staff pages and the company portal) ----------------------------------------
     "tickets.index": Entry(get=STAFF),
     "tickets.create": Entry(get=STAFF),
+    "common_problems.index": Entry(get=STAFF),
+    "common_problems.create": Entry(get=MANAGERS),
+    "common_problems.detail": Entry(get=COMMON_PAGE),
+    "common_problems.act": Entry(post=COMMON_MANAGE, params={"action": "supervise"}),
+    "common_problems.add_members": Entry(post=COMMON_MANAGE),
+    "common_problems.remove_member": Entry(post=COMMON_MANAGE),
     "tickets.detail": Entry(get=TICKET_PAGE),
     "tickets.act": Entry(post=TICKET_POST, params={"action": "accept"}),
     "tickets.comment": Entry(post=TICKET_POST),
@@ -221,6 +232,16 @@ TABLE: dict[str, Entry] = {
     "api.list_department_suggestions": Entry(get=expect(anonymous=401, admin=200, manager=200, escort=(403, 404),
                                                         helper=(403, 404), company=(403, 404))),
     "api.list_common_problem_suggestions": Entry(get=expect(anonymous=401, admin=200, manager=200, default=403)),
+    # 共性问题: staff in scope see it (an escort through their companies' member problems, a helper once dispatched
+    # to their department), companies never; only managers and admins create it or change its members.
+    "api.create_common_problem": Entry(
+        post=expect(anonymous=401, admin=ALLOWED, manager=ALLOWED, default=403),
+        body=lambda w, side: {"title": "越权合并", "ticket_ids": [w.ids[f"ticket:{side}"]]}),
+    "api.get_common_problem": Entry(get=COMMON_API_PAGE),
+    "api.add_common_problem_members": Entry(post=COMMON_API_MANAGE,
+                                            body=lambda w, side: {"ticket_ids": [w.ids[f"ticket:{side}"]]}),
+    "api.perform_common_problem_action": Entry(
+        post=COMMON_API_MANAGE, body=lambda w, side: {"action": "supervise", "version": 1, "level": "remind"}),
     "api.create_ticket": Entry(
         # Out of scope is "no such company" (400, by field); a helper files for nobody (403).
         post=expect(anonymous=401, admin=ALLOWED, manager=ALLOWED, escort=(ALLOWED, 400), helper=(403, 400),
@@ -271,6 +292,7 @@ QUERY_CASES = [
 OBJECT_PARAMS = {
     "ticket_id": "ticket", "company_id": "company", "visit_id": "visit", "att_id": "attachment",
     "photo_id": "photo", "user_id": "escort", "notification_id": None, "token_id": None,
+    "common_problem_id": "common_problem",
 }
 B_MARKERS = (B_COMPANY, B_TICKET_TITLE, B_VISIT_SUMMARY, B_ATTACHMENT, B_COMPANY_USER)
 INTERNAL_MARKERS = (A_INTERNAL_NOTE, A_INTERNAL_FILE)
