@@ -360,8 +360,9 @@ PINNED = {
     # 政策问答 beside them (the entries compared, then the closest with their departments), the bell
     "ticket detail": ("manager1", "/tickets/{ticket}", 11 if os.environ.get("TEST_DATABASE_URL") else 12),
     # user, settings, one statement per number or breakdown, the supervision list, goals reached this year,
-    # the 共性问题 settings and candidates (one capped statement; grouping is in memory), the bell
-    "dashboard": ("manager1", "/dashboard", 17),
+    # the 共性问题 settings and candidates (one capped statement; grouping is in memory), the count of open
+    # common problems, the bell
+    "dashboard": ("manager1", "/dashboard", 18),
     # user, towns, escorts (filter choices), the page, the bounded count, the bell
     "companies": ("manager1", "/companies/", 6),
     # user, the period's publication (none: the running month), settings, then escorts, coverage and problems

@@ -897,7 +897,7 @@ class ScaleGenerator:
         record = {"id": self.record_id, "ticket_id": ticket["id"], "department_id": department_id, "helper_id": helper,
                   "dispatched_by_id": manager, "dispatched_at": at, "sign_due_at": ticket["sign_due_at"],
                   "reply_due_at": ticket["reply_due_at"], "signed_at": None, "signed_on_time": None,
-                  "returned_at": None, "replied_at": None, "replied_on_time": None}
+                  "returned_at": None, "replied_at": None, "replied_on_time": None, "common_problem_id": None}
         self.record_id += 1
         try:
             self._event(ticket, "dispatch", at, manager, from_status=before, to_status="dispatched", data={
