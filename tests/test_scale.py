@@ -338,23 +338,25 @@ def _counting(app):
 # page: (account, path, statements). "{ticket}": a problem with a timeline; "{next}": the list's page 2.
 # The problem list: user, filter choices (departments, towns; the company is a search box, no query), the
 # page's ids across its two keyset segments (owing a step, then the rest) and its rows — or, when a filter
-# leaves one segment, the rows at once — the bounded count, the bell.
+# leaves one segment, the rows at once — the bounded count, the user's saved views (the header's chips), the bell.
 PINNED = {
-    "tickets": ("manager1", "/tickets/", 7),
-    "tickets page 2": ("manager1", "{next}", 7),
-    "tickets (escort)": ("escort1", "/tickets/", 7),
-    "tickets (helper)": ("helper1", "/tickets/", 7),
-    "tickets ?overdue": ("manager1", "/tickets/?overdue=y", 6),
-    "tickets ?status&category": ("manager1", "/tickets/?status=closed&category=financing", 6),
+    "tickets": ("manager1", "/tickets/", 8),
+    "tickets page 2": ("manager1", "{next}", 8),
+    "tickets (escort)": ("escort1", "/tickets/", 8),
+    "tickets (helper)": ("helper1", "/tickets/", 8),
+    "tickets ?overdue": ("manager1", "/tickets/?overdue=y", 7),
+    "tickets ?status&category": ("manager1", "/tickets/?status=closed&category=financing", 7),
     # a tag is one IN (subquery) on the same statements
-    "tickets ?tag": ("manager1", "/tickets/?tag=用工", 7),
+    "tickets ?tag": ("manager1", "/tickets/?tag=用工", 8),
+    # user, the saved views, the bell
+    "saved views": ("manager1", "/tickets/saved-views", 3),
     # a search: user, filter choices, the scope's size (a bounded count: is it walked from the scope's side or
     # the index's), whether the title tier fills the page (a bounded read; not for a word too short for a
     # trigram on PostgreSQL; app/search/queries.py), the page's ids across the two relevance tiers, its rows,
-    # the bounded count, the search rows for the snippets, the bell; a one- or two-character word on SQLite
-    # first reads the trigrams that begin with it (the FTS5 vocabulary)
-    "tickets ?q": ("manager1", "/tickets/?q=协调办理", 10),
-    "tickets ?q short": ("manager1", "/tickets/?q=协调", 9 if os.environ.get("TEST_DATABASE_URL") else 11),
+    # the bounded count, the search rows for the snippets, the user's saved views, the bell; a one- or
+    # two-character word on SQLite first reads the trigrams that begin with it (the FTS5 vocabulary)
+    "tickets ?q": ("manager1", "/tickets/?q=协调办理", 11),
+    "tickets ?q short": ("manager1", "/tickets/?q=协调", 10 if os.environ.get("TEST_DATABASE_URL") else 12),
     # user, the problem, pending extension, timeline (+ its attachments), files, its tags, similar problems
     # (SQLite: the FTS5 vocabulary, then the candidates with their loads; PostgreSQL: the latter), the
     # 政策问答 beside them (the entries compared, then the closest with their departments), the bell

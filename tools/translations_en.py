@@ -2101,3 +2101,64 @@ TRANSLATIONS.update({
         "satisfaction and reopen rate count every member problem; the common problem's own lateness is not in the "
         "overdue count (member problems' clocks are suspended while grouped).",
 })
+
+# --- issue 16 (saved views, bulk actions, former names, tags in the API) ---
+TRANSLATIONS.update({
+    # saved views
+    "视图名称": "View name",
+    "保存当前筛选": "Save these filters",
+    "重命名": "Rename",
+    "我的视图": "My views",
+    "（暂无，筛选后可保存为视图）": "(none yet: filter the list, then save it as a view)",
+    "管理": "Manage",
+    "返回问题工单": "Back to problems",
+    "视图只保存筛选条件；打开时仍只显示您有权查看的问题。在问题工单列表中筛选后即可保存新视图。":
+        "A view keeps only the filters; opened, it still shows only the problems you may see. Filter the "
+        "problem list to save a new view.",
+    "（无筛选条件）": "(no filters)",
+    "还没有保存的视图。": "No saved views yet.",
+    "请填写视图名称。": "Please enter a name for the view.",
+    "视图名称最多 %(n)d 个字。": "A view name has at most %(n)d characters.",
+    "视图名称不能包含控制字符。": "A view name cannot contain control characters.",
+    "已有名为“%(name)s”的视图，请换一个名称。": "You already have a view named “%(name)s”; please choose another name.",
+    "筛选条件太长，无法保存。": "These filters are too long to save.",
+    "每人最多保存 %(n)d 个视图，请先删除不用的。": "You can keep at most %(n)d views; delete one you no longer use first.",
+    "已保存视图“%(name)s”。": "View “%(name)s” saved.",
+    "视图已重命名为“%(name)s”。": "View renamed to “%(name)s”.",
+    "已删除视图“%(name)s”。": "View “%(name)s” deleted.",
+    "只有工作人员可以保存问题列表的视图。": "Only staff can save views of the problem list.",
+    "只能修改自己的视图。": "You can only change your own views.",
+    "应为字符串。": "Must be a string.",
+    # bulk actions
+    "批量操作": "Bulk action",
+    "导出所选": "Export selected",
+    "对勾选的问题（本页，最多 %(n)d 个）：": "For the ticked problems (this page, at most %(n)d):",
+    "执行": "Apply",
+    "全选本页": "Select all on this page",
+    "批量操作结果": "Bulk action result",
+    "%(action)s：成功 %(done)d 个，跳过 %(skipped)d 个。": "%(action)s: %(done)d done, %(skipped)d skipped.",
+    "已完成": "Done",
+    "已跳过": "Skipped",
+    "督办（%(level)s）": "Supervise (%(level)s)",
+    "添加标签“%(name)s”": "Add tag “%(name)s”",
+    "请先勾选要处理的问题。": "Tick the problems to act on first.",
+    "一次最多选择 %(n)d 个问题。": "At most %(n)d problems at a time.",
+    "请选择督办级别。": "Please choose a supervision level.",
+    "不存在或不在您的范围内": "does not exist or is outside your scope",
+    "当前状态为“%(status)s”，不能督办": "cannot be supervised in state “%(status)s”",
+    "已是挂牌督办": "already under listed supervision",
+    "您不能督办该问题": "you cannot supervise this problem",
+    "您不能为该问题添加标签": "you cannot tag this problem",
+    # former names
+    "曾用名": "Former names",
+    "每行一个；修改企业名称时原名称会自动记为曾用名。":
+        "One per line; when the company's name changes, the old name is recorded here automatically.",
+    "曾用名最多 %(n)d 个。": "At most %(n)d former names.",
+    "每个曾用名最多 200 字。": "Each former name has at most 200 characters.",
+    "曾用名不能与现在的企业名称相同。": "A former name cannot be the company's current name.",
+    "（%(d)s 起更名）": "(renamed on %(d)s)",
+    # tags in the API
+    "只有工作人员可以按标签筛选。": "Only staff can filter by tag.",
+    "最多 40 个字符。": "At most 40 characters.",
+    "只有工作人员可以为问题添加或删除标签。": "Only staff can add or remove a problem's tags.",
+})

@@ -17,10 +17,11 @@ from app.extensions import db
 from app.reference.models import Department, Industry, Town
 
 
-def company_json(company: Company) -> dict:
+def company_json(company: Company, former_names: list[str] | None = None) -> dict:
     return {
         "id": company.id,
         "name": company.name,
+        "former_names": list(former_names or ()),
         "uscc": company.uscc,
         "category": company.category,
         "town": {"id": company.town.id, "name": company.town.name},
@@ -52,7 +53,11 @@ def list_companies():
         town_id=int_arg("town"),
         escort_id=int_arg("escort_id"),
     )
-    return paginate_by_id(queries.with_list_loads(stmt), Company, company_json)
+    def serialize_page(companies):
+        former = queries.former_names([company.id for company in companies])
+        return [company_json(company, former.get(company.id)) for company in companies]
+
+    return paginate_by_id(queries.with_list_loads(stmt), Company, serialize_page=serialize_page)
 
 
 @bp.get("/companies/<int:company_id>")
@@ -60,7 +65,8 @@ def list_companies():
 def get_company(company_id: int):
     check_query_params(set())
     stmt = queries.with_list_loads(queries.visible_companies(current_api_user()))
-    return company_json(get_or_404(stmt, Company, company_id))
+    company = get_or_404(stmt, Company, company_id)
+    return company_json(company, queries.former_names([company.id]).get(company.id))
 
 
 def _lookup_id(model, value, *columns):

@@ -108,6 +108,9 @@ SCHEMAS: dict = {
     "Company": obj(
         {
             "id": {"type": "integer"}, "name": TEXT,
+            "former_names": {"type": "array", "items": TEXT,
+                             "description": "曾用名，最近停用的在前；更名时原名称自动记入。 / Former names, the most "
+                                            "recently dropped first; a rename records the old name."},
             "uscc": {"type": "string", "description": "统一社会信用代码（18位）。 / Unified social credit code."},
             "category": enum(COMPANY_CATEGORIES),
             "town": ID_NAME,
@@ -173,6 +176,9 @@ SCHEMAS: dict = {
             "paused_at": nullable(DATETIME), "pause_reason": nullable(TEXT),
             "version": {"type": "integer", "description": "执行操作时原样带回，用于发现并发修改。 / "
                                                           "Send it back with an action (lost-update check)."},
+            "tags": {"type": "array", "items": TEXT,
+                     "description": "标签（仅工作人员可见；企业用户总是空列表）。 / Tags (staff only; always empty "
+                                    "for company users)."},
             "pending_extension": nullable(obj(
                 {"new_due": DATE, "reason": TEXT, "requested_at": DATETIME, "requested_by_id": OPT_ID},
                 ("new_due", "reason", "requested_at", "requested_by_id"),
@@ -359,6 +365,40 @@ SCHEMAS["CommonProblemAction"] = {
                    "dispatch, sign, return, reply, request_extension, decide_extension, supervise, with the common "
                    "problem's version.",
 }
+SCHEMAS["TicketTags"] = obj(
+    {"ticket_id": ID, "tags": {"type": "array", "items": TEXT}},
+    ("ticket_id", "tags"), "问题的全部标签（按名称排序）。 / The problem's tags, by name.",
+)
+SCHEMAS["TagCreate"] = obj(
+    {"name": {"type": "string", "minLength": 1, "maxLength": 20,
+              "description": "全角字母数字转半角、空白合并、拉丁字母小写；不能含逗号。 / Normalised (NFKC, spaces "
+                             "collapsed, lower case); no commas."}},
+    ("name",),
+)
+
+SCHEMAS["SavedView"] = obj(
+    {"id": ID, "name": TEXT,
+     "query": {"type": "string", "description": "问题列表的查询串（搜索词、标签和各项筛选），已规范化。 / The problem "
+                                                "list's query string (search words, tag and filters), normalised."},
+     "url": {"type": "string", "description": "在网页中打开该视图的地址。 / The list page with these conditions."},
+     "created_at": DATETIME},
+    ("id", "name", "query", "url", "created_at"),
+    "保存的视图：只保存筛选条件，打开时仍按调用者的可见范围显示。 / A saved view: conditions only; the list still "
+    "applies the caller's scope.",
+)
+SCHEMAS["SavedViews"] = obj(
+    {"items": {"type": "array", "items": ref("SavedView")}},
+    ("items",), "调用者自己的视图（至多 20 个），按名称排序。 / The caller's own views (at most 20), by name.",
+)
+SCHEMAS["SavedViewCreate"] = obj(
+    {"name": {"type": "string", "minLength": 1, "maxLength": 30, "description": "本人的视图中不能重名。 / Unique among "
+                                                                              "the caller's views."},
+     "query": {"type": "string", "maxLength": 2000,
+               "description": "如 status=dispatched&tag=用工；只保留问题列表认识的条件。 / e.g. status=dispatched&tag=… ; "
+                              "only the list's own conditions are kept."}},
+    ("name",),
+)
+SCHEMAS["SavedViewRename"] = obj({"name": {"type": "string", "minLength": 1, "maxLength": 30}}, ("name",))
 
 SCHEMAS["SimilarTickets"] = obj(
     {"items": {"type": "array", "items": obj(
@@ -527,6 +567,7 @@ TAGS = [
     {"name": "companies", "description": "企业 / Companies"},
     {"name": "departments", "description": "职能部门 / Departments"},
     {"name": "tickets", "description": "问题（工单）及其状态机 / Problems (tickets) and their state machine"},
+    {"name": "saved-views", "description": "问题列表保存的视图 / Saved views of the problem list"},
     {"name": "visits", "description": "走访 / Visits"},
     {"name": "knowledge", "description": "政策问答 / Knowledge base of published answers"},
     {"name": "rankings", "description": "晾晒比拼排名 / Rankings"},
@@ -557,6 +598,7 @@ PATH_PARAMS = {
     "visit_id": "走访编号 / Visit id",
     "webhook_id": "订阅编号 / Subscription id",
     "common_problem_id": "共性问题编号 / Common problem id",
+    "saved_view_id": "视图编号 / Saved view id",
 }
 
 
@@ -593,7 +635,9 @@ OPERATIONS: dict[tuple[str, str], dict] = {
         "Companies in the staff caller's scope: all for managers, their own for escorts, those with problems "
         "dispatched to the department for helpers. Company users get 403.",
         ok="CompanyList", errors=(400, 403), params=[
-            query("q", {"type": "string"}, "名称或信用代码包含 / Name or credit code contains"),
+            query("q", {"type": "string"}, "名称或曾用名包含该词，或信用代码为该代码（与页面的企业搜索相同）。 / "
+                                           "The name or a former name contains it, or the credit code is it "
+                                           "(the pages' company search)."),
             query("category", enum(COMPANY_CATEGORIES), "陪跑类别 / Category"),
             query("town", {"type": "integer"}, "镇街编号 / Town id"),
             query("escort_id", {"type": "integer"}, "陪跑员编号 / Escort id"),
@@ -639,6 +683,8 @@ OPERATIONS: dict[tuple[str, str], dict] = {
                   "number, title, description, answers and comments (internal notes for staff); every "
                   "space-separated word must occur. When given, results are ranked by relevance (number or "
                   "title matches first, then the rest, newest first within each)."),
+            query("tag", {"type": "string", "maxLength": 40},
+                  "带有该标签的（仅工作人员；企业用户 400）。 / Carrying this tag (staff only; 400 for company users)."),
             *PAGING,
         ],
     ),
@@ -760,6 +806,50 @@ OPERATIONS: dict[tuple[str, str], dict] = {
         "updated ticket.",
         ok="Ticket", errors=(400, 403, 409, 413, 415), body="TicketAction",
         body_example={"action": "dispatch", "version": 3, "department_id": 4, "complexity": "ordinary"},
+    ),
+    ("POST", f"{PREFIX}/tickets/<int:ticket_id>/tags"): operation(
+        "addTicketTag", "tickets", "添加标签 · Add a tag",
+        "服务该问题的工作人员添加标签（与问题页相同：规范化后去重，每个问题最多 10 个，已有的不重复添加）；企业用户 403，"
+        "超过 10 个为 409。返回问题的全部标签。\n\n"
+        "Staff serving the problem add a tag (as on the page: normalised, no duplicates, at most 10 a problem; "
+        "adding one already there changes nothing). 403 for company users, 409 past 10 tags. Returns all the "
+        "problem's tags.",
+        ok="TicketTags", status=201, errors=(400, 403, 409, 413, 415), body="TagCreate",
+        body_example={"name": "用工"},
+    ),
+    ("DELETE", f"{PREFIX}/tickets/<int:ticket_id>/tags"): operation(
+        "removeTicketTag", "tickets", "删除标签 · Remove a tag",
+        "删除 ?name= 指定的标签（规范化后比较）；问题没有该标签为 404；企业用户 403。返回剩余的标签。\n\n"
+        "Removes the tag named by ?name= (compared after normalising); 404 when the problem does not carry it; "
+        "403 for company users. Returns the remaining tags.",
+        ok="TicketTags", errors=(400, 403),
+        params=[query("name", {"type": "string", "minLength": 1, "maxLength": 100}, "标签 / Tag")],
+    ),
+    ("GET", f"{PREFIX}/saved-views"): operation(
+        "listSavedViews", "saved-views", "我的视图 · My saved views",
+        "调用者自己保存的问题列表视图（名称和筛选条件）；工作人员可用，企业用户 403。\n\n"
+        "The caller's own saved views of the problem list (name and conditions); staff only, 403 for company users.",
+        ok="SavedViews", errors=(400, 403),
+    ),
+    ("POST", f"{PREFIX}/saved-views"): operation(
+        "createSavedView", "saved-views", "保存视图 · Save a view",
+        "把一组问题列表条件以名称保存（与列表页头的“保存当前筛选”相同）：名称为空、过长、与本人已有视图重名，"
+        "或已有 20 个视图时为 400。\n\n"
+        "Saves a set of problem-list conditions under a name (as the list's 保存当前筛选): an empty, too long or "
+        "duplicate name, or a 21st view, is a 400.",
+        ok="SavedView", status=201, errors=(400, 403, 413, 415), body="SavedViewCreate",
+        body_example={"name": "超期的用工问题", "query": "overdue=y&tag=用工"},
+    ),
+    ("PATCH", f"{PREFIX}/saved-views/<int:saved_view_id>"): operation(
+        "renameSavedView", "saved-views", "重命名视图 · Rename a view",
+        "只有视图的主人可以重命名；他人的视图为 404。\n\nOnly the owner renames a view; another person's is a 404.",
+        ok="SavedView", errors=(400, 403, 413, 415), body="SavedViewRename", body_example={"name": "超期未办"},
+    ),
+    ("DELETE", f"{PREFIX}/saved-views/<int:saved_view_id>"): operation(
+        "deleteSavedView", "saved-views", "删除视图 · Delete a view",
+        "只有视图的主人可以删除；他人的视图为 404。返回剩余的视图。\n\n"
+        "Only the owner deletes a view; another person's is a 404. Returns the remaining views.",
+        ok="SavedViews", errors=(400, 403),
     ),
     ("GET", f"{PREFIX}/visits"): operation(
         "listVisits", "visits", "走访列表 · List visits",

@@ -25,7 +25,7 @@ from app.core.workdays import overdue_working_days
 from app.extensions import db
 from app.search import queries as search_queries
 from app.search import similarity
-from app.tickets import permissions, queries, services, suggestions
+from app.tickets import permissions, queries, services, suggestions, tags
 from app.tickets.models import CATEGORIES, STATUSES, ExtensionRequest, Ticket, TicketEvent
 from app.tickets.services import TicketActionError
 
@@ -34,11 +34,13 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def ticket_json(ticket: Ticket, user, *, pending: ExtensionRequest | None, now: datetime) -> dict:
+def ticket_json(ticket: Ticket, user, *, pending: ExtensionRequest | None, now: datetime,
+                tag_names: list[str] | None = None) -> dict:
     """The ticket object of API.md, plus a few fields the pages show.
 
     Needs ticket.company loaded (the escort relation reads it) and the ticket's pending
-    extension request (or None) so that allowed_actions runs no query.
+    extension request (or None) so that allowed_actions runs no query. `tag_names`: the
+    problem's tags (staff only; companies always get an empty list).
     """
     overdue = ticket.is_overdue(now)
     staff = permissions.can_view_internal(user, ticket)
@@ -75,6 +77,7 @@ def ticket_json(ticket: Ticket, user, *, pending: ExtensionRequest | None, now: 
         "paused_at": _iso(ticket.paused_at),
         "pause_reason": ticket.pause_reason or None,
         "version": ticket.version,
+        "tags": list(tag_names or ()) if staff else [],
         "pending_extension": {
             "new_due": local_date(pending.new_due_at).isoformat(),
             "reason": pending.reason,
@@ -106,10 +109,16 @@ def _pending_by_ticket(ticket_ids) -> dict[int, ExtensionRequest]:
     return {row.ticket_id: row for row in rows}
 
 
+def _tags_by_ticket(ticket_ids, user) -> dict[int, list[str]]:
+    """Each problem's tags in one query; none for company users (tags are for staff)."""
+    return tags.tags_by_ticket(ticket_ids) if user.is_staff else {}
+
+
 def _one_ticket_json(ticket: Ticket, user) -> dict:
     pending = db.session.scalars(queries.pending_extension(ticket)).first()
     queries.load_co_departments([ticket])
-    return ticket_json(ticket, user, pending=pending, now=utcnow())
+    tag_names = _tags_by_ticket([ticket.id], user).get(ticket.id)
+    return ticket_json(ticket, user, pending=pending, now=utcnow(), tag_names=tag_names)
 
 
 def event_json(event: TicketEvent, actor, attachments=()) -> dict:
@@ -146,11 +155,16 @@ def _refused(error: TicketActionError):
 @token_required
 def list_tickets():
     user = current_api_user()
-    check_query_params({"status", "company_id", "category", "department_id", "overdue", "q"}, paginated=True)
+    check_query_params({"status", "company_id", "category", "department_id", "overdue", "q", "tag"}, paginated=True)
     now = utcnow()
     q = request.args.get("q", "")
     if len(q) > 100:
         fail(400, _("提交的数据有误。"), "validation_error", {"q": _("最多 100 个字符。")})
+    tag = request.args.get("tag", "").strip()
+    if tag and not user.is_staff:  # tags are internal: a company may not probe which of its problems carry one
+        fail(400, _("提交的数据有误。"), "validation_error", {"tag": _("只有工作人员可以按标签筛选。")})
+    if len(tag) > 40:
+        fail(400, _("提交的数据有误。"), "validation_error", {"tag": _("最多 40 个字符。")})
     search = search_queries.Search(user, q, db.session)
     stmt = queries.with_list_loads(queries.filter_tickets(
         queries.visible_tickets(user), user, now=now,
@@ -159,12 +173,15 @@ def list_tickets():
         company_id=int_arg("company_id"),
         department_id=int_arg("department_id"),
         overdue=bool_arg("overdue"),
+        tag=tag or None,
     ))
 
     def serialize_page(tickets):
         pending = _pending_by_ticket([t.id for t in tickets])
         queries.load_co_departments(tickets)
-        return [ticket_json(t, user, pending=pending.get(t.id), now=now) for t in tickets]
+        tag_names = _tags_by_ticket([t.id for t in tickets], user)
+        return [ticket_json(t, user, pending=pending.get(t.id), now=now, tag_names=tag_names.get(t.id))
+                for t in tickets]
 
     if search:
         return _ranked_search_page(stmt, search, serialize_page)
@@ -221,7 +238,9 @@ def list_similar_tickets(ticket_id: int):
     now = utcnow()
     pending = _pending_by_ticket([item.ticket.id for item in found])
     queries.load_co_departments([item.ticket for item in found])
-    return {"items": [{"ticket": ticket_json(item.ticket, user, pending=pending.get(item.ticket.id), now=now),
+    tag_names = _tags_by_ticket([item.ticket.id for item in found], user)
+    return {"items": [{"ticket": ticket_json(item.ticket, user, pending=pending.get(item.ticket.id), now=now,
+                                             tag_names=tag_names.get(item.ticket.id)),
                        "score": item.score} for item in found]}
 
 
@@ -313,5 +332,59 @@ def perform_ticket_action(ticket_id: int):
     except TicketActionError as error:
         _refused(error)
     body = _one_ticket_json(ticket, user)
+    db.session.commit()
+    return body
+
+
+# ---------------------------------------------------------------- tags
+
+def _taggable_ticket_or_error(ticket_id: int, user) -> Ticket:
+    """The problem (404 outside scope) if the caller may tag it (403: companies never see tags)."""
+    ticket = _visible_ticket_or_404(ticket_id, user)
+    if not permissions.can_tag_ticket(user, ticket):
+        fail(403, _("只有工作人员可以为问题添加或删除标签。"), "forbidden")
+    return ticket
+
+
+def _tags_answer(ticket: Ticket) -> dict:
+    return {"ticket_id": ticket.id, "tags": tags.ticket_tags(ticket)}
+
+
+@bp.post("/tickets/<int:ticket_id>/tags")
+@token_required
+def add_ticket_tag(ticket_id: int):
+    """Add one tag (normalised as on the page; adding one already there changes nothing)."""
+    user = current_api_user()
+    ticket = _taggable_ticket_or_error(ticket_id, user)
+    data = json_body()
+    name = data.get("name")
+    if not isinstance(name, str):
+        fail(400, _("提交的数据有误。"), "validation_error", {"name": _("请填写标签。")})
+    try:
+        tags.add_tag(user, ticket, name)
+    except TicketActionError as error:
+        _refused(error)
+    db.session.flush()
+    body = _tags_answer(ticket)
+    db.session.commit()
+    return body, 201
+
+
+@bp.delete("/tickets/<int:ticket_id>/tags")
+@token_required
+def remove_ticket_tag(ticket_id: int):
+    """Remove the tag given as ?name= (404 when the problem does not carry it)."""
+    user = current_api_user()
+    check_query_params({"name"})
+    ticket = _taggable_ticket_or_error(ticket_id, user)
+    name = request.args.get("name", "")
+    if not name.strip():
+        fail(400, _("提交的数据有误。"), "validation_error", {"name": _("请填写标签。")})
+    try:
+        tags.remove_tag(user, ticket, name)
+    except TicketActionError as error:
+        _refused(error)
+    db.session.flush()
+    body = _tags_answer(ticket)
     db.session.commit()
     return body

@@ -69,6 +69,8 @@ class CompanyForm(FlaskForm):
     escort_id = SelectField(_l("陪跑员"), coerce=int, validators=[Optional()], widget=LongSelect())
     # No Optional() here: it would stop the chain on an empty value and skip validate_assignment_reason.
     assignment_reason = StringField(_l("分配/调整原因"), validators=[Length(max=300)])
+    former_names = TextAreaField(_l("曾用名"), validators=[Length(max=5000)], render_kw={"rows": 2},
+                                 description=_l("每行一个；修改企业名称时原名称会自动记为曾用名。"))
     submit = SubmitField(_l("保存"))
 
     def __init__(self, *args, company: Company | None = None, **kwargs):
@@ -86,6 +88,20 @@ class CompanyForm(FlaskForm):
             error = uscc_duplicate_error(field.data, self.company.id if self.company else None)
         if error:
             raise ValidationError(error)
+
+    def former_name_list(self) -> list[str]:
+        return list(dict.fromkeys(line.strip() for line in (self.former_names.data or "").splitlines() if line.strip()))
+
+    def validate_former_names(self, field):
+        from app.companies.services import MAX_FORMER_NAMES
+
+        names = self.former_name_list()
+        if len(names) > MAX_FORMER_NAMES:
+            raise ValidationError(_l("曾用名最多 %(n)d 个。", n=MAX_FORMER_NAMES))
+        if any(len(name) > 200 for name in names):
+            raise ValidationError(_l("每个曾用名最多 200 字。"))
+        if (self.name.data or "").strip() in names:
+            raise ValidationError(_l("曾用名不能与现在的企业名称相同。"))
 
     def validate_assignment_reason(self, field):
         current = self.company.escort_id if self.company else None

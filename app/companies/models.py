@@ -161,3 +161,24 @@ class CompanyGoalUpdate(db.Model):
     @property
     def status_label(self) -> str:
         return str(GOAL_STATUSES.get(self.status, self.status))
+
+
+class CompanyFormerName(db.Model):
+    """A name the company was registered under before (曾用名): searched like the current name.
+
+    Renaming a company records the old name here automatically (services.update_company); admins and
+    managers also enter older ones by hand on the company form.
+    """
+
+    __tablename__ = "company_former_names"
+    __table_args__ = (
+        sa.UniqueConstraint("company_id", "name", name="uq_company_former_names_company_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(sa.ForeignKey("companies.id", ondelete="CASCADE"), nullable=False)
+    name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    # The date the name stopped being used (the rename's local date; unknown for names entered by hand).
+    until: Mapped[date | None] = mapped_column(sa.Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))

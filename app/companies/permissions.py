@@ -31,6 +31,11 @@ def can_edit_company(user, company) -> bool:
     return user.role in (Role.ADMIN, Role.MANAGER)
 
 
+def can_edit_former_names(user, company) -> bool:
+    """Former names (曾用名) are part of the register: whoever edits the company keeps them."""
+    return can_edit_company(user, company)
+
+
 def can_assign_escort(user, company) -> bool:
     return user.role in (Role.ADMIN, Role.MANAGER)
 

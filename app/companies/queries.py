@@ -4,8 +4,9 @@ from sqlalchemy.orm import joinedload
 
 from app.accounts.models import Role, User
 from app.companies import goals
-from app.companies.models import Company, CompanyGoalUpdate, EscortAssignment
+from app.companies.models import Company, CompanyFormerName, CompanyGoalUpdate, EscortAssignment
 from app.companies.uscc import normalize as normalize_uscc
+from app.extensions import db
 
 
 def visible_companies(user: User, *, include_past: bool = False) -> sa.Select:
@@ -47,8 +48,7 @@ def filter_companies(stmt: sa.Select, *, q=None, category=None, town_id=None, es
                      above_scale=None, goal_status=None, reached_year=None, goal_check=False) -> sa.Select:
     if q and q.strip():
         text = q.strip()  # matched literally: a typed % or _ is not a wildcard
-        stmt = stmt.where(sa.or_(Company.name.icontains(text, autoescape=True),
-                                 Company.uscc.icontains(text, autoescape=True)))
+        stmt = stmt.where(sa.or_(names_contain(text), Company.uscc.icontains(text, autoescape=True)))
     if category:
         stmt = stmt.where(Company.category == category)
     if town_id:
@@ -66,14 +66,38 @@ def filter_companies(stmt: sa.Select, *, q=None, category=None, town_id=None, es
     return stmt
 
 
-def search_companies(stmt: sa.Select, text: str) -> sa.Select:
-    """Narrow a company select to the companies whose name contains `text` or whose credit code is `text`.
+def names_contain(text: str):
+    """The company's name or one of its former names (曾用名) contains `text`: literally (a typed % or _
+    is not a wildcard) and, as far as the database folds case, in any case. Every company search box
+    (company list, problem and visit lists, the API's `q`) matches names through this one condition."""
+    former = sa.select(CompanyFormerName.company_id).where(CompanyFormerName.name.icontains(text, autoescape=True))
+    return sa.or_(Company.name.icontains(text, autoescape=True), Company.id.in_(former))
 
-    The name is matched literally (a typed % or _ is not a wildcard) and, as far as the database
-    folds case, in any case; the code is matched exactly, as typed in either case or full width.
-    """
+
+def search_companies(stmt: sa.Select, text: str) -> sa.Select:
+    """Narrow a company select to the companies whose name or a former name contains `text` (names_contain)
+    or whose credit code is `text` (matched exactly, as typed in either case or full width)."""
     text = text.strip()
-    return stmt.where(sa.or_(Company.name.icontains(text, autoescape=True), Company.uscc == normalize_uscc(text)))
+    return stmt.where(sa.or_(names_contain(text), Company.uscc == normalize_uscc(text)))
+
+
+def former_names(company_ids) -> dict[int, list[str]]:
+    """Each company's former names, most recently dropped first, in one query."""
+    found: dict[int, list[str]] = {}
+    if company_ids:
+        rows = db.session.execute(
+            sa.select(CompanyFormerName.company_id, CompanyFormerName.name)
+            .where(CompanyFormerName.company_id.in_(list(company_ids)))
+            .order_by(CompanyFormerName.company_id, CompanyFormerName.until.desc().nulls_last(),
+                      CompanyFormerName.id.desc()))
+        for company_id, name in rows:
+            found.setdefault(company_id, []).append(name)
+    return found
+
+
+def former_name_rows(company: Company) -> sa.Select:
+    return (sa.select(CompanyFormerName).where(CompanyFormerName.company_id == company.id)
+            .order_by(CompanyFormerName.until.desc().nulls_last(), CompanyFormerName.id.desc()))
 
 
 def goal_updates(company: Company) -> sa.Select:

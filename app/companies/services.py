@@ -1,9 +1,12 @@
 """Writes about companies. Each function flushes and audits; the caller commits."""
 from app.companies import goals
-from app.companies.models import GOAL_STATUSES, Company, CompanyGoalUpdate, EscortAssignment
+import sqlalchemy as sa
+
+from app.companies.models import GOAL_STATUSES, Company, CompanyFormerName, CompanyGoalUpdate, EscortAssignment
 from app.companies.uscc import normalize
 from app.core import audit
 from app.core.db import utcnow
+from app.core.timeutil import local_today
 from app.extensions import db
 
 # The only fields a company form or API call may set; escort changes go through assign_escort.
@@ -37,8 +40,11 @@ def create_company(actor, data: dict, *, escort=None, reason: str = "") -> Compa
 
 
 def update_company(actor, company: Company, data: dict) -> Company:
+    """Save the editable fields; a new name keeps the old one as a former name (曾用名, dated today)."""
     before = audit.snapshot(company, EDITABLE_FIELDS)
     _apply(company, data)
+    if company.name != before["name"]:
+        _keep_former_name(actor, company, before["name"], new_name=company.name)
     db.session.flush()
     after = audit.snapshot(company, EDITABLE_FIELDS)
     changed = {k for k in EDITABLE_FIELDS if before[k] != after[k]}
@@ -48,6 +54,43 @@ def update_company(actor, company: Company, data: dict) -> Company:
             before={k: before[k] for k in changed}, after={k: after[k] for k in changed},
         )
     return company
+
+
+MAX_FORMER_NAMES = 20
+
+
+def _former_rows(company: Company) -> list[CompanyFormerName]:
+    return list(db.session.scalars(sa.select(CompanyFormerName).where(CompanyFormerName.company_id == company.id)))
+
+
+def _keep_former_name(actor, company: Company, old_name: str, *, new_name: str) -> None:
+    """Record `old_name` as a former name (dated today); a former name that is the name again is dropped."""
+    rows = _former_rows(company)
+    for row in rows:
+        if row.name == new_name:
+            db.session.delete(row)
+    if old_name and old_name != new_name and all(row.name != old_name for row in rows):
+        db.session.add(CompanyFormerName(company_id=company.id, name=old_name, until=local_today(),
+                                         created_by_id=getattr(actor, "id", None)))
+
+
+def set_former_names(actor, company: Company, names: list[str]) -> None:
+    """Make the company's former names exactly `names` (already checked by the form): names kept keep
+    their dates, the others are removed, new ones are added without a date. Audited when it changes."""
+    wanted = list(dict.fromkeys(n.strip() for n in names if n and n.strip()))
+    rows = _former_rows(company)
+    before = sorted(row.name for row in rows)
+    for row in rows:
+        if row.name not in wanted:
+            db.session.delete(row)
+    have = {row.name for row in rows}
+    for name in wanted:
+        if name not in have:
+            db.session.add(CompanyFormerName(company_id=company.id, name=name, created_by_id=getattr(actor, "id", None)))
+    db.session.flush()
+    if sorted(wanted) != before:
+        audit.record("company_former_names", company, actor=actor, before={"former_names": before},
+                     after={"former_names": sorted(wanted)})
 
 
 def assign_escort(actor, company: Company, escort, reason: str) -> EscortAssignment | None:

@@ -61,6 +61,8 @@ def create():
         company = services.create_company(
             current_user, form.company_data(), escort=escort, reason=form.assignment_reason.data or ""
         )
+        if form.former_name_list():
+            services.set_former_names(current_user, company, form.former_name_list())
         db.session.commit()
         flash(_("企业“%(name)s”已添加。", name=company.name), "success")
         return redirect(url_for("companies.detail", company_id=company.id))
@@ -89,6 +91,7 @@ def _render_detail(company: Company, *, account_form=None, goal_form=None):
     briefing = _briefing(company) if current_user.is_staff else {}
     return render_template(
         "companies/detail.html", company=company, history=history, goal_updates=goal_updates, **briefing,
+        former_names=db.session.scalars(queries.former_name_rows(company)).all(),
         goal_warnings=goals.goal_warnings(company) if current_user.is_staff else [],
         indicator_text=goals.indicator_text, indicator_rule=goals.INDICATOR_TEXT[company.category],
         goal_target=goals.targets().get(company.category) if can_goal else None,
@@ -215,9 +218,15 @@ def edit(company_id: int):
     company = _load(company_id)
     require(permissions.can_edit_company(current_user, company))
     form = CompanyForm(obj=company, company=company)
+    if not permissions.can_edit_former_names(current_user, company):
+        del form.former_names
     if request.method == "GET":
         form.escort_id.data = company.escort_id or 0
+        if "former_names" in form:
+            form.former_names.data = "\n".join(queries.former_names([company.id]).get(company.id, []))
     if form.validate_on_submit():
+        if "former_names" in form:  # first: the rename below adds the old name to what the form kept
+            services.set_former_names(current_user, company, form.former_name_list())
         services.update_company(current_user, company, form.company_data())
         if permissions.can_assign_escort(current_user, company):
             services.assign_escort(

@@ -422,3 +422,37 @@ class TagRemoveForm(FlaskForm):
     """Remove one tag from a problem (the button beside it)."""
 
     name = HiddenField(validators=[Length(max=100)])
+
+
+# ---------------------------------------------------------------- saved views and bulk actions
+
+class SavedViewForm(FlaskForm):
+    """Save the list's current conditions (carried in `query`) under a name (app.tickets.saved_views checks it)."""
+
+    name = StringField(_l("视图名称"), validators=[Length(max=100)], render_kw={"placeholder": _l("视图名称")})
+    query = HiddenField(validators=[Length(max=4000)])
+    submit = SubmitField(_l("保存当前筛选"))
+
+
+class RenameViewForm(FlaskForm):
+    name = StringField(_l("视图名称"), validators=[Length(max=100)])
+    submit = SubmitField(_l("重命名"))
+
+
+class BulkForm(FlaskForm):
+    """The list's bulk bar: the ticked problems (`ids`), what to do, and the list's conditions to go back to."""
+
+    class Meta:
+        csrf = False  # the global CSRFProtect checks the page's csrf_token
+
+    op = SelectField(_l("批量操作"), validate_choice=False)
+    level = SelectField(_l("督办级别"), default="supervise", validate_choice=False)
+    tag = StringField(_l("标签"), validators=[Length(max=100)])
+    back = HiddenField(validators=[Length(max=4000)])
+
+    OPS = {"supervise": _l("督办"), "tag": _l("添加标签"), "export": _l("导出所选")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.op.choices = [(k, str(v)) for k, v in self.OPS.items()]
+        self.level.choices = _labels(SUPERVISION_LEVELS)

@@ -361,3 +361,20 @@ class DepartmentModel(db.Model):
     examples: Mapped[int] = mapped_column(sa.Integer, nullable=False)
     digest: Mapped[str] = mapped_column(sa.String(64), nullable=False)
     payload: Mapped[bytes] = mapped_column(sa.LargeBinary, nullable=False)
+
+
+class SavedView(db.Model):
+    """A named set of problem-list conditions (保存的视图) one person saved for themselves.
+
+    `query` is the list's query string (q, tag and every filter), normalised by
+    app.tickets.saved_views; opening the view applies it to the viewer's own scope.
+    """
+
+    __tablename__ = "saved_views"
+    __table_args__ = (sa.UniqueConstraint("user_id", "name", name="uq_saved_views_user_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    name: Mapped[str] = mapped_column(sa.String(30), nullable=False)
+    query: Mapped[str] = mapped_column(sa.String(2000), nullable=False, default="", server_default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)

@@ -163,3 +163,20 @@ def can_export_tickets(user) -> bool:
 def can_tag_ticket(user, ticket) -> bool:
     """Staff serving the problem add and remove its tags (companies never see them; co-departments do not tag)."""
     return user.role in Role.STAFF and _serves(user, ticket)
+
+
+def can_bulk_act_on_tickets(user) -> bool:
+    """Select problems on the list and 督办, tag or export them together: the task force (managers) and
+    admins. Each selected problem is still checked with its action's own function (can_perform,
+    can_tag_ticket)."""
+    return user.role in (Role.ADMIN, Role.MANAGER)
+
+
+def can_save_ticket_views(user) -> bool:
+    """Saved views are conditions of the staff problem list, each person's own."""
+    return user.role in Role.STAFF
+
+
+def can_manage_saved_view(user, view) -> bool:
+    """Only a view's owner renames or deletes it (others never even load it: visible_saved_views)."""
+    return view.user_id == user.id

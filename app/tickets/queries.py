@@ -12,7 +12,7 @@ from app.core.workdays import add_working_days
 from app.extensions import db
 from app.search.queries import search_condition
 from app.tickets.models import (
-    OPEN_STATES, SLA_STATES, Attachment, ExtensionRequest, Ticket, TicketCoDepartment, TicketEvent,
+    OPEN_STATES, SLA_STATES, Attachment, ExtensionRequest, SavedView, Ticket, TicketCoDepartment, TicketEvent,
 )
 
 
@@ -235,3 +235,8 @@ def company_problems(user: User, company: Company, *, open_: bool, limit: int = 
     else:
         stmt = stmt.where(Ticket.status.not_in(OPEN_STATES)).order_by(Ticket.updated_at.desc(), Ticket.id.desc())
     return stmt.limit(limit)
+
+
+def visible_saved_views(user: User) -> sa.Select:
+    """The user's own saved views of the problem list, by name (nobody sees another person's)."""
+    return sa.select(SavedView).where(SavedView.user_id == user.id).order_by(SavedView.name, SavedView.id)

@@ -5,11 +5,14 @@ Every rule lives in services/permissions: views load through visible_tickets (40
 scope), call the service, commit once, and on a refusal roll back and show the page again
 with the user's typed text still in the form.
 """
+from urllib.parse import parse_qsl
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
+from werkzeug.datastructures import MultiDict
 
 from app.accounts.models import Role
 from app.common_problems import queries as common_queries
@@ -18,14 +21,16 @@ from app.core.pagination import Segment, asc, desc, keyset_page
 from app.core.permissions import get_visible_or_404, require
 from app.core.workdays import overdue_working_days
 from app.core.inputs import query_int
+from app.core.spreadsheets import stream_xlsx
+from app.core.timeutil import local_today
 from app.extensions import db
 from app.knowledge import permissions as knowledge_permissions
 from app.knowledge import queries as knowledge_queries
 from app.search import queries as search_queries
 from app.search import similarity
-from app.tickets import attachments, forms, permissions, queries, services, suggestions, tags
+from app.tickets import attachments, bulk, forms, ledger, permissions, queries, saved_views, services, suggestions, tags
 from app.tickets.models import (
-    COMPLEXITIES, RATINGS, SLA_STATES, STATUSES, Attachment, ExtensionRequest, Ticket,
+    COMPLEXITIES, RATINGS, SLA_STATES, STATUSES, SUPERVISION_LEVELS, Attachment, ExtensionRequest, SavedView, Ticket,
 )
 from app.tickets.services import TicketActionError
 from app.tickets.transitions import COLLECT_EVENT, TRANSITIONS
@@ -74,8 +79,13 @@ def _overdue_days(now, user=None):
 @login_required
 def index():
     require(current_user.is_staff)
+    return _render_index(request.args)
+
+
+def _render_index(args, *, save_form=None, bulk_form=None, checked=(), message=None, status=200):
+    """The list with the conditions in `args` (the request's, or a refused form's saved ones: nothing typed is lost)."""
     now = utcnow()
-    form = forms.TicketFilterForm(request.args, user=current_user)
+    form = forms.TicketFilterForm(args, user=current_user)
     filters = form.filters()
     search = search_queries.Search(current_user, filters.pop("q", None), db.session)
     stmt = queries.with_list_loads(
@@ -86,6 +96,13 @@ def index():
     helper = current_user.role == Role.HELPER
     if helper:  # 协办 rows of the listed problems that have some (no query otherwise)
         queries.load_co_departments(page.items)
+    current_query = saved_views.normalise_query(args.items(multi=True))
+    can_save = permissions.can_save_ticket_views(current_user)
+    can_bulk = permissions.can_bulk_act_on_tickets(current_user)
+    if save_form is None and can_save:
+        save_form = forms.SavedViewForm(formdata=None, query=current_query)
+    if bulk_form is None and can_bulk:
+        bulk_form = forms.BulkForm(formdata=None, back=current_query)
     return render_template(
         "tickets/index.html", form=form, page=page, now=now,
         overdue_days=_overdue_days(now, current_user if helper else None),
@@ -93,7 +110,142 @@ def index():
         search=search_queries.load_snippets(db.session, search, page.items) if search else None,
         # The roles can_create_ticket_for admits for some company (helpers file nothing).
         can_file=current_user.role in (Role.ADMIN, Role.MANAGER, Role.ESCORT),
-    )
+        saved=db.session.scalars(queries.visible_saved_views(current_user)).all() if can_save else [],
+        current_query=current_query, can_save=can_save, save_form=save_form,
+        can_bulk=can_bulk, bulk_form=bulk_form, checked={int(i) for i in checked}, message=message,
+        max_selection=bulk.MAX_SELECTION,
+    ), status
+
+
+# ---------------------------------------------------------------- saved views
+
+def _load_saved_view(view_id: int) -> SavedView:
+    """One of the user's own views (another person's is a 404, like anything outside one's scope)."""
+    require(permissions.can_save_ticket_views(current_user))
+    view = get_visible_or_404(queries.visible_saved_views(current_user), SavedView, view_id)
+    require(permissions.can_manage_saved_view(current_user, view))
+    return view
+
+
+@bp.route("/saved-views", methods=["POST"])
+@login_required
+def save_view():
+    require(permissions.can_save_ticket_views(current_user))
+    form = forms.SavedViewForm()
+    query = form.query.data or ""
+    args = MultiDict(parse_qsl(query[:4000]))
+    if not form.validate():
+        return _render_index(args, save_form=form, message=_("请检查填写的内容。"), status=400)
+    try:
+        view = saved_views.create_view(current_user, form.name.data, query)
+        db.session.commit()
+    except TicketActionError as exc:
+        db.session.rollback()
+        _put_field_errors(form, exc.fields)
+        return _render_index(args, save_form=form, message=exc.message, status=exc.status)
+    flash(_("已保存视图“%(name)s”。", name=view.name), "success")
+    return redirect(url_for("tickets.index") + ("?" + view.query if view.query else ""))
+
+
+@bp.route("/saved-views")
+@login_required
+def saved_view_list():
+    require(permissions.can_save_ticket_views(current_user))
+    return _render_saved_views()
+
+
+def _render_saved_views(failed=None, message=None, status=200):
+    """The user's views with a rename form each; `failed` = (view id, form) re-shows a refused rename."""
+    views = db.session.scalars(queries.visible_saved_views(current_user)).all()
+    rename_forms = {v.id: forms.RenameViewForm(formdata=None, name=v.name) for v in views}
+    if failed is not None:
+        rename_forms[failed[0]] = failed[1]
+    return render_template("tickets/saved_views.html", views=views, rename_forms=rename_forms, message=message), status
+
+
+@bp.route("/saved-views/<int:view_id>/rename", methods=["POST"])
+@login_required
+def rename_saved_view(view_id: int):
+    view = _load_saved_view(view_id)
+    form = forms.RenameViewForm()
+    if not form.validate():
+        return _render_saved_views((view.id, form), _("请检查填写的内容。"), 400)
+    try:
+        saved_views.rename_view(current_user, view, form.name.data)
+        db.session.commit()
+    except TicketActionError as exc:
+        db.session.rollback()
+        _put_field_errors(form, exc.fields)
+        return _render_saved_views((view_id, form), exc.message, exc.status)
+    flash(_("视图已重命名为“%(name)s”。", name=view.name), "success")
+    return redirect(url_for("tickets.saved_view_list"))
+
+
+@bp.route("/saved-views/<int:view_id>/delete", methods=["POST"])
+@login_required
+def delete_saved_view(view_id: int):
+    view = _load_saved_view(view_id)
+    name = view.name
+    saved_views.delete_view(current_user, view)
+    db.session.commit()
+    flash(_("已删除视图“%(name)s”。", name=name), "success")
+    return redirect(url_for("tickets.saved_view_list"))
+
+
+# ---------------------------------------------------------------- bulk actions
+
+def _selected_ids() -> list[int] | None:
+    """The ticked problem ids in order, without repeats; None when one is not a problem id."""
+    ids = []
+    for raw in request.form.getlist("ids"):
+        if not (raw.isascii() and raw.isdigit() and 0 < int(raw) < 2**31):
+            return None
+        if int(raw) not in ids:
+            ids.append(int(raw))
+    return ids
+
+
+@bp.route("/bulk", methods=["POST"])
+@login_required
+def bulk_action():
+    """督办, tag or export the problems ticked on the list (managers, admins), each checked on its own."""
+    require(current_user.is_staff and permissions.can_bulk_act_on_tickets(current_user))
+    form = forms.BulkForm()
+    back = form.back.data or ""
+    args = MultiDict(parse_qsl(back[:4000]))
+    ids = _selected_ids()
+    op = form.op.data
+    problem = None
+    if not form.validate() or ids is None or op not in forms.BulkForm.OPS:
+        problem = _("请检查填写的内容。")
+    elif not ids:
+        problem = _("请先勾选要处理的问题。")
+    elif len(ids) > bulk.MAX_SELECTION:
+        problem = _("一次最多选择 %(n)d 个问题。", n=bulk.MAX_SELECTION)
+    elif op == "supervise" and form.level.data not in SUPERVISION_LEVELS:
+        problem = _("请选择督办级别。")
+    if problem:
+        return _render_index(args, bulk_form=form, checked=ids or (), message=problem, status=400)
+    if op == "export":
+        require(permissions.can_export_tickets(current_user))
+        now = utcnow()
+        filename = f"{_('问题台账')}-{local_today():%Y%m%d}.xlsx"
+        return stream_xlsx(filename, ledger.headers(), ledger.rows(bulk.export_select(current_user, ids), now=now),
+                           sheet_title=_("问题台账"))
+    if op == "supervise":
+        result = bulk.supervise_many(current_user, ids, form.level.data)
+        label = _("督办（%(level)s）", level=str(SUPERVISION_LEVELS[form.level.data]))
+    else:
+        try:
+            name, result = bulk.tag_many(current_user, ids, form.tag.data)
+        except TicketActionError as exc:
+            db.session.rollback()
+            form.tag.errors = list(form.tag.errors or []) + [exc.message]
+            return _render_index(args, bulk_form=form, checked=ids, message=exc.message, status=exc.status)
+        label = _("添加标签“%(name)s”", name=name)
+    db.session.commit()
+    return render_template("tickets/bulk_result.html", label=label, result=result,
+                           back=url_for("tickets.index") + ("?" + back if back else ""))
 
 
 @bp.route("/new", methods=["GET", "POST"])

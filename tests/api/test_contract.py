@@ -123,6 +123,14 @@ class Contract:
         return self.make.session.scalar(sa.select(CommonProblem.version).where(CommonProblem.id == self.common_problem.id))
 
     @cached_property
+    def saved_view(self):
+        from app.tickets.saved_views import create_view
+
+        view = create_view(self.w.manager, "待交办", "status=escalated")
+        self.make.session.commit()
+        return view
+
+    @cached_property
     def webhook(self):
         from app.notify.models import WebhookSubscription
 
@@ -148,7 +156,8 @@ class Contract:
     def url(self, rule: str, **ids) -> str:
         defaults = {"company_id": lambda: self.w.company.id, "ticket_id": lambda: self.submitted.id,
                     "visit_id": lambda: self.visit.id, "webhook_id": lambda: self.webhook.id,
-                    "common_problem_id": lambda: self.common_problem.id}
+                    "common_problem_id": lambda: self.common_problem.id,
+                    "saved_view_id": lambda: self.saved_view.id}
         return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(ids.get(m.group(1)) or defaults[m.group(1)]()), rule)
 
     def call(self, who, op_id: str, *, ids=None, query: str = "", headers=None, **kwargs):
@@ -178,6 +187,9 @@ class Contract:
             "addCommonProblemMembers": {"ticket_ids": [self.joinable[2].id]},
             "performCommonProblemAction": {"action": "dispatch", "version": self.common_version(),
                                            "department_id": w.department.id},
+            "addTicketTag": {"name": "用工"},
+            "createSavedView": {"name": "超期的用工问题", "query": "overdue=y&tag=用工"},
+            "renameSavedView": {"name": "超期未办"},
         }[op_id]
 
     def version(self, ticket) -> int:
@@ -925,6 +937,152 @@ def _(c):
 @case("getDocs", 200)
 def _(c):
     return c.call(None, "getDocs")
+
+
+@case("addTicketTag", 201)
+def _(c):
+    response = c.call("escort", "addTicketTag", json={"name": " ＡＢＣ  用工 "})
+    assert response.get_json() == {"ticket_id": c.submitted.id, "tags": ["abc 用工"]}
+    again = c.call("helper", "addTicketTag", ids={"ticket_id": c.dispatched.id}, json={"name": "招工"})
+    assert again.status_code == 201 and again.get_json()["tags"] == ["招工"]
+    # The ticket JSON carries them, the list filters by them (staff); a company sees none and may not filter.
+    assert c.call("manager", "getTicket").get_json()["tags"] == ["abc 用工"]
+    listed = c.call("manager", "listTickets", query="tag=ABC 用工").get_json()["items"]
+    assert [(t["id"], t["tags"]) for t in listed] == [(c.submitted.id, ["abc 用工"])]
+    assert c.call("company_user", "getTicket").get_json()["tags"] == []
+    refused = c.call("company_user", "listTickets", query="tag=abc 用工")
+    assert refused.status_code == 400 and "tag" in refused.get_json()["error"]["fields"]
+    return response
+
+
+@case("addTicketTag", 400)
+def _(c):
+    response = c.call("manager", "addTicketTag", json={"name": "用工，融资"})
+    assert "name" in response.get_json()["error"]["fields"]
+    return response
+
+
+@case("addTicketTag", 403)
+def _(c):
+    return c.call("company_user", "addTicketTag", json={"name": "企业加的"})
+
+
+@case("addTicketTag", 404)
+def _(c):
+    return c.call("other_helper", "addTicketTag", ids={"ticket_id": c.dispatched.id}, json={"name": "外部门"})
+
+
+@case("addTicketTag", 409)
+def _(c):
+    for i in range(10):
+        assert c.call("manager", "addTicketTag", json={"name": f"标签{i}"}).status_code == 201
+    return c.call("manager", "addTicketTag", json={"name": "再一个"})
+
+
+@case("removeTicketTag", 200)
+def _(c):
+    c.call("manager", "addTicketTag", json={"name": "用工"})
+    c.call("manager", "addTicketTag", json={"name": "融资"})
+    response = c.call("escort", "removeTicketTag", query="name=用工")
+    assert response.get_json()["tags"] == ["融资"]
+    return response
+
+
+@case("removeTicketTag", 400)
+def _(c):
+    return c.call("manager", "removeTicketTag", query="name=%20")
+
+
+@case("removeTicketTag", 403)
+def _(c):
+    c.call("manager", "addTicketTag", json={"name": "用工"})
+    response = c.call("company_user", "removeTicketTag", query="name=用工")
+    assert c.call("manager", "getTicket").get_json()["tags"] == ["用工"]
+    return response
+
+
+@case("removeTicketTag", 404)
+def _(c):
+    return c.call("manager", "removeTicketTag", query="name=没有")
+
+
+@case("listSavedViews", 200)
+def _(c):
+    view = c.saved_view
+    mine = c.call("escort", "createSavedView", json={"name": "我的", "query": "q=用电"}).get_json()
+    response = c.call("manager", "listSavedViews")
+    assert [(v["id"], v["name"], v["query"]) for v in response.get_json()["items"]] == [
+        (view.id, "待交办", "status=escalated")]  # never another person's
+    assert [v["id"] for v in c.call("escort", "listSavedViews").get_json()["items"]] == [mine["id"]]
+    return response
+
+
+case("listSavedViews", 403)(lambda c: c.call("company_user", "listSavedViews"))
+
+
+@case("createSavedView", 201)
+def _(c):
+    response = c.call("helper", "createSavedView", json={"name": " 超期 ", "query": "?overdue=y&colour=red&after=x&q="})
+    body = response.get_json()
+    assert (body["name"], body["query"], body["url"]) == ("超期", "overdue=y", "/tickets/?overdue=y")
+    return response
+
+
+@case("createSavedView", 400)
+def _(c):
+    c.call("manager", "createSavedView", json={"name": "待交办"})
+    response = c.call("manager", "createSavedView", json={"name": "待交办", "query": "status=closed"})
+    assert "name" in response.get_json()["error"]["fields"]
+    return response
+
+
+case("createSavedView", 403)(lambda c: c.call("company_user", "createSavedView", json=c.valid_body("createSavedView")))
+
+
+@case("renameSavedView", 200)
+def _(c):
+    response = c.call("manager", "renameSavedView", json={"name": "交办中"})
+    assert response.get_json()["name"] == "交办中"
+    return response
+
+
+@case("renameSavedView", 400)
+def _(c):
+    return c.call("manager", "renameSavedView", json={"name": ""})
+
+
+case("renameSavedView", 403)(lambda c: c.call("company_user", "renameSavedView", json={"name": "企业"}))
+case("renameSavedView", 404)(lambda c: c.call("admin", "renameSavedView", json={"name": "别人的"}))  # the manager's
+@case("renameSavedView", 413)
+def _(c):
+    view_id, limit = c.saved_view.id, c.app.config["MAX_CONTENT_LENGTH"]
+    c.app.config["MAX_CONTENT_LENGTH"] = 4096
+    try:
+        return c.call("manager", "renameSavedView", ids={"saved_view_id": view_id},
+                      json={"name": "超期", "padding": "x" * 8192})
+    finally:
+        c.app.config["MAX_CONTENT_LENGTH"] = limit
+case("renameSavedView", 415)(lambda c: c.call("manager", "renameSavedView", data={"name": "x"}))
+
+
+@case("deleteSavedView", 200)
+def _(c):
+    view = c.saved_view
+    other = c.call("manager", "createSavedView", json={"name": "超期", "query": "overdue=y"}).get_json()
+    response = c.call("manager", "deleteSavedView", ids={"saved_view_id": view.id})
+    assert [v["id"] for v in response.get_json()["items"]] == [other["id"]]
+    return response
+
+
+case("deleteSavedView", 400)(lambda c: c.call("manager", "deleteSavedView", query="colour=red"))
+case("deleteSavedView", 403)(lambda c: c.call("company_user", "deleteSavedView"))
+
+
+@case("deleteSavedView", 404)
+def _(c):
+    response = c.call("escort", "deleteSavedView")  # the manager's view
+    assert [v["name"] for v in c.call("manager", "listSavedViews").get_json()["items"]] == ["待交办"]
+    return response
 
 
 @pytest.mark.parametrize("op_id, status", sorted(CASES), ids=[f"{o}-{s}" for o, s in sorted(CASES)])

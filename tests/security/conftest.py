@@ -133,6 +133,11 @@ def build_world(app) -> World:
                 sa.select(Notification.id).where(Notification.user_id == user.id, Notification.kind == "test"))
         world.ids["notification:other"] = db.session.scalar(
             sa.select(Notification.id).where(Notification.user_id == b.escort.id, Notification.kind == "test"))
+        from app.tickets.saved_views import create_view
+
+        for role, user in actors.items():  # a saved view of the problem list each; "other" is side B's escort's
+            world.ids[f"saved_view:{role}"] = create_view(user, f"{role}的视图", "status=dispatched").id
+        world.ids["saved_view:other"] = create_view(b.escort, "乙的视图", "status=dispatched").id
         db.session.commit()
         # 共性问题 per side: two more problems of the side's company grouped, dispatched to the side's department.
         from app.common_problems import services as common_services

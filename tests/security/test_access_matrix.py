@@ -77,6 +77,9 @@ COMMON_MANAGE = expect(admin=ALLOWED, manager=ALLOWED, escort=(403, 404), helper
 COMMON_API_PAGE = expect(anonymous=401, admin=200, manager=200, escort=(200, 404), helper=(200, 404), company=403)
 COMMON_API_MANAGE = expect(anonymous=401, admin=ALLOWED, manager=ALLOWED, escort=(403, 404), helper=(403, 404),
                            company=403)
+OWN_VIEW_POST = expect(default=(ALLOWED, 404), company=403)  # one's own saved view of the (staff) problem list
+API_TAG_POST = expect(anonymous=401, admin=ALLOWED, manager=ALLOWED, escort=(ALLOWED, 404), helper=(ALLOWED, 404),
+                      company=(403, 404))
 
 
 class Entry:
@@ -146,6 +149,11 @@ TABLE: dict[str, Entry] = {
     "tickets.download": Entry(get=TICKET_PAGE),
     "tickets.export_xlsx": Entry(get=STAFF),
     "tickets.tag_list": Entry(get=STAFF),
+    "tickets.saved_view_list": Entry(get=STAFF),
+    "tickets.save_view": Entry(post=expect(default=ALLOWED, company=403)),
+    "tickets.rename_saved_view": Entry(post=OWN_VIEW_POST),
+    "tickets.delete_saved_view": Entry(post=OWN_VIEW_POST),
+    "tickets.bulk_action": Entry(post=expect(admin=ALLOWED, manager=ALLOWED, default=403)),
     "tickets.add_tag": Entry(post=TICKET_POST),
     "tickets.remove_tag": Entry(post=TICKET_POST),
     # --- 政策问答 and reply templates ----------------------------------------------------------
@@ -250,6 +258,14 @@ TABLE: dict[str, Entry] = {
                               "category": "other", "urgency": "ordinary", "source": "hotline"}),
     "api.perform_ticket_action": Entry(post=API_TICKET_POST, body=lambda w, side: {"action": "accept", "version": 1}),
     "api.add_ticket_comment": Entry(post=API_TICKET_POST, body=lambda w, side: {"body": "越权留言"}),
+    "api.add_ticket_tag": Entry(post=API_TAG_POST, body=lambda w, side: {"name": "越权标签"}),
+    "api.remove_ticket_tag": Entry(post=API_TAG_POST),  # DELETE ?name=
+    "api.list_saved_views": Entry(get=API_STAFF),
+    "api.create_saved_view": Entry(post=expect(anonymous=401, default=ALLOWED, company=403),
+                                   body=lambda w, side: {"name": "越权视图"}),
+    "api.rename_saved_view": Entry(post=expect(anonymous=401, default=(ALLOWED, 404), company=403),
+                                   body=lambda w, side: {"name": "越权改名"}),  # PATCH
+    "api.delete_saved_view": Entry(post=expect(anonymous=401, default=(ALLOWED, 404), company=403)),  # DELETE
     "api.list_visits": Entry(get=expect(anonymous=401, admin=200, manager=200, escort=200, default=403)),
     "api.list_webhooks": Entry(get=expect(anonymous=401, admin=200, default=403)),
     "api.create_webhook": Entry(post=expect(anonymous=401, admin=ALLOWED, default=403),
@@ -293,6 +309,7 @@ OBJECT_PARAMS = {
     "ticket_id": "ticket", "company_id": "company", "visit_id": "visit", "att_id": "attachment",
     "photo_id": "photo", "user_id": "escort", "notification_id": None, "token_id": None,
     "common_problem_id": "common_problem",
+    "view_id": None, "saved_view_id": None,
 }
 B_MARKERS = (B_COMPANY, B_TICKET_TITLE, B_VISIT_SUMMARY, B_ATTACHMENT, B_COMPANY_USER)
 INTERNAL_MARKERS = (A_INTERNAL_NOTE, A_INTERNAL_FILE)
@@ -340,6 +357,8 @@ def _value(world, endpoint: str, entry: Entry, arg: str, role: str, side: str):
         return world.ids["notification:other" if side == "other" else f"notification:{_actor(role)}"]
     if arg == "token_id":
         return world.ids["token:other" if side == "other" else f"token:{_actor(role)}"]
+    if arg in ("view_id", "saved_view_id"):
+        return world.ids["saved_view:other" if side == "other" else f"saved_view:{_actor(role)}"]
     if arg in OBJECT_PARAMS:
         return world.ids[f"{OBJECT_PARAMS[arg]}:{letter}"]
     raise AssertionError(f"{endpoint}: no value for URL argument {arg!r}; add it to the entry's params")
@@ -373,8 +392,10 @@ def _send(world, method: str, url: str, role: str, entry: Entry, side: str):
         headers = {} if role == "anonymous" else {"Authorization": f"Bearer {world.tokens[role]}"}
         if method == "GET":
             return client.get(url, headers=headers)
-        body = entry.body(world, _letter(side)) if entry.body else {}
-        return client.post(url, json=body, headers=headers)
+        body = entry.body(world, _letter(side)) if entry.body else None
+        if method == "POST":
+            body = body or {}
+        return client.open(url, method=method, json=body, headers=headers)
     browser = world.browsers[role]
     if method == "GET":
         return browser.client.get(url)
@@ -431,10 +452,11 @@ def check_endpoint(world, endpoint: str) -> list[str]:
     problems = []
     state = None
     for rule in _rules(world.app, endpoint):
-        methods = rule.methods & {"GET", "POST"}
+        methods = rule.methods & {"GET", "POST", "PATCH", "DELETE"}
+        writes = sorted(methods - {"GET"})  # the API's PATCH and DELETE are checked like a POST
         if "GET" in methods:
             assert entry.get is not None, f"{endpoint} answers GET but its entry has no `get` outcomes"
-        if "POST" in methods:
+        if writes:
             assert entry.post is not None or entry.get is not None, f"{endpoint}: no POST outcomes"
         for role in ROLES:
             for side in _sides(rule):
@@ -448,18 +470,18 @@ def check_endpoint(world, endpoint: str) -> list[str]:
                     for marker in leaks(role, response):
                         problems.append(f"GET {url} as {role} ({side}): shows {marker!r}")
                     state = None  # test_csrf.py proves a GET changes nothing; here, measure afresh
-                if "POST" in methods:
+                for method in writes:
                     wanted = _pick((entry.post or _as_post(entry.get))[role], side)
                     if wanted == ALLOWED:
                         continue
                     before = state or fingerprint(world.app)
-                    got = outcome(_send(world, "POST", url, role, entry, side))
+                    got = outcome(_send(world, method, url, role, entry, side))
                     if got != wanted:
-                        problems.append(f"POST {url} as {role} ({side}): expected {wanted}, got {got}")
+                        problems.append(f"{method} {url} as {role} ({side}): expected {wanted}, got {got}")
                     state = fingerprint(world.app)
                     changed = [t for t, rows in state.items() if rows != before[t]]
                     if changed:
-                        problems.append(f"POST {url} as {role} ({side}) was refused but changed {changed}")
+                        problems.append(f"{method} {url} as {role} ({side}) was refused but changed {changed}")
     return problems
 
 
