@@ -28,7 +28,7 @@ def chips(page: str) -> list[str]:
 
 
 def saved_query(page: str) -> str:
-    return re.search(r'<input id="query" name="query" type="hidden" value="([^"]*)"', page).group(1)
+    return re.search(r'<input id="save-view-query" name="query" type="hidden" value="([^"]*)"', page).group(1)
 
 
 def views_of(session, user) -> list[tuple[str, str]]:

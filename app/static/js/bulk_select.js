@@ -14,7 +14,7 @@
     if (!op) { return; }
     ["level", "tag"].forEach(function (name) {
       var used = (name === "level" && op.value === "supervise") || (name === "tag" && op.value === "tag");
-      document.querySelectorAll("#bulk-form [name='" + name + "'], #bulk-form label[for='" + name + "']")
+      document.querySelectorAll("#bulk-form [name='" + name + "'], #bulk-form label[for='bulk-" + name + "']")
         .forEach(function (el) { el.hidden = !used; });
     });
   };
