@@ -4,7 +4,7 @@ saved_views: a named filter set per person (unique name per person).
 company_former_names: a company's earlier names, searched like its current name.
 
 Revision ID: 0021_saved_views_former_names
-Revises: 0023_dept_model_paused_days
+Revises: 0022_common_problems
 Create Date: 2026-12-06 04:50:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0021_saved_views_former_names'
-down_revision = '0023_dept_model_paused_days'
+down_revision = '0022_common_problems'
 branch_labels = None
 depends_on = None
 
