@@ -63,6 +63,10 @@ class Config:
     # (0: none; the client address is the socket's). Needed for per-IP limits behind nginx.
     TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
 
+    # The dashboard's, workbenches' and rankings' numbers are shared per scope for this many seconds (at most
+    # 60; 0: computed on every view), in Redis when REDIS_URL is set (app/core/aggregates.py).
+    AGGREGATE_CACHE_SECONDS = _int("AGGREGATE_CACHE_SECONDS", 60)
+
     # API tokens.
     API_TOKEN_DAYS = _int("API_TOKEN_DAYS", 90)
 
@@ -125,6 +129,7 @@ class TestingConfig(Config):
     DEMO_PASSWORD = "peipao-demo"
     MAIL_SERVER = ""
     OUTBOX_WORKER = "off"  # tests drive delivery themselves (outbox.drain), or ask for a worker
+    AGGREGATE_CACHE_SECONDS = 0  # numbers computed on every view; tests/test_aggregates.py turns it on
     BASE_URL = "https://peipao.test"
 
 

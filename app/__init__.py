@@ -5,7 +5,7 @@ from flask import Flask, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 
 from config import get_config
-from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+from app.extensions import babel, bootstrap, cache, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
@@ -51,11 +51,15 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     bootstrap.init_app(app)
     limiter.init_app(app)
+    from app.core.aggregates import cache_config
+
+    cache.init_app(app, config=cache_config(app.config.get("REDIS_URL", "")))
 
     from app.accounts.auth import load_user_from_cookie
-    from app.core.i18n import select_locale, select_timezone
+    from app.core.i18n import install_fast_translations, select_locale, select_timezone
 
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    install_fast_translations(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None

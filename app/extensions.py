@@ -1,5 +1,6 @@
 """Every Flask extension, created once here and bound in create_app()."""
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -17,3 +18,5 @@ csrf = CSRFProtect()
 babel = Babel()
 bootstrap = Bootstrap5()
 limiter = Limiter(key_func=get_remote_address)
+# The dashboard's, workbenches' and rankings' numbers, shared per scope (app/core/aggregates.py).
+cache = Cache()

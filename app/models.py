@@ -12,3 +12,4 @@ from app.search.models import TicketSearchDoc  # noqa: E402,F401
 import app.search.index  # noqa: E402,F401  (keeps the search rows in step with every flush)
 from app.notify.models import NotificationPreference, OutboxMessage, Robot, WebhookSubscription  # noqa: F401
 from app.common_problems.models import CommonProblem, CommonProblemEvent  # noqa: E402,F401
+from app.monitoring.models import TicketMonthCount  # noqa: E402,F401

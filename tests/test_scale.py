@@ -417,36 +417,3 @@ def test_query_counts_of_the_busiest_pages_are_pinned_and_do_not_grow(district):
     with district.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Ticket)) > 4500
     assert _measure(district) == small  # data size
-
-
-# --------------------------------------------------------------------------- the dashboard's trend cache
-
-def test_the_trend_counts_past_months_once_and_the_current_month_every_time(app, make, db_session, count_queries):
-    from app.core.db import utcnow
-    from app.monitoring import queries
-    from tests.tickets.helpers import World
-
-    world = World(make)
-    now = utcnow()
-    for days in (0, 40, 40, 75):
-        world.new_ticket(by=world.escort, now=now - timedelta(days=days))
-    clock = queries.clock(now)
-    uncached = queries.trend(world.manager, clock)
-    app.config["MONITORING_CACHE_SECONDS"] = 300
-    queries._PAST_MONTHS.clear()
-    try:
-        with count_queries() as first:
-            assert queries.trend(world.manager, clock) == uncached
-        with count_queries() as again:
-            assert queries.trend(world.manager, clock) == uncached
-        assert (first.count, again.count) == (4, 2)  # past + current per series, then the current only
-        world.new_ticket(by=world.escort, now=now)
-        assert queries.trend(world.manager, clock)[-1].created == uncached[-1].created + 1
-        # Scoped users are never served from the cache.
-        assert world.escort.role == Role.ESCORT  # (loaded before counting)
-        with count_queries() as escort:
-            queries.trend(world.escort, clock)
-        assert escort.count == 2
-    finally:
-        app.config.pop("MONITORING_CACHE_SECONDS")
-        queries._PAST_MONTHS.clear()

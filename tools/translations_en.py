@@ -2162,3 +2162,8 @@ TRANSLATIONS.update({
     "最多 40 个字符。": "At most 40 characters.",
     "只有工作人员可以为问题添加或删除标签。": "Only staff can add or remove a problem's tags.",
 })
+
+# --- issue 14 (honest speed: shared aggregates) ---
+TRANSLATIONS.update({
+    "数据截至 %(t)s。": "Data as of %(t)s.",
+})

@@ -199,7 +199,7 @@ class BulkWriter:
             # (isoformat with microseconds writes exactly that format, and much faster than strftime.)
             self.ts = lambda t: None if t is None else t.isoformat(" ", "microseconds")
             self.day = lambda d: None if d is None else d.isoformat()
-            # A bigger page cache for the load: the indexes are written in random order.
+            # A bigger SQLite cache_size (pages kept in memory) for the load: the indexes are written in random order.
             self.raw.execute("PRAGMA cache_size=-1048576")
         else:
             self.ts = lambda t: t

@@ -32,6 +32,8 @@ from app.core.sqlhints import rare
 from app.core.timeutil import local_date, start_of_local_day
 from app.core.workdays import is_workday
 from app.extensions import db
+from app.monitoring import summary
+from app.monitoring.summary import month_first as _month_first
 from app.reference.models import Department, Town
 from app.tickets.models import (
     CATEGORIES, OPEN_STATES, RATINGS, SLA_STATES, SUPERVISION_ORDER, ExtensionRequest, Ticket,
@@ -69,11 +71,6 @@ def count_if(condition):
 
 def _between(column, start: datetime, end: datetime):
     return sa.and_(column >= start, column < end)
-
-
-def _month_first(day: date, months_back: int = 0) -> date:
-    index = day.year * 12 + day.month - 1 - months_back
-    return date(index // 12, index % 12 + 1, 1)
 
 
 @dataclass(frozen=True)
@@ -386,68 +383,26 @@ class MonthPoint:
         return str(_l("%(m)d月", m=self.first.month))
 
 
-def _per_month(stmt: sa.Select, column, firsts: list[date]) -> dict[int, int]:
-    """COUNT per month of `column`, one statement: a COUNT subquery per month over that month's range of the
-    column's index (start of each local month as a UTC instant). Counting index ranges is 2-10 times faster
-    than labelling every row with its month and grouping (35 ms against 91 at 1,000,000 problems on
-    PostgreSQL, 10 against 102 at 200,000 on SQLite: docs/benchmarks.md)."""
-    bounds = [start_of_local_day(first) for first in firsts]
-    counts = [stmt.where(column >= bounds[i], column < bounds[i + 1]).with_only_columns(sa.func.count())
-              .scalar_subquery().label(f"m{i}") for i in range(len(bounds) - 1)]
-    row = db.session.execute(sa.select(*counts)).one()
-    return {i: int(n) for i, n in enumerate(row) if n}
-
-
 def trend(user: User, c: Clock, months: int = 12) -> list[MonthPoint]:
     """Problems submitted and closed per local month, the last `months` months including this one.
 
-    Two statements of one COUNT per month: created = range counts of created_at (index created_at);
-    closed = of status 'closed' by closed_at (index status, closed_at). The month boundaries (start
-    of each local month, as UTC instants) are computed once in Python, which reads the same on
-    SQLite and PostgreSQL. For admins and
-    managers the 11 past months come from a short-lived cache (_per_month_cached), so a page view
-    counts the current month only.
+    created = problems with created_at in the month (index created_at); closed = status 'closed' with closed_at
+    in the month (index status, closed_at): one statement of a COUNT per month and series over the index ranges
+    (app.monitoring.summary.count_months; the month starts turned once into UTC instants). For the whole
+    district (admins, managers) the months before the current one come from the summary rows `flask tickets
+    sweep` rebuilds (they do not change), so a view counts the current month only — unless a past month has
+    no row yet, when every month is counted live. Scoped users' months are always counted live (their scope
+    moves with assignments and dispatches).
     """
     firsts = [_month_first(c.today, back) for back in range(months - 1, -1, -1)] + [c.next_month_first]
-    # Every problem (admin, manager): the past months are cached for a while (see _past_months_cached).
-    everyone = user.role in (Role.ADMIN, Role.MANAGER)
-    created = _per_month_cached("created", visible_tickets(user), Ticket.created_at, firsts, everyone)
-    closed = _per_month_cached("closed", visible_tickets(user).where(Ticket.status == "closed"), Ticket.closed_at,
-                               firsts, everyone)
-    return [MonthPoint(first, created.get(i, 0), closed.get(i, 0)) for i, first in enumerate(firsts[:-1])]
-
-
-# (series, month starts) -> (monotonic time computed, {month index: count}), per worker process.
-_PAST_MONTHS: dict[tuple, tuple[float, dict[int, int]]] = {}
-
-
-def _per_month_cached(series: str, stmt: sa.Select, column, firsts: list[date], cacheable: bool) -> dict[int, int]:
-    """_per_month, with the months before the current one kept for MONITORING_CACHE_SECONDS.
-
-    A past month's counts over all problems do not change: created_at is never rewritten, and a
-    closed problem stays closed with its closed_at (no action leaves 已办结). So the 11 past months
-    — most of the rows the trend reads — are counted once per worker every few minutes, and each
-    page view counts only the current month. Scoped users (whose scope moves with assignments
-    and dispatches) and MONITORING_CACHE_SECONDS = 0 (the test suite) always count everything.
-    """
-    from flask import current_app
-
-    seconds = current_app.config.get("MONITORING_CACHE_SECONDS", 0 if current_app.testing else 300)
-    if not cacheable or not seconds or len(firsts) < 3:
-        return _per_month(stmt, column, firsts)
-    import time
-
-    past, now = firsts[:-1], time.monotonic()
-    key = (series, tuple(past))
-    hit = _PAST_MONTHS.get(key)
-    if hit is None or now - hit[0] > seconds:
-        if len(_PAST_MONTHS) > 64:
-            _PAST_MONTHS.clear()
-        hit = _PAST_MONTHS[key] = (now, _per_month(stmt, column, past))
-    counts = dict(hit[1])
-    current = _per_month(stmt, column, firsts[-2:])
-    counts[len(past) - 1] = current.get(0, 0)
-    return counts
+    if user.role in (Role.ADMIN, Role.MANAGER) and months > 1:
+        stored = summary.stored_months(firsts[0], c.month_first)
+        if len(stored) == months - 1:
+            (created, closed), = summary.count_months(visible_tickets(user), firsts[-2:])
+            return [MonthPoint(first, *stored[first]) for first in firsts[:-2]] + [MonthPoint(c.month_first, created,
+                                                                                             closed)]
+    counts = summary.count_months(visible_tickets(user), firsts)
+    return [MonthPoint(first, created, closed) for first, (created, closed) in zip(firsts, counts)]
 
 
 # --------------------------------------------------------------------------- lists

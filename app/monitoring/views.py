@@ -14,6 +14,7 @@ from app.companies import goals
 from app.companies.models import CATEGORIES as COMPANY_CATEGORIES
 from app.companies.models import GOAL_STATUSES
 from app.companies.queries import visible_companies
+from app.core import aggregates
 from app.core.db import utcnow
 from app.core.permissions import require
 from app.core.workdays import overdue_working_days
@@ -53,27 +54,37 @@ def dashboard():
     user, now = current_user, utcnow()
     c = queries.clock(now)
     window = current_window(c.today)
-    counts = queries.open_counts(user, c)
-    month = queries.month_counts(user, c)
-    cover = queries.coverage(user, window)
-    breakdowns = {name: queries.breakdown(user, c, name) for name in queries.BREAKDOWNS}
-    buckets = queries.ageing(user, c)
-    supervised = db.session.scalars(queries.supervision_list(user)).unique().all()
-    months = queries.trend(user, c)
-    goals_reached = goals.reached_this_year_by_category(visible_companies(user), c.today.year)
+    # The numbers depend on the scope, not the viewer: computed once per scope and kept for up to a minute.
     window_days, max_candidates = common_problems.limits()
-    common = common_problems.suggestions(window_days, max_candidates)
+    numbers = aggregates.shared(
+        "dashboard", aggregates.scope_key(user), lambda: _dashboard_numbers(user, c, window, window_days, max_candidates),
+        c.today.isoformat(), window_days, max_candidates)
+    supervised = db.session.scalars(queries.supervision_list(user)).unique().all()
     return render_template(
-        "monitoring/dashboard.html", now=now, c=c, window=window, counts=counts, month=month, cover=cover,
-        breakdowns=breakdowns, breakdown_titles=queries.BREAKDOWNS, buckets=buckets, supervised=supervised,
-        months=months, ratings=RATINGS, satisfied_codes=queries.SATISFIED, definitions=queries.DEFINITIONS,
-        charts=_dashboard_charts(breakdowns, buckets, months), tickets_url=_tickets_url,
-        overdue_days=_overdue_days(now), goals_reached=goals_reached, goal_categories=COMPANY_CATEGORIES,
-        common=common, common_window=window_days, common_cap=max_candidates,
+        "monitoring/dashboard.html", now=now, c=c, window=window, **numbers.value, as_of=numbers.computed_at,
+        breakdown_titles=queries.BREAKDOWNS, supervised=supervised,
+        ratings=RATINGS, satisfied_codes=queries.SATISFIED, definitions=queries.DEFINITIONS,
+        tickets_url=_tickets_url, overdue_days=_overdue_days(now), goal_categories=COMPANY_CATEGORIES,
+        common_window=window_days, common_cap=max_candidates,
         can_create_common=common_permissions.can_create_common_problem(current_user),
         open_common=common_queries.open_count(current_user),
         common_min_companies=common_problems.MIN_COMPANIES,
     )
+
+
+def _dashboard_numbers(user, c, window, window_days: int, max_candidates: int) -> dict:
+    """Every number and chart of the dashboard for the user's scope, and the suggested 共性问题 (over every
+    problem: the dashboard's scope is the district) — kept per scope for up to a minute (app.core.aggregates)."""
+    breakdowns = {name: queries.breakdown(user, c, name) for name in queries.BREAKDOWNS}
+    buckets = queries.ageing(user, c)
+    months = queries.trend(user, c)
+    return {
+        "counts": queries.open_counts(user, c), "month": queries.month_counts(user, c),
+        "cover": queries.coverage(user, window), "breakdowns": breakdowns, "buckets": buckets, "months": months,
+        "goals_reached": goals.reached_this_year_by_category(visible_companies(user), c.today.year),
+        "charts": _dashboard_charts(breakdowns, buckets, months),
+        "common": common_problems.suggestions(window_days, max_candidates),
+    }
 
 
 def _dashboard_charts(breakdowns, buckets, months) -> dict:
@@ -124,25 +135,32 @@ def home():
 def _escort_home(c):
     user = current_user
     window = current_window(c.today)
+
+    def numbers():
+        return {
+            "counts": queries.escort_counts(user, c),
+            "company_counts": queries.escort_company_counts(user, window),
+            "goal_checks": db.session.scalar(sa.select(sa.func.count()).select_from(
+                visible_companies(user).where(goals.inconsistent_goal_condition()).order_by(None).subquery())),
+        }
+
+    shared = aggregates.shared("home-escort", aggregates.scope_key(user), numbers, c.today.isoformat())
     return render_template(
-        "monitoring/home_escort.html", now=c.now, c=c, window=window,
-        counts=queries.escort_counts(user, c),
-        company_counts=queries.escort_company_counts(user, window),
+        "monitoring/home_escort.html", now=c.now, c=c, window=window, **shared.value, as_of=shared.computed_at,
         companies=db.session.execute(queries.escort_companies(user, window)).all(),
         awaiting=db.session.scalars(queries.tickets_in(user, AWAITING[Role.ESCORT])).unique().all(),
         others=db.session.scalars(queries.open_not_in(user, AWAITING[Role.ESCORT])).unique().all(),
         definitions=queries.DEFINITIONS, tickets_url=_tickets_url, overdue_days=_overdue_days(c.now),
         goal_labels=GOAL_STATUSES,
-        goal_checks=db.session.scalar(sa.select(sa.func.count()).select_from(
-            visible_companies(user).where(goals.inconsistent_goal_condition()).order_by(None).subquery())),
     )
 
 
 def _helper_home(c):
     user = current_user
+    counts = aggregates.shared("home-helper", aggregates.scope_key(user), lambda: queries.helper_counts(user, c),
+                               c.today.isoformat())
     return render_template(
-        "monitoring/home_helper.html", now=c.now, c=c,
-        counts=queries.helper_counts(user, c),
+        "monitoring/home_helper.html", now=c.now, c=c, counts=counts.value, as_of=counts.computed_at,
         to_sign=db.session.scalars(queries.tickets_in(user, ("dispatched",))).unique().all(),
         in_progress=db.session.scalars(queries.tickets_in(user, ("in_progress",))).unique().all(),
         overdue=db.session.scalars(queries.overdue_tickets(user, c)).unique().all(),

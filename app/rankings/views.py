@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.accounts.models import Role, User
+from app.core import aggregates
 from app.core.db import utcnow
 from app.core.permissions import require
 from app.core.spreadsheets import stream_xlsx
@@ -55,7 +56,12 @@ def _board_and_content(board_key: str, period, *, live: bool):
     publication = None if live else latest_publication(board_key, period)
     if publication is not None:
         return publication, publication.content
-    return None, board_content(compute_board(board_key, period))
+    # The live board is the same for every member of staff (the district): computed once and kept for up
+    # to a minute (app.core.aggregates); a change of the weights is a new key, so it shows at once.
+    config = load_config()
+    shared = aggregates.shared("ranking", "district", lambda: board_content(compute_board(board_key, period, config=config)),
+                               board_key, period.key, repr(config))
+    return None, shared.value
 
 
 @bp.route("/")

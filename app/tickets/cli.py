@@ -15,8 +15,8 @@ tickets_cli = AppGroup("tickets", help="Problem maintenance.")
 @tickets_cli.command("sweep")
 @click.option("--now", help="Pretend it is this time (ISO 8601, for testing and catching up).")
 def sweep_command(now: str | None) -> None:
-    """Auto-close, mark overdue, supervise, send due-soon/overdue notices and due digests, drain the outbox.
-    Idempotent."""
+    """Auto-close, mark overdue, supervise, send due-soon/overdue notices and due digests, rebuild the past
+    months' summary rows, drain the outbox. Idempotent."""
     moment = None
     if now:
         moment = datetime.fromisoformat(now)
@@ -29,6 +29,12 @@ def sweep_command(now: str | None) -> None:
         f"supervised {result.supervised}, due-soon notices {result.due_soon_notified}, "
         f"reply deadlines set {result.deadlines_set}"
     )
+    # The past months' summary rows the dashboard's trend reads (replaced whole: idempotent).
+    from app.monitoring.summary import rebuild_month_counts
+
+    months = rebuild_month_counts(moment)
+    db.session.commit()
+    click.echo(f"month summaries rebuilt: {months}")
     # Digests that came due, then everything queued (this run's notices included) goes out; old
     # outbox rows are pruned. With a worker thread or RQ running this is a safety net.
     from app.notify import outbox

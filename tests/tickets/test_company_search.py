@@ -147,7 +147,6 @@ def test_the_company_name_lookup_is_one_query(login_as, district, count_queries)
     b, _manager = login_as("manager")
     textile_id = district.textile.id
     b.get("/tickets/")  # the first request of a session reads what later ones keep
-    # Each address is opened once, so none is answered from the page cache.
     with count_queries() as plain:
         b.get("/tickets/?company=")
     with count_queries() as linked:

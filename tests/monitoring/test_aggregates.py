@@ -1,0 +1,177 @@
+"""Aggregates shared per scope, not per person (issue 14): the dashboard's, the workbenches' and the rankings'
+numbers are computed once per scope and kept for at most a minute, with the time they were computed shown;
+the dashboard's past months come from summary rows that `flask tickets sweep` rebuilds."""
+import re
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import sqlalchemy as sa
+
+from app.core.timeutil import local_date
+from app.extensions import cache
+from app.monitoring import queries
+from app.monitoring.models import TicketMonthCount
+from app.tickets.models import Ticket
+from tests.conftest import Browser
+from tests.tickets.helpers import World
+
+AS_OF = re.compile(r"数据截至 (\d{2}:\d{2}:\d{2})")
+
+
+@pytest.fixture
+def shared_for_a_minute(app):
+    """The production setting (the suite computes on every view): numbers kept 60 s, in an empty cache."""
+    app.config["AGGREGATE_CACHE_SECONDS"] = 60
+    with app.app_context():
+        cache.clear()
+    yield
+    app.config["AGGREGATE_CACHE_SECONDS"] = 0
+    with app.app_context():
+        cache.clear()
+
+
+def signed_in(app, user) -> Browser:
+    b = Browser(app.test_client())
+    assert b.login(user.username).status_code == 302
+    return b
+
+
+def open_count(page: str) -> int:
+    """The 未办结 headline number (the link to /tickets/?open=1)."""
+    return int(re.search(r'href="/tickets/\?open=1"[^>]*>\s*(\d+)', page).group(1))
+
+
+def as_of(page: str) -> str:
+    match = AS_OF.search(page)
+    assert match, "数据截至 HH:MM:SS is shown"
+    return match.group(1)
+
+
+def test_two_managers_share_one_computation_of_the_dashboard(app, make, shared_for_a_minute, count_queries,
+                                                             monkeypatch):
+    world = World(make)
+    world.new_ticket()
+    world.new_ticket()
+    other_manager = make.user(role="manager")
+    computed = []
+    real = queries.open_counts
+    monkeypatch.setattr(queries, "open_counts", lambda *a: computed.append(a[0].username) or real(*a))
+
+    first = signed_in(app, world.manager)
+    with count_queries() as q_first:
+        page_first = first.get("/dashboard").get_data(as_text=True)
+    second = signed_in(app, other_manager)
+    with count_queries() as q_second:
+        page_second = second.get("/dashboard").get_data(as_text=True)
+
+    assert computed == [world.manager.username]  # the second manager's view used the first's numbers
+    assert open_count(page_first) == open_count(page_second) == 2
+    assert as_of(page_first) == as_of(page_second)
+    assert q_second.count < q_first.count - 8  # none of the aggregate statements ran again
+
+    # Within the minute a new problem is not yet counted (the freshness rule); once the entry is gone it is.
+    world.new_ticket()
+    assert open_count(second.get("/dashboard").get_data(as_text=True)) == 2
+    with app.app_context():
+        cache.clear()
+    assert open_count(second.get("/dashboard").get_data(as_text=True)) == 3
+    assert computed == [world.manager.username, other_manager.username]
+
+
+def test_the_time_the_numbers_were_computed_shows_in_local_time(app, make, shared_for_a_minute):
+    world = World(make)
+    before = datetime.now(timezone.utc)
+    page = signed_in(app, world.manager).get("/dashboard").get_data(as_text=True)
+    shown = as_of(page)
+    local = before + timedelta(hours=8)  # Asia/Shanghai
+    assert abs((datetime.strptime(shown, "%H:%M:%S").replace(year=local.year, month=local.month, day=local.day)
+                - local.replace(tzinfo=None, microsecond=0)).total_seconds()) < 5, shown
+    rankings = signed_in(app, world.manager).get("/rankings/").get_data(as_text=True)
+    assert as_of(rankings)
+    home = signed_in(app, world.helper).get("/home").get_data(as_text=True)
+    assert as_of(home)
+
+
+def test_a_helper_or_escort_never_sees_another_scope_s_numbers(app, make, shared_for_a_minute):
+    world = World(make)
+    for _ in range(3):
+        world.new_ticket()
+    # Two departments with their own queues: three problems dispatched to the first, one to the second.
+    first_dept, second_dept = world.department, make.department()
+    tickets = make.session.scalars(sa.select(Ticket)).all()
+    for t in tickets:
+        t.status, t.department_id = "dispatched", first_dept.id
+    lone = world.new_ticket()
+    lone.status, lone.department_id = "dispatched", second_dept.id
+    make.session.commit()
+    helper_a = world.helper
+    helper_a2 = make.user(role="helper", department=first_dept)
+    helper_b = make.user(role="helper", department=second_dept)
+
+    def to_sign(user) -> int:
+        page = signed_in(app, user).get("/home").get_data(as_text=True)
+        return int(re.search(r'href="/tickets/\?status=dispatched"[^>]*>\s*(\d+)', page).group(1))
+
+    assert to_sign(helper_a) == 3
+    assert to_sign(helper_b) == 1  # not the first department's cached 3
+    assert to_sign(helper_a2) == 3  # the same department shares the computation
+
+    # Escorts: each their own companies.
+    other_escort = make.user(role="escort")
+    other_company = make.company(escort=other_escort)
+    from app.tickets import services
+    from app.tickets.services import NewTicket
+
+    services.submit_ticket(other_escort, other_company, NewTicket("别家的问题", "描述", "approval", source="escort"))
+    make.session.commit()
+
+    def open_problems(user) -> int:
+        page = signed_in(app, user).get("/home").get_data(as_text=True)
+        return int(re.search(r'href="/tickets/\?open=1"[^>]*>\s*(\d+)', page).group(1))
+
+    assert open_problems(world.escort) == 4
+    assert open_problems(other_escort) == 1
+
+
+# --------------------------------------------------------------------------- the summary rows
+
+def _sweep(app, moment: datetime):
+    result = app.test_cli_runner().invoke(args=["tickets", "sweep", "--now", moment.isoformat()])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_the_sweep_rebuilds_the_past_months_idempotently_and_they_match_a_live_count(app, make, count_queries):
+    world = World(make)
+    now = datetime.now(timezone.utc)
+    for days, closed_after in ((5, None), (35, 3), (40, None), (70, 30), (200, 1), (400, 2)):
+        ticket = world.new_ticket(now=now - timedelta(days=days))
+        if closed_after is not None:
+            ticket.status, ticket.closed_at = "closed", now - timedelta(days=days - closed_after)
+    make.session.commit()
+    clock = queries.clock(now)
+    with count_queries():
+        live = queries.trend(world.manager, clock)  # no summary rows yet: every month counted live
+
+    output = _sweep(app, now)
+    assert "month summaries rebuilt" in output
+    rows = make.session.execute(sa.select(TicketMonthCount.month, TicketMonthCount.created, TicketMonthCount.closed)
+                                .order_by(TicketMonthCount.month)).all()
+    assert rows and rows[-1].month < clock.month_first  # only months that have ended
+    assert sum(r.created for r in rows) == sum(1 for d in (5, 35, 40, 70, 200, 400)
+                                               if local_date(now - timedelta(days=d)) < clock.month_first)
+    _sweep(app, now)
+    again = make.session.execute(sa.select(TicketMonthCount.month, TicketMonthCount.created, TicketMonthCount.closed)
+                                 .order_by(TicketMonthCount.month)).all()
+    assert again == rows  # idempotent
+
+    assert world.manager.role == "manager"  # (loaded again after the sweep's commit, before counting)
+    with count_queries() as q:
+        from_summary = queries.trend(world.manager, clock)
+    assert from_summary == live
+    assert q.count == 2  # the summary rows, then the current month's two counts in one statement
+    # A problem filed now moves the current month; the stored months stay as they were.
+    world.new_ticket(now=now)
+    assert queries.trend(world.manager, clock)[-1].created == live[-1].created + 1
+    # Scoped users always count live.
+    assert [p.created for p in queries.trend(world.escort, clock)][:-1] == [p.created for p in live][:-1]
