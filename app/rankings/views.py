@@ -83,11 +83,16 @@ def _render_index(board_key: str, period, *, error=None, live: bool = False, for
         "rankings/index.html", content=content, texts=texts_for(content), publication=publication,
         data_as_of=datetime.fromisoformat(content["data_as_of"]) if content.get("data_as_of") else None,
         versions=versions, live=live, boards=BOARDS, board_key=board_key, period=period, period_error=error,
-        quarters=recent_quarters(), rank_change=rank_change, running=running, form=form,
+        quarters=recent_quarters(), rank_change=rank_change, rank_texts=_rank_texts, running=running, form=form,
         can_export=permissions.can_export_rankings(current_user),
         can_edit=permissions.can_edit_ranking_weights(current_user),
         can_bulletin=permissions.can_download_bulletin(current_user) and period.kind == "month",
     ), status or (400 if error else 200)
+
+
+def _rank_texts() -> tuple[str, str]:
+    """The per-row rank texts, translated once per table and formatted per row ("上期第%(n)d名", "第%(n)d名")."""
+    return _("上期第%(n)d名"), _("第%(n)d名")
 
 
 @bp.route("/publish", methods=["POST"])
