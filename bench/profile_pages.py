@@ -28,6 +28,7 @@ PAGES = {
     "rankings": ("manager1", "/rankings/"),
     "workbench (escort)": ("escort1", "/home"),
     "workbench (helper)": ("helper1", "/home"),
+    "password form": ("manager1", "/auth/password"),
 }
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 DETAIL = re.compile(r'href="(/tickets/\d+)"')

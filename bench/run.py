@@ -648,10 +648,10 @@ def main() -> None:
 
     env = {**os.environ, "FLASK_APP": "run.py", "DATABASE_URL": url, "PEIPAO_ENV": "development"}
     seed_seconds = None
+    result = flask(["db", "upgrade"], env)  # a reused database gets the migrations made since it was seeded
+    if result.returncode:
+        sys.exit(result.stdout + result.stderr)
     if not args.reuse:
-        result = flask(["db", "upgrade"], env)
-        if result.returncode:
-            sys.exit(result.stdout + result.stderr)
         say(f"seeding: flask demo scale --companies {args.companies} --tickets {args.tickets} --seed {args.seed} …")
         began = time.perf_counter()
         result = flask(["demo", "scale", "--companies", str(args.companies), "--tickets", str(args.tickets),
