@@ -2,7 +2,10 @@
 import io
 from datetime import datetime
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint, abort, flash, get_template_attribute, redirect, render_template, request, send_file, url_for,
+)
+from markupsafe import Markup
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -56,12 +59,40 @@ def _board_and_content(board_key: str, period, *, live: bool):
     publication = None if live else latest_publication(board_key, period)
     if publication is not None:
         return publication, publication.content
-    # The live board is the same for every member of staff (the district): computed once and kept for up
-    # to a minute (app.core.aggregates); a change of the weights is a new key, so it shows at once.
+    return None, board_content(compute_board(board_key, period))
+
+
+def _shared_board(board_key: str, period, *, live: bool):
+    """(publication or None, content, tables): the board and its two tables as HTML.
+
+    A board is the same for every member of staff (its scope is the district): the live one is computed once
+    and kept for up to a minute with its tables (app.core.aggregates; a change of the weights is a new key, so
+    it shows at once); a publication's tables are rendered once per publication and language."""
+    publication = None if live else latest_publication(board_key, period)
+    if publication is not None:
+        tables = aggregates.shared("ranking-published", "district", lambda: _board_tables(publication.content),
+                                   publication.id)
+        return publication, publication.content, tables.value
     config = load_config()
-    shared = aggregates.shared("ranking", "district", lambda: board_content(compute_board(board_key, period, config=config)),
-                               board_key, period.key, repr(config))
-    return None, shared.value
+
+    def compute():
+        content = board_content(compute_board(board_key, period, config=config))
+        return content, _board_tables(content)
+
+    shared = aggregates.shared("ranking", "district", compute, board_key, period.key, repr(config))
+    return None, *shared.value
+
+
+def _board_tables(content: dict) -> dict:
+    """The ranked and the too-small-sample table of a board (up to a thousand rows each, twice: cards and table
+    rows) rendered once; nothing in them depends on who looks."""
+    table = get_template_attribute("rankings/_table.html", "board_table")
+    texts = texts_for(content)
+    ranked = [row for row in content["rows"] if row["ranked"]]
+    unranked = [row for row in content["rows"] if not row["ranked"]]
+    return {"ranked": len(ranked), "unranked": len(unranked),
+            "ranked_html": Markup(table(content, texts, ranked, True, rank_change, _rank_texts)),
+            "unranked_html": Markup(table(content, texts, unranked, False, rank_change, _rank_texts))}
 
 
 @bp.route("/")
@@ -74,7 +105,7 @@ def index():
 
 def _render_index(board_key: str, period, *, error=None, live: bool = False, form=None, status: int | None = None):
     """The board page: the period's latest publication, or the live board; `form` keeps a refused publish form."""
-    publication, content = _board_and_content(board_key, period, live=live)
+    publication, content, tables = _shared_board(board_key, period, live=live)
     versions = publication_versions(board_key, period) if (publication or live) else []
     running = is_running(period, utcnow())
     if form is None and permissions.can_publish_rankings(current_user) and not running:
@@ -83,7 +114,7 @@ def _render_index(board_key: str, period, *, error=None, live: bool = False, for
         "rankings/index.html", content=content, texts=texts_for(content), publication=publication,
         data_as_of=datetime.fromisoformat(content["data_as_of"]) if content.get("data_as_of") else None,
         versions=versions, live=live, boards=BOARDS, board_key=board_key, period=period, period_error=error,
-        quarters=recent_quarters(), rank_change=rank_change, rank_texts=_rank_texts, running=running, form=form,
+        quarters=recent_quarters(), tables=tables, running=running, form=form,
         can_export=permissions.can_export_rankings(current_user),
         can_edit=permissions.can_edit_ranking_weights(current_user),
         can_bulletin=permissions.can_download_bulletin(current_user) and period.kind == "month",

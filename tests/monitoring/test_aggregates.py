@@ -175,3 +175,24 @@ def test_the_sweep_rebuilds_the_past_months_idempotently_and_they_match_a_live_c
     assert queries.trend(world.manager, clock)[-1].created == live[-1].created + 1
     # Scoped users always count live.
     assert [p.created for p in queries.trend(world.escort, clock)][:-1] == [p.created for p in live][:-1]
+
+
+def test_the_live_ranking_board_is_computed_once_for_every_member_of_staff(app, make, shared_for_a_minute,
+                                                                           monkeypatch):
+    import app.rankings.views as ranking_views
+
+    world = World(make)
+    world.new_ticket()
+    computed = []
+    real = ranking_views.compute_board
+    monkeypatch.setattr(ranking_views, "compute_board", lambda *a, **k: computed.append(a[0]) or real(*a, **k))
+    pages = [signed_in(app, user).get("/rankings/?board=escorts").get_data(as_text=True)
+             for user in (world.manager, world.escort, world.helper)]
+    assert computed == ["escorts"]
+    assert len({as_of(page) for page in pages}) == 1
+    assert all(world.escort.name in page for page in pages)
+    # Another board is its own computation.
+    signed_in(app, world.manager).get("/rankings/?board=departments")
+    assert computed == ["escorts", "departments"]
+    # Company users never see the board.
+    assert signed_in(app, world.company_user).get("/rankings/").status_code in (302, 403)
