@@ -4,7 +4,7 @@ Summary rows the dashboard's 12-month trend reads for the months before the curr
 change); `flask tickets sweep` rebuilds them. Issue 14.
 
 Revision ID: 0024_ticket_month_counts
-Revises: 0022_common_problems
+Revises: 0021_saved_views_former_names
 Create Date: 2026-12-06 04:45:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0024_ticket_month_counts'
-down_revision = '0022_common_problems'
+down_revision = '0021_saved_views_former_names'
 branch_labels = None
 depends_on = None
 
