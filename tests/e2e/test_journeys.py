@@ -56,7 +56,7 @@ def open_ticket_as_staff(page, number: str):
     page.get_by_role("navigation").get_by_role("link", name="问题工单", exact=True).click()
     expect(page.get_by_role("heading", name="问题工单", level=1)).to_be_visible()
     page.get_by_role("textbox", name="搜索").fill(number)
-    page.get_by_role("button", name="筛选").click()
+    page.get_by_role("button", name="筛选", exact=True).click()
     page.get_by_role("link", name=number, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(number)
 
