@@ -2167,3 +2167,16 @@ TRANSLATIONS.update({
 TRANSLATIONS.update({
     "数据截至 %(t)s。": "Data as of %(t)s.",
 })
+
+# --- issue 17 协办 gaps (sweep notices, scale, ledger and lists, common problems) ---
+TRANSLATIONS.update({
+    "协办意见逾期（可以答复）": "Co-department opinion overdue (you may reply)",
+    "提交协办意见": "Submit co-department opinion",
+    "协办问题 %(number)s 已超期（%(department)s）": "Co-handled problem %(number)s is overdue (%(department)s)",
+    "%(department)s%(step)s已超期 %(n)d 个工作日：%(title)s": "%(department)s: %(step)s overdue by %(n)d working days: %(title)s",
+    "协办问题 %(number)s 即将到期": "Co-handled problem %(number)s is due soon",
+    "请于 %(due)s 前%(step)s：%(title)s": "Please %(step)s by %(due)s: %(title)s",
+    "仍待以下协办部门的意见（未到期）：%(names)s。": "Opinions still awaited (not yet due) from: %(names)s.",
+    "可以答复：答复将注明该协办意见逾期未提交。": "You may reply now: the reply will note that this co-department's opinion is overdue.",
+    "问题 %(number)s 的协办意见逾期：%(department)s": "Problem %(number)s: co-department opinion overdue: %(department)s",
+})

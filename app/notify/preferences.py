@@ -21,6 +21,7 @@ KINDS = {
     "ticket_dispatched": _l("交办给本部门"),
     "ticket_co_dispatched": _l("请本部门协办"),
     "ticket_co_opinion": _l("收到协办意见"),
+    "ticket_co_overdue": _l("协办意见逾期（可以答复）"),
     "ticket_escalated": _l("提请交办"),
     "ticket_returned": _l("问题被退回"),
     "ticket_accepted": _l("问题已受理"),

@@ -27,7 +27,8 @@ def sweep_command(now: str | None) -> None:
     click.echo(
         f"auto-closed {result.auto_closed}, overdue notices {result.overdue_notified}, "
         f"supervised {result.supervised}, due-soon notices {result.due_soon_notified}, "
-        f"reply deadlines set {result.deadlines_set}"
+        f"reply deadlines set {result.deadlines_set}; 协办: due-soon notices {result.co_due_soon_notified}, "
+        f"overdue notices {result.co_overdue_notified}, lead told of overdue opinions {result.co_lead_notified}"
     )
     # The past months' summary rows the dashboard's trend reads (replaced whole: idempotent).
     from app.monitoring.summary import rebuild_month_counts

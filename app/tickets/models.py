@@ -327,6 +327,11 @@ class TicketCoDepartment(db.Model):
     opinion_on_time: Mapped[bool | None] = mapped_column(sa.Boolean)
     opinion_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Sweep markers (app.tickets.sweep), like the ticket's: each notice once per deadline. The co-department
+    # is told its step is due soon / overdue; the lead department is told once its opinion is overdue.
+    due_soon_notified_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    overdue_notified_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lead_notified_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     department = relationship("Department", lazy="raise")
     opinion_by = relationship("User", foreign_keys=[opinion_by_id], lazy="raise")

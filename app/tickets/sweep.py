@@ -7,6 +7,11 @@
    are told once per deadline.
 3. Problems overdue by the configured number of working days are supervised (督办).
 4. Problems due within one working day: the people who owe the step are told once.
+5. 协办: a co-department whose step (sign, then opinion) is due within one working day is told once
+   (its helpers); once overdue its helpers and the managers are told once; when its opinion is
+   overdue the lead department is told once that it may reply without it (the reply is then flagged
+   协办意见逾期). Each notice is sent once per deadline: a pause or a calendar change that moves the
+   deadline makes it due again. Paused problems are skipped (their clocks stand still).
 """
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,8 +28,8 @@ from app.core.timeutil import local_date
 from app.core.workdays import add_working_days, deadline_after, end_of_local_day, overdue_working_days
 from app.extensions import db
 from app.settings.sla import get_sla
-from app.tickets import services
-from app.tickets.models import SLA_STATES, Ticket
+from app.tickets import permissions, services
+from app.tickets.models import SLA_STATES, Ticket, TicketCoDepartment
 
 
 @dataclass
@@ -34,6 +39,9 @@ class SweepResult:
     supervised: int = 0
     due_soon_notified: int = 0
     deadlines_set: int = 0
+    co_due_soon_notified: int = 0
+    co_overdue_notified: int = 0
+    co_lead_notified: int = 0
 
 
 def _owers(ticket: Ticket):
@@ -94,5 +102,62 @@ def sweep(now: datetime | None = None) -> SweepResult:
             notify(_owers(ticket), "ticket_due_soon", _l("问题 %(number)s 即将到期", number=ticket.number),
                    ticket.title, services._ticket_url(ticket), ticket=ticket)
             result.due_soon_notified += 1
+
+    _sweep_co_departments(now, horizon, result)
     db.session.flush()
     return result
+
+
+def _co_helpers(row: TicketCoDepartment):
+    from app.tickets.co_departments import _helpers_of
+
+    return _helpers_of([row.department_id])
+
+
+def _sweep_co_departments(now: datetime, horizon: datetime, result: SweepResult) -> None:
+    """协办 notices (point 5 above): the open co-department rows of open, unpaused problems whose step
+    is due by the horizon, in one query (with their problem and department)."""
+    co = TicketCoDepartment
+    rows = db.session.scalars(
+        sa.select(co).join(Ticket, Ticket.id == co.ticket_id)
+        .options(joinedload(co.department))
+        .where(co.ended_at.is_(None), co.opinion_at.is_(None), Ticket.status.in_(("dispatched", "in_progress")),
+               Ticket.paused_at.is_(None),
+               sa.or_(sa.and_(co.signed_at.is_(None), co.sign_due_at <= horizon), co.opinion_due_at <= horizon))
+        .order_by(co.ticket_id, co.id)
+    ).all()
+    for row in rows:
+        ticket = db.session.get(Ticket, row.ticket_id)
+        due = row.due_at
+        step = _("签收") if row.signed_at is None else _("提交协办意见")
+        key = f"co:{row.id}:{due.isoformat()}"
+        if due < now:
+            if row.overdue_notified_for != due:
+                row.overdue_notified_for = due
+                days = overdue_working_days(due, now)
+                notify(list(_co_helpers(row)) + list(services._managers()), "ticket_overdue",
+                       _l("协办问题 %(number)s 已超期（%(department)s）", number=ticket.number,
+                          department=row.department.name),
+                       _l("%(department)s%(step)s已超期 %(n)d 个工作日：%(title)s", department=row.department.name,
+                          step=step, n=days, title=ticket.title),
+                       services._ticket_url(ticket), ticket=ticket, robots=False, event_key=f"{key}:overdue")
+                result.co_overdue_notified += 1
+        elif row.due_soon_notified_for != due:
+            row.due_soon_notified_for = due
+            notify(_co_helpers(row), "ticket_due_soon",
+                   _l("协办问题 %(number)s 即将到期", number=ticket.number),
+                   _l("请于 %(due)s 前%(step)s：%(title)s", due=local_date(due).isoformat(), step=step,
+                      title=ticket.title),
+                   services._ticket_url(ticket), ticket=ticket, robots=False, event_key=f"{key}:soon")
+            result.co_due_soon_notified += 1
+        if row.opinion_overdue(now) and row.lead_notified_for != row.opinion_due_at:
+            row.lead_notified_for = row.opinion_due_at
+            awaited = [r.department.name for r in permissions.awaited_co_opinions(ticket, now)]
+            body = (_l("仍待以下协办部门的意见（未到期）：%(names)s。", names="、".join(awaited)) if awaited
+                    else _l("可以答复：答复将注明该协办意见逾期未提交。"))
+            notify(services._department_helpers(ticket) if ticket.department_id else [], "ticket_co_overdue",
+                   _l("问题 %(number)s 的协办意见逾期：%(department)s", number=ticket.number,
+                      department=row.department.name),
+                   body, services._ticket_url(ticket), ticket=ticket, robots=False,
+                   event_key=f"co:{row.id}:lead:{row.opinion_due_at.isoformat()}")
+            result.co_lead_notified += 1
