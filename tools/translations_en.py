@@ -2179,4 +2179,8 @@ TRANSLATIONS.update({
     "仍待以下协办部门的意见（未到期）：%(names)s。": "Opinions still awaited (not yet due) from: %(names)s.",
     "可以答复：答复将注明该协办意见逾期未提交。": "You may reply now: the reply will note that this co-department's opinion is overdue.",
     "问题 %(number)s 的协办意见逾期：%(department)s": "Problem %(number)s: co-department opinion overdue: %(department)s",
+    "协办：": "Co-departments: ",
+    "（逾期）": " (late)",
+    "（签收逾期）": " (signed late)",
+    "（意见逾期）": " (opinion overdue)",
 })

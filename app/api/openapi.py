@@ -189,8 +189,11 @@ SCHEMAS: dict = {
                 {"department": ID_NAME, "sign_due_at": DATETIME, "signed_at": nullable(DATETIME),
                  "signed_on_time": nullable({"type": "boolean"}), "opinion_due_at": DATETIME,
                  "opinion_at": nullable(DATETIME), "opinion_on_time": nullable({"type": "boolean"}),
-                 "opinion": nullable(TEXT), "overdue": {"type": "boolean"}},
-                ("department", "sign_due_at", "signed_at", "opinion_due_at", "opinion_at", "overdue")),
+                 "opinion": nullable(TEXT), "overdue": {"type": "boolean"},
+                 "state": enum(("awaiting_sign", "signed", "opinion_given")),
+                 "opinion_overdue": {"type": "boolean"}},
+                ("department", "sign_due_at", "signed_at", "opinion_due_at", "opinion_at", "overdue", "state",
+                 "opinion_overdue")),
                 "description": "协办部门（当前交办的），各自的签收与意见期限；仅工作人员可见。 / The current "
                                "dispatch's co-departments with their own sign and opinion clocks (staff only)."}),
         },

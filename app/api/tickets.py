@@ -97,6 +97,10 @@ def co_department_json(row, now: datetime) -> dict:
         "sign_due_at": _iso(row.sign_due_at), "signed_at": _iso(row.signed_at), "signed_on_time": row.signed_on_time,
         "opinion_due_at": _iso(row.opinion_due_at), "opinion_at": _iso(row.opinion_at),
         "opinion_on_time": row.opinion_on_time, "opinion": row.opinion or None, "overdue": row.is_overdue(now),
+        # awaiting_sign → signed → opinion_given; opinion_overdue: no opinion and its deadline passed (the lead
+        # may then reply without it).
+        "state": "opinion_given" if row.opinion_at else "signed" if row.signed_at else "awaiting_sign",
+        "opinion_overdue": row.opinion_overdue(now),
     }
 
 

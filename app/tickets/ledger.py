@@ -1,4 +1,5 @@
 """The problem ledger (台账): one row per problem with every SLA date and the rating, for XLSX export."""
+import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import aliased
 
@@ -20,7 +21,36 @@ def headers() -> list[str]:
         _("提交时间"), _("受理期限"), _("受理时间"), _("交办时间"), _("签收期限"), _("签收时间"), _("办理期限"),
         _("答复时间"), _("答复内容"), _("办结时间"), _("当前期限"), _("是否超期"), _("超期工作日"), _("督办"),
         _("评价"), _("评价说明"), _("评价时间"), _("自动办结"), _("重办次数"), _("退回次数"), _("共性问题"),
+        _("协办部门"), _("协办意见"),
     ]
+
+
+def co_state(row, now) -> str:
+    """One co-department's state in words: 待签收 / 已签收 / 已提交意见, and 逾期 where its own clock says so."""
+    if row.opinion_at is not None:
+        return _("已提交意见") + ("" if row.opinion_on_time else _("（逾期）"))
+    if row.signed_at is not None:
+        late = _("（意见逾期）") if row.opinion_overdue(now) else ""
+        return _("已签收") + ("" if row.signed_on_time else _("（签收逾期）")) + late
+    return _("待签收") + (_("（逾期）") if now > row.sign_due_at else "")
+
+
+def _co_columns(ticket_ids, now) -> dict[int, tuple[str, str]]:
+    """The 协办 columns of these problems (their current dispatch's co-departments), in one query."""
+    from app.tickets.models import TicketCoDepartment
+
+    if not ticket_ids:
+        return {}
+    found: dict[int, list] = {}
+    for row, name in db.session.execute(
+            sa.select(TicketCoDepartment, Department.name).join(Department,
+                                                                Department.id == TicketCoDepartment.department_id)
+            .where(TicketCoDepartment.ticket_id.in_(ticket_ids), TicketCoDepartment.ended_at.is_(None))
+            .order_by(TicketCoDepartment.ticket_id, TicketCoDepartment.id)):
+        found.setdefault(row.ticket_id, []).append((row, name))
+    return {ticket_id: ("\n".join(f"{name}：{co_state(row, now)}" for row, name in rows),
+                        "\n".join(f"{name}：{row.opinion}" for row, name in rows if row.opinion))
+            for ticket_id, rows in found.items()}
 
 
 def rows(stmt, *, now, batch: int = 1000):
@@ -44,27 +74,35 @@ def rows(stmt, *, now, batch: int = 1000):
             Ticket.dispatched_at, Ticket.sign_due_at, Ticket.signed_at, Ticket.reply_due_at, Ticket.replied_at,
             Ticket.reply_message, Ticket.closed_at, Ticket.due_at, Ticket.supervision, Ticket.rating,
             Ticket.rating_comment, Ticket.rated_at, Ticket.auto_closed, Ticket.reopen_count, Ticket.return_count,
-            group.number,
+            group.number, Ticket.id, Ticket.co_department_count,
         )
         .order_by(Ticket.created_at.desc(), Ticket.id.desc())
         .execution_options(yield_per=batch)
     )
     label = lambda table, key: str(table[key]) if key in table else (key or "")  # noqa: E731
     yes, no = _("是"), _("否")
-    for r in db.session.execute(stmt):
-        (number, company_name, uscc, town_name, company_category, title, description, category, source, urgency,
-         complexity, status, escort_name, department_name, helper_name, created_at, accept_due_at, accepted_at,
-         dispatched_at, sign_due_at, signed_at, reply_due_at, replied_at, reply_message, closed_at, due_at,
-         supervision, rating, rating_comment, rated_at, auto_closed, reopen_count, return_count, group_number) = r
-        overdue = status in SLA_STATES and due_at is not None and now > due_at
-        yield (
-            number, company_name, uscc, town_name, str(COMPANY_CATEGORIES[company_category][0]), title, description,
-            label(CATEGORIES, category), label(SOURCES, source), label(URGENCIES, urgency),
-            label(COMPLEXITIES, complexity), label(STATUSES, status), escort_name or "", department_name or "",
-            helper_name or "", created_at, accept_due_at, accepted_at, dispatched_at, sign_due_at, signed_at,
-            reply_due_at, replied_at, reply_message, closed_at if status == "closed" else None,
-            due_at if status in SLA_STATES else None, yes if overdue else no,
-            overdue_working_days(due_at, now) if overdue else 0,
-            label(SUPERVISION_LEVELS, supervision) if supervision else "", label(RATINGS, rating) if rating else "",
-            rating_comment, rated_at, yes if auto_closed else no, reopen_count, return_count, group_number or "",
-        )
+    for chunk in db.session.execute(stmt).partitions(batch):
+        # 协办 columns for the problems of this chunk that name co-departments: one query per chunk at most.
+        co = _co_columns([r[-2] for r in chunk if r[-1]], now)
+        for r in chunk:
+            yield _row(r, now, label, yes, no) + co.get(r[-2], ("", ""))
+
+
+def _row(r, now, label, yes, no) -> tuple:
+    (number, company_name, uscc, town_name, company_category, title, description, category, source, urgency,
+     complexity, status, escort_name, department_name, helper_name, created_at, accept_due_at, accepted_at,
+     dispatched_at, sign_due_at, signed_at, reply_due_at, replied_at, reply_message, closed_at, due_at,
+     supervision, rating, rating_comment, rated_at, auto_closed, reopen_count, return_count, group_number,
+     _ticket_id, _co_count) = r
+    overdue = status in SLA_STATES and due_at is not None and now > due_at
+    return (
+        number, company_name, uscc, town_name, str(COMPANY_CATEGORIES[company_category][0]), title, description,
+        label(CATEGORIES, category), label(SOURCES, source), label(URGENCIES, urgency),
+        label(COMPLEXITIES, complexity), label(STATUSES, status), escort_name or "", department_name or "",
+        helper_name or "", created_at, accept_due_at, accepted_at, dispatched_at, sign_due_at, signed_at,
+        reply_due_at, replied_at, reply_message, closed_at if status == "closed" else None,
+        due_at if status in SLA_STATES else None, yes if overdue else no,
+        overdue_working_days(due_at, now) if overdue else 0,
+        label(SUPERVISION_LEVELS, supervision) if supervision else "", label(RATINGS, rating) if rating else "",
+        rating_comment, rated_at, yes if auto_closed else no, reopen_count, return_count, group_number or "",
+    )

@@ -94,8 +94,9 @@ def _render_index(args, *, save_form=None, bulk_form=None, checked=(), message=N
     # A search lists by relevance (app.search.queries.Search); otherwise owing a step first.
     page = search.page(stmt) if search else keyset_page(stmt, segments=_list_segments(filters))
     helper = current_user.role == Role.HELPER
-    if helper:  # 协办 rows of the listed problems that have some (no query otherwise)
-        queries.load_co_departments(page.items)
+    # 协办 rows of the listed problems that have some (one query for the page; none without any): every
+    # staff member sees a problem's co-departments and their state; a co-department's helper its own clock.
+    queries.load_co_departments(page.items)
     current_query = saved_views.normalise_query(args.items(multi=True))
     can_save = permissions.can_save_ticket_views(current_user)
     can_bulk = permissions.can_bulk_act_on_tickets(current_user)
@@ -107,6 +108,7 @@ def _render_index(args, *, save_form=None, bulk_form=None, checked=(), message=N
         "tickets/index.html", form=form, page=page, now=now,
         overdue_days=_overdue_days(now, current_user if helper else None),
         co_row=(lambda t: permissions.co_department_row(current_user, t)) if helper else (lambda t: None),
+        co_rows=permissions.open_co_departments, co_state=lambda row: ledger.co_state(row, now),
         search=search_queries.load_snippets(db.session, search, page.items) if search else None,
         # The roles can_create_ticket_for admits for some company (helpers file nothing).
         can_file=current_user.role in (Role.ADMIN, Role.MANAGER, Role.ESCORT),
