@@ -2005,6 +2005,18 @@ TRANSLATIONS.update({
         "documents) move deadlines on and do not count as working days to close.",
 })
 
+# --- issue 17 (the common problem's lifecycle: sweep, 已办结, counts, history) ---
+TRANSLATIONS.update({
+    "共性问题不能暂停计时：一个时钟服务所有成员企业，等一家企业的材料会耽误其他企业。请先将需要补充材料的问题移出共性问题，再对该问题单独暂停计时。":
+        "A common problem cannot be paused: one clock serves every member company, and waiting for one company's documents would hold up the others. Remove the problem that needs documents from the common problem first, then pause it on its own.",
+    "全部成员问题已办结（评价或自动办结）或已脱离，共性问题办结。":
+        "Every member problem is closed (rated or closed automatically) or has left; the common problem is closed.",
+    "这是共性问题的最后一个问题，不能移出：共性问题至少保留一个问题。":
+        "This is the common problem's last problem and cannot be removed: a common problem keeps at least one problem.",
+    "共性问题 %(number)s 已超期": "Common problem %(number)s is overdue",
+    "共性问题 %(number)s 即将到期": "Common problem %(number)s is due soon",
+})
+
 # --- issue 17 (common problem entity 共性问题) ---
 TRANSLATIONS.update({
     "企业用户不能查看共性问题。": "Company users cannot see common problems.",

@@ -13,10 +13,13 @@ from app.core.db import TimestampMixin, UTCDateTime, utcnow
 from app.extensions import db
 from app.tickets.models import CATEGORIES, STATUSES, SUPERVISION_LEVELS
 
-# The states a common problem passes through: created 待交办, then the department's steps.
-GROUP_STATUSES = ("escalated", "dispatched", "in_progress", "replied")
+# The states a common problem passes through: created 待交办, then the department's steps, and 已办结 once
+# every member problem is finished (closed, or left the group) after the reply.
+GROUP_STATUSES = ("escalated", "dispatched", "in_progress", "replied", "closed")
 # Members can be added or removed until it is answered.
 OPEN_GROUP_STATUSES = ("escalated", "dispatched", "in_progress")
+# Not yet finished: the open lists and counts show these.
+UNFINISHED_GROUP_STATUSES = OPEN_GROUP_STATUSES + ("replied",)
 
 
 def _in(column: str, values) -> str:
@@ -60,6 +63,11 @@ class CommonProblem(TimestampMixin, db.Model):
     extension_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="", nullable=False)
     extension_requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     extension_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # 已办结: when the last member problem was finished (closed or left the group) after the reply.
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Sweep markers (as on tickets): each overdue and due-soon notice is sent once per deadline.
+    overdue_notified_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    due_soon_notified_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1, server_default="1")
     __mapper_args__ = {"version_id_col": version}
@@ -81,8 +89,8 @@ class CommonProblem(TimestampMixin, db.Model):
         return str(SUPERVISION_LEVELS[self.supervision]) if self.supervision else ""
 
     @property
-    def paused_at(self):  # the ticket badges read it; a common problem is never paused
-        return None
+    def paused_at(self):  # the ticket badges read it; a common problem is never paused (one clock for many
+        return None       # companies: a company that must supply documents leaves the group and is paused alone)
 
     @property
     def pending_extension(self) -> bool:

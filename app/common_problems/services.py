@@ -37,8 +37,16 @@ from app.tickets.transitions import TRANSITIONS, roles_for, target_state
 
 from app.common_problems import permissions
 from app.common_problems.models import OPEN_GROUP_STATUSES, CommonProblem, CommonProblemEvent
+from app.tickets.models import OPEN_STATES
 
 MIN_MEMBERS = 2
+
+
+def PAUSE_REFUSED() -> str:  # noqa: N802  (a message, in the user's language at the time it is shown)
+    """Why a common problem is never paused: one clock serves every member company, so waiting for one
+    company's documents would stop the answer to all the others (DESIGN: handled once, one clock)."""
+    return _("共性问题不能暂停计时：一个时钟服务所有成员企业，等一家企业的材料会耽误其他企业。"
+             "请先将需要补充材料的问题移出共性问题，再对该问题单独暂停计时。")
 MAX_MEMBERS = 200
 
 
@@ -63,6 +71,56 @@ def _event(common_problem, actor, kind, *, now, from_status=None, to_status=None
 def _members(common_problem) -> list[Ticket]:
     return db.session.scalars(
         sa.select(Ticket).where(Ticket.common_problem_id == common_problem.id).order_by(Ticket.id)).all()
+
+
+# The group's clock that each member shows while grouped: lists, filters, the dashboard and the ledger read a
+# member's deadline from the ticket, so a late group makes each of its member problems late (and a member
+# never runs a clock of its own meanwhile: the sweep, the department ranking and deadline recomputation
+# count the group once, app.common_problems.sweep).
+MIRRORED = ("due_at", "sign_due_at", "reply_due_at")
+
+
+def sync_members(common_problem, members=None) -> None:
+    """Each member problem still handled by the group takes the group's deadlines (before the reply only;
+    the reply gives each member its own rating clock)."""
+    if common_problem.status not in OPEN_GROUP_STATUSES:
+        return
+    for member in members if members is not None else _members(common_problem):
+        if member.status in OPEN_GROUP_STATUSES:
+            for column in MIRRORED:
+                value = getattr(common_problem, column)
+                if getattr(member, column) != value:
+                    setattr(member, column, value)
+
+
+def member_finished(actor, ticket: Ticket, *, now: datetime, group_id: int | None = None) -> None:
+    """A member problem was closed (rated, auto-closed) or left its group after the reply: once no member is
+    still open, the answered common problem is 已办结 and leaves the open lists."""
+    group_id = group_id or ticket.common_problem_id
+    if group_id is None:
+        return
+    common_problem = db.session.get(CommonProblem, group_id)
+    if common_problem is None or common_problem.status != "replied":
+        return
+    still_open = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Ticket).where(
+            Ticket.common_problem_id == common_problem.id, Ticket.status.in_(OPEN_STATES), Ticket.id != ticket.id))
+    if ticket.common_problem_id == common_problem.id and ticket.status in OPEN_STATES:
+        still_open += 1
+    if still_open:
+        return
+    rated = db.session.execute(
+        sa.select(Ticket.rating, sa.func.count()).where(Ticket.common_problem_id == common_problem.id)
+        .group_by(Ticket.rating)).all()
+    common_problem.status = "closed"
+    common_problem.closed_at = now
+    common_problem.due_at = None
+    common_problem.updated_at = now
+    summary = {str(rating or "auto"): n for rating, n in rated}
+    _event(common_problem, actor, "close", now=now, from_status="replied", to_status="closed",
+           body=_("全部成员问题已办结（评价或自动办结）或已脱离，共性问题办结。"), data={"ratings": summary})
+    audit.record("common_problem_close", common_problem, actor=actor, before={"status": "replied"},
+                 after={"status": "closed", "ratings": summary})
 
 
 def _text(value, field: str, message: str, *, limit: int = 5000, required: bool = True) -> str:
@@ -107,6 +165,7 @@ def _join(actor, common_problem, ticket: Ticket, *, now: datetime) -> None:
     ticket_services._move(ticket, actor, "join_common", now=now, to_status=common_problem.status, public=False,
                           body=_("并入共性问题 %(number)s，统一办理。", number=common_problem.number),
                           data={"common_problem_id": common_problem.id, "common_problem": common_problem.number})
+    sync_members(common_problem, [ticket])
 
 
 def _shift(value, days):
@@ -120,6 +179,8 @@ def _leave(actor, common_problem, ticket: Ticket, *, now: datetime, body: str, t
     if to_status is None:
         to_status = ticket.common_prior_status or ticket.status
         ticket.due_at = _shift(ticket.common_prior_due_at, days)
+        # The group's dispatch was not the member's own: it goes back to where it was, without those deadlines.
+        ticket.sign_due_at = ticket.reply_due_at = None
     ticket.common_problem_id = None
     ticket.common_joined_at = None
     ticket.common_prior_status = None
@@ -198,6 +259,10 @@ def remove_member(actor, common_problem: CommonProblem, ticket: Ticket, *, now=N
         raise TicketActionError(_("仅管理者可以调整共性问题的成员。"), 403)
     if ticket.common_problem_id != common_problem.id:
         raise TicketActionError(_("该问题不属于这个共性问题。"), 409)
+    others = db.session.scalar(sa.select(sa.func.count()).select_from(Ticket).where(
+        Ticket.common_problem_id == common_problem.id, Ticket.id != ticket.id))
+    if not others:
+        raise TicketActionError(_("这是共性问题的最后一个问题，不能移出：共性问题至少保留一个问题。"), 409)
     _leave(actor, common_problem, ticket, now=now,
            body=_("移出共性问题 %(number)s，恢复单独办理。", number=common_problem.number))
     _event(common_problem, actor, "remove_member", now=now, body=ticket.number, data={"ticket_id": ticket.id})
@@ -220,6 +285,7 @@ def detach_unsatisfied(actor, ticket: Ticket, *, now: datetime, comment: str) ->
                            data={"common_problem_id": common_problem.id, "common_problem": common_problem.number})
     _event(common_problem, actor, "member_reopened", now=now, body=comment,
            data={"ticket_id": ticket.id, "number": ticket.number})
+    member_finished(actor, ticket, now=now, group_id=common_problem.id)
 
 
 # ---------------------------------------------------------------- the handling actions
@@ -258,11 +324,13 @@ def _step(actor, common_problem, action, *, now, body="", data=None) -> None:
            data=data)
     audit.record(f"common_problem_{action}", common_problem, actor=actor, before={"status": before},
                  after={"status": common_problem.status, **(data or {})})
+    members = _members(common_problem)
     if common_problem.status != before:
-        for member in _members(common_problem):
+        for member in members:
             ticket_services._move(member, actor, action, now=now, to_status=common_problem.status, public=False,
                                   data={**(data or {}), "common_problem_id": common_problem.id,
                                         "common_problem": common_problem.number})
+    sync_members(common_problem, members)
 
 
 def _helpers(common_problem) -> list[User]:
@@ -397,9 +465,11 @@ def reply(actor, common_problem, *, message, version=None, now=None):
                ticket_services._ticket_url(member, True), ticket=member, robots=False)
 
 
-def supervise(actor, common_problem, *, level, version=None, now=None):
+def supervise(actor, common_problem, *, level, version=None, now=None, automatic: bool = False):
+    """督办 by a manager, or automatically by the sweep (actor None) when the group is long overdue."""
     now = now or utcnow()
-    _check(actor, common_problem, "supervise", version)
+    if not automatic:
+        _check(actor, common_problem, "supervise", version)
     if not isinstance(level, str) or level not in SUPERVISION_LEVELS:
         raise TicketActionError(_("督办级别无效。"), 400, {"level": _("应为 remind、supervise 或 flagged。")})
     current = SUPERVISION_ORDER.index(common_problem.supervision) if common_problem.supervision else -1
@@ -408,7 +478,8 @@ def supervise(actor, common_problem, *, level, version=None, now=None):
                                   level=str(SUPERVISION_LEVELS[common_problem.supervision])), 409)
     common_problem.supervision = level
     common_problem.supervised_at = now
-    _step(actor, common_problem, "supervise", now=now, body=str(SUPERVISION_LEVELS[level]), data={"level": level})
+    _step(actor, common_problem, "supervise", now=now, body=str(SUPERVISION_LEVELS[level]),
+          data={"level": level, "automatic": automatic})
     recipients = _helpers(common_problem) if common_problem.department_id else ticket_services._managers()
     _notify_staff(recipients, "ticket_supervised",
                   _l("共性问题 %(number)s 被%(level)s", number=common_problem.number, level=SUPERVISION_LEVELS[level]),
@@ -473,6 +544,8 @@ def decide_extension(actor, common_problem, *, approve, version=None, now=None):
 
 def perform(actor, common_problem: CommonProblem, action: str, data: dict, *, now=None) -> CommonProblem:
     """Run `action` with the fields in `data` (a form's or the API's); a concurrent change is the stale refusal."""
+    if action in ("pause", "resume"):
+        raise TicketActionError(PAUSE_REFUSED(), 409)
     if not isinstance(action, str) or action not in permissions.GROUP_ACTIONS:
         raise TicketActionError(_("未知的操作。"), 400, {"action": _("未知的操作。")})
     as_int, optional_id = ticket_services._as_int, ticket_services._optional_id

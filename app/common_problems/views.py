@@ -24,7 +24,7 @@ from app.tickets.services import TicketActionError
 from app.tickets.transitions import TRANSITIONS
 
 from app.common_problems import forms, permissions, queries, services
-from app.common_problems.models import GROUP_STATUSES, CommonProblem
+from app.common_problems.models import GROUP_STATUSES, UNFINISHED_GROUP_STATUSES, CommonProblem
 
 bp = Blueprint("common_problems", __name__, url_prefix="/common-problems", template_folder="templates")
 
@@ -44,11 +44,13 @@ def _ids_arg() -> list[int]:
 def index():
     require(current_user.is_staff)
     status = request.args.get("status") or None
-    if status not in (None, "open", *GROUP_STATUSES):
+    if status not in (None, "open", "unfinished", *GROUP_STATUSES):
         status = None
     stmt = queries.visible_common_problems(current_user)
     if status == "open":
         stmt = stmt.where(CommonProblem.status.in_(services.OPEN_GROUP_STATUSES))
+    elif status == "unfinished":  # 未办结: answered ones still wait for some members' ratings
+        stmt = stmt.where(CommonProblem.status.in_(UNFINISHED_GROUP_STATUSES))
     elif status:
         stmt = stmt.where(CommonProblem.status == status)
     stmt = stmt.options(joinedload(CommonProblem.department))
@@ -207,4 +209,5 @@ def _event_label(event) -> str:
     if event.kind in TRANSITIONS:
         return str(TRANSITIONS[event.kind].label)
     return {"create": _("创建共性问题"), "add_members": _("加入问题"), "remove_member": _("移出问题"),
+            "close": _("办结"),
             "member_reopened": _("成员评价不满意，已脱离并单独重新办理")}.get(event.kind, event.kind)

@@ -156,6 +156,13 @@ def check_action(actor, ticket: Ticket, action: str, version) -> None:
             raise TicketActionError(_("只有协办部门可以执行“%(action)s”。", action=_label(action)), 403)
         raise TicketActionError(
             _("贵部门是该问题的协办部门，不能执行“%(action)s”（由承办部门办理）。", action=_label(action)), 403)
+    if ticket.common_problem_id is not None and action not in permissions.GROUPED_MAY and actor.role != Role.COMPANY:
+        # Staff are told why (the company never learns of the group: it is refused by its state below).
+        if action == "pause":
+            from app.common_problems.services import PAUSE_REFUSED
+
+            raise TicketActionError(PAUSE_REFUSED(), 409)
+        raise TicketActionError(_("该问题已并入共性问题，由共性问题统一办理。"), 409)
     any_roles = set().union(*transition.sources.values())
     if actor.role not in any_roles:
         raise TicketActionError(_("您的角色不能对问题执行“%(action)s”。", action=_label(action)), 403)
@@ -519,6 +526,10 @@ def rate(actor, ticket: Ticket, *, rating, comment="", version=None, now=None) -
     else:
         mark_closed(ticket, now)
         _move(ticket, actor, "rate", now=now, body=comment, data=data)
+        if ticket.common_problem_id is not None:  # the last member closed: its 共性问题 is 已办结
+            from app.common_problems.services import member_finished
+
+            member_finished(actor, ticket, now=now)
     return ticket
 
 

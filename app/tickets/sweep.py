@@ -12,6 +12,8 @@
    overdue the lead department is told once that it may reply without it (the reply is then flagged
    协办意见逾期). Each notice is sent once per deadline: a pause or a calendar change that moves the
    deadline makes it due again. Paused problems are skipped (their clocks stand still).
+Members of a 共性问题 are left to their group, which steps 2–4 treat once
+(app.common_problems.sweep); a member closed automatically may finish its group (已办结).
 """
 from dataclasses import dataclass
 from datetime import datetime
@@ -75,10 +77,14 @@ def sweep(now: datetime | None = None) -> SweepResult:
                         body=_("答复后超过 %(n)d 个工作日未评价，系统自动办结。", n=sla.autoclose_days))
         audit.record("ticket_auto_close", ticket, actor=None, before={"status": before}, after={"status": "closed"})
         result.auto_closed += 1
+        if ticket.common_problem_id is not None:
+            from app.common_problems.services import member_finished
+
+            member_finished(None, ticket, now=now)
 
     overdue = db.session.scalars(
         sa.select(Ticket).options(joinedload(Ticket.company))
-        .where(Ticket.status.in_(SLA_STATES), Ticket.due_at < now)
+        .where(Ticket.status.in_(SLA_STATES), Ticket.due_at < now, Ticket.common_problem_id.is_(None))
     ).all()
     for ticket in overdue:
         days = overdue_working_days(ticket.due_at, now)
@@ -95,7 +101,8 @@ def sweep(now: datetime | None = None) -> SweepResult:
     horizon = end_of_local_day(add_working_days(local_date(now), 1))
     for ticket in db.session.scalars(
         sa.select(Ticket).options(joinedload(Ticket.company))
-        .where(Ticket.status.in_(SLA_STATES), Ticket.due_at >= now, Ticket.due_at <= horizon)
+        .where(Ticket.status.in_(SLA_STATES), Ticket.due_at >= now, Ticket.due_at <= horizon,
+               Ticket.common_problem_id.is_(None))
     ):
         if ticket.due_soon_notified_for != ticket.due_at:
             ticket.due_soon_notified_for = ticket.due_at
@@ -104,6 +111,10 @@ def sweep(now: datetime | None = None) -> SweepResult:
             result.due_soon_notified += 1
 
     _sweep_co_departments(now, horizon, result)
+
+    from app.common_problems.sweep import sweep_common_problems  # common problems build on tickets
+
+    sweep_common_problems(now, horizon, sla, result)
     db.session.flush()
     return result
 

@@ -61,7 +61,7 @@ def test_five_firms_grouped_in_two_clicks_answered_once_each_rates_on_its_own(ap
     assert "5 家企业" in page and all(t.number in page for t in firms.tickets)
     for t in firms.tickets:
         member = fresh(db_session, Ticket, t.id)
-        assert member.common_problem_id == group.id and member.status == "escalated" and member.due_at is None
+        assert member.common_problem_id == group.id and member.status == "escalated" and member.due_at == group.due_at
 
     # Each member's page says it is grouped, with a link to the group; its own actions are gone.
     member_page = text(manager.get(f"/tickets/{firms.tickets[0].id}"))
