@@ -17,7 +17,7 @@ from app.demo import data
 from app.core.pagination import COUNT_CAP, Segment, asc, decode_token, desc, distinct_values, encode_token, keyset_page
 from app.extensions import db
 from app.tickets.models import (
-    CATEGORIES, SLA_STATES, STATUSES, DispatchRecord, Ticket, TicketCounter, TicketEvent,
+    CATEGORIES, SLA_STATES, STATUSES, DispatchRecord, Ticket, TicketCoDepartment, TicketCounter, TicketEvent,
 )
 from app.visits.models import Visit
 from tests.conftest import Browser, FreshContextClient
@@ -93,6 +93,54 @@ def test_scale_spreads_problems_over_states_categories_departments_towns_and_thr
         assert s.scalar(sa.select(sa.func.count()).select_from(DispatchRecord)) > 500
         assert any(t.supervision for t in tickets) and any(t.reopen_count for t in tickets)
         assert any(t.return_count for t in tickets)
+
+
+def test_scale_dispatches_name_co_departments_whose_opinions_come_on_time_late_or_not_at_all(district):
+    """协办 at scale: a share of dispatches (more for approvals, land and energy) names co-departments; each
+    row follows the rules of app.tickets.co_departments, and the department board counts them."""
+    from app.rankings.metrics import department_metrics
+    from app.rankings.periods import month
+
+    with district.app_context():
+        s = db.session
+        rows = s.scalars(sa.select(TicketCoDepartment)).all()
+        records = s.scalar(sa.select(sa.func.count()).select_from(DispatchRecord))
+        with_co = {r.dispatch_record_id for r in rows}
+        assert 0.05 * records < len(with_co) < 0.35 * records, (len(with_co), records)
+        assert any(r.opinion_on_time for r in rows) and any(r.opinion_on_time is False for r in rows)
+        assert any(r.signed_on_time is False for r in rows)
+        assert any(r.ended_at is not None for r in rows)  # a returned dispatch ends its co-departments
+        tickets = {t.id: t for t in s.scalars(sa.select(Ticket).where(Ticket.id.in_({r.ticket_id for r in rows})))}
+        records = {d.id: d for d in s.scalars(sa.select(DispatchRecord).where(DispatchRecord.id.in_(with_co)))}
+        flagged = set(s.scalars(sa.select(TicketEvent.ticket_id).where(TicketEvent.kind == "co_opinions_overdue")))
+        assert flagged
+        for r in rows:
+            t, record = tickets[r.ticket_id], records[r.dispatch_record_id]
+            assert r.department_id != record.department_id and r.dispatched_at == record.dispatched_at
+            assert r.sign_due_at <= r.opinion_due_at <= record.reply_due_at
+            assert r.opinion_at is None or (r.signed_at is not None and r.signed_at <= r.opinion_at)
+            assert r.opinion_at is None or r.opinion_on_time == (r.opinion_at <= r.opinion_due_at)
+            if r.ended_at is not None:
+                assert record.returned_at == r.ended_at and (r.opinion_at or r.ended_at) <= r.ended_at
+            elif record.replied_at is not None:
+                # The lead replied once every opinion was in or overdue; a missing one is flagged.
+                assert (r.opinion_at is not None and r.opinion_at <= record.replied_at) \
+                    or r.opinion_due_at < record.replied_at
+                if r.opinion_at is None:
+                    assert t.id in flagged
+        open_rows = [r for r in rows if r.ended_at is None]
+        assert all(tickets[r.ticket_id].co_department_count >= 1 for r in open_rows)
+        # The timeline is in time order with the co-departments' steps in it.
+        for ticket_id in list(flagged)[:20]:
+            times = s.scalars(sa.select(TicketEvent.at).where(TicketEvent.ticket_id == ticket_id)
+                              .order_by(TicketEvent.id)).all()
+            assert times == sorted(times)
+        # The department board counts the co-departments' own timeliness.
+        latest = max(r.opinion_at for r in rows if r.opinion_at)
+        period = month(latest.year, latest.month)
+        entries = department_metrics(period, now=datetime.fromisoformat(NOW))
+        in_month = [r for r in rows if r.opinion_at and period.start_utc <= r.opinion_at < period.end_utc]
+        assert in_month and sum(e.metrics["on_time_reply"].den for e in entries) >= len(in_month)
 
 
 def test_scale_gives_every_escort_companies_and_visits_and_keeps_numbering_going(district):
@@ -339,15 +387,17 @@ def _counting(app):
 # The problem list: user, filter choices (departments, towns; the company is a search box, no query), the
 # page's ids across its two keyset segments (owing a step, then the rest) and its rows — or, when a filter
 # leaves one segment, the rows at once — the bounded count, the user's saved views (the header's chips), the bell.
+# Every list page of problems (and the detail) reads the listed problems' 协办 rows in one statement, whether or not
+# any has co-departments (issue 17: every staff member sees them; the count stays independent of the data).
 PINNED = {
-    "tickets": ("manager1", "/tickets/", 8),
-    "tickets page 2": ("manager1", "{next}", 8),
-    "tickets (escort)": ("escort1", "/tickets/", 8),
-    "tickets (helper)": ("helper1", "/tickets/", 8),
-    "tickets ?overdue": ("manager1", "/tickets/?overdue=y", 7),
-    "tickets ?status&category": ("manager1", "/tickets/?status=closed&category=financing", 7),
+    "tickets": ("manager1", "/tickets/", 9),
+    "tickets page 2": ("manager1", "{next}", 9),
+    "tickets (escort)": ("escort1", "/tickets/", 9),
+    "tickets (helper)": ("helper1", "/tickets/", 9),
+    "tickets ?overdue": ("manager1", "/tickets/?overdue=y", 8),
+    "tickets ?status&category": ("manager1", "/tickets/?status=closed&category=financing", 8),
     # a tag is one IN (subquery) on the same statements
-    "tickets ?tag": ("manager1", "/tickets/?tag=用工", 8),
+    "tickets ?tag": ("manager1", "/tickets/?tag=用工", 9),
     # user, the saved views, the bell
     "saved views": ("manager1", "/tickets/saved-views", 3),
     # a search: user, filter choices, the scope's size (a bounded count: is it walked from the scope's side or
@@ -355,12 +405,13 @@ PINNED = {
     # trigram on PostgreSQL; app/search/queries.py), the page's ids across the two relevance tiers, its rows,
     # the bounded count, the search rows for the snippets, the user's saved views, the bell; a one- or
     # two-character word on SQLite first reads the trigrams that begin with it (the FTS5 vocabulary)
-    "tickets ?q": ("manager1", "/tickets/?q=协调办理", 11),
-    "tickets ?q short": ("manager1", "/tickets/?q=协调", 10 if os.environ.get("TEST_DATABASE_URL") else 12),
-    # user, the problem, pending extension, timeline (+ its attachments), files, its tags, similar problems
-    # (SQLite: the FTS5 vocabulary, then the candidates with their loads; PostgreSQL: the latter), the
-    # 政策问答 beside them (the entries compared, then the closest with their departments), the bell
-    "ticket detail": ("manager1", "/tickets/{ticket}", 11 if os.environ.get("TEST_DATABASE_URL") else 12),
+    "tickets ?q": ("manager1", "/tickets/?q=协调办理", 12),
+    "tickets ?q short": ("manager1", "/tickets/?q=协调", 11 if os.environ.get("TEST_DATABASE_URL") else 13),
+    # user, the problem, its 协办 rows, pending extension, timeline (+ its attachments), files, its tags, similar
+    # problems (SQLite: the FTS5 vocabulary, then — when some of its words are in few enough problems — the
+    # candidates with their loads; PostgreSQL: the latter), the 政策问答 beside them (the entries compared, then
+    # the closest with their departments), the bell
+    "ticket detail": ("manager1", "/tickets/{ticket}", 12 if os.environ.get("TEST_DATABASE_URL") else 13),
     # user, settings, one statement per number or breakdown, the supervision list, goals reached this year,
     # the 共性问题 settings and candidates (one capped statement; grouping is in memory), the count of open
     # common problems, the bell
@@ -377,8 +428,9 @@ def _measure(app) -> dict:
     clients = {}
     counts = {}
     with app.app_context():
-        ticket_id = db.session.scalar(
-            sa.select(TicketEvent.ticket_id).group_by(TicketEvent.ticket_id)
+        ticket_id = db.session.scalar(  # the busiest problem (its 协办 steps aside: the same with or without them)
+            sa.select(TicketEvent.ticket_id).where(TicketEvent.kind.not_in(("co_sign", "co_opinion")))
+            .group_by(TicketEvent.ticket_id)
             .order_by(sa.func.count().desc(), TicketEvent.ticket_id).limit(1))
     for name, (account, path, _pinned) in PINNED.items():
         if account not in clients:

@@ -230,7 +230,8 @@ def scale_command(companies: int, tickets: int, visits: int | None, seed: int | 
         f"Added {result.companies} companies, {result.escorts} escorts, {result.helpers} helpers, "
         f"{result.company_users} company accounts, {result.visits} visits, {result.tickets} problems "
         f"({result.events} timeline events, {result.dispatch_records} dispatch records, "
-        f"{result.extension_requests} extension requests, {result.audit_rows} audit rows, "
+        f"{result.extension_requests} extension requests, {result.co_departments} 协办 co-department rows, "
+        f"{result.audit_rows} audit rows, "
         f"{result.notifications} notifications) in {time.perf_counter() - began:.1f}s "
         f"(ANALYZE {time.perf_counter() - analyzed:.1f}s).")
     click.echo("Problems by status: " + ", ".join(f"{k} {v}" for k, v in sorted(result.by_status.items())))

@@ -39,7 +39,9 @@ from app.extensions import db
 from app.reference.models import Department, Industry, Town
 from app.search import index as search_index
 from app.settings.sla import get_sla
-from app.tickets.models import DispatchRecord, ExtensionRequest, Ticket, TicketCounter, TicketEvent
+from app.tickets.models import (
+    DispatchRecord, ExtensionRequest, Ticket, TicketCoDepartment, TicketCounter, TicketEvent,
+)
 from app.tickets.transitions import COLLECT_EVENT, initial_state
 from app.visits.models import Visit
 
@@ -85,6 +87,21 @@ CATEGORY_DEPARTMENTS = {
     "energy": ["ecology", "drc", "economy"], "logistics": ["economy", "drc"], "market": ["market", "economy"],
     "technology": ["science", "science", "economy"], "other": ["market", "drc", "economy", "hrss"],
 }
+# 协办: the share of dispatches naming co-departments, by category (cross-department problems — power,
+# land, approvals, energy — most often), and the departments asked to help (codes, any but the lead).
+CO_SHARE = {"approval": 0.35, "land": 0.3, "energy": 0.3, "policy": 0.12, "labour": 0.1, "financing": 0.08,
+            "logistics": 0.12, "market": 0.08, "technology": 0.08, "other": 0.1}
+CO_DEPARTMENTS = {
+    "financing": ["finance", "economy", "tax"], "land": ["land", "drc", "ecology", "economy"],
+    "labour": ["hrss", "economy", "finance"], "policy": ["economy", "tax", "drc", "finance"],
+    "approval": ["market", "drc", "land", "ecology", "economy"], "energy": ["ecology", "drc", "economy", "land"],
+    "logistics": ["economy", "drc", "market"], "market": ["market", "economy", "science"],
+    "technology": ["science", "economy", "finance"], "other": ["market", "drc", "economy", "hrss"],
+}
+CO_OPINIONS = ["本部门意见：符合政策条件，可配合办理，请承办部门统筹答复。",
+               "经核查，相关审批材料齐全，本部门同意按程序推进。",
+               "该事项涉及本部门的环节已开通绿色通道，可并联办理。",
+               "本部门无不同意见，建议企业按清单补齐材料后统一提交。"]
 CATEGORY_WEIGHTS = {"financing": 14, "land": 9, "labour": 16, "policy": 18, "approval": 12, "energy": 6,
                     "logistics": 5, "market": 7, "technology": 9, "other": 4}
 REPLIES = ["已与相关科室对接，具体办理流程和材料清单已发送企业联系人。",
@@ -120,6 +137,7 @@ class ScaleResult:
     events: int = 0
     dispatch_records: int = 0
     extension_requests: int = 0
+    co_departments: int = 0
     audit_rows: int = 0
     notifications: int = 0
     seconds: float = 0.0
@@ -293,7 +311,7 @@ class BulkWriter:
 
 # The tables loaded in bulk (their secondary indexes are built after the load on SQLite).
 BULK_TABLES = ("visits", "tickets", "ticket_events", "dispatch_records", "extension_requests", "audit_log",
-               "notifications")
+               "notifications", "ticket_co_departments")
 
 
 def _columns(model, *, skip=()) -> tuple[str, ...]:
@@ -304,6 +322,7 @@ TICKET_COLUMNS = _columns(Ticket)
 EVENT_COLUMNS = _columns(TicketEvent)
 DISPATCH_COLUMNS = _columns(DispatchRecord)
 EXTENSION_COLUMNS = _columns(ExtensionRequest)
+CO_COLUMNS = _columns(TicketCoDepartment)
 AUDIT_COLUMNS = _columns(AuditLog)
 NOTIFICATION_COLUMNS = _columns(Notification)
 VISIT_COLUMNS = _columns(Visit)
@@ -354,6 +373,8 @@ class ScaleGenerator:
                  years: int = 3, password: str, audit: bool = True, notifications: bool = True, log=None):
         self.n_companies, self.n_tickets, self.n_visits = companies, tickets, visits
         self.rng = FastRandom(seed)
+        # 协办 draws come from their own stream: the rest of the data set is the same with or without them.
+        self.co_rng = FastRandom(seed * 31 + 17)
         self.now = now.astimezone(timezone.utc).replace(tzinfo=None, microsecond=0)
         self.start = self.now - timedelta(days=365 * years)
         self.password = password
@@ -384,7 +405,7 @@ class ScaleGenerator:
         search_index.rebuild(db.session.connection())  # the rows went in without the ORM's flush hook
         self.log(f"  search rows and full-text index: {time.perf_counter() - searching:.1f}s")
         self.writer.fix_sequences([User, Company, EscortAssignment, Visit, Ticket, TicketEvent, DispatchRecord,
-                                   ExtensionRequest, AuditLog, Notification])
+                                   ExtensionRequest, TicketCoDepartment, AuditLog, Notification])
         self.result.seconds = time.perf_counter() - began
         return self.result
 
@@ -638,6 +659,7 @@ class ScaleGenerator:
         self.event_id = w.max_id(TicketEvent) + 1
         self.record_id = w.max_id(DispatchRecord) + 1
         self.extension_id = w.max_id(ExtensionRequest) + 1
+        self.co_id = w.max_id(TicketCoDepartment) + 1
         self.audit_id = w.max_id(AuditLog) + 1
         self.notification_id = w.max_id(Notification) + 1
         self.counters = dict(db.session.execute(sa.select(TicketCounter.year, TicketCounter.last)).all())
@@ -667,6 +689,7 @@ class ScaleGenerator:
         for begin in range(0, len(times), chunk):
             tickets, events, records, extensions, audits, notes = [], [], [], [], [], []
             self.out = (events, records, extensions, audits, notes)
+            self.co_out = co_rows = []
             for created, company_id in times[begin:begin + chunk]:
                 row = self._simulate(created, company_id)
                 self.result.by_status[row["status"]] = self.result.by_status.get(row["status"], 0) + 1
@@ -674,6 +697,7 @@ class ScaleGenerator:
             w.write("tickets", TICKET_COLUMNS, tickets)
             w.write("ticket_events", EVENT_COLUMNS, events)
             w.write("dispatch_records", DISPATCH_COLUMNS, records)
+            w.write("ticket_co_departments", CO_COLUMNS, co_rows)  # after the dispatch records they reference
             w.write("extension_requests", EXTENSION_COLUMNS, extensions)
             w.write("audit_log", AUDIT_COLUMNS, audits)
             w.write("notifications", NOTIFICATION_COLUMNS, notes)
@@ -681,6 +705,7 @@ class ScaleGenerator:
             self.result.events += len(events)
             self.result.dispatch_records += len(records)
             self.result.extension_requests += len(extensions)
+            self.result.co_departments += len(co_rows)
             self.result.audit_rows += len(audits)
             self.result.notifications += len(notes)
             if self.result.tickets % 50000 < chunk:
@@ -720,24 +745,25 @@ class ScaleGenerator:
             ticket["version"] += 1
         return at
 
-    def _notify(self, user_ids, kind, title, body, at, ticket_id, *, company=False):
+    def _notify(self, user_ids, kind, title, body, at, ticket_id, *, company=False, rng=None):
         # Only the last half year's: older ones are long read and no page reads that deep.
         if not self.with_notifications or at < self.notify_since:
             return
+        rng = rng or self.rng
         notes = self.out[4]
         url = f"/portal/problems/{ticket_id}" if company else f"/tickets/{ticket_id}"
         recent = at > self.now - timedelta(days=7)
         for user_id in dict.fromkeys(u for u in user_ids if u):
-            read_at = None if recent and self.rng.random() < 0.6 else self.ts(
-                at + timedelta(minutes=self.rng.randrange(5, 3000)))
+            read_at = None if recent and rng.random() < 0.6 else self.ts(
+                at + timedelta(minutes=rng.randrange(5, 3000)))
             if read_at is not None and read_at > self.ts(self.now):
                 read_at = None
             notes.append((self.notification_id, user_id, self.ts(at), kind, title[:200], body[:500], url, read_at))
             self.notification_id += 1
 
-    def _when(self, t: datetime, due: datetime, on_time: float) -> datetime:
+    def _when(self, t: datetime, due: datetime, on_time: float, rng=None) -> datetime:
         """When a step owed by `due` is done: usually in time, sometimes late (rarely very late)."""
-        rng = self.rng
+        rng = rng or self.rng
         if rng.random() < on_time and due > t:
             return t + (due - t) * (0.05 + 0.9 * rng.random() ** 1.5)
         late = timedelta(hours=rng.expovariate(1 / 40))
@@ -745,12 +771,12 @@ class ScaleGenerator:
             late += timedelta(days=rng.uniform(5, 60))
         return max(due, t) + timedelta(minutes=10) + late
 
-    def _supervise_if_late(self, ticket, due: datetime, done: datetime):
+    def _supervise_if_late(self, ticket, due: datetime, done: datetime, rng=None):
         """The sweep supervises (督办) a step overdue by supervise_after_days working days."""
         if due is None or ticket["supervision"] is not None:
             return
         when = (self.calendar.start_of_nth_after(due, self.sla.supervise_after_days)
-                + timedelta(minutes=self.rng.randrange(1, 15)))
+                + timedelta(minutes=(rng or self.rng).randrange(1, 15)))
         if when < done and when <= self.now:
             ticket["supervision"] = "supervise"
             ticket["supervised_at"] = when
@@ -798,6 +824,9 @@ class ScaleGenerator:
             status=initial_state(source), created_by_id=company_user if source == "portal" else escort,
             escort_id=escort, visit_id=visit_id, created_at=created, updated_at=created, version=0,
         )
+        events = self.out[0]
+        first_event, first_event_id = len(events), self.event_id
+        ticket["_co"] = False
         try:
             if ticket["status"] == "accepted":  # collected by the escort: accepted as it is saved
                 ticket.update(accepted_at=created, due_at=cal.deadline(created, sla.escort_reply_days))
@@ -817,6 +846,10 @@ class ScaleGenerator:
                 ticket["overdue_notified_for"] = ticket["due_at"]
         if ticket["status"] not in ("closed", "rejected", "withdrawn"):
             self._maybe_comment(ticket, escort, company_user)
+        if ticket.pop("_co"):
+            # 协办 events were written when their rows were settled: the timeline (read by id) in time order.
+            mine = sorted(events[first_event:], key=itemgetter(2))
+            events[first_event:] = [(first_event_id + i,) + event[1:] for i, event in enumerate(mine)]
         return ticket
 
     def _maybe_comment(self, ticket, escort, company_user):
@@ -881,6 +914,7 @@ class ScaleGenerator:
 
     def _dispatch(self, ticket, manager, at, escort, company_user, *, avoid=None):
         rng, cal, sla = self.rng, self.calendar, self.sla
+        co = []
         codes = [c for c in CATEGORY_DEPARTMENTS[ticket["category"]] if c in self.departments and c != avoid] \
             or [c for c in self.departments if c != avoid]
         department_id = self.departments[rng.choice(codes)]
@@ -906,6 +940,7 @@ class ScaleGenerator:
             self._notify([helper] if helper else helpers, "ticket_dispatched",
                          f"新交办问题 {ticket['number']}：{ticket['title']}",
                          "请按期签收。", at, ticket["id"])
+            co = self._co_start(ticket, record, at)
             at = self._step(ticket, ticket["due_at"], 0.9)
             signer = helper or (rng.choice(helpers) if helpers else None)
             record.update(signed_at=at, signed_on_time=at <= record["sign_due_at"], helper_id=helper or signer)
@@ -916,6 +951,8 @@ class ScaleGenerator:
                 if at > self.now:
                     raise _Stop
                 record["returned_at"] = at
+                self._co_flush(ticket, record, co, ended=at)
+                co = []
                 old = ticket["department_id"]
                 ticket.update(status="escalated", return_count=ticket["return_count"] + 1, department_id=None,
                               helper_id=None, sign_due_at=None, reply_due_at=None, escalated_at=at,
@@ -932,10 +969,129 @@ class ScaleGenerator:
                 return
             if rng.random() < 0.04:
                 self._extension(ticket, signer, manager, record)
-            self._reply(ticket, signer, escort, company_user, record=record)
+            self._reply(ticket, signer, escort, company_user, record=record, co=co)
         finally:
             if record is not None and not record.get("_flushed"):
                 self._flush_record(record)
+            if co:
+                self._co_flush(ticket, record, co)
+
+    # ------------------------------------------------------------------ 协办
+
+    def _co_start(self, ticket, record, at) -> list[dict]:
+        """Co-departments for this dispatch (a share by category): each row with its clocks and the planned
+        times of its signing and opinion (settled by _co_flush: what lies after now or after the lead's
+        reply never happened)."""
+        rng, cal, sla = self.co_rng, self.calendar, self.sla
+        if rng.random() >= CO_SHARE.get(ticket["category"], 0.1):
+            return []
+        lead = record["department_id"]
+        codes = [c for c in dict.fromkeys(CO_DEPARTMENTS[ticket["category"]]) if c in self.departments
+                 and self.departments[c] != lead]
+        if not codes:
+            return []
+        draw = rng.random()
+        n = min(len(codes), 1 if draw < 0.7 else 2 if draw < 0.95 else 3)
+        chosen = []
+        while len(chosen) < n:
+            code = rng.choice(codes)
+            if code not in chosen:
+                chosen.append(code)
+        sign_due = cal.deadline(at, sla.sign_days)
+        opinion_due = max(min(cal.deadline(at, sla.co_opinion_days), ticket["reply_due_at"]), sign_due)
+        rows = []
+        for code in chosen:
+            department_id = self.departments[code]
+            helpers = self.helpers.get(department_id, [])
+            signed = self._when(at, sign_due, 0.9, rng)
+            opinion = self._when(signed, opinion_due, 0.82, rng)
+            rows.append({"id": self.co_id, "ticket_id": ticket["id"], "dispatch_record_id": record["id"],
+                         "department_id": department_id, "dispatched_at": at, "sign_due_at": sign_due,
+                         "opinion_due_at": opinion_due, "signed_at": signed, "signed_on_time": signed <= sign_due,
+                         "signed_by_id": rng.choice(helpers) if helpers else None, "opinion": rng.choice(CO_OPINIONS),
+                         "opinion_at": opinion, "opinion_on_time": opinion <= opinion_due, "opinion_by_id": None,
+                         "ended_at": None, "due_soon_notified_for": None, "overdue_notified_for": None,
+                         "lead_notified_for": None})
+            rows[-1]["opinion_by_id"] = rows[-1]["signed_by_id"]
+            self.co_id += 1
+            self._notify(helpers, "ticket_co_dispatched", f"新协办问题 {ticket['number']}：{ticket['title']}",
+                         f"请于 {date.fromordinal(cal.local_ordinal(sign_due)).isoformat()} 前签收。", at, ticket["id"],
+                         rng=rng)
+        ticket["co_department_count"] = len(rows)
+        ticket["_co"] = True
+        names = [self.department_names[r["department_id"]] for r in rows]
+        # The dispatch event names them, as app.tickets.services.dispatch writes it.
+        events = self.out[0]
+        last = events[-1]
+        data = json.loads(last[9]) if last[9] else {}
+        data.update(co_department_ids=[r["department_id"] for r in rows], co_departments=names)
+        events[-1] = last[:9] + (json.dumps(data, ensure_ascii=False),)
+        return rows
+
+    def _co_gate(self, ticket, co, at):
+        """The lead replies once every opinion is in or overdue (app.tickets.co_departments.check_lead_reply):
+        the reply's time moves past the last awaited opinion; the rows still without an opinion then are named."""
+        gate = max(min(r["opinion_at"], r["opinion_due_at"]) for r in co)
+        if at <= gate:
+            at = gate + timedelta(minutes=self.co_rng.randrange(10, 600))
+        if at > self.now:
+            raise _Stop
+        for r in co:
+            if r["signed_at"] > at:
+                r["signed_at"] = r["signed_on_time"] = r["signed_by_id"] = None
+            if r["opinion_at"] > at:
+                r["opinion_at"] = r["opinion_on_time"] = r["opinion_by_id"] = None
+                r["opinion"] = ""
+        return at, [r for r in co if r["opinion_at"] is None]
+
+    def _co_flush(self, ticket, record, co, *, ended=None):
+        """Settle the rows (nothing after now, nor after a return), write their events and rows."""
+        events, audits, ts = self.out[0], self.out[3], self.ts
+        cutoff = min(self.now, ended) if ended is not None else self.now
+        for r in co:
+            if r["signed_at"] is not None and r["signed_at"] > cutoff:
+                r["signed_at"] = r["signed_on_time"] = r["signed_by_id"] = None
+            if r["opinion_at"] is not None and (r["opinion_at"] > cutoff or r["signed_at"] is None):
+                r["opinion_at"] = r["opinion_on_time"] = r["opinion_by_id"] = None
+                r["opinion"] = ""
+            r["ended_at"] = ended
+            name = self.department_names[r["department_id"]]
+            lead_signed = record["signed_at"]
+            for kind, at, actor, on_time, body in (("co_sign", r["signed_at"], r["signed_by_id"], r["signed_on_time"],
+                                                    ""),
+                                                   ("co_opinion", r["opinion_at"], r["opinion_by_id"],
+                                                    r["opinion_on_time"], r["opinion"])):
+                if at is None:
+                    continue
+                state = "in_progress" if lead_signed is not None and lead_signed <= at else "dispatched"
+                data = {"department_id": r["department_id"], "department": name, "on_time": on_time}
+                if kind == "co_sign":
+                    due_day = date.fromordinal(self.calendar.local_ordinal(r["opinion_due_at"]))
+                    data["opinion_due_on"] = due_day.isoformat()
+                events.append((self.event_id, ticket["id"], ts(at), actor, kind, state, state, False, body,
+                               json.dumps(data, ensure_ascii=False)))
+                self.event_id += 1
+                ticket["version"] += 1
+                if self.with_audit:
+                    audits.append((self.audit_id, ts(at), actor, "", f"ticket_{kind}", "tickets", ticket["id"], None,
+                                   json.dumps({"department_id": r["department_id"], "on_time": on_time}), ""))
+                    self.audit_id += 1
+                if kind == "co_opinion":
+                    lead = ([ticket["helper_id"]] if ticket["helper_id"]
+                            else self.helpers.get(record["department_id"], []))
+                    self._notify(lead, "ticket_co_opinion", f"问题 {ticket['number']} 收到{name}的协办意见",
+                                 body[:200], at, ticket["id"], rng=self.co_rng)
+            if ended is None and ticket["status"] in ("dispatched", "in_progress"):
+                # The sweep's markers, as after a sweep at `now` (no flood of old notices on the first run).
+                due = (r["sign_due_at"] if r["signed_at"] is None else r["opinion_due_at"]) \
+                    if r["opinion_at"] is None else None
+                if due is not None and due < self.now:
+                    r["overdue_notified_for"] = due
+                if r["opinion_at"] is None and r["opinion_due_at"] < self.now:
+                    r["lead_notified_for"] = r["opinion_due_at"]
+            self.co_out.append(tuple(ts(r[c]) if c.endswith(("_at", "_for")) else r[c] for c in CO_COLUMNS))
+        if ended is not None:
+            ticket["co_department_count"] = 0
 
     def _flush_record(self, record):
         record["_flushed"] = True
@@ -974,10 +1130,15 @@ class ScaleGenerator:
             ts = self.ts
             self.out[2].append(tuple(ts(request[c]) if c.endswith("_at") else request[c] for c in EXTENSION_COLUMNS))
 
-    def _reply(self, ticket, replier, escort, company_user, *, record=None):
+    def _reply(self, ticket, replier, escort, company_user, *, record=None, co=()):
         rng, cal, sla = self.rng, self.calendar, self.sla
         while True:
             at = self._step(ticket, ticket["due_at"], 0.88)
+            missing = []
+            if co and ticket["status"] == "in_progress" and not ticket["replied_at"]:
+                at, missing = self._co_gate(ticket, co, at)
+                # Waiting for the opinions can make it late.
+                self._supervise_if_late(ticket, ticket["due_at"], at, rng=self.co_rng)
             on_time = at <= ticket["due_at"]
             if record is not None:
                 record.update(replied_at=at, replied_on_time=on_time)
@@ -988,6 +1149,10 @@ class ScaleGenerator:
                           autoclose_at=cal.deadline(at, sla.autoclose_days))
             ticket["due_at"] = ticket["autoclose_at"]
             self._event(ticket, "reply", at, replier, from_status=before, to_status="replied", body=message)
+            if missing:  # 协办意见逾期: the reply went out without them (staff only)
+                self._event(ticket, "co_opinions_overdue", at, replier, from_status="replied", to_status="replied",
+                            public=False, data={"departments": [self.department_names[r["department_id"]]
+                                                                for r in missing]})
             self._notify([company_user], "ticket_replied", f"问题 {ticket['number']} 已答复，请评价", message, at,
                          ticket["id"], company=True)
             if rng.random() < 0.3:  # nobody rates: the sweep closes it after the window

@@ -56,12 +56,15 @@ def co_owing_condition(user: User):
                    Ticket.id.in_(co_department_tickets(department, owing=True)))
 
 
-def load_co_departments(tickets) -> None:
+def load_co_departments(tickets, *, always: bool = False) -> None:
     """Attach every co-department row (with its department) to these problems in one query, skipped when
-    none of them has co-departments (permissions and pages then read them without a query each)."""
+    none of them has co-departments (permissions and pages then read them without a query each).
+
+    `always`: one query whenever there are problems, whether or not any has co-departments (a list page's
+    query count then depends on neither the data nor the page size)."""
     from sqlalchemy.orm.attributes import set_committed_value
 
-    wanted = {t.id: t for t in tickets if t.co_department_count and "co_departments" not in t.__dict__}
+    wanted = {t.id: t for t in tickets if (always or t.co_department_count) and "co_departments" not in t.__dict__}
     if not wanted:
         return
     rows = db.session.scalars(

@@ -94,9 +94,9 @@ def _render_index(args, *, save_form=None, bulk_form=None, checked=(), message=N
     # A search lists by relevance (app.search.queries.Search); otherwise owing a step first.
     page = search.page(stmt) if search else keyset_page(stmt, segments=_list_segments(filters))
     helper = current_user.role == Role.HELPER
-    # 协办 rows of the listed problems that have some (one query for the page; none without any): every
-    # staff member sees a problem's co-departments and their state; a co-department's helper its own clock.
-    queries.load_co_departments(page.items)
+    # 协办 rows of the listed problems (one query for a page with problems, whether or not any has some):
+    # every staff member sees a problem's co-departments and their state; a co-department's helper its own clock.
+    queries.load_co_departments(page.items, always=True)
     current_query = saved_views.normalise_query(args.items(multi=True))
     can_save = permissions.can_save_ticket_views(current_user)
     can_bulk = permissions.can_bulk_act_on_tickets(current_user)
@@ -430,7 +430,8 @@ def _render_detail(ticket: Ticket, *, failed=None, comment_form=None, upload_for
                    status=200):
     """The detail page; `failed` = (action, form) re-shows a refused form with what the user typed."""
     now = utcnow()
-    queries.load_co_departments([ticket])  # 协办 rows with their departments (no query without any)
+    # 协办 rows with their departments: one query, whether or not the problem has some (a pinned count).
+    queries.load_co_departments([ticket], always=True)
     pending = db.session.scalars(
         queries.pending_extension(ticket).options(joinedload(ExtensionRequest.requested_by))
     ).first()
