@@ -399,9 +399,10 @@ TRANSLATIONS.update({
     "未办结：状态为待受理、已受理、待交办、已交办、办理中、已答复的问题（不含已办结、不予受理、已撤回）。":
         "Open: problems that are awaiting acceptance, accepted, awaiting dispatch, dispatched, in progress "
         "or replied (not closed, rejected or withdrawn).",
-    "已超期：有办理期限的环节（待受理至办理中）当前期限早于此刻的问题。":
+    "已超期：有办理期限的环节（待受理至办理中）当前期限早于此刻的问题。并入共性问题的成员问题，期限即共性问题当前环节的期限（每个成员问题各计一个）。":
         "Overdue: problems in a stage with a deadline (awaiting acceptance to in progress) whose current "
-        "deadline has passed.",
+        "deadline has passed. A problem grouped into a common problem has the common problem's current deadline "
+        "(each member problem counts as one).",
     "一个工作日内到期：有办理期限的环节，期限在此刻至下一个工作日结束之间的问题。":
         "Due within one working day: problems in a stage with a deadline that falls between now and the end "
         "of the next working day.",
@@ -1923,10 +1924,11 @@ TRANSLATIONS.update({
         "Of the dispatch records replied to in the period, the share replied within the deadline (approved "
         "extensions included). A record replied to again after reopening counts with its last reply. An opinion "
         "given as a co-department counts for this department against its own opinion deadline, not for the lead.",
-    "承办部门为该部门、状态为已交办或办理中、期限早于统计期结束（当期为当前时刻）的问题数，加上该部门作为协办部门、签收或协办意见超过其自身期限仍未完成的问题数（暂停计时的除外）。":
+    "承办部门为该部门、状态为已交办或办理中、期限早于统计期结束（当期为当前时刻）的问题数，加上该部门作为协办部门、签收或协办意见超过其自身期限仍未完成的问题数（暂停计时的除外），加上交办给该部门、签收或答复已超期的共性问题数（每个共性问题计一件，不按成员计）。":
         "Problems dispatched to the department (dispatched or in progress) whose deadline is before the end of "
         "the period (now, for the current period), plus the problems on which the department, as a "
-        "co-department, has not signed or given its opinion by its own deadline (paused ones excluded).",
+        "co-department, has not signed or given its opinion by its own deadline (paused ones excluded), plus the "
+        "common problems dispatched to the department whose signing or reply is overdue (one each, not one per member).",
     "协办部门提交意见时限（工作日）": "Co-department opinion limit (working days)",
     "协办部门应为部门编号的列表。": "Co-departments must be a list of department ids.",
     "协办部门最多 %(n)d 个。": "At most %(n)d co-departments.",
@@ -2015,6 +2017,17 @@ TRANSLATIONS.update({
         "This is the common problem's last problem and cannot be removed: a common problem keeps at least one problem.",
     "共性问题 %(number)s 已超期": "Common problem %(number)s is overdue",
     "共性问题 %(number)s 即将到期": "Common problem %(number)s is due soon",
+    "分组统计：未办结问题按问题类别、承办部门（仅已交办过部门的问题；共性问题的成员问题按共性问题的承办部门计）、企业所在镇街、企业类别分组，每组给出未办结、已超期、一个工作日内到期的数量。":
+        "Breakdowns: open problems grouped by category, department (only problems that have been dispatched; a member of a common problem counts under the common problem's department), the company's town and the company category; each group shows open, overdue and due within one working day.",
+    "共性问题：办理中指待交办、已交办、办理中（尚未答复）的共性问题，已超期指其中当前环节期限早于此刻的；每个共性问题计一个，其成员问题另在上面的问题数中各计一个。":
+        "Common problems: in progress means awaiting dispatch, dispatched or in progress (not yet answered); overdue means those whose current deadline is before now. Each common problem counts once; its member problems count one each in the problem numbers above.",
+    "其中已超期 %(n)d 个": "%(n)d overdue",
+    "共性问题待办": "Common problems to handle",
+    "交办本部门、尚未答复的共性问题（每个共性问题计一个，统一签收、答复；其成员问题不在左侧问题数中）。":
+        "Common problems dispatched to your department and not yet answered (each counts once and is signed and answered once; its member problems are not in the problem counts beside it).",
+    "共性问题已超期": "Common problems overdue",
+    "交办本部门、尚未答复且当前环节期限早于此刻的共性问题。":
+        "Common problems dispatched to your department, not yet answered, whose current deadline is before now.",
 })
 
 # --- issue 17 (common problem entity 共性问题) ---
@@ -2106,12 +2119,12 @@ TRANSLATIONS.update({
     "非共性问题成员": "Not in a common problem",
 })
 TRANSLATIONS.update({
-    "共性问题：多家企业的同一问题合并办理时，交办、签收、答复、退回只形成一条交办记录，部门的按时签收、按时答复、退回与样本数只计一次；答复送达的每个成员问题由各企业分别评价，满意率、重新办理率按成员问题逐个计入；共性问题自身的超期不计入超期件数（成员问题在合并期间暂停各自计时）。":
+    "共性问题：多家企业的同一问题合并办理时，交办、签收、答复、退回只形成一条交办记录，部门的按时签收、按时答复、退回与样本数只计一次；答复送达的每个成员问题由各企业分别评价，满意率、重新办理率按成员问题逐个计入；共性问题签收或答复超期时，在超期件数中计一件（成员问题在合并期间不单独计时，不按成员重复计）。":
         "Common problems: when one problem of several companies is handled together, its dispatch, signing, reply "
         "and return make one dispatch record, so the department's on-time signing, on-time reply, returns and "
         "sample count it once; the answer reaches each member problem and each company rates its own, so "
-        "satisfaction and reopen rate count every member problem; the common problem's own lateness is not in the "
-        "overdue count (member problems' clocks are suspended while grouped).",
+        "satisfaction and reopen rate count every member problem; a common problem late in signing or reply counts "
+        "once in the overdue count (member problems run no clock of their own while grouped, and are not counted again).",
 })
 
 # --- issue 16 (saved views, bulk actions, former names, tags in the API) ---

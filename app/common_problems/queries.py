@@ -31,8 +31,19 @@ def visible_common_problems(user: User) -> sa.Select:
 
 def open_count(user: User) -> int:
     """How many common problems `user` may see are not yet answered (the dashboard's link)."""
-    return db.session.scalar(visible_common_problems(user).where(CommonProblem.status.in_(OPEN_GROUP_STATUSES))
-                             .with_only_columns(sa.func.count()).order_by(None)) or 0
+    return open_counts(user)[0]
+
+
+def open_counts(user: User, now=None) -> tuple[int, int]:
+    """(not yet answered, of which past their current deadline) among the common problems `user` may see:
+    one statement (the dashboard and the helper's home; each group once)."""
+    from app.core.db import utcnow
+
+    late = sa.and_(CommonProblem.due_at.is_not(None), CommonProblem.due_at < (now or utcnow()))
+    row = db.session.execute(visible_common_problems(user).where(CommonProblem.status.in_(OPEN_GROUP_STATUSES))
+                             .with_only_columns(sa.func.count(), sa.func.coalesce(sa.func.sum(
+                                 sa.case((late, 1), else_=0)), 0)).order_by(None)).one()
+    return int(row[0] or 0), int(row[1] or 0)
 
 
 def counts_for(ids) -> dict[int, tuple[int, int]]:

@@ -31,6 +31,7 @@ from app.companies.queries import visible_companies
 from app.core.sqlhints import rare
 from app.core.timeutil import local_date, start_of_local_day
 from app.core.workdays import is_workday
+from app.common_problems.models import CommonProblem
 from app.extensions import db
 from app.monitoring import summary
 from app.monitoring.summary import month_first as _month_first
@@ -47,15 +48,18 @@ SATISFIED = ("satisfied", "basically_satisfied")
 
 DEFINITIONS = {
     "open": _l("未办结：状态为待受理、已受理、待交办、已交办、办理中、已答复的问题（不含已办结、不予受理、已撤回）。"),
-    "overdue": _l("已超期：有办理期限的环节（待受理至办理中）当前期限早于此刻的问题。"),
+    "overdue": _l("已超期：有办理期限的环节（待受理至办理中）当前期限早于此刻的问题。"
+                  "并入共性问题的成员问题，期限即共性问题当前环节的期限（每个成员问题各计一个）。"),
     "due_soon": _l("一个工作日内到期：有办理期限的环节，期限在此刻至下一个工作日结束之间的问题。"),
     "closed_month": _l("本月办结：状态为已办结、办结时间在本月（北京时间自然月）的问题。"),
     "satisfaction": _l("本月满意率：本月评价的问题中，最近一次评价为“满意”或“基本满意”的数量 ÷ 本月评价的问题数；"
                        "每个问题只计最近一次评价。"),
     "coverage": _l("走访覆盖率：已分配陪跑员、且在本走访周期内达到规定走访次数的企业数 ÷ 已分配陪跑员的企业数。"
                    "未走访企业数含尚未分配陪跑员的企业，与“未走访企业”名单一致。"),
-    "breakdown": _l("分组统计：未办结问题按问题类别、承办部门（仅已交办过部门的问题）、企业所在镇街、企业类别分组，"
-                    "每组给出未办结、已超期、一个工作日内到期的数量。"),
+    "breakdown": _l("分组统计：未办结问题按问题类别、承办部门（仅已交办过部门的问题；共性问题的成员问题按共性问题的承办部门计）、"
+                    "企业所在镇街、企业类别分组，每组给出未办结、已超期、一个工作日内到期的数量。"),
+    "common": _l("共性问题：办理中指待交办、已交办、办理中（尚未答复）的共性问题，已超期指其中当前环节期限早于此刻的；"
+                 "每个共性问题计一个，其成员问题另在上面的问题数中各计一个。"),
     "ageing": _l("账龄：未办结问题自提交之日起至今的工作日数（不含提交当日，节假日不计），分为 ≤5、6–15、16–30、>30 个工作日。"
                  "暂停计时（待企业补充材料）的日子仍计入账龄：问题仍未解决，长期等待材料的问题正应在此显现；"
                  "排名中的办结工作日和按期率不计暂停时间。"),
@@ -250,7 +254,9 @@ def breakdown(user: User, c: Clock, dimension: str) -> list[Group]:
 
     category = Ticket.category. department = the department the problem is (or was last)
     dispatched to (Ticket.department_id; problems never dispatched, or returned and not yet
-    dispatched again, have none and are left out). town = the company's town (Company.town_id).
+    dispatched again, have none and are left out); a member of a 共性问题 not yet answered counts
+    under its group's department (the group's dispatch is the member's; the problem list's department
+    filter selects the same rows). town = the company's town (Company.town_id).
     company_category = the company's category. Each group: open = COUNT(*), overdue and due_soon
     as in open_counts. Groups without open problems are not listed; largest first.
     """
@@ -261,7 +267,9 @@ def breakdown(user: User, c: Clock, dimension: str) -> list[Group]:
     if dimension == "category":
         keys = (Ticket.category,)
     elif dimension == "department":
-        stmt = stmt.join(Department, Department.id == Ticket.department_id)
+        group = aliased(CommonProblem)
+        stmt = (stmt.outerjoin(group, Ticket.common_problem_id == group.id)
+                .join(Department, Department.id == sa.func.coalesce(Ticket.department_id, group.department_id)))
         keys = (Department.id, Department.name, Department.code)
     elif dimension in ("town", "company_category"):
         # Counted per company first (the open problems, through index status+due_at), then the
@@ -522,6 +530,8 @@ class HelperCounts:
     due_soon: int = 0
     extension_pending: int = 0
     co_owing: int = 0
+    common_open: int = 0      # 共性问题 at the department, dispatched or in progress (each group once)
+    common_overdue: int = 0   # … of which past their current deadline
 
 
 def helper_counts(user: User, c: Clock) -> HelperCounts:
@@ -530,14 +540,22 @@ def helper_counts(user: User, c: Clock) -> HelperCounts:
 
     to_sign = status dispatched; in_progress = status in_progress; overdue / due_soon as in
     open_counts; extension_pending = an ExtensionRequest with status 'pending' exists; co_owing (协办待办) =
-    the department is an open co-department that has not yet given its opinion (app.tickets.queries).
+    the department is an open co-department that has not yet given its opinion (app.tickets.queries);
+    common_open / common_overdue = the department's 共性问题 dispatched or in progress / past their deadline
+    (each group once; its members are not the department's problems until the group's reply).
     """
     pending = sa.select(ExtensionRequest.ticket_id).where(ExtensionRequest.status == "pending")
+
+    def groups(*conditions):  # the department's 共性问题, in the same statement (uncorrelated subqueries)
+        return sa.select(sa.func.count()).select_from(CommonProblem).where(
+            CommonProblem.department_id == user.department_id,
+            CommonProblem.status.in_(("dispatched", "in_progress")), *conditions).scalar_subquery()
+
     row = db.session.execute(
         visible_tickets(user).where(Ticket.status.in_(("dispatched", "in_progress"))).with_only_columns(
             count_if(Ticket.status == "dispatched"), count_if(Ticket.status == "in_progress"),
             count_if(_overdue(c)), count_if(_due_soon(c)), count_if(Ticket.id.in_(pending)),
-            count_if(co_owing_condition(user)),
+            count_if(co_owing_condition(user)), groups(), groups(CommonProblem.due_at < c.now),
         )
     ).one()
     return HelperCounts(*(int(v or 0) for v in row))

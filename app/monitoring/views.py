@@ -67,7 +67,7 @@ def dashboard():
         tickets_url=_tickets_url, overdue_days=_overdue_days(now), goal_categories=COMPANY_CATEGORIES,
         common_window=window_days, common_cap=max_candidates,
         can_create_common=common_permissions.can_create_common_problem(current_user),
-        open_common=common_queries.open_count(current_user),
+        open_common=common_queries.open_counts(current_user, now),
         common_min_companies=common_problems.MIN_COMPANIES,
     )
 

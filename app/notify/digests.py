@@ -37,7 +37,7 @@ def _locale(user) -> str:
     return user.locale if user.locale in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def _line(ticket: Ticket, now: datetime) -> str:
+def _line(ticket, now: datetime) -> str:  # a Ticket, or a CommonProblem (number, title, due_at alike)
     due = local_date(ticket.due_at).isoformat() if ticket.due_at else ""
     return f"- {ticket.number} {ticket.title}" + (_("（%(due)s 到期）", due=due) if due else "")
 
@@ -62,6 +62,8 @@ def owed_by_person(now: datetime) -> dict[int, dict[str, list[Ticket]]]:
         .where(Ticket.status.in_(OPEN_STATES)).order_by(Ticket.due_at, Ticket.id)
     ).all()
     for ticket, escort_id in rows:
+        if ticket.common_problem_id is not None and ticket.status != "replied":
+            continue  # a member of a 共性问题 is owed once, as its group (below); its company still rates it
         if ticket.status == "replied":
             for u in company_users.get(ticket.company_id, []):
                 owed[u.id]["to_rate"].append(ticket)
@@ -80,7 +82,30 @@ def owed_by_person(now: datetime) -> dict[int, dict[str, list[Ticket]]]:
                 owed[u.id]["overdue"].append(ticket)
             elif ticket.due_at is not None and ticket.due_at <= today_end:
                 owed[u.id]["due_today"].append(ticket)
+    _owed_common_problems(owed, now, today_end, managers, helpers_by_department)
     return owed
+
+
+def _owed_common_problems(owed, now, today_end, managers, helpers_by_department) -> None:
+    """Each open 共性问题 once, owed as a problem in its state would be (one statement): 待交办 by the managers,
+    已交办/办理中 by its department's helpers (the named helper only, when there is one)."""
+    from app.common_problems.models import OPEN_GROUP_STATUSES, CommonProblem  # common problems build on tickets
+
+    groups = db.session.scalars(sa.select(CommonProblem).where(CommonProblem.status.in_(OPEN_GROUP_STATUSES))
+                                .order_by(CommonProblem.due_at, CommonProblem.id)).all()
+    for group in groups:
+        if group.status == "escalated":
+            owers = managers
+        else:
+            owers = [u for u in helpers_by_department.get(group.department_id, [])
+                     if group.helper_id in (None, u.id)]
+        for u in owers:
+            if group.status == "dispatched":
+                owed[u.id]["to_sign"].append(group)
+            if group.due_at is not None and group.due_at < now:
+                owed[u.id]["overdue"].append(group)
+            elif group.due_at is not None and group.due_at <= today_end:
+                owed[u.id]["due_today"].append(group)
 
 
 SECTIONS = (("due_today", _l("今日到期")), ("overdue", _l("已超期")), ("to_sign", _l("待签收")),

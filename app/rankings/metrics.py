@@ -222,8 +222,12 @@ def department_metrics(period: Period, *, now: datetime | None = None) -> list[E
     signed_on_time) and on_time_reply (its opinion: opinion_at / opinion_on_time) like dispatch
     records, in overdue_count while its sign or opinion is past due on an open, unpaused problem,
     and in cases; never in return_rate (a co-department does not return the problem).
+    共性问题 (common problems): a group's dispatch is one dispatch record (counted once in the rates and
+    cases above); while the group is dispatched or in progress past its deadline it counts once in
+    overdue_count (its members run no clock of their own); each member's rating counts in satisfaction
+    and reopen_rate, as the member's own ticket (department_id set by the group's reply).
     cases = the department's dispatch records and co-department rows dispatched, signed, replied
-        (opinion given) or returned in the period, or overdue now (each row once).
+        (opinion given) or returned in the period, or overdue now (each row once; a late group once).
     """
     now = now or utcnow()
     entries = _entries(
@@ -292,7 +296,10 @@ def _department_records(cutoff: datetime):
     """The lead departments' dispatch records and the co-departments' rows (协办) as one set of rows:
     department, dispatched_at, signed_at/on time, replied_at/on time (a co-department's opinion),
     returned_at (lead only), lead (1/0), co_overdue (1: a co-department's sign or opinion is past due
-    at `cutoff` on an open, unpaused problem)."""
+    at `cutoff` on an open, unpaused problem; or a common problem's row, one per late group: its lead
+    department's sign or reply is past due at `cutoff`)."""
+    from app.common_problems.models import CommonProblem  # common problems build on tickets
+
     record, co = DispatchRecord, TicketCoDepartment
     lead = sa.select(
         record.department_id, record.dispatched_at, record.signed_at, record.signed_on_time, record.replied_at,
@@ -306,7 +313,11 @@ def _department_records(cutoff: datetime):
                   co.opinion_on_time, sa.null(), sa.literal(0), sa.case((late, 1), else_=0))
         .join(Ticket, Ticket.id == co.ticket_id)
     )
-    return sa.union_all(lead, helping).subquery("department_records")
+    late_groups = sa.select(
+        CommonProblem.department_id, sa.null(), sa.null(), sa.null(), sa.null(), sa.null(), sa.null(), sa.literal(0),
+        sa.literal(1)).where(CommonProblem.status.in_(OVERDUE_STATES), CommonProblem.due_at < cutoff,
+                             CommonProblem.department_id.is_not(None))
+    return sa.union_all(lead, helping, late_groups).subquery("department_records")
 
 
 # --------------------------------------------------------------------------- towns

@@ -215,14 +215,22 @@ HOLDOUT_SHARE = 0.2
 
 def history() -> list[tuple]:
     """(dispatched_at, Example) of every problem kept by the department of its last dispatch that was
-    not returned, oldest dispatch first (one statement)."""
+    not returned, oldest dispatch first (one statement). A 共性问题's dispatch is history for each of its
+    member problems' texts: its one dispatch record (ticket_id empty) labels every member with the group's
+    department, so a later problem like any of them gets that department suggested."""
+    own = (sa.select(DispatchRecord.id.label("record_id"), DispatchRecord.ticket_id.label("ticket_id"),
+                     DispatchRecord.department_id, DispatchRecord.dispatched_at, Ticket.title, Ticket.description,
+                     Ticket.category)
+           .join(Ticket, Ticket.id == DispatchRecord.ticket_id)
+           .where(DispatchRecord.returned_at.is_(None)))
+    grouped = (sa.select(DispatchRecord.id, Ticket.id, DispatchRecord.department_id, DispatchRecord.dispatched_at,
+                         Ticket.title, Ticket.description, Ticket.category)
+               .join(Ticket, Ticket.common_problem_id == DispatchRecord.common_problem_id)
+               .where(DispatchRecord.common_problem_id.is_not(None), DispatchRecord.returned_at.is_(None)))
+    both = sa.union_all(own, grouped).subquery()
     rows = db.session.execute(
-        sa.select(DispatchRecord.ticket_id, DispatchRecord.department_id, DispatchRecord.dispatched_at,
-                  Ticket.title, Ticket.description, Ticket.category)
-        .join(Ticket, Ticket.id == DispatchRecord.ticket_id)
-        .where(DispatchRecord.returned_at.is_(None))
-        .order_by(DispatchRecord.id)
-    )
+        sa.select(both.c.ticket_id, both.c.department_id, both.c.dispatched_at, both.c.title, both.c.description,
+                  both.c.category).order_by(both.c.record_id, both.c.ticket_id))
     kept = {}
     for ticket_id, department_id, at, title, description, category in rows:
         kept[ticket_id] = (at, Example(title, description or "", category, department_id))  # the last one wins

@@ -127,6 +127,7 @@ def filter_tickets(stmt: sa.Select, user: User, *, now: datetime, status=None, c
     company: text typed into the list's company box: problems of the companies `user` may see whose
     name contains it or whose credit code is it (see search_companies), as one IN (subquery).
     open_only: status in OPEN_STATES (not yet closed, rejected or withdrawn).
+    department_id: at that department (its lead), or a member of a 共性问题 at it not yet answered.
     overdue: a step owed (SLA_STATES) with due_at < now. due_soon: a step owed with
     now <= due_at <= due_soon_until(now). *_from/*_to: local dates, inclusive, on created_at,
     closed_at, rated_at. extension_pending: an extension request awaits a manager's decision.
@@ -141,7 +142,12 @@ def filter_tickets(stmt: sa.Select, user: User, *, now: datetime, status=None, c
     if category:
         stmt = stmt.where(Ticket.category == category)
     if department_id:
-        stmt = stmt.where(Ticket.department_id == department_id)
+        # A member of a 共性问题 not yet answered is at its group's department (as the dashboard counts it).
+        from app.common_problems.models import CommonProblem  # common problems build on tickets
+
+        stmt = stmt.where(sa.or_(Ticket.department_id == department_id, sa.and_(
+            Ticket.department_id.is_(None), Ticket.common_problem_id.in_(
+                sa.select(CommonProblem.id).where(CommonProblem.department_id == department_id)))))
     if company_id:
         stmt = stmt.where(Ticket.company_id == company_id)
     if company:

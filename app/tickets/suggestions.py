@@ -13,7 +13,7 @@ yet, history too thin, or a model that does not beat the counts — it is counte
 The reasons are evidence a manager can check, whichever way the score was made:
 1. 经办人退回时建议 — the department a helper named when returning this problem (the latest return);
 2. similar problems that were dispatched, by the department that kept each (its last dispatch not
-   returned) — "过去 12 个相似问题中 9 个交办区人社局";
+   returned; a member of a 共性问题 counts with its group's dispatch) — "过去 12 个相似问题中 9 个交办区人社局";
 3. problems of the same category, by the department that kept them.
 
 When a helper named a department on returning the problem, that counts half:
@@ -49,15 +49,27 @@ class DepartmentSuggestion:
         return "；".join(self.reasons)
 
 
+def _group_dispatched():
+    """Ids of the 共性问题 that were dispatched (their one dispatch record has no ticket)."""
+    return sa.select(DispatchRecord.common_problem_id).where(DispatchRecord.common_problem_id.is_not(None))
+
+
 def _kept_by(ticket_ids) -> dict[int, int]:
-    """ticket id → the department of its last dispatch that was not returned."""
+    """ticket id → the department of its last dispatch that was not returned — its own, or its 共性问题's
+    (a group's dispatch is each member's history), whichever came last (one statement)."""
     if not ticket_ids:
         return {}
+    ids = list(ticket_ids)
+    own = (sa.select(DispatchRecord.id.label("record_id"), DispatchRecord.ticket_id.label("ticket_id"),
+                     DispatchRecord.department_id)
+           .where(DispatchRecord.ticket_id.in_(ids), DispatchRecord.returned_at.is_(None)))
+    grouped = (sa.select(DispatchRecord.id, Ticket.id, DispatchRecord.department_id)
+               .join(Ticket, Ticket.common_problem_id == DispatchRecord.common_problem_id)
+               .where(Ticket.id.in_(ids), DispatchRecord.common_problem_id.is_not(None),
+                      DispatchRecord.returned_at.is_(None)))
+    both = sa.union_all(own, grouped).subquery()
     rows = db.session.execute(
-        sa.select(DispatchRecord.ticket_id, DispatchRecord.department_id)
-        .where(DispatchRecord.ticket_id.in_(list(ticket_ids)), DispatchRecord.returned_at.is_(None))
-        .order_by(DispatchRecord.id)
-    ).all()
+        sa.select(both.c.ticket_id, both.c.department_id).order_by(both.c.record_id)).all()
     return {ticket_id: department_id for ticket_id, department_id in rows}
 
 
@@ -76,7 +88,9 @@ def department_suggestions(ticket: Ticket, *, limit: int = LIMIT) -> list[Depart
         suggested_on_return = data.get("suggested_department_id") or suggested_on_return
 
     # 2. Similar problems that were dispatched, and the department that kept each.
-    dispatched = sa.select(Ticket).where(Ticket.dispatched_at.is_not(None), Ticket.id != ticket.id)
+    dispatched = sa.select(Ticket).where(sa.or_(Ticket.dispatched_at.is_not(None),
+                                                Ticket.common_problem_id.in_(_group_dispatched())),
+                                         Ticket.id != ticket.id)
     similar = similarity.similar_problems(dispatched, ticket, limit=SIMILAR_LOOKED_AT)
     kept = _kept_by([s.ticket.id for s in similar])
     weight, heads = defaultdict(float), Counter()
@@ -88,13 +102,19 @@ def department_suggestions(ticket: Ticket, *, limit: int = LIMIT) -> list[Depart
     n_similar = sum(heads.values())
     total_weight = sum(weight.values()) or 1.0
 
-    # 3. The category's history.
+    # 3. The category's history (a 共性问题's dispatch counts once, under the group's category).
+    from app.common_problems.models import CommonProblem  # common problems build on tickets
+
+    own = (sa.select(DispatchRecord.department_id.label("department_id"))
+           .join(Ticket, Ticket.id == DispatchRecord.ticket_id)
+           .where(Ticket.category == ticket.category, DispatchRecord.returned_at.is_(None), Ticket.id != ticket.id))
+    grouped = (sa.select(DispatchRecord.department_id)
+               .join(CommonProblem, CommonProblem.id == DispatchRecord.common_problem_id)
+               .where(CommonProblem.category == ticket.category, DispatchRecord.returned_at.is_(None),
+                      CommonProblem.id != (ticket.common_problem_id or 0)))
+    both = sa.union_all(own, grouped).subquery()
     category_rows = db.session.execute(
-        sa.select(DispatchRecord.department_id, sa.func.count())
-        .join(Ticket, Ticket.id == DispatchRecord.ticket_id)
-        .where(Ticket.category == ticket.category, DispatchRecord.returned_at.is_(None), Ticket.id != ticket.id)
-        .group_by(DispatchRecord.department_id)
-    ).all()
+        sa.select(both.c.department_id, sa.func.count()).group_by(both.c.department_id)).all()
     category_counts = {department_id: count for department_id, count in category_rows}
     category_total = sum(category_counts.values()) or 1
 
