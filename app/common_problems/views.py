@@ -209,5 +209,5 @@ def _event_label(event) -> str:
     if event.kind in TRANSITIONS:
         return str(TRANSITIONS[event.kind].label)
     return {"create": _("创建共性问题"), "add_members": _("加入问题"), "remove_member": _("移出问题"),
-            "close": _("办结"),
+            "close": _("办结"), "deadline_recomputed": _("工作日历调整，期限重算"),
             "member_reopened": _("成员评价不满意，已脱离并单独重新办理")}.get(event.kind, event.kind)

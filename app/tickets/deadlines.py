@@ -16,6 +16,11 @@ Stage starts (the time the running deadline was counted from):
   in_progress  dispatched_at, or the 不满意 rating that reopened it (rated_at, when later) (reply_due_at)
 The current dispatch record's sign and reply deadlines move with the ticket's. The co-departments' own
 clocks (协办: sign and opinion deadlines, counted from their dispatch) move the same way.
+
+A 共性问题 runs one clock for its members: its own deadlines are planned like a problem's (待交办 from its
+creation or the department's latest return, 已交办/办理中 from its dispatch), its dispatch record follows,
+and each member takes the group's new deadlines (app.common_problems.services.sync_members) with the same
+timeline note. Members are never planned on their own (their deadlines only mirror the group's).
 """
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -39,6 +44,8 @@ class Planned:
     # 协办: the co-department row whose own clocks (sign_due_at, opinion_due_at) these are, counted from its
     # dispatch; None for the problem's own deadlines.
     co_row_id: int | None = None
+    # 共性问题: the group whose deadlines these are (its members follow it); None for a problem's own.
+    common_problem_id: int | None = None
 
 
 def _start(ticket: Ticket) -> datetime | None:
@@ -72,7 +79,7 @@ def plan_recompute(days: set[date]) -> list[Planned]:
         return []
     first, last = min(days), max(days)
     tickets = db.session.scalars(
-        sa.select(Ticket).where(Ticket.status.in_(SLA_STATES), sa.or_(
+        sa.select(Ticket).where(Ticket.status.in_(SLA_STATES), Ticket.common_problem_id.is_(None), sa.or_(
             Ticket.due_at >= start_of_local_day(first), Ticket.reply_due_at >= start_of_local_day(first)))
     ).all()
     plans = []
@@ -87,7 +94,39 @@ def plan_recompute(days: set[date]) -> list[Planned]:
                 counted[column] = working_days_between(local_date(start), local_date(due))
         if counted:
             plans.append(Planned(ticket.id, start, counted))
-    return plans + _plan_co_departments(days)
+    return plans + _plan_co_departments(days) + _plan_common_problems(days)
+
+
+def _plan_common_problems(days: set[date]) -> list[Planned]:
+    """The open common problems' running clocks a change on `days` may move (two queries: the groups, then
+    the time their 待交办 clock started — created, or returned by the department — for those waiting)."""
+    from app.common_problems.models import OPEN_GROUP_STATUSES, CommonProblem, CommonProblemEvent
+
+    first, last = min(days), max(days)
+    groups = db.session.scalars(sa.select(CommonProblem).where(
+        CommonProblem.status.in_(OPEN_GROUP_STATUSES), sa.or_(
+            CommonProblem.due_at >= start_of_local_day(first),
+            CommonProblem.reply_due_at >= start_of_local_day(first)))).all()
+    waiting = [g.id for g in groups if g.status == "escalated"]
+    started = dict(db.session.execute(
+        sa.select(CommonProblemEvent.common_problem_id, sa.func.max(CommonProblemEvent.at))
+        .where(CommonProblemEvent.common_problem_id.in_(waiting), CommonProblemEvent.kind.in_(("create", "return")))
+        .group_by(CommonProblemEvent.common_problem_id)).all()) if waiting else {}
+    plans = []
+    for group in groups:
+        start = started.get(group.id) if group.status == "escalated" else group.dispatched_at
+        if start is None or local_date(start) >= last:
+            continue
+        columns = {"escalated": ["due_at"], "dispatched": ["due_at", "sign_due_at", "reply_due_at"],
+                   "in_progress": ["due_at", "reply_due_at"]}[group.status]
+        counted = {}
+        for column in columns:
+            due = getattr(group, column)
+            if due is not None and any(local_date(start) < d <= local_date(due) for d in days):
+                counted[column] = working_days_between(local_date(start), local_date(due))
+        if counted:
+            plans.append(Planned(0, start, counted, common_problem_id=group.id))
+    return plans
 
 
 def _plan_co_departments(days: set[date]) -> list[Planned]:
@@ -119,6 +158,9 @@ def apply_recompute(actor, plans: list[Planned], *, reason: str, now: datetime |
     for plan in plans:
         if plan.co_row_id is not None:
             _move_co_department(plan)
+            continue
+        if plan.common_problem_id is not None:
+            moved += _move_common_problem(actor, plan, reason=reason, now=now)
             continue
         ticket = db.session.get(Ticket, plan.ticket_id)
         changes = {}
@@ -157,3 +199,40 @@ def _move_co_department(plan: Planned) -> None:
     row = db.session.get(TicketCoDepartment, plan.co_row_id)
     for column, n in plan.days.items():
         setattr(row, column, deadline_after(plan.start, n))
+
+
+def _move_common_problem(actor, plan: Planned, *, reason: str, now: datetime) -> int:
+    """A common problem's clocks after the calendar changed, its dispatch record's and (through
+    sync_members) its members'; returns how many member problems' deadlines moved."""
+    from app.common_problems import services as common_services
+    from app.common_problems.models import CommonProblem, CommonProblemEvent
+
+    group = db.session.get(CommonProblem, plan.common_problem_id)
+    changes = {}
+    for column, n in plan.days.items():
+        old, new = getattr(group, column), deadline_after(plan.start, n)
+        if new != old:
+            changes[column] = (old, new)
+            setattr(group, column, new)
+    if not changes:
+        return 0
+    record = common_services._current_dispatch(group) if group.status in ("dispatched", "in_progress") else None
+    if record is not None:
+        for column in ("sign_due_at", "reply_due_at"):
+            if column in changes and getattr(record, column) == changes[column][0]:
+                setattr(record, column, changes[column][1])
+    old_due, new_due = changes.get("due_at", (group.due_at, group.due_at))
+    data = {"old_due": local_date(old_due).isoformat() if old_due else None,
+            "new_due": local_date(new_due).isoformat() if new_due else None, "columns": sorted(changes)}
+    db.session.add(CommonProblemEvent(common_problem_id=group.id, at=now, actor_id=actor.id if actor else None,
+                                      kind="deadline_recomputed", body=reason, data=data))
+    audit.record("common_problem_deadline_recomputed", group, actor=actor,
+                 before={c: v[0].isoformat() for c, v in changes.items() if v[0]},
+                 after={c: v[1].isoformat() for c, v in changes.items()}, message=reason[:500])
+    members = common_services._members(group)
+    common_services.sync_members(group, members)
+    for member in members:
+        db.session.add(TicketEvent(ticket_id=member.id, at=now, actor_id=actor.id if actor else None,
+                                   kind="deadline_recomputed", public=False, body=reason,
+                                   data={**data, "common_problem": group.number}))
+    return len(members)

@@ -213,3 +213,51 @@ def test_the_last_member_cannot_be_removed(make):
         raise AssertionError("the last member was removed")
     session.rollback()
     assert fresh(session, Ticket, firms.tickets[1].id).common_problem_id == group.id
+
+
+def test_a_calendar_change_moves_the_groups_deadlines_and_every_member_follows(app, make, login_as):
+    """March 2027 has no chinesecalendar data: Monday to Friday are working days until an admin says otherwise."""
+    from datetime import date
+
+    from app.tickets.models import DispatchRecord
+
+    def shanghai(day, hour=10):
+        return datetime(2027, 3, day, hour - 8, 0, tzinfo=timezone.utc)
+
+    firms = Firms(make)
+    session = make.session
+    group = services.create_common_problem(firms.manager, title="招工难", ticket_ids=[t.id for t in firms.tickets[:3]],
+                                           now=shanghai(1, 9))
+    services.perform(firms.manager, group, "dispatch", {"version": group.version, "department_id": firms.hr.id},
+                     now=shanghai(1, 11))
+    # A second group still waiting for dispatch, created Fri 03-05: due the next working day, Mon 03-08.
+    waiting = services.create_common_problem(firms.manager, title="另一组",
+                                             ticket_ids=[firms.tickets[3].id, firms.tickets[4].id], now=shanghai(5))
+    session.commit()
+    assert local_date(group.reply_due_at) == date(2027, 3, 8) and local_date(group.sign_due_at) == date(2027, 3, 2)
+    assert local_date(waiting.due_at) == date(2027, 3, 8)
+
+    admin, _user = login_as("admin")
+    # A holiday on Wed 03-03 moves the group's reply deadline to 03-09 (sign 03-02 stays) and its record's.
+    response = admin.post("/admin/settings/calendar/new", {"day": "2027-03-03", "kind": "holiday", "note": "区里放假"})
+    assert "3 个未办结问题的期限已按新日历重新计算" in admin.follow(response).get_data(as_text=True)
+    group = fresh(session, CommonProblem, group.id)
+    assert local_date(group.reply_due_at) == date(2027, 3, 9) and local_date(group.sign_due_at) == date(2027, 3, 2)
+    record = session.scalars(sa.select(DispatchRecord).where(DispatchRecord.common_problem_id == group.id)).one()
+    assert local_date(record.reply_due_at) == date(2027, 3, 9)
+    for t in firms.tickets[:3]:
+        member = session.get(Ticket, t.id)
+        assert member.reply_due_at == group.reply_due_at and member.due_at == group.due_at
+        assert session.scalar(sa.select(sa.func.count()).select_from(TicketEvent).where(
+            TicketEvent.ticket_id == t.id, TicketEvent.kind == "deadline_recomputed")) == 1
+    page = admin.get(f"/common-problems/{group.id}").get_data(as_text=True)
+    assert "工作日历调整，期限重算" in page
+
+    # A 调休 working Saturday 03-06 moves the waiting group's deadline (and its members') to Saturday.
+    response = admin.post("/admin/settings/calendar/new", {"day": "2027-03-06", "kind": "workday", "note": "调休"})
+    assert response.status_code == 302
+    waiting = fresh(session, CommonProblem, waiting.id)
+    assert local_date(waiting.due_at) == date(2027, 3, 6)
+    assert local_date(session.get(Ticket, firms.tickets[3].id).due_at) == date(2027, 3, 6)
+    group = fresh(session, CommonProblem, group.id)
+    assert local_date(group.reply_due_at) == date(2027, 3, 8)
