@@ -57,10 +57,73 @@ def timed(fn, repeat, cpu=None):
     return samples
 
 
+def load() -> str:
+    """The machine's load average now (other sessions share its cores: every figure is read with it)."""
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} at {time.strftime('%H:%M:%S', time.gmtime())} UTC"
+
+
+class Statements:
+    """The SELECT statements one request runs (recorded from the engine), to EXPLAIN ANALYZE them again
+    one by one afterwards: the server's own time (PostgreSQL), which the client's wall clock mixes with
+    waiting for a core."""
+
+    def __init__(self, engine):
+        self.engine, self.recording, self.seen = engine, False, []
+        from sqlalchemy import event
+        event.listen(engine, "before_cursor_execute", self._record)
+
+    def _record(self, _conn, _cursor, statement, parameters, _context, _executemany):
+        if self.recording and statement.lstrip().upper().startswith(("SELECT", "WITH", "(SELECT")):
+            self.seen.append((statement, parameters))
+
+    def capture(self, fn):
+        self.seen, self.recording = [], True
+        try:
+            fn()
+        finally:
+            self.recording = False
+        return list(self.seen)
+
+    def explain(self, statements):
+        """(server ms of all the statements, the slowest one's ms, its scan and index nodes)."""
+        import json
+        total, slowest, nodes = 0.0, 0.0, ""
+        raw = self.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            for statement, parameters in statements:
+                cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + statement, parameters)
+                plan = cursor.fetchone()[0]
+                plan = plan[0] if isinstance(plan, list) else json.loads(plan)[0]
+                ms = plan["Planning Time"] + plan["Execution Time"]
+                total += ms
+                if ms > slowest:
+                    slowest, nodes = ms, " > ".join(_nodes(plan["Plan"]))
+            raw.rollback()
+        finally:
+            raw.close()
+        return total, slowest, nodes
+
+
+def _nodes(node) -> list[str]:
+    found = []
+    kind = node.get("Node Type", "")
+    if "Scan" in kind or kind in ("Limit", "Sort", "Nested Loop", "Hash Join", "Merge Join"):
+        label = kind + (f" on {node['Index Name']}" if "Index Name" in node else
+                        f" on {node['Relation Name']}" if "Relation Name" in node else "")
+        found.append(f"{label} ({node.get('Actual Rows', '?')} rows x{node.get('Actual Loops', 1)})")
+    for child in node.get("Plans", []):
+        found.extend(_nodes(child))
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--similar", type=int, default=30, help="problems whose similar problems are looked up")
+    parser.add_argument("--explain", action="store_true",
+                        help="PostgreSQL: EXPLAIN ANALYZE every SELECT of each request once more (server time)")
     parser.add_argument("--accounts", default="manager1,helper1,escort1,company1",
                         help="staff search the list page; a company account searches the API (its only search)")
     args = parser.parse_args()
@@ -80,7 +143,9 @@ def main() -> None:
     with app.app_context():
         dialect = db.engine.dialect.name
         tickets = db.session.scalar(sa.select(sa.func.count()).select_from(Ticket))
-    print(f"database: {dialect}, {tickets} problems")
+    print(f"database: {dialect}, {tickets} problems; {load()}")
+    statements = Statements(db.engine) if dialect == "postgresql" and args.explain else None
+    explained = []
     password = app.config["DEMO_PASSWORD"]
     worst = 0.0
     for account in args.accounts.split(","):
@@ -106,14 +171,24 @@ def main() -> None:
         for label, q in QUERIES:
             url = base + q.replace(" ", "+")
             page = client.get(url, headers=headers).get_data(as_text=True)
+            ran = statements.capture(lambda url=url: client.get(url, headers=headers)) if statements else None
             hits = page.count('"number":') if headers else len(re.findall(r'class="ticket-number"><a ', page))
             cpu = []
             samples = timed(lambda url=url: client.get(url, headers=headers), args.repeat, cpu)
             p95 = percentile(samples, 95)
             worst = max(worst, p95)
             print(f"{label + ' ' + q:<36}{hits:>6}{statistics.median(samples):>9.1f}{p95:>9.1f}{max(samples):>9.1f}"
-                  f"{statistics.median(cpu):>9.1f}{percentile(cpu, 95):>9.1f}")
+                  f"{statistics.median(cpu):>9.1f}{percentile(cpu, 95):>9.1f}", flush=True)
+            if ran:
+                with app.app_context():
+                    server, slowest, nodes = statements.explain(ran)
+                explained.append(f"  {account:<9} {label + ' ' + q:<36} {len(ran):>2} statements, server "
+                                 f"{server:7.1f} ms; slowest {slowest:6.1f} ms: {nodes[:400]}")
+        print(f"  ({load()})")
     print(f"\nslowest p95 of the list searches: {worst:.1f} ms")
+    if explained:
+        print("\nEXPLAIN ANALYZE of each request's SELECTs, run again one by one (planning + execution, server side)")
+        print("\n".join(explained))
 
     with app.app_context():
         print("\nplans (does the statement read the full-text index?)")
@@ -133,21 +208,35 @@ def main() -> None:
         db.session.rollback()
 
         ids = list(db.session.scalars(sa.select(Ticket.id).order_by(Ticket.id.desc()).limit(args.similar * 97)))[::97]
-        samples, found = [], 0
+        samples, cpu, server, found = [], [], [], 0
         for ticket_id in ids:
             ticket = db.session.get(Ticket, ticket_id)
-            began = time.perf_counter()
+            similarity.similar_problems(visible_tickets(manager), ticket, load=with_list_loads)  # warm
+            if statements:
+                ran = statements.capture(lambda ticket=ticket: similarity.similar_problems(
+                    visible_tickets(manager), ticket, load=with_list_loads))
+            began, began_cpu = time.perf_counter(), time.process_time()
             result = similarity.similar_problems(visible_tickets(manager), ticket, load=with_list_loads)
             samples.append((time.perf_counter() - began) * 1000)
+            cpu.append((time.process_time() - began_cpu) * 1000)
             found += len(result)
             db.session.rollback()
+            if statements:
+                server.append(statements.explain(ran))
         print(f"\nsimilar problems of {len(ids)} problems (candidates, scoped load, re-rank): "
               f"p50 {statistics.median(samples):.1f} ms, p95 {percentile(samples, 95):.1f} ms, "
-              f"max {max(samples):.1f} ms; {found / max(1, len(ids)):.1f} found each")
+              f"max {max(samples):.1f} ms; cpu p50 {statistics.median(cpu):.1f} ms, p95 {percentile(cpu, 95):.1f} ms; "
+              f"{found / max(1, len(ids)):.1f} found each; {load()}")
+        if server:
+            totals = [t for t, _s, _n in server]
+            print(f"  server (EXPLAIN ANALYZE of its SELECTs): p50 {statistics.median(totals):.1f} ms, "
+                  f"p95 {percentile(totals, 95):.1f} ms; slowest statement of the slowest: "
+                  f"{max(server)[2][:400]}")
         client = app.test_client()
         client.post("/auth/login", data={"username": "manager1", "password": password})
         page = timed(lambda: client.get(f"/tickets/{ids[0]}"), args.repeat)
         print(f"problem page with the panel: p50 {statistics.median(page):.1f} ms, p95 {percentile(page, 95):.1f} ms")
+        print(load())
 
 
 if __name__ == "__main__":

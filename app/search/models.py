@@ -4,11 +4,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
 
-# Objects the migration creates outside the models (the SQLite FTS5 table and its shadow tables,
-# the PostgreSQL trigram indexes); schema comparisons leave them alone.
+# Objects the migrations create outside the models (the SQLite FTS5 table and its shadow tables; on
+# PostgreSQL the generated column `grams` and its GIN index, migration 0027, which the model leaves out
+# because SQLite has no such column — app/search/grams.py reads it); schema comparisons leave them alone.
 FTS_TABLE = "ticket_search_fts"
-TRGM_INDEXES = ("ix_ticket_search_docs_title_trgm", "ix_ticket_search_docs_body_trgm",
-                "ix_ticket_search_docs_internal_trgm", "ix_ticket_search_docs_number_trgm")
+GRAMS_COLUMN = "grams"
+PG_INDEXES = ("ix_ticket_search_docs_grams",)
 
 
 class TicketSearchDoc(db.Model):
@@ -29,6 +30,9 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
     """For Alembic's comparisons: skip what the search migration makes by hand."""
     if type_ == "table" and name and name.startswith(FTS_TABLE):
         return False
-    if type_ == "index" and name in TRGM_INDEXES:
+    if type_ == "index" and name in PG_INDEXES:
+        return False
+    if type_ == "column" and name == GRAMS_COLUMN and getattr(obj, "table", None) is not None \
+            and obj.table.name == TicketSearchDoc.__tablename__:
         return False
     return True

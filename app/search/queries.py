@@ -26,6 +26,7 @@ from app.accounts.models import Role
 
 from app.core.pagination import (COUNT_CAP, Key, KeysetPage, Segment, bounded_count, decode_token, desc,
                                  keyset_page)
+from app.search import grams
 from app.search.models import FTS_TABLE, TicketSearchDoc
 from app.tickets.models import Ticket
 
@@ -77,16 +78,29 @@ def _like(column, term: str, dialect: str):
 
 def matching_ids(q: str, columns: tuple[str, ...], dialect: str) -> sa.Select | None:
     """SELECT of the ids of problems where every term of q occurs in one of `columns`, by LIKE/ILIKE
-    over the search rows (PostgreSQL: read through the trigram indexes; SQLite: a scan, used only
-    when a short term stands for too many trigrams). None when q has no term."""
+    over the search rows (PostgreSQL: read through the gram index; SQLite: a scan, used only when a
+    short term stands for too many trigrams). None when q has no term."""
     words = terms(q)
     if not words:
         return None
     doc = TicketSearchDoc
     stmt = sa.select(doc.ticket_id)
+    if dialect == "postgresql":
+        indexed = grams.matches(words, _weights(columns))
+        if indexed is not None:
+            stmt = stmt.where(indexed)
     for w in words:
         stmt = stmt.where(sa.or_(*(_like(getattr(doc, c), w, dialect) for c in columns)))
     return stmt
+
+
+def _weights(columns) -> str:
+    """The tsvector weights of `columns` in ticket_search_docs.grams (app/search/grams.py)."""
+    if tuple(columns) == TITLE_COLUMNS:
+        return grams.TITLE_WEIGHTS
+    if tuple(columns) == PUBLIC_COLUMNS:
+        return grams.PUBLIC_WEIGHTS
+    return grams.STAFF_WEIGHTS
 
 
 class Search:
@@ -96,8 +110,9 @@ class Search:
     SQLite: one FTS5 MATCH expression per use, joined to tickets on the rowid and walked in rowid
     order, so a page stops after its rows however common the words: a term of three characters or
     more is a phrase; a shorter one is the OR of the indexed trigrams that begin with it (read from
-    the FTS5 vocabulary; the padded columns make every occurrence begin one). PostgreSQL: ILIKE on
-    the search rows through the pg_trgm GIN indexes (LIKE for words without upper/lower case).
+    the FTS5 vocabulary; the padded columns make every occurrence begin one). PostgreSQL: the gram
+    index (`grams @@` every character pair of the words, app/search/grams.py) narrows the search rows,
+    then ILIKE on them keeps the result exact (LIKE for words without upper/lower case).
     A narrow scope (is_narrow) instead checks the search row of each of its problems (_row_matches).
     """
 
@@ -170,6 +185,13 @@ class Search:
             row = sa.and_(row, sa.not_(every_word_in(TITLE_COLUMNS)))
         return row
 
+    def _indexed(self, columns) -> list:
+        """PostgreSQL: the gram-index condition for the words in `columns` ([] when no word has a gram)."""
+        if self.dialect != "postgresql":
+            return []
+        condition = grams.matches(self.words, _weights(columns))
+        return [] if condition is None else [condition]
+
     def _narrow_segments(self) -> list[Segment]:
         """The same two tiers in the same order, driven from the scope: each problem of the (small)
         scope, found through the scope's own indexes, has its search row checked, newest first."""
@@ -198,9 +220,12 @@ class Search:
         bounded read of that tier, walked in its order. Then the page never reaches the second tier,
         and its statement need not look for it: a second tier with (almost) no rows — a word found in
         titles and in the same problems' descriptions — is otherwise walked to the end (PostgreSQL:
-        4 s at 1,000,000 problems). Not done when a word is too short for a trigram on PostgreSQL
-        (the title tier is then read without an index: doing it twice would double that)."""
-        if not self.fts and any(len(w) < MIN_INDEXED for w in self.words):
+        4 s at 1,000,000 problems). Not done when a word has no gram on PostgreSQL (punctuation only)
+        nor, on SQLite, when a short word is read by LIKE (the title tier is then read without an
+        index: doing it twice would double that)."""
+        if self.dialect == "postgresql" and not all(grams.word_grams(w) for w in self.words):
+            return False  # a word with no gram (punctuation only): the title tier has no index
+        if self.dialect != "postgresql" and not self.fts and any(len(w) < MIN_INDEXED for w in self.words):
             return False
         token = decode_token(after, [first, first]) if after else None
         if token is not None and token[0] != 0:
@@ -221,11 +246,15 @@ class Search:
                 rest = f"({rest}) NOT ({self.in_title})"
             text_table, in_text = self._match("search_text", rest)
             return [self._segment(title_table, in_title, self.in_title), self._segment(text_table, in_text, rest)]
-        # The second tier is decided on each row (in the text, not in the title): not a NOT IN of every
-        # title match, which PostgreSQL hashed in full first (1.4 s for 60,000 title matches).
+        # PostgreSQL: the gram index (grams @@ the words' grams) narrows each tier, the LIKE check on the
+        # same row keeps the result exact. The planner picks, from the grams' statistics, a walk of the
+        # problems newest first (common words: it stops when the page is full) or a bitmap of the index
+        # (rare words). The second tier is decided on each row (in the text, not in the title): not a NOT
+        # IN of every title match, which PostgreSQL hashed in full first (1.4 s for 60,000 title matches).
         doc = TicketSearchDoc
-        title_ids = sa.select(doc.ticket_id).where(self._row_condition(TITLE_COLUMNS))
-        text_ids = sa.select(doc.ticket_id).where(self._row_condition(self.columns, not_in_title=True))
+        title_ids = sa.select(doc.ticket_id).where(*self._indexed(TITLE_COLUMNS), self._row_condition(TITLE_COLUMNS))
+        text_ids = sa.select(doc.ticket_id).where(*self._indexed(self.columns),
+                                                  self._row_condition(self.columns, not_in_title=True))
         return [Segment((desc(Ticket.id),), where=Ticket.id.in_(title_ids)),
                 Segment((desc(Ticket.id),), where=Ticket.id.in_(text_ids))]
 

@@ -4,8 +4,8 @@ department suggestions.
 Two steps. (1) Candidates: on SQLite through the full-text engine, so the cost does not grow with
 the number of problems — the problem's two-character words, each standing for the indexed trigrams
 that begin with it (FTS5 vocabulary), OR-ed in one FTS5 query ranked by bm25 (_sqlite_candidates);
-on PostgreSQL the titles holding the most of those words (a scan of the titles: pg_trgm cannot index
-two characters). (2) The candidates re-ranked by the cosine of TF-IDF vectors of the characters and
+on PostgreSQL the problems sharing the most of its distinctive pairs, each pair's newest problems read
+through the gram index (_postgresql_candidates). (2) The candidates re-ranked by the cosine of TF-IDF vectors of the characters and
 character pairs of title and description — the score 0..1 the page and the API show.
 """
 import math
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.search.models import FTS_TABLE, TicketSearchDoc
+from app.search.models import FTS_TABLE
 
 VOCAB_TABLE = FTS_TABLE + "_vocab"
 CANDIDATES = 100        # re-ranked per request
@@ -120,23 +120,66 @@ def _sqlite_candidates(ticket_id: int, title: str, description: str, limit: int)
     ).bindparams(similar_q=expression, similar_id=ticket_id, similar_limit=limit).columns(rowid=sa.Integer)
 
 
+# PostgreSQL (the gram index of migration 0027, app/search/grams.py)
+CEILING = 0.05          # a pair in more than 5% of problems says little about the need
+WEIGHTS = ':AB'
+PER_GRAM = 1000         # each chosen pair's newest problems, at most: the candidate read stays bounded
+GRAM_STATS = sa.text(
+    # The frequencies ANALYZE keeps for the grams column (most_common_elems) of the problem's pairs, and
+    # the table's estimated rows. Nothing when never analysed.
+    "SELECT e.elem, e.freq, c.reltuples AS total "
+    "FROM pg_stats s JOIN pg_class c ON c.relname = s.tablename AND c.relnamespace = to_regnamespace(s.schemaname) "
+    "LEFT JOIN LATERAL unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) "
+    "AS e(elem, freq) ON e.elem = ANY(:grams) "
+    "WHERE s.schemaname = current_schema() AND s.tablename = 'ticket_search_docs' AND s.attname = 'grams'"
+).columns(elem=sa.Text, freq=sa.Float, total=sa.Float)
+
+
+def _postgresql_words(title: str, description: str) -> list[str]:
+    """The problem's pairs (the title's first, then the description's) that are in some other problem too
+    and not in more than CEILING of them (at least 20), per the column's statistics (one statement); at
+    most WORDS_USED. A pair the statistics do not list is rarer than those they do: kept. With no
+    statistics (never analysed) every pair is kept."""
+    from app.search import grams
+
+    words = []
+    for text in (title, description):
+        for run in grams.normalize(text):
+            for i in range(len(run) - 1):
+                if run[i:i + 2] not in words:
+                    words.append(run[i:i + 2])
+    words = words[:DISTINCTIVE_TERMS]
+    if not words:
+        return []
+    count, total = {}, None
+    for elem, freq, rows in db.session.execute(GRAM_STATS, {"grams": words}):
+        total = max(rows or 0.0, 1.0)
+        if elem is not None:
+            count[elem] = freq * total
+    if total is not None:
+        ceiling = max(20.0, total * CEILING)
+        words = [w for w in words if w not in count or 1.5 <= count[w] <= ceiling]
+    return words[:WORDS_USED]
+
+
 def _postgresql_candidates(ticket_id: int, title: str, description: str, limit: int):
-    """Problems whose title holds the most of this problem's two-character words (the title's, then
-    the description's). pg_trgm cannot index a two-character pattern, so this reads every title: a
-    scan, measured in docs/benchmarks.md."""
-    words = _bigrams(title)[:DISTINCTIVE_TERMS]
-    words += [w for w in _bigrams(description) if w not in words][:DISTINCTIVE_TERMS - len(words)]
+    """Problems sharing the most of this problem's distinctive pairs: each pair's newest PER_GRAM problems
+    through the gram index (a bitmap for a rare pair, a walk newest first for a common one: bounded
+    either way), counted per problem. Never a scan of every title."""
+    from app.search import grams
+
+    words = _postgresql_words(title, description)
     if not words:
         return None
-    # LIKE (a byte match) for words without letters — Chinese, digits —, ILIKE only for the others
-    hits = " + ".join(f"(title {'LIKE' if w.lower() == w.upper() else 'ILIKE'} :w{i})::int"
-                      for i, w in enumerate(words))
-    params = {f"w{i}": f"%{w}%" for i, w in enumerate(words)}  # only letters, digits and Chinese: no wildcards
+    arms = " UNION ALL ".join(
+        f"(SELECT ticket_id FROM ticket_search_docs WHERE {grams.GRAMS_SQL} @@ CAST(:g{i} AS tsquery) "
+        f"ORDER BY ticket_id DESC LIMIT :per_gram)" for i in range(len(words)))
+    params = {f"g{i}": w + WEIGHTS for i, w in enumerate(words)}  # letters, digits and CJK only: a valid lexeme as it is
     return sa.text(
-        f"SELECT ticket_id FROM (SELECT ticket_id, {hits} AS hits FROM ticket_search_docs "
-        "WHERE ticket_id <> :similar_id) AS scored WHERE hits > 0 ORDER BY hits DESC, ticket_id DESC "
-        "LIMIT :similar_limit"
-    ).bindparams(similar_id=ticket_id, similar_limit=limit, **params).columns(ticket_id=sa.Integer)
+        f"SELECT ticket_id FROM ({arms}) AS hits WHERE ticket_id <> :similar_id "
+        "GROUP BY ticket_id ORDER BY count(*) DESC, ticket_id DESC LIMIT :similar_limit"
+    ).bindparams(similar_id=ticket_id, similar_limit=limit, per_gram=PER_GRAM, **params).columns(
+        ticket_id=sa.Integer)
 
 
 def candidates(ticket_id: int, title: str, description: str, *, limit: int = CANDIDATES):
