@@ -121,25 +121,28 @@ def _sqlite_candidates(ticket_id: int, title: str, description: str, limit: int)
 
 
 # PostgreSQL (the gram index of migration 0027, app/search/grams.py)
-CEILING = 0.05          # a pair in more than 5% of problems says little about the need
-WEIGHTS = ':AB'
-PER_GRAM = 1000         # each chosen pair's newest problems, at most: the candidate read stays bounded
+CEILING = 0.05          # a pair in more than 5% of problems (and more than 20) says little about the need
+BUDGET = 6000           # index entries read at most (estimated from the statistics) for the candidates
+PER_GRAM = 1000         # each pair's newest problems, at most: bounded even when the statistics are wrong
 GRAM_STATS = sa.text(
-    # The frequencies ANALYZE keeps for the grams column (most_common_elems) of the problem's pairs, and
-    # the table's estimated rows. Nothing when never analysed.
-    "SELECT e.elem, e.freq, c.reltuples AS total "
+    # The frequencies ANALYZE keeps for the grams column (most_common_elems) of the problem's pairs, the
+    # lowest frequency it keeps (a pair not listed is rarer) and the table's estimated rows. No row when
+    # the table was never analysed.
+    "SELECT e.elem, e.freq, s.most_common_elem_freqs[cardinality(s.most_common_elems)] AS floor, "
+    "c.reltuples AS total "
     "FROM pg_stats s JOIN pg_class c ON c.relname = s.tablename AND c.relnamespace = to_regnamespace(s.schemaname) "
     "LEFT JOIN LATERAL unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) "
     "AS e(elem, freq) ON e.elem = ANY(:grams) "
     "WHERE s.schemaname = current_schema() AND s.tablename = 'ticket_search_docs' AND s.attname = 'grams'"
-).columns(elem=sa.Text, freq=sa.Float, total=sa.Float)
+).columns(elem=sa.Text, freq=sa.Float, floor=sa.Float, total=sa.Float)
 
 
 def _postgresql_words(title: str, description: str) -> list[str]:
-    """The problem's pairs (the title's first, then the description's) that are in some other problem too
-    and not in more than CEILING of them (at least 20), per the column's statistics (one statement); at
-    most WORDS_USED. A pair the statistics do not list is rarer than those they do: kept. With no
-    statistics (never analysed) every pair is kept."""
+    """The pairs that stand for the problem in the candidate query: its pairs (the title's first, then the
+    description's) that are in some other problem too and in at most CEILING of them (at least 20), per
+    the column's statistics (one statement), taken in that order while their estimated index entries
+    stay within BUDGET; at most WORDS_USED. A pair the statistics do not list is rarer than the rarest
+    they list (estimated at that). With no statistics (never analysed) the first WORDS_USED are taken."""
     from app.search import grams
 
     words = []
@@ -151,21 +154,31 @@ def _postgresql_words(title: str, description: str) -> list[str]:
     words = words[:DISTINCTIVE_TERMS]
     if not words:
         return []
-    count, total = {}, None
-    for elem, freq, rows in db.session.execute(GRAM_STATS, {"grams": words}):
-        total = max(rows or 0.0, 1.0)
+    count, total, floor = {}, None, 0.0
+    for elem, freq, lowest, rows in db.session.execute(GRAM_STATS, {"grams": words}):
+        total, floor = max(rows or 0.0, 1.0), lowest or 0.0
         if elem is not None:
             count[elem] = freq * total
-    if total is not None:
-        ceiling = max(20.0, total * CEILING)
-        words = [w for w in words if w not in count or 1.5 <= count[w] <= ceiling]
-    return words[:WORDS_USED]
+    if total is None:
+        return words[:WORDS_USED]
+    ceiling = max(20.0, total * CEILING)
+    chosen, spent = [], 0.0
+    for w in words:
+        entries = count.get(w, floor * total)
+        if w in count and not 1.5 <= entries <= ceiling:
+            continue
+        if spent + entries > BUDGET and chosen:
+            continue
+        chosen.append(w)
+        spent += entries
+        if len(chosen) == WORDS_USED:
+            break
+    return chosen
 
 
 def _postgresql_candidates(ticket_id: int, title: str, description: str, limit: int):
-    """Problems sharing the most of this problem's distinctive pairs: each pair's newest PER_GRAM problems
-    through the gram index (a bitmap for a rare pair, a walk newest first for a common one: bounded
-    either way), counted per problem. Never a scan of every title."""
+    """Problems sharing the most of this problem's distinctive pairs, each pair's newest PER_GRAM problems
+    read through the gram index (bitmaps of rare pairs), counted per problem. Never a scan of every title."""
     from app.search import grams
 
     words = _postgresql_words(title, description)
@@ -174,7 +187,7 @@ def _postgresql_candidates(ticket_id: int, title: str, description: str, limit: 
     arms = " UNION ALL ".join(
         f"(SELECT ticket_id FROM ticket_search_docs WHERE {grams.GRAMS_SQL} @@ CAST(:g{i} AS tsquery) "
         f"ORDER BY ticket_id DESC LIMIT :per_gram)" for i in range(len(words)))
-    params = {f"g{i}": w + WEIGHTS for i, w in enumerate(words)}  # letters, digits and CJK only: a valid lexeme as it is
+    params = {f"g{i}": w for i, w in enumerate(words)}  # letters, digits and CJK only: a valid lexeme as it is
     return sa.text(
         f"SELECT ticket_id FROM ({arms}) AS hits WHERE ticket_id <> :similar_id "
         "GROUP BY ticket_id ORDER BY count(*) DESC, ticket_id DESC LIMIT :similar_limit"
