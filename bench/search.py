@@ -144,7 +144,8 @@ def main() -> None:
         dialect = db.engine.dialect.name
         tickets = db.session.scalar(sa.select(sa.func.count()).select_from(Ticket))
     print(f"database: {dialect}, {tickets} problems; {load()}")
-    statements = Statements(db.engine) if dialect == "postgresql" and args.explain else None
+    with app.app_context():
+        statements = Statements(db.engine) if dialect == "postgresql" and args.explain else None
     explained = []
     password = app.config["DEMO_PASSWORD"]
     worst = 0.0

@@ -1,14 +1,14 @@
 """PostgreSQL's index for search: character unigrams and bigrams in a tsvector (migration 0027).
 
 `ticket_search_docs.grams` is a stored generated column computed by the SQL function search_grams():
-every character and every pair of adjacent characters of the number and title (weight A), of the
-public text (B) and of the internal notes (C). Text is normalised first: ASCII letters lower-cased,
+every character and every pair of adjacent characters of the number, title and public text (plain), of
+the number and title ("~" + gram) and of the internal notes ("!" + gram). Text is normalised first: ASCII letters lower-cased,
 and every stretch of anything that is not a letter, a digit or a CJK character becomes a break
 (pairs never straddle one). `normalize()` below is the same rule in Python; tests/search/test_grams.py
 checks that both give the same grams.
 
 A word that occurs in a text has all its grams in that text's grams (its runs are inside the text's
-runs), so `grams @@ (the word's grams, AND-ed)` is a necessary condition the GIN index answers; the
+runs), so `grams @@ (one of the word's grams)` is a necessary condition the GIN index answers; the
 search keeps its exact LIKE check on top. One character: its unigram; two or more: its pairs. Words
 with no letter, digit or CJK character (punctuation only) have no grams and are not indexed.
 """
@@ -23,10 +23,10 @@ _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _ASCII_LOWER = str.maketrans(_UPPER, _UPPER.lower())
 _RUNS = re.compile(r"[0-9a-z\u3400-\u9fff]+")
 
-TITLE_WEIGHTS = "A"        # number and title
-PUBLIC_WEIGHTS = "AB"      # … and the description, the answer, the public timeline
-STAFF_WEIGHTS = ""         # everything, internal notes included: no restriction
-
+# The column's name spaces (migration 0027): a plain gram is in the number, the title or the public text
+# (description, answer, public timeline); "~" + gram in the number or title; "!" + gram in the internal notes.
+TITLE, PUBLIC, STAFF = "title", "public", "staff"
+_PREFIX = {TITLE: ("~",), PUBLIC: ("",), STAFF: ("", "!")}
 
 def normalize(text: str) -> list[str]:
     """The runs of letters, digits and CJK characters (ASCII lower-cased), as search_gram_array() cuts them."""
@@ -53,15 +53,67 @@ def word_grams(word: str) -> list[str]:
     return sorted(found)
 
 
-def tsquery(words, weights: str = STAFF_WEIGHTS) -> str | None:
-    """The tsquery text AND-ing every gram of every word (restricted to `weights`), or None when no
-    word has a gram. Grams are letters, digits and CJK characters only: no quoting needed."""
-    suffix = f":{weights}" if weights else ""
-    every = sorted({g for w in words for g in word_grams(w)})
-    return " & ".join(g + suffix for g in every) if every else None
-
-
 GRAMS_SQL = f"{TicketSearchDoc.__tablename__}.{GRAMS_COLUMN}"
+
+STATS = sa.text(
+    # The frequencies ANALYZE keeps for the grams column (most_common_elems) of these lexemes, the lowest
+    # frequency it keeps (a lexeme not listed is rarer) and the table's estimated rows. No row when the
+    # table was never analysed.
+    "SELECT e.elem, e.freq, s.most_common_elem_freqs[cardinality(s.most_common_elems)] AS floor, "
+    "c.reltuples AS total "
+    "FROM pg_stats s JOIN pg_class c ON c.relname = s.tablename AND c.relnamespace = to_regnamespace(s.schemaname) "
+    "LEFT JOIN LATERAL unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) "
+    "AS e(elem, freq) ON e.elem = ANY(:lexemes) "
+    "WHERE s.schemaname = current_schema() AND s.tablename = 'ticket_search_docs' AND s.attname = 'grams'"
+).columns(elem=sa.Text, freq=sa.Float, floor=sa.Float, total=sa.Float)
+
+
+class Frequencies:
+    """How many problems hold each lexeme, estimated from the column's statistics (one statement)."""
+
+    def __init__(self, session, lexemes):
+        self.known, self.total, self.floor = {}, None, 0.0
+        lexemes = sorted(set(lexemes))
+        if not lexemes:
+            return
+        for elem, freq, lowest, rows in session.execute(STATS, {"lexemes": lexemes}):
+            self.total, self.floor = max(rows or 0.0, 1.0), lowest or 0.0
+            if elem is not None:
+                self.known[elem] = freq * self.total
+
+    @property
+    def analysed(self) -> bool:
+        return self.total is not None
+
+    def count(self, lexeme: str) -> float:
+        """Estimated problems holding it; one not listed is rarer than the rarest listed (half of it)."""
+        if lexeme in self.known:
+            return self.known[lexeme]
+        return self.floor * (self.total or 0.0) / 2
+
+
+def lexemes(words, where: str) -> list[str]:
+    """Every lexeme the words' grams may be found as in `where` (TITLE, PUBLIC or STAFF)."""
+    return [p + g for w in words for g in word_grams(w) for p in _PREFIX[where]]
+
+
+def tsquery(words, where: str, frequencies: Frequencies | None = None) -> str | None:
+    """The tsquery the index answers for these words in `where`: for each word, its rarest gram (by the
+    statistics; the first when there are none) — one gram so that the planner's estimate is that gram's
+    frequency (for several grams of one word it would multiply their frequencies as if independent, and
+    take a common phrase for a rare one); the exact LIKE check does the rest. AND-ed over the words;
+    None when no word has a gram."""
+    parts = []
+    for w in words:
+        found = word_grams(w)
+        if not found:
+            continue
+        if frequencies is not None and frequencies.analysed:
+            found = sorted(found, key=lambda g: (sum(frequencies.count(p + g) for p in _PREFIX[where]), g))
+        gram = found[0]
+        alternatives = [f"'{p}{gram}'" for p in _PREFIX[where]]
+        parts.append(alternatives[0] if len(alternatives) == 1 else "(" + " | ".join(alternatives) + ")")
+    return " & ".join(parts) if parts else None
 
 
 def column():
@@ -69,9 +121,9 @@ def column():
     return sa.literal_column(GRAMS_SQL, type_=TSVECTOR)
 
 
-def matches(words, weights: str = STAFF_WEIGHTS):
+def matches(words, where: str, frequencies: Frequencies | None = None):
     """The index condition on ticket_search_docs for these words, or None when none has a gram."""
-    text = tsquery(words, weights)
+    text = tsquery(words, where, frequencies)
     if text is None:
         return None
     return column().op("@@")(sa.cast(sa.literal(text), TSQUERY))

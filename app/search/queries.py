@@ -76,31 +76,38 @@ def _like(column, term: str, dialect: str):
     return column.like(pattern, escape="\\")  # SQLite's LIKE ignores ASCII case
 
 
-def matching_ids(q: str, columns: tuple[str, ...], dialect: str) -> sa.Select | None:
+def matching_ids(q: str, columns: tuple[str, ...], dialect: str, frequencies=None) -> sa.Select | None:
     """SELECT of the ids of problems where every term of q occurs in one of `columns`, by LIKE/ILIKE
-    over the search rows (PostgreSQL: read through the gram index; SQLite: a scan, used only when a
+    over the search rows (PostgreSQL: the rows the gram index finds; SQLite: a scan, used only when a
     short term stands for too many trigrams). None when q has no term."""
     words = terms(q)
     if not words:
         return None
     doc = TicketSearchDoc
     stmt = sa.select(doc.ticket_id)
+    exact = sa.and_(*(sa.or_(*(_like(getattr(doc, c), w, dialect) for c in columns)) for w in words))
     if dialect == "postgresql":
-        indexed = grams.matches(words, _weights(columns))
+        indexed = grams.matches(words, _where(columns), frequencies)
         if indexed is not None:
-            stmt = stmt.where(indexed)
-    for w in words:
-        stmt = stmt.where(sa.or_(*(_like(getattr(doc, c), w, dialect) for c in columns)))
-    return stmt
+            return stmt.where(indexed, _unestimated(exact))
+    return stmt.where(exact)
 
 
-def _weights(columns) -> str:
-    """The tsvector weights of `columns` in ticket_search_docs.grams (app/search/grams.py)."""
+def _where(columns) -> str:
+    """Which of the gram column's name spaces `columns` are (app/search/grams.py)."""
     if tuple(columns) == TITLE_COLUMNS:
-        return grams.TITLE_WEIGHTS
+        return grams.TITLE
     if tuple(columns) == PUBLIC_COLUMNS:
-        return grams.PUBLIC_WEIGHTS
-    return grams.STAFF_WEIGHTS
+        return grams.PUBLIC
+    return grams.STAFF
+
+
+def _unestimated(condition):
+    """The exact LIKE check on the rows the gram index found, as COALESCE(…, false): the same rows, but
+    PostgreSQL estimates it at a flat 0.5 instead of from the columns' histograms. It re-checks the very
+    words the index condition was estimated for, and multiplying both estimates would make every common
+    word look rare — a bitmap of tens of thousands of rows where walking newest first stops after a page."""
+    return sa.func.coalesce(condition, sa.false())
 
 
 class Search:
@@ -111,8 +118,8 @@ class Search:
     order, so a page stops after its rows however common the words: a term of three characters or
     more is a phrase; a shorter one is the OR of the indexed trigrams that begin with it (read from
     the FTS5 vocabulary; the padded columns make every occurrence begin one). PostgreSQL: the gram
-    index (`grams @@` every character pair of the words, app/search/grams.py) narrows the search rows,
-    then ILIKE on them keeps the result exact (LIKE for words without upper/lower case).
+    index (`grams @@` each word's rarest character pair or character, app/search/grams.py) narrows the
+    search rows, then ILIKE on them keeps the result exact (LIKE for words without upper/lower case).
     A narrow scope (is_narrow) instead checks the search row of each of its problems (_row_matches).
     """
 
@@ -122,6 +129,10 @@ class Search:
         self.dialect = session.get_bind().dialect.name
         self.fts = self.dialect == "sqlite"
         self._narrow = None
+        self._grams_stats = None
+        self._session = session
+        if self.dialect == "postgresql" and self.words:
+            self._frequencies()
         if self.fts and self.words:
             expansions = {}
             for w in self.words:
@@ -151,7 +162,8 @@ class Search:
         """WHERE condition on a Ticket select: the problem matches."""
         if self.fts:
             return self._match("search_match", self.everywhere)[1]
-        return Ticket.id.in_(matching_ids(" ".join(self.words), self.columns, self.dialect))
+        frequencies = self._frequencies() if self.dialect == "postgresql" else None
+        return Ticket.id.in_(matching_ids(" ".join(self.words), self.columns, self.dialect, frequencies))
 
     def is_narrow(self, stmt) -> bool:
         """Whether the scoped, filtered select (without the search) holds at most NARROW_SCOPE problems:
@@ -185,12 +197,21 @@ class Search:
             row = sa.and_(row, sa.not_(every_word_in(TITLE_COLUMNS)))
         return row
 
-    def _indexed(self, columns) -> list:
-        """PostgreSQL: the gram-index condition for the words in `columns` ([] when no word has a gram)."""
+    def _frequencies(self):
+        """PostgreSQL: the statistics of the words' grams (one statement per search, read whichever path
+        the search takes, so that a page's statements do not depend on the size of the scope)."""
+        if self._grams_stats is None:
+            lexemes = grams.lexemes(self.words, grams.TITLE) + grams.lexemes(self.words, _where(self.columns))
+            self._grams_stats = grams.Frequencies(self._session, lexemes)
+        return self._grams_stats
+
+    def _indexed(self, columns, exact) -> list:
+        """PostgreSQL: the gram-index condition for the words in `columns` and the exact check, unestimated;
+        elsewhere (or when no word has a gram) the exact check alone."""
         if self.dialect != "postgresql":
-            return []
-        condition = grams.matches(self.words, _weights(columns))
-        return [] if condition is None else [condition]
+            return [exact]
+        condition = grams.matches(self.words, _where(columns), self._frequencies())
+        return [exact] if condition is None else [condition, _unestimated(exact)]
 
     def _narrow_segments(self) -> list[Segment]:
         """The same two tiers in the same order, driven from the scope: each problem of the (small)
@@ -252,9 +273,9 @@ class Search:
         # (rare words). The second tier is decided on each row (in the text, not in the title): not a NOT
         # IN of every title match, which PostgreSQL hashed in full first (1.4 s for 60,000 title matches).
         doc = TicketSearchDoc
-        title_ids = sa.select(doc.ticket_id).where(*self._indexed(TITLE_COLUMNS), self._row_condition(TITLE_COLUMNS))
-        text_ids = sa.select(doc.ticket_id).where(*self._indexed(self.columns),
-                                                  self._row_condition(self.columns, not_in_title=True))
+        title_ids = sa.select(doc.ticket_id).where(*self._indexed(TITLE_COLUMNS, self._row_condition(TITLE_COLUMNS)))
+        text_ids = sa.select(doc.ticket_id).where(
+            *self._indexed(self.columns, self._row_condition(self.columns, not_in_title=True)))
         return [Segment((desc(Ticket.id),), where=Ticket.id.in_(title_ids)),
                 Segment((desc(Ticket.id),), where=Ticket.id.in_(text_ids))]
 

@@ -124,19 +124,6 @@ def _sqlite_candidates(ticket_id: int, title: str, description: str, limit: int)
 CEILING = 0.05          # a pair in more than 5% of problems (and more than 20) says little about the need
 BUDGET = 6000           # index entries read at most (estimated from the statistics) for the candidates
 PER_GRAM = 1000         # each pair's newest problems, at most: bounded even when the statistics are wrong
-GRAM_STATS = sa.text(
-    # The frequencies ANALYZE keeps for the grams column (most_common_elems) of the problem's pairs, the
-    # lowest frequency it keeps (a pair not listed is rarer) and the table's estimated rows. No row when
-    # the table was never analysed.
-    "SELECT e.elem, e.freq, s.most_common_elem_freqs[cardinality(s.most_common_elems)] AS floor, "
-    "c.reltuples AS total "
-    "FROM pg_stats s JOIN pg_class c ON c.relname = s.tablename AND c.relnamespace = to_regnamespace(s.schemaname) "
-    "LEFT JOIN LATERAL unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) "
-    "AS e(elem, freq) ON e.elem = ANY(:grams) "
-    "WHERE s.schemaname = current_schema() AND s.tablename = 'ticket_search_docs' AND s.attname = 'grams'"
-).columns(elem=sa.Text, freq=sa.Float, floor=sa.Float, total=sa.Float)
-
-
 def _postgresql_words(title: str, description: str) -> list[str]:
     """The pairs that stand for the problem in the candidate query: its pairs (the title's first, then the
     description's) that are in some other problem too and in at most CEILING of them (at least 20), per
@@ -154,17 +141,14 @@ def _postgresql_words(title: str, description: str) -> list[str]:
     words = words[:DISTINCTIVE_TERMS]
     if not words:
         return []
-    count, total, floor = {}, None, 0.0
-    for elem, freq, lowest, rows in db.session.execute(GRAM_STATS, {"grams": words}):
-        total, floor = max(rows or 0.0, 1.0), lowest or 0.0
-        if elem is not None:
-            count[elem] = freq * total
-    if total is None:
+    stats = grams.Frequencies(db.session, words)  # plain grams: the number, title and public text
+    if not stats.analysed:
         return words[:WORDS_USED]
+    count, total = stats.known, stats.total
     ceiling = max(20.0, total * CEILING)
     chosen, spent = [], 0.0
     for w in words:
-        entries = count.get(w, floor * total)
+        entries = stats.count(w)
         if w in count and not 1.5 <= entries <= ceiling:
             continue
         if spent + entries > BUDGET and chosen:

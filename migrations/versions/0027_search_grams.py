@@ -3,13 +3,14 @@
 pg_trgm cannot index a word of one or two characters, and the planner cannot tell a common word from
 a rare one through it, so short words and rare words in a wide scope were walks of every search row
 (docs/benchmarks.md, issue 16). This adds, on PostgreSQL only, a stored generated column `grams`: every
-character and every pair of adjacent characters of the number and title (weight A), of the public text
-(B) and of the internal notes (C), after lower-casing ASCII and splitting on anything that is not a
-letter, a digit or a CJK character — built by the SQL function search_grams(), so every write (ORM,
-rebuild, raw SQL) keeps it in step and adding the column fills it for the existing rows. A GIN index
-reads it; its statistics (most_common_elems, kept for 1,000 x 10 grams) let the planner choose between
-walking the problems newest first (common words) and a bitmap of the index (rare ones). Searches keep
-their exact LIKE check on top (app/search/queries.py). SQLite is unchanged (FTS5 trigram).
+character and every pair of adjacent characters of the number, title and public text (as they are), of
+the number and title again (prefixed "~") and of the internal notes (prefixed "!"), after lower-casing
+ASCII and splitting on anything that is not a letter, a digit or a CJK character — built by the SQL
+function search_grams(), so every write (ORM, rebuild, raw SQL) keeps it in step and adding the column
+fills it for the existing rows. A GIN index reads it; its statistics (most_common_elems, kept for
+1,000 x 10 grams) let the planner choose between walking the problems newest first (common words) and a
+bitmap of the index (rare ones). Searches keep their exact LIKE check on top (app/search/queries.py).
+SQLite is unchanged (FTS5 trigram).
 
 The four pg_trgm indexes of 0016 are dropped: no statement reads them any more (search and similar
 problems go through `grams`), and each cost every write. The pg_trgm extension stays.
@@ -46,15 +47,18 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $f$
                               '[^0-9a-z\u3400-\u9fff]+', ' ', 'g') AS s) AS normalized
 $f$
 """
-# One weight per part (a position per part so the weights stay: 1A number and title, 2B public text,
-# 3C internal notes). The lexemes are letters, digits and CJK only, so the literal needs no quoting.
-# (The colons are escaped for sqlalchemy.text(), which op.execute() uses: ":1A" is not a bind parameter.)
+# The column's lexemes, in three name spaces so that the index itself tells where a gram is (a weight
+# would need a recheck of every row the index returns): a plain gram is in the number, the title or the
+# public text; "~" + gram in the number or title; "!" + gram in the internal notes. ("~" and "!" are never
+# part of a gram.) No positions: the search ranks by tier and id, not by proximity.
 GRAMS = r"""
 CREATE OR REPLACE FUNCTION search_grams(number text, title text, body text, internal text) RETURNS tsvector
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $f$
-  SELECT (coalesce(nullif(array_to_string(search_gram_array(number || ' ' || title), '\:1A '), '') || '\:1A ', '')
-          || coalesce(nullif(array_to_string(search_gram_array(body), '\:2B '), '') || '\:2B ', '')
-          || coalesce(nullif(array_to_string(search_gram_array(internal), '\:3C '), '') || '\:3C', ''))::tsvector
+  SELECT array_to_tsvector(array_remove(array_remove(
+           search_gram_array(number || ' ' || title || ' ' || body)
+           || string_to_array('~' || array_to_string(search_gram_array(number || ' ' || title), ' ~'), ' ')
+           || string_to_array('!' || array_to_string(search_gram_array(internal), ' !'), ' '),
+         '~'), '!'))
 $f$
 """
 DROPPED_TRGM = ("number", "title", "body", "internal")

@@ -29,8 +29,11 @@ def test_queries_and_words_without_grams():
     assert grams.word_grams("港口设备") == ["口设", "港口", "设备"]
     assert grams.word_grams("XS-2025") == ["02", "20", "25", "xs"]
     assert grams.word_grams("（）—") == []
-    assert grams.tsquery(["（）"]) is None
-    assert grams.tsquery(["港口", "港"], grams.TITLE_WEIGHTS) == "港:A & 港口:A"
+    assert grams.tsquery(["（）"], grams.STAFF) is None
+    # one gram per word (the rarest by the statistics; the first without them), in the right name space
+    assert grams.tsquery(["港口", "港"], grams.TITLE) == "'~港口' & '~港'"
+    assert grams.tsquery(["港口设备"], grams.PUBLIC) == "'口设'"
+    assert grams.tsquery(["港口"], grams.STAFF) == "('港口' | '!港口')"
 
 
 @pytest.fixture
@@ -47,22 +50,41 @@ def test_the_sql_function_cuts_text_as_python_does(postgresql):
     assert empty == ""
 
 
-def test_the_generated_column_follows_writes_with_weights(postgresql, make):
+def test_the_generated_column_follows_writes_in_its_name_spaces(postgresql, make):
     from tests.tickets.helpers import World
 
     w = World(make)
     t = w.new_ticket(title="港口设备", description="需要协调海关。", category="logistics")
     make.session.commit()
 
-    def found(words, weights):
+    def found(words, where):
         return db.session.scalars(sa.select(TicketSearchDoc.ticket_id).where(
-            TicketSearchDoc.ticket_id == t.id, grams.matches(words, weights))).all()
+            TicketSearchDoc.ticket_id == t.id, grams.matches(words, where))).all()
 
-    assert found(["港口"], grams.TITLE_WEIGHTS) == [t.id]
-    assert found(["协调"], grams.TITLE_WEIGHTS) == []          # in the description, not the title
-    assert found(["协调"], grams.PUBLIC_WEIGHTS) == [t.id]
-    assert found([t.number], grams.TITLE_WEIGHTS) == [t.id]
+    assert found(["港口"], grams.TITLE) == [t.id]
+    assert found(["协调"], grams.TITLE) == []          # in the description, not the title
+    assert found(["协调"], grams.PUBLIC) == [t.id]
+    assert found([t.number], grams.TITLE) == [t.id]
     db.session.execute(sa.update(TicketSearchDoc).where(TicketSearchDoc.ticket_id == t.id)
                        .values(internal="内部评估"))
-    assert found(["评估"], grams.PUBLIC_WEIGHTS) == []          # internal notes: staff only
-    assert found(["评估"], grams.STAFF_WEIGHTS) == [t.id]
+    assert found(["评估"], grams.PUBLIC) == []          # internal notes: staff only
+    assert found(["评估"], grams.STAFF) == [t.id]
+    assert found(["设备", "评估"], grams.STAFF) == [t.id]
+
+
+def test_the_rarest_gram_of_each_word_stands_for_it(postgresql, make):
+    from tests.tickets.helpers import World
+
+    w = World(make)
+    for i in range(30):
+        w.new_ticket(title=f"技改补助申请{i}", description="", category="policy")
+    for i in range(20):
+        w.new_ticket(title=f"技改项目{i}", description="", category="policy")
+    for i in range(15):
+        w.new_ticket(title=f"补助发放{i}", description="", category="policy")
+    make.session.commit()
+    db.session.execute(sa.text("ANALYZE ticket_search_docs"))
+    stats = grams.Frequencies(db.session, grams.lexemes(["技改补助"], grams.PUBLIC))
+    assert stats.analysed and stats.count("技改") > stats.count("补助") > stats.count("改补")  # 50, 45, 30
+    assert grams.tsquery(["技改补助"], grams.PUBLIC, stats) == "'改补'"
+    assert grams.tsquery(["技改补助"], grams.PUBLIC) == "'技改'"  # no statistics: the first
