@@ -405,7 +405,7 @@ PINNED = {
     # ids across the two relevance tiers, its rows, the bounded count, the search rows for the snippets, the
     # user's saved views, the bell; a one- or two-character word on SQLite first reads the trigrams that begin
     # with it (the FTS5 vocabulary); PostgreSQL first reads the statistics of the words' grams (which gram
-    # stands for each word in the index condition, app/search/grams.py; migration 0027), and reads the title
+    # stands for each word in the index condition, app/search/grams.py; migration 0029), and reads the title
     # tier for short words too since their grams are indexed: 13 there (were 12 and 11).
     "tickets ?q": ("manager1", "/tickets/?q=协调办理", 13 if os.environ.get("TEST_DATABASE_URL") else 12),
     "tickets ?q short": ("manager1", "/tickets/?q=协调", 13),

@@ -1,4 +1,4 @@
-"""PostgreSQL's index for search: character unigrams and bigrams in a tsvector (migration 0027).
+"""PostgreSQL's index for search: character unigrams and bigrams in a tsvector (migration 0029).
 
 `ticket_search_docs.grams` is a stored generated column computed by the SQL function search_grams():
 every character and every pair of adjacent characters of the number, title and public text (plain), of
@@ -23,7 +23,7 @@ _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _ASCII_LOWER = str.maketrans(_UPPER, _UPPER.lower())
 _RUNS = re.compile(r"[0-9a-z\u3400-\u9fff]+")
 
-# The column's name spaces (migration 0027): a plain gram is in the number, the title or the public text
+# The column's name spaces (migration 0029): a plain gram is in the number, the title or the public text
 # (description, answer, public timeline); "~" + gram in the number or title; "!" + gram in the internal notes.
 TITLE, PUBLIC, STAFF = "title", "public", "staff"
 _PREFIX = {TITLE: ("~",), PUBLIC: ("",), STAFF: ("", "!")}

@@ -5,7 +5,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.extensions import db
 
 # Objects the migrations create outside the models (the SQLite FTS5 table and its shadow tables; on
-# PostgreSQL the generated column `grams` and its GIN index, migration 0027, which the model leaves out
+# PostgreSQL the generated column `grams` and its GIN index, migration 0029, which the model leaves out
 # because SQLite has no such column — app/search/grams.py reads it); schema comparisons leave them alone.
 FTS_TABLE = "ticket_search_fts"
 GRAMS_COLUMN = "grams"

@@ -120,7 +120,7 @@ def _sqlite_candidates(ticket_id: int, title: str, description: str, limit: int)
     ).bindparams(similar_q=expression, similar_id=ticket_id, similar_limit=limit).columns(rowid=sa.Integer)
 
 
-# PostgreSQL (the gram index of migration 0027, app/search/grams.py)
+# PostgreSQL (the gram index of migration 0029, app/search/grams.py)
 CEILING = 0.05          # a pair in more than 5% of problems (and more than 20) says little about the need
 BUDGET = 6000           # index entries read at most (estimated from the statistics) for the candidates
 PER_GRAM = 1000         # each pair's newest problems, at most: bounded even when the statistics are wrong

@@ -1,4 +1,4 @@
-"""PostgreSQL's gram index (migration 0027, app/search/grams.py): the SQL function that fills
+"""PostgreSQL's gram index (migration 0029, app/search/grams.py): the SQL function that fills
 ticket_search_docs.grams and the Python that builds the queries cut text the same way, and every
 word found by LIKE in a text has all its grams in that text's grams (so the index never hides a match)."""
 import pytest

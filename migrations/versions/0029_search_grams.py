@@ -15,8 +15,8 @@ SQLite is unchanged (FTS5 trigram).
 The four pg_trgm indexes of 0016 are dropped: no statement reads them any more (search and similar
 problems go through `grams`), and each cost every write. The pg_trgm extension stays.
 
-Revision ID: 0027_search_grams
-Revises: 0024_ticket_month_counts
+Revision ID: 0029_search_grams
+Revises: 0028_common_problem_lifecycle
 Create Date: 2026-12-06 19:45:00
 
 """
@@ -24,8 +24,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0027_search_grams'
-down_revision = '0024_ticket_month_counts'
+revision = '0029_search_grams'
+down_revision = '0028_common_problem_lifecycle'
 branch_labels = None
 depends_on = None
 
