@@ -60,6 +60,7 @@ def common_problem_json(group: CommonProblem, user) -> dict:
         "sign_due_at": _iso(group.sign_due_at),
         "reply_due_at": _iso(group.reply_due_at),
         "replied_at": _iso(group.replied_at),
+        "closed_at": _iso(group.closed_at),
         "reply_message": group.reply_message or None,
         "supervision": group.supervision,
         "pending_extension": {

@@ -331,8 +331,10 @@ SCHEMAS["CommonProblemSuggestions"] = obj(
 SCHEMAS["CommonProblem"] = obj(
     {"id": ID, "number": {"type": "string", "description": "GX-<年>-<序号>。 / GX-<year>-<seq>."},
      "title": TEXT, "description": TEXT, "category": TEXT, "urgency": TEXT, "complexity": TEXT,
-     "status": enum(("escalated", "dispatched", "in_progress", "replied"),
-                    "待交办 → 已交办 → 办理中 → 已答复（与问题状态机相同）。 / As the ticket state machine."),
+     "status": enum(("escalated", "dispatched", "in_progress", "replied", "closed"),
+                    "待交办 → 已交办 → 办理中 → 已答复（与问题状态机相同）→ 已办结（全部成员问题办结或脱离后）。 / As the "
+                    "ticket state machine, then closed once every member problem is closed or has left."),
+     "closed_at": nullable(DATETIME),
      "ticket_ids": {"type": "array", "items": ID, "description": "成员问题。 / The member problems."},
      "members": {"type": "array", "items": obj(
          {"ticket_id": ID, "number": TEXT, "company_id": ID, "status": TEXT, "rating": nullable(TEXT)},

@@ -136,7 +136,7 @@ def test_the_group_is_closed_when_its_last_member_is_finished_and_leaves_the_ope
         CommonProblemEvent.common_problem_id == group.id, CommonProblemEvent.kind == "close")) == 1
 
 
-def test_every_member_rated_closes_the_group_through_the_portal(app, make):
+def test_every_member_rated_closes_the_group_through_the_portal(app, make, api):
     firms = Firms(make)
     session = make.session
     group = grouped_and_dispatched(firms, session, members=2)
@@ -148,6 +148,10 @@ def test_every_member_rated_closes_the_group_through_the_portal(app, make):
         ticket_services.perform(firms.users[i], member, "rate", {"version": member.version, "rating": "satisfied"})
         session.commit()
         assert fresh(session, CommonProblem, group.id).status == ("closed" if i == 1 else "replied")
+    client, _user, headers = api(user=firms.manager)
+    body = client.get(f"/api/v1/common-problems/{group.id}", headers=headers).get_json()
+    assert body["status"] == "closed" and body["closed_at"] and body["allowed_actions"] == []
+    assert [m["status"] for m in body["members"]] == ["closed", "closed"]
 
 
 def test_a_group_is_never_paused_and_says_why(app, make, api):
