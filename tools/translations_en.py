@@ -2019,8 +2019,9 @@ TRANSLATIONS.update({
     "共性问题 %(number)s 即将到期": "Common problem %(number)s is due soon",
     "分组统计：未办结问题按问题类别、承办部门（仅已交办过部门的问题；共性问题的成员问题按共性问题的承办部门计）、企业所在镇街、企业类别分组，每组给出未办结、已超期、一个工作日内到期的数量。":
         "Breakdowns: open problems grouped by category, department (only problems that have been dispatched; a member of a common problem counts under the common problem's department), the company's town and the company category; each group shows open, overdue and due within one working day.",
-    "共性问题：办理中指待交办、已交办、办理中（尚未答复）的共性问题，已超期指其中当前环节期限早于此刻的；每个共性问题计一个，其成员问题另在上面的问题数中各计一个。":
-        "Common problems: in progress means awaiting dispatch, dispatched or in progress (not yet answered); overdue means those whose current deadline is before now. Each common problem counts once; its member problems count one each in the problem numbers above.",
+    "共性问题：办理中指待交办、已交办、办理中（尚未答复）的共性问题，已超期指其中当前环节期限早于此刻的，督办中指其中被督办（催办、督办、挂牌督办）的；每个共性问题计一个，其成员问题另在上面的问题数中各计一个。":
+        "Common problems: in progress means awaiting dispatch, dispatched or in progress (not yet answered); overdue means those whose current deadline is before now; under supervision those reminded, supervised or flagged. Each common problem counts once; its member problems count one each in the problem numbers above.",
+    "督办中 %(n)d 个": "%(n)d under supervision",
     "其中已超期 %(n)d 个": "%(n)d overdue",
     "共性问题待办": "Common problems to handle",
     "交办本部门、尚未答复的共性问题（每个共性问题计一个，统一签收、答复；其成员问题不在左侧问题数中）。":

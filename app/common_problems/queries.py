@@ -34,16 +34,20 @@ def open_count(user: User) -> int:
     return open_counts(user)[0]
 
 
-def open_counts(user: User, now=None) -> tuple[int, int]:
-    """(not yet answered, of which past their current deadline) among the common problems `user` may see:
-    one statement (the dashboard and the helper's home; each group once)."""
+def open_counts(user: User, now=None) -> tuple[int, int, int]:
+    """(not yet answered, of which past their current deadline, of which under supervision 督办) among the
+    common problems `user` may see: one statement (the dashboard; each group once)."""
     from app.core.db import utcnow
+
+    def count_if(condition):
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
 
     late = sa.and_(CommonProblem.due_at.is_not(None), CommonProblem.due_at < (now or utcnow()))
     row = db.session.execute(visible_common_problems(user).where(CommonProblem.status.in_(OPEN_GROUP_STATUSES))
-                             .with_only_columns(sa.func.count(), sa.func.coalesce(sa.func.sum(
-                                 sa.case((late, 1), else_=0)), 0)).order_by(None)).one()
-    return int(row[0] or 0), int(row[1] or 0)
+                             .with_only_columns(sa.func.count(), count_if(late),
+                                                count_if(CommonProblem.supervision.is_not(None)))
+                             .order_by(None)).one()
+    return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)
 
 
 def counts_for(ids) -> dict[int, tuple[int, int]]:

@@ -62,7 +62,12 @@ def test_the_dashboard_counts_each_member_at_the_groups_department_and_the_group
     manager = signed_in(app, firms.manager)
     page = text(manager.get("/dashboard"))
     # The group's own line: one late common problem.
-    assert "办理中的共性问题 1 个" in page and "其中已超期 1 个" in page
+    assert "办理中的共性问题 1 个" in page and "其中已超期 1 个" in page and "督办中 " not in page.split(
+        'id="common-suggestions"', 1)[1].split("</h2>", 1)[0]
+    services.perform(firms.manager, group, "supervise", {"version": group.version, "level": "remind"})
+    make.session.commit()
+    page = text(manager.get("/dashboard"))
+    assert "督办中 1 个" in page
     # The department breakdown holds the five member problems (the list it links to shows exactly them).
     chart = page.split('id="chart-department"', 1)[1].split("</svg>", 1)[0]
     assert "区人社局" in chart
