@@ -2209,4 +2209,8 @@ TRANSLATIONS.update({
     "（逾期）": " (late)",
     "（签收逾期）": " (signed late)",
     "（意见逾期）": " (opinion overdue)",
+    # 协办 on common problems
+    "新协办共性问题 %(number)s：%(title)s": "New common problem to co-handle %(number)s: %(title)s",
+    "共性问题 %(number)s 收到%(department)s的协办意见": "Common problem %(number)s: opinion received from %(department)s",
+    "贵部门是该共性问题的协办部门，只能签收和提交协办意见。": "Your department co-handles this common problem: it can only sign for it and give its opinion.",
 })

@@ -8,7 +8,8 @@ from flask_babel import gettext as _
 from app.accounts.models import Role
 from app.api import bp
 from app.api.common import check_query_params, current_api_user, fail, get_or_404, json_body, token_required
-from app.common_problems import permissions, queries, services
+from app.api.tickets import co_department_json
+from app.common_problems import co_departments, permissions, queries, services
 from app.common_problems.models import CommonProblem
 from app.core.db import utcnow
 from app.core.timeutil import local_date
@@ -69,6 +70,7 @@ def common_problem_json(group: CommonProblem, user) -> dict:
         } if group.pending_extension else None,
         "version": group.version,
         "allowed_actions": permissions.allowed_actions(user, group),
+        "co_departments": [co_department_json(row, now) for row in co_departments.rows(group)],
     }
 
 

@@ -185,15 +185,7 @@ SCHEMAS: dict = {
                 "待审批的延期申请（仅工作人员可见）。 / The pending extension request (staff only).")),
             "allowed_actions": {"type": "array", "items": enum(ACTIONS),
                                 "description": "调用者此刻可执行的操作。 / The actions the caller may take now."},
-            "co_departments": nullable({"type": "array", "items": obj(
-                {"department": ID_NAME, "sign_due_at": DATETIME, "signed_at": nullable(DATETIME),
-                 "signed_on_time": nullable({"type": "boolean"}), "opinion_due_at": DATETIME,
-                 "opinion_at": nullable(DATETIME), "opinion_on_time": nullable({"type": "boolean"}),
-                 "opinion": nullable(TEXT), "overdue": {"type": "boolean"},
-                 "state": enum(("awaiting_sign", "signed", "opinion_given")),
-                 "opinion_overdue": {"type": "boolean"}},
-                ("department", "sign_due_at", "signed_at", "opinion_due_at", "opinion_at", "overdue", "state",
-                 "opinion_overdue")),
+            "co_departments": nullable({"type": "array", "items": ref("CoDepartment"),
                 "description": "协办部门（当前交办的），各自的签收与意见期限；仅工作人员可见。 / The current "
                                "dispatch's co-departments with their own sign and opinion clocks (staff only)."}),
         },
@@ -348,10 +340,25 @@ SCHEMAS["CommonProblem"] = obj(
                                         "requested_by_id": ID})),
      "version": {"type": "integer"},
      "allowed_actions": {"type": "array", "items": TEXT,
-                         "description": "调用者现在可执行的操作。 / The actions the caller may take now."}},
-    ("id", "number", "title", "status", "ticket_ids", "version", "allowed_actions"),
+                         "description": "调用者现在可执行的操作。 / The actions the caller may take now."},
+     "co_departments": {"type": "array", "items": ref("CoDepartment"),
+                        "description": "协办部门（当前交办的），各自的签收与意见期限。 / The current dispatch's "
+                                       "co-departments with their own sign and opinion clocks."}},
+    ("id", "number", "title", "status", "ticket_ids", "version", "allowed_actions", "co_departments"),
     "共性问题：多家企业的同一问题，统一交办、统一答复，各企业分别评价。 / A common problem: one problem of many "
     "companies, dispatched and answered once, each company rating its own.",
+)
+SCHEMAS["CoDepartment"] = obj(
+    {"department": ID_NAME, "sign_due_at": DATETIME, "signed_at": nullable(DATETIME),
+     "signed_on_time": nullable({"type": "boolean"}), "opinion_due_at": DATETIME,
+     "opinion_at": nullable(DATETIME), "opinion_on_time": nullable({"type": "boolean"}),
+     "opinion": nullable(TEXT), "overdue": {"type": "boolean"},
+     "state": enum(("awaiting_sign", "signed", "opinion_given")),
+     "opinion_overdue": {"type": "boolean"}},
+    ("department", "sign_due_at", "signed_at", "opinion_due_at", "opinion_at", "overdue", "state",
+     "opinion_overdue"),
+    "一个协办部门（问题或共性问题的当前交办）：签收与意见各有期限。 / One co-department of the current dispatch (of a "
+    "problem or a common problem), with its own sign and opinion deadlines.",
 )
 SCHEMAS["CommonProblemCreate"] = obj(
     {"title": {"type": "string", "minLength": 1, "maxLength": 200},
@@ -363,11 +370,13 @@ SCHEMAS["CommonProblemCreate"] = obj(
 SCHEMAS["CommonProblemMembers"] = obj(
     {"ticket_ids": {"type": "array", "items": ID, "minItems": 1, "maxItems": 200}}, ("ticket_ids",),
 )
-COMMON_ACTIONS = ("dispatch", "sign", "return", "reply", "request_extension", "decide_extension", "supervise")
+COMMON_ACTIONS = ("dispatch", "sign", "return", "reply", "request_extension", "decide_extension", "supervise",
+                  "co_sign", "co_opinion")
 SCHEMAS["CommonProblemAction"] = {
     "oneOf": [ref("Action" + "".join(part.capitalize() for part in a.split("_"))) for a in COMMON_ACTIONS],
-    "description": "问题操作中的交办、签收、退回、答复、延期与督办，带共性问题的 version。 / The ticket actions "
-                   "dispatch, sign, return, reply, request_extension, decide_extension, supervise, with the common "
+    "description": "问题操作中的交办（可含协办部门）、签收、退回、答复、延期、督办与协办签收、协办意见，带共性问题的 "
+                   "version。 / The ticket actions dispatch (with co_departments), sign, return, reply, "
+                   "request_extension, decide_extension, supervise, co_sign and co_opinion, with the common "
                    "problem's version.",
 }
 SCHEMAS["TicketTags"] = obj(
@@ -785,10 +794,13 @@ OPERATIONS: dict[tuple[str, str], dict] = {
     ),
     ("POST", f"{PREFIX}/common-problems/<int:common_problem_id>/actions"): operation(
         "performCommonProblemAction", "tickets", "办理共性问题 · Perform an action",
-        "与问题相同的状态机与字段（dispatch、sign、return、reply、request_extension、decide_extension、supervise），"
+        "与问题相同的状态机与字段（dispatch（可含 co_departments）、sign、return、reply、request_extension、"
+        "decide_extension、supervise，协办部门的 co_sign、co_opinion；有协办部门时，承办部门待意见全部提交或逾期后答复），"
         "带上共性问题当前的 version。reply 送达每个成员问题（各自变为已答复并通知企业），各企业分别评价。"
         "角色不能执行为 403；状态不允许或 version 过期为 409。\n\n"
-        "The ticket state machine's actions and fields, with the common problem's current version. A reply reaches "
+        "The ticket state machine's actions and fields (dispatch may name co_departments, who co_sign and give a "
+        "co_opinion; the lead replies once every opinion is in or overdue), with the common problem's current "
+        "version. A reply reaches "
         "every member problem (each becomes replied, its company is notified) and each company rates its own. "
         "403 when the role may never take it; 409 when the state does not allow it or the version is stale.",
         ok="CommonProblem", errors=(400, 403, 409, 413, 415), body="CommonProblemAction",

@@ -69,6 +69,9 @@ class CommonProblem(TimestampMixin, db.Model):
     overdue_notified_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
     due_soon_notified_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    # 协办: how many co-departments the current dispatch names (rows: TicketCoDepartment.common_problem_id).
+    co_department_count: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0", nullable=False)
+
     version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1, server_default="1")
     __mapper_args__ = {"version_id_col": version}
 

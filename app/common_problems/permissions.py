@@ -14,7 +14,7 @@ from app.common_problems.models import OPEN_GROUP_STATUSES
 # The ticket actions a common problem is handled with (its own steps: no accept, rate, pause…).
 GROUP_ACTIONS = tuple(a for a in TRANSITIONS
                       if a in ("dispatch", "sign", "return", "reply", "request_extension", "decide_extension",
-                               "supervise"))
+                               "supervise", "co_sign", "co_opinion"))
 # The states in which a problem may join a group: it has not gone to a department on its own.
 JOINABLE_TICKET_STATES = ("submitted", "accepted", "escalated")
 
@@ -39,10 +39,23 @@ def _serves(user, common_problem) -> bool:
     return False
 
 
+def leads(user, common_problem) -> bool:
+    """Is `user` a helper of the lead department (the one the group is dispatched to)?"""
+    return (user.role == Role.HELPER and common_problem.department_id is not None
+            and common_problem.department_id == user.department_id)
+
+
+def _co_row(user, common_problem):
+    from app.common_problems.co_departments import row_of
+
+    return row_of(user, common_problem)
+
+
 def can_view_common_problem(user, common_problem) -> bool:
-    """Managers and admins: all; a helper: those dispatched to their department; an escort: those holding a
-    problem of one of their companies (read-only); companies: never (they see their own member problem)."""
-    return _serves(user, common_problem)
+    """Managers and admins: all; a helper: those dispatched to their department, or naming it as a 协办
+    co-department (it reads and takes its own two actions); an escort: those holding a problem of one of
+    their companies (read-only); companies: never (they see their own member problem)."""
+    return _serves(user, common_problem) or _co_row(user, common_problem) is not None
 
 
 def can_create_common_problem(user) -> bool:
@@ -58,8 +71,20 @@ def can_act(user, common_problem, action: str) -> bool:
     """May `user` take `action` on the common problem now? The transitions table decides by state and role."""
     if action not in GROUP_ACTIONS or user.role not in roles_for(action, common_problem.status):
         return False
+    if TRANSITIONS[action].co_department:  # 协办: the co-department's own row decides
+        row = _co_row(user, common_problem)
+        if row is None:
+            return False
+        return row.signed_at is None if action == "co_sign" else (row.signed_at is not None
+                                                                  and row.opinion_at is None)
     if not _serves(user, common_problem):
         return False
+    if action == "reply" and common_problem.status == "in_progress":
+        from app.common_problems.co_departments import awaited
+        from app.core.db import utcnow
+
+        if awaited(common_problem, utcnow()):  # the lead replies once every opinion is in or overdue
+            return False
     if action == "request_extension":
         return not common_problem.pending_extension
     if action == "decide_extension":

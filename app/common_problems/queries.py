@@ -21,7 +21,13 @@ def visible_common_problems(user: User) -> sa.Select:
     if user.role in (Role.ADMIN, Role.MANAGER):
         return stmt
     if user.role == Role.HELPER and user.department_id:
-        return stmt.where(CommonProblem.department_id == user.department_id)
+        from app.tickets.models import TicketCoDepartment
+
+        # …and those naming it as a 协办 co-department (its open row of the current dispatch).
+        helping = sa.select(TicketCoDepartment.common_problem_id).where(
+            TicketCoDepartment.department_id == user.department_id, TicketCoDepartment.ended_at.is_(None),
+            TicketCoDepartment.common_problem_id.is_not(None))
+        return stmt.where(sa.or_(CommonProblem.department_id == user.department_id, CommonProblem.id.in_(helping)))
     if user.role == Role.ESCORT:
         return stmt.where(sa.exists().where(
             Ticket.common_problem_id == CommonProblem.id, Company.id == Ticket.company_id,

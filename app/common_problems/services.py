@@ -35,7 +35,7 @@ from app.tickets.queries import visible_tickets
 from app.tickets.services import TicketActionError, stale_error
 from app.tickets.transitions import TRANSITIONS, roles_for, target_state
 
-from app.common_problems import permissions
+from app.common_problems import co_departments, permissions
 from app.common_problems.models import OPEN_GROUP_STATUSES, CommonProblem, CommonProblemEvent
 from app.tickets.models import OPEN_STATES
 
@@ -294,6 +294,11 @@ def _check(actor, common_problem: CommonProblem, action: str, version) -> None:
     transition = TRANSITIONS[action]
     if not permissions.can_view_common_problem(actor, common_problem):
         raise TicketActionError(_("您无权处理该共性问题。"), 403)
+    # 协办: a co-department takes only its own two actions; the lead's actions are the lead's.
+    if transition.co_department and co_departments.row_of(actor, common_problem) is None:
+        raise TicketActionError(_("您的部门不是该问题的协办部门。"), 403)
+    if not transition.co_department and actor.role == Role.HELPER and not permissions.leads(actor, common_problem):
+        raise TicketActionError(_("贵部门是该共性问题的协办部门，只能签收和提交协办意见。"), 403)
     if actor.role not in set().union(*transition.sources.values()):
         raise TicketActionError(_("您的角色不能对问题执行“%(action)s”。", action=_label(action)), 403)
     if actor.role not in roles_for(action, common_problem.status):
@@ -346,7 +351,8 @@ def _notify_staff(users, kind, title, body, common_problem, action):
 
 
 def dispatch(actor, common_problem, *, department_id, helper_id=None, complexity="ordinary", due_on=None,
-             version=None, now=None):
+             co_department_ids=None, version=None, now=None):
+    """Dispatch to the lead department, optionally naming 协办 co-departments (app.common_problems.co_departments)."""
     now = now or utcnow()
     _check(actor, common_problem, "dispatch", version)
     department = db.session.get(Department, department_id) if isinstance(department_id, int) else None
@@ -358,6 +364,7 @@ def dispatch(actor, common_problem, *, department_id, helper_id=None, complexity
         raise TicketActionError(_("指定的经办人不属于该部门。"), 400, {"helper_id": _("指定的经办人不属于该部门。")})
     if not isinstance(complexity, str) or complexity not in COMPLEXITIES:
         raise TicketActionError(_("复杂程度无效。"), 400, {"complexity": _("应为 ordinary 或 complex。")})
+    co = co_departments.parse_co_departments(co_department_ids, lead=department)
     sla = get_sla()
     common_problem.department_id = department.id
     common_problem.helper_id = helper.id if helper else None
@@ -369,13 +376,16 @@ def dispatch(actor, common_problem, *, department_id, helper_id=None, complexity
     custom = ticket_services._custom_due(due_on, now, common_problem.sign_due_at, limit)
     common_problem.reply_due_at = custom or limit
     common_problem.due_at = common_problem.sign_due_at
-    db.session.add(DispatchRecord(
+    record = DispatchRecord(
         common_problem_id=common_problem.id, department_id=department.id, helper_id=common_problem.helper_id,
         dispatched_by_id=actor.id, dispatched_at=now, sign_due_at=common_problem.sign_due_at,
-        reply_due_at=common_problem.reply_due_at))
+        reply_due_at=common_problem.reply_due_at)
+    db.session.add(record)
+    co_departments.start(actor, common_problem, record, co, now=now, notify_staff=_notify_staff)
     _step(actor, common_problem, "dispatch", now=now, data={
         "department_id": department.id, "department": department.name, "helper_id": common_problem.helper_id,
-        "complexity": complexity, **({"due_on": local_date(custom).isoformat()} if custom else {})})
+        "complexity": complexity, **({"due_on": local_date(custom).isoformat()} if custom else {}),
+        **({"co_department_ids": [d.id for d in co], "co_departments": [d.name for d in co]} if co else {})})
     _notify_staff(_helpers(common_problem), "ticket_dispatched",
                   _l("新交办共性问题 %(number)s：%(title)s", number=common_problem.number, title=common_problem.title),
                   _l("请于 %(due)s 前签收。", due=local_date(common_problem.sign_due_at).isoformat()),
@@ -409,6 +419,7 @@ def return_common_problem(actor, common_problem, *, reason, suggested_department
     record = _current_dispatch(common_problem)
     if record is not None:
         record.returned_at = now
+    co_departments.end(common_problem, now=now)  # the co-departments' requests lapse with the dispatch
     data = {"department_id": common_problem.department_id,
             "suggested_department_id": suggested.id if suggested else None,
             "suggested_department": suggested.name if suggested else None}
@@ -427,6 +438,7 @@ def reply(actor, common_problem, *, message, version=None, now=None):
     now = now or utcnow()
     _check(actor, common_problem, "reply", version)
     message = _text(message, "message", _("请填写答复内容。"))
+    co_overdue = co_departments.check_lead_reply(common_problem, now=now)  # 409 while an opinion is awaited
     sla = get_sla()
     on_time = common_problem.due_at is None or now <= common_problem.due_at
     record = _current_dispatch(common_problem)
@@ -446,6 +458,9 @@ def reply(actor, common_problem, *, message, version=None, now=None):
            data={"members": len(members)})
     audit.record("common_problem_reply", common_problem, actor=actor, before={"status": before},
                  after={"status": common_problem.status, "members": len(members)})
+    if co_overdue:  # 协办意见逾期: the reply went out without them (staff only: the group's timeline)
+        _event(common_problem, actor, co_departments.OVERDUE_EVENT, now=now, from_status=common_problem.status,
+               to_status=common_problem.status, data={"departments": co_overdue})
     for member in members:
         member.department_id = common_problem.department_id
         member.helper_id = common_problem.helper_id
@@ -542,6 +557,26 @@ def decide_extension(actor, common_problem, *, approve, version=None, now=None):
                      result=_l("已获同意") if approve else _l("未获同意")), "", common_problem, "decide_extension")
 
 
+def co_sign(actor, common_problem, *, version=None, now=None):
+    """协办签收 by a co-department of the group, on its own clock."""
+    now = now or utcnow()
+    _check(actor, common_problem, "co_sign", version)
+    return co_departments.co_sign(actor, common_problem, now=now, step=_co_step)
+
+
+def co_opinion(actor, common_problem, *, opinion, version=None, now=None):
+    """协办意见 for the lead department (staff only; the lead is told)."""
+    now = now or utcnow()
+    _check(actor, common_problem, "co_opinion", version)
+    lead = _helpers(common_problem) if common_problem.department_id else []
+    return co_departments.co_opinion(actor, common_problem, opinion=opinion, now=now, step=_co_step,
+                                     notify_staff=_notify_staff, lead=lead)
+
+
+def _co_step(actor, common_problem, action, *, now, body="", data=None):
+    _step(actor, common_problem, action, now=now, body=body, data=data)
+
+
 def perform(actor, common_problem: CommonProblem, action: str, data: dict, *, now=None) -> CommonProblem:
     """Run `action` with the fields in `data` (a form's or the API's); a concurrent change is the stale refusal."""
     if action in ("pause", "resume"):
@@ -555,7 +590,12 @@ def perform(actor, common_problem: CommonProblem, action: str, data: dict, *, no
             if action == "dispatch":
                 dispatch(actor, common_problem, department_id=as_int(data.get("department_id")),
                          helper_id=optional_id(data.get("helper_id")),
-                         complexity=data.get("complexity") or "ordinary", due_on=data.get("due_on"), **kwargs)
+                         complexity=data.get("complexity") or "ordinary", due_on=data.get("due_on"),
+                         co_department_ids=data.get("co_departments"), **kwargs)
+            elif action == "co_sign":
+                co_sign(actor, common_problem, **kwargs)
+            elif action == "co_opinion":
+                co_opinion(actor, common_problem, opinion=data.get("opinion"), **kwargs)
             elif action == "sign":
                 sign(actor, common_problem, **kwargs)
             elif action == "return":

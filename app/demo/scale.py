@@ -1005,7 +1005,8 @@ class ScaleGenerator:
             helpers = self.helpers.get(department_id, [])
             signed = self._when(at, sign_due, 0.9, rng)
             opinion = self._when(signed, opinion_due, 0.82, rng)
-            rows.append({"id": self.co_id, "ticket_id": ticket["id"], "dispatch_record_id": record["id"],
+            rows.append({"id": self.co_id, "ticket_id": ticket["id"], "common_problem_id": None,
+                         "dispatch_record_id": record["id"],
                          "department_id": department_id, "dispatched_at": at, "sign_due_at": sign_due,
                          "opinion_due_at": opinion_due, "signed_at": signed, "signed_on_time": signed <= sign_due,
                          "signed_by_id": rng.choice(helpers) if helpers else None, "opinion": rng.choice(CO_OPINIONS),

@@ -218,8 +218,8 @@ def department_metrics(period: Period, *, now: datetime | None = None) -> list[E
     reopen_rate = closed in the period with reopen_count > 0 ÷ closed in the period.
     overdue_count = tickets in 'dispatched' or 'in_progress' with due_at < min(end_utc, now).
     协办 (co-departments): each co-department's own timeliness is its own. Its rows
-    (ticket_co_departments, one per dispatch naming it) count in on_time_sign (signed_at /
-    signed_on_time) and on_time_reply (its opinion: opinion_at / opinion_on_time) like dispatch
+    (ticket_co_departments, one per dispatch naming it, of a problem or of a common problem — counted once
+    for the group) count in on_time_sign (signed_at / signed_on_time) and on_time_reply (its opinion: opinion_at / opinion_on_time) like dispatch
     records, in overdue_count while its sign or opinion is past due on an open, unpaused problem,
     and in cases; never in return_rate (a co-department does not return the problem).
     共性问题 (common problems): a group's dispatch is one dispatch record (counted once in the rates and
@@ -304,14 +304,20 @@ def _department_records(cutoff: datetime):
     lead = sa.select(
         record.department_id, record.dispatched_at, record.signed_at, record.signed_on_time, record.replied_at,
         record.replied_on_time, record.returned_at, sa.literal(1).label("lead"), sa.literal(0).label("co_overdue"))
+    from app.common_problems.models import CommonProblem
+
+    # A row helps a problem or a common problem (共性问题: counted once, like its lead's dispatch record).
+    open_subject = sa.or_(sa.and_(Ticket.status.in_(OVERDUE_STATES), Ticket.paused_at.is_(None)),
+                          CommonProblem.status.in_(OVERDUE_STATES))
     late = sa.and_(
-        co.ended_at.is_(None), Ticket.status.in_(OVERDUE_STATES), Ticket.paused_at.is_(None),
+        co.ended_at.is_(None), open_subject,
         sa.or_(sa.and_(co.signed_at.is_(None), co.sign_due_at < cutoff),
                sa.and_(co.opinion_at.is_(None), co.opinion_due_at < cutoff)))
     helping = (
         sa.select(co.department_id, co.dispatched_at, co.signed_at, co.signed_on_time, co.opinion_at,
                   co.opinion_on_time, sa.null(), sa.literal(0), sa.case((late, 1), else_=0))
-        .join(Ticket, Ticket.id == co.ticket_id)
+        .outerjoin(Ticket, Ticket.id == co.ticket_id)
+        .outerjoin(CommonProblem, CommonProblem.id == co.common_problem_id)
     )
     late_groups = sa.select(
         CommonProblem.department_id, sa.null(), sa.null(), sa.null(), sa.null(), sa.null(), sa.null(), sa.literal(0),

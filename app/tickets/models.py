@@ -306,13 +306,17 @@ class TicketCoDepartment(db.Model):
     __tablename__ = "ticket_co_departments"
     __table_args__ = (
         sa.UniqueConstraint("dispatch_record_id", "department_id", name="uq_ticket_co_departments_dispatch_department"),
+        # A row helps either one problem or one common problem (共性问题, whose dispatch names co-departments too).
+        sa.CheckConstraint("(ticket_id IS NULL) <> (common_problem_id IS NULL)", name="one_subject"),
+        sa.Index("ix_ticket_co_departments_common_problem", "common_problem_id", "id"),
         sa.Index("ix_ticket_co_departments_department_ticket", "department_id", "ticket_id"),
         sa.Index("ix_ticket_co_departments_ticket", "ticket_id", "id"),
         sa.Index("ix_ticket_co_departments_department_dispatched", "department_id", "dispatched_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False)
+    ticket_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tickets.id", ondelete="CASCADE"))
+    common_problem_id: Mapped[int | None] = mapped_column(sa.ForeignKey("common_problems.id", ondelete="CASCADE"))
     dispatch_record_id: Mapped[int] = mapped_column(sa.ForeignKey("dispatch_records.id", ondelete="CASCADE"),
                                                     nullable=False)
     department_id: Mapped[int] = mapped_column(sa.ForeignKey("departments.id"), nullable=False)

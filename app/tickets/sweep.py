@@ -126,49 +126,69 @@ def _co_helpers(row: TicketCoDepartment):
 
 
 def _sweep_co_departments(now: datetime, horizon: datetime, result: SweepResult) -> None:
-    """协办 notices (point 5 above): the open co-department rows of open, unpaused problems whose step
-    is due by the horizon, in one query (with their problem and department)."""
+    """协办 notices (point 5 above): the open co-department rows of open, unpaused problems — and of open
+    common problems (共性问题), whose dispatch names co-departments too — whose step is due by the horizon,
+    in one query each (with their department)."""
+    from app.common_problems import co_departments as group_co
+    from app.common_problems.models import CommonProblem
+    from app.common_problems.services import _helpers as group_helpers
+    from app.common_problems.services import _url as group_url
+
     co = TicketCoDepartment
-    rows = db.session.scalars(
-        sa.select(co).join(Ticket, Ticket.id == co.ticket_id)
+    due_by_horizon = sa.or_(sa.and_(co.signed_at.is_(None), co.sign_due_at <= horizon), co.opinion_due_at <= horizon)
+    ticket_rows = db.session.execute(
+        sa.select(co, Ticket).join(Ticket, Ticket.id == co.ticket_id)
         .options(joinedload(co.department))
         .where(co.ended_at.is_(None), co.opinion_at.is_(None), Ticket.status.in_(("dispatched", "in_progress")),
-               Ticket.paused_at.is_(None),
-               sa.or_(sa.and_(co.signed_at.is_(None), co.sign_due_at <= horizon), co.opinion_due_at <= horizon))
+               Ticket.paused_at.is_(None), due_by_horizon)
         .order_by(co.ticket_id, co.id)
     ).all()
-    for row in rows:
-        ticket = db.session.get(Ticket, row.ticket_id)
-        due = row.due_at
-        step = _("签收") if row.signed_at is None else _("提交协办意见")
-        key = f"co:{row.id}:{due.isoformat()}"
-        if due < now:
-            if row.overdue_notified_for != due:
-                row.overdue_notified_for = due
-                days = overdue_working_days(due, now)
-                notify(list(_co_helpers(row)) + list(services._managers()), "ticket_overdue",
-                       _l("协办问题 %(number)s 已超期（%(department)s）", number=ticket.number,
-                          department=row.department.name),
-                       _l("%(department)s%(step)s已超期 %(n)d 个工作日：%(title)s", department=row.department.name,
-                          step=step, n=days, title=ticket.title),
-                       services._ticket_url(ticket), ticket=ticket, robots=False, event_key=f"{key}:overdue")
-                result.co_overdue_notified += 1
-        elif row.due_soon_notified_for != due:
-            row.due_soon_notified_for = due
-            notify(_co_helpers(row), "ticket_due_soon",
-                   _l("协办问题 %(number)s 即将到期", number=ticket.number),
-                   _l("请于 %(due)s 前%(step)s：%(title)s", due=local_date(due).isoformat(), step=step,
-                      title=ticket.title),
-                   services._ticket_url(ticket), ticket=ticket, robots=False, event_key=f"{key}:soon")
-            result.co_due_soon_notified += 1
-        if row.opinion_overdue(now) and row.lead_notified_for != row.opinion_due_at:
-            row.lead_notified_for = row.opinion_due_at
-            awaited = [r.department.name for r in permissions.awaited_co_opinions(ticket, now)]
-            body = (_l("仍待以下协办部门的意见（未到期）：%(names)s。", names="、".join(awaited)) if awaited
-                    else _l("可以答复：答复将注明该协办意见逾期未提交。"))
-            notify(services._department_helpers(ticket) if ticket.department_id else [], "ticket_co_overdue",
-                   _l("问题 %(number)s 的协办意见逾期：%(department)s", number=ticket.number,
-                      department=row.department.name),
-                   body, services._ticket_url(ticket), ticket=ticket, robots=False,
-                   event_key=f"co:{row.id}:lead:{row.opinion_due_at.isoformat()}")
-            result.co_lead_notified += 1
+    for row, ticket in ticket_rows:
+        _notify_co_row(row, now, result, number=ticket.number, title=ticket.title,
+                       url=services._ticket_url(ticket), notice={"ticket": ticket},
+                       lead=lambda t=ticket: services._department_helpers(t) if t.department_id else [],
+                       awaited=lambda t=ticket: permissions.awaited_co_opinions(t, now))
+    group_rows = db.session.execute(
+        sa.select(co, CommonProblem).join(CommonProblem, CommonProblem.id == co.common_problem_id)
+        .options(joinedload(co.department))
+        .where(co.ended_at.is_(None), co.opinion_at.is_(None),
+               CommonProblem.status.in_(("dispatched", "in_progress")), due_by_horizon)
+        .order_by(co.common_problem_id, co.id)
+    ).all()
+    for row, group in group_rows:
+        _notify_co_row(row, now, result, number=group.number, title=group.title, url=group_url(group),
+                       notice={"url": group_url(group)},
+                       lead=lambda g=group: group_helpers(g) if g.department_id else [],
+                       awaited=lambda g=group: group_co.awaited(g, now))
+
+
+def _notify_co_row(row, now, result: SweepResult, *, number, title, url, notice, lead, awaited) -> None:
+    """The notices one co-department row is owed now, each once per deadline (its markers)."""
+    due = row.due_at
+    step = _("签收") if row.signed_at is None else _("提交协办意见")
+    key = f"co:{row.id}:{due.isoformat()}"
+    if due < now:
+        if row.overdue_notified_for != due:
+            row.overdue_notified_for = due
+            days = overdue_working_days(due, now)
+            notify(list(_co_helpers(row)) + list(services._managers()), "ticket_overdue",
+                   _l("协办问题 %(number)s 已超期（%(department)s）", number=number, department=row.department.name),
+                   _l("%(department)s%(step)s已超期 %(n)d 个工作日：%(title)s", department=row.department.name,
+                      step=step, n=days, title=title),
+                   robots=False, event_key=f"{key}:overdue", **notice)
+            result.co_overdue_notified += 1
+    elif row.due_soon_notified_for != due:
+        row.due_soon_notified_for = due
+        notify(_co_helpers(row), "ticket_due_soon", _l("协办问题 %(number)s 即将到期", number=number),
+               _l("请于 %(due)s 前%(step)s：%(title)s", due=local_date(due).isoformat(), step=step, title=title),
+               robots=False, event_key=f"{key}:soon", **notice)
+        result.co_due_soon_notified += 1
+    if row.opinion_overdue(now) and row.lead_notified_for != row.opinion_due_at:
+        row.lead_notified_for = row.opinion_due_at
+        waiting = [r.department.name for r in awaited()]
+        body = (_l("仍待以下协办部门的意见（未到期）：%(names)s。", names="、".join(waiting)) if waiting
+                else _l("可以答复：答复将注明该协办意见逾期未提交。"))
+        notify(lead(), "ticket_co_overdue",
+               _l("问题 %(number)s 的协办意见逾期：%(department)s", number=number, department=row.department.name),
+               body, robots=False, event_key=f"co:{row.id}:lead:{row.opinion_due_at.isoformat()}", **notice)
+        result.co_lead_notified += 1
