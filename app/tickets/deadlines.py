@@ -130,11 +130,18 @@ def _plan_common_problems(days: set[date]) -> list[Planned]:
 
 
 def _plan_co_departments(days: set[date]) -> list[Planned]:
-    """The co-departments' own running clocks (协办签收, 协办意见) a change on `days` may move (one query)."""
+    """The co-departments' own running clocks (协办签收, 协办意见) a change on `days` may move (one query), of
+    problems and of common problems (共性问题) alike."""
+    from app.common_problems.models import CommonProblem
+
     first, last = min(days), max(days)
+    handling = ("dispatched", "in_progress")
     rows = db.session.scalars(
-        sa.select(TicketCoDepartment).join(Ticket, Ticket.id == TicketCoDepartment.ticket_id).where(
-            Ticket.status.in_(("dispatched", "in_progress")), TicketCoDepartment.ended_at.is_(None),
+        sa.select(TicketCoDepartment)
+        .outerjoin(Ticket, Ticket.id == TicketCoDepartment.ticket_id)
+        .outerjoin(CommonProblem, CommonProblem.id == TicketCoDepartment.common_problem_id).where(
+            sa.or_(Ticket.status.in_(handling), CommonProblem.status.in_(handling)),
+            TicketCoDepartment.ended_at.is_(None),
             TicketCoDepartment.opinion_at.is_(None), TicketCoDepartment.dispatched_at < start_of_local_day(last),
             TicketCoDepartment.opinion_due_at >= start_of_local_day(first))
     ).all()

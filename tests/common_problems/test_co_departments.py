@@ -253,3 +253,15 @@ def test_the_sweep_tells_a_groups_co_departments_and_its_lead_once(app, firms, d
     assert [n.title for n in lead] == [f"问题 {group.number} 的协办意见逾期：{firms.land.name}"]
     assert "可以答复" in lead[0].body
     assert "overdue notices 0, lead told of overdue opinions 0" in sweep(utc(20, 6))
+
+
+def test_a_holiday_the_admin_adds_moves_a_groups_co_department_clocks(firms, db_session):
+    from app.settings import services as settings_services
+
+    group = firms.dispatched()  # Monday 16 November: signing due Tuesday 17th, opinions Thursday 19th
+    firms.act(firms.land_helper, group, "co_sign")
+    settings_services.save_override(firms.admin, None, day=date(2026, 11, 18), is_workday=False, note="临时放假")
+    db_session.commit()
+    rows = _rows(db_session, group)
+    assert {local_date(r.sign_due_at) for r in rows} == {date(2026, 11, 17)}  # before the new holiday
+    assert {local_date(r.opinion_due_at) for r in rows} == {date(2026, 11, 20)}  # one working day later

@@ -3,7 +3,7 @@
 A common problem's dispatch names co-departments like a ticket's: their rows are ticket_co_departments
 rows with common_problem_id set and ticket_id empty (exactly one of the two, checked).
 
-Revision ID: 0029_common_problem_co_departments
+Revision ID: 0029_group_co_departments
 Revises: 0028_common_problem_lifecycle
 Create Date: 2026-12-06 20:00:00
 
@@ -13,7 +13,7 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0029_common_problem_co_departments'
+revision = '0029_group_co_departments'
 down_revision = '0028_common_problem_lifecycle'
 branch_labels = None
 depends_on = None
