@@ -3,8 +3,8 @@
 A common problem's dispatch names co-departments like a ticket's: their rows are ticket_co_departments
 rows with common_problem_id set and ticket_id empty (exactly one of the two, checked).
 
-Revision ID: 0029_group_co_departments
-Revises: 0028_common_problem_lifecycle
+Revision ID: 0030_group_co_departments
+Revises: 0029_search_grams
 Create Date: 2026-12-06 20:00:00
 
 """
@@ -13,8 +13,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0029_group_co_departments'
-down_revision = '0028_common_problem_lifecycle'
+revision = '0030_group_co_departments'
+down_revision = '0029_search_grams'
 branch_labels = None
 depends_on = None
 
