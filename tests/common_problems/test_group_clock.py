@@ -265,3 +265,23 @@ def test_a_calendar_change_moves_the_groups_deadlines_and_every_member_follows(a
     assert local_date(session.get(Ticket, firms.tickets[3].id).due_at) == date(2027, 3, 6)
     group = fresh(session, CommonProblem, group.id)
     assert local_date(group.reply_due_at) == date(2027, 3, 8)
+
+
+def test_the_last_open_member_rated_unsatisfied_detaches_and_closes_the_group(app, make):
+    firms = Firms(make)
+    session = make.session
+    group = grouped_and_dispatched(firms, session, members=2)
+    services.perform(firms.helper, group, "sign", {"version": group.version})
+    services.perform(firms.helper, group, "reply", {"version": group.version, "message": "已安排。"})
+    session.commit()
+    first = fresh(session, Ticket, firms.tickets[0].id)
+    ticket_services.perform(firms.users[0], first, "rate", {"version": first.version, "rating": "satisfied"})
+    session.commit()
+    second = fresh(session, Ticket, firms.tickets[1].id)
+    ticket_services.perform(firms.users[1], second, "rate",
+                            {"version": second.version, "rating": "unsatisfied", "comment": "没有解决。"})
+    session.commit()
+    group = fresh(session, CommonProblem, group.id)
+    assert group.status == "closed"
+    second = session.get(Ticket, second.id)
+    assert second.status == "in_progress" and second.common_problem_id is None and second.due_at is not None
