@@ -33,24 +33,40 @@ def normalize(text: str) -> list[str]:
     return _RUNS.findall((text or "").translate(_ASCII_LOWER))
 
 
+_ASCII = re.compile(r"[0-9a-z]+")
+
+
+def _triples(run: str) -> list[str]:
+    """The triples of the run's stretches of letters and digits (pairs of digits tell numbers apart badly)."""
+    return [part[i:i + 3] for part in _ASCII.findall(run) for i in range(len(part) - 2)]
+
+
 def grams(text: str) -> set[str]:
-    """Every character and every pair of adjacent characters of the text's runs (what the index holds)."""
+    """Every character and pair of adjacent characters of the text's runs, and every triple of letters and
+    digits (what the index holds)."""
     found = set()
     for run in normalize(text):
         found.update(run)
         found.update(run[i:i + 2] for i in range(len(run) - 1))
+        found.update(_triples(run))
+    return found
+
+
+def run_grams(word: str) -> list[list[str]]:
+    """For each run of the word, the grams every text holding the word holds: a one-character run's
+    character; a longer run's pairs and letter-and-digit triples."""
+    found = []
+    for run in normalize(word):
+        if len(run) == 1:
+            found.append([run])
+        else:
+            found.append(sorted({run[i:i + 2] for i in range(len(run) - 1)} | set(_triples(run))))
     return found
 
 
 def word_grams(word: str) -> list[str]:
-    """The grams every text holding `word` holds: a one-character run's character, a longer run's pairs."""
-    found = set()
-    for run in normalize(word):
-        if len(run) == 1:
-            found.add(run)
-        else:
-            found.update(run[i:i + 2] for i in range(len(run) - 1))
-    return sorted(found)
+    """Every gram every text holding `word` holds (see run_grams)."""
+    return sorted({g for run in run_grams(word) for g in run})
 
 
 GRAMS_SQL = f"{TicketSearchDoc.__tablename__}.{GRAMS_COLUMN}"
@@ -98,21 +114,21 @@ def lexemes(words, where: str) -> list[str]:
 
 
 def tsquery(words, where: str, frequencies: Frequencies | None = None) -> str | None:
-    """The tsquery the index answers for these words in `where`: for each word, its rarest gram (by the
-    statistics; the first when there are none) — one gram so that the planner's estimate is that gram's
-    frequency (for several grams of one word it would multiply their frequencies as if independent, and
-    take a common phrase for a rare one); the exact LIKE check does the rest. AND-ed over the words;
-    None when no word has a gram."""
+    """The tsquery the index answers for these words in `where`: for each run of each word, its rarest gram
+    (by the statistics; the first when there are none) — one gram a run so that the planner's estimate is
+    that gram's frequency (for several grams of one run it would multiply their frequencies as if they were
+    independent, and take a common phrase for a rare one); the exact LIKE check does the rest. AND-ed over
+    the runs and words; None when no word has a gram."""
     parts = []
     for w in words:
-        found = word_grams(w)
-        if not found:
-            continue
-        if frequencies is not None and frequencies.analysed:
-            found = sorted(found, key=lambda g: (sum(frequencies.count(p + g) for p in _PREFIX[where]), g))
-        gram = found[0]
-        alternatives = [f"'{p}{gram}'" for p in _PREFIX[where]]
-        parts.append(alternatives[0] if len(alternatives) == 1 else "(" + " | ".join(alternatives) + ")")
+        for found in run_grams(w):
+            if frequencies is not None and frequencies.analysed:
+                found = sorted(found, key=lambda g: (sum(frequencies.count(p + g) for p in _PREFIX[where]), g))
+            gram = found[0]
+            alternatives = [f"'{p}{gram}'" for p in _PREFIX[where]]
+            part = alternatives[0] if len(alternatives) == 1 else "(" + " | ".join(alternatives) + ")"
+            if part not in parts:
+                parts.append(part)
     return " & ".join(parts) if parts else None
 
 

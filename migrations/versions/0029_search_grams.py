@@ -33,7 +33,9 @@ UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 # The distinct characters and pairs of adjacent characters of a text, as a sorted array. Runs of
 # letters, digits and CJK characters are kept (ASCII lower-cased) and everything else becomes one
 # space; pairs are cut at even and at odd offsets (regexp_replace '(..)' -> '\1 '), and a pair that
-# straddles a space splits into its single characters, already counted. Same rule as
+# straddles a space splits into its single characters, already counted. Runs of letters and digits (the
+# CJK characters blanked out: `a`) also give their triples, cut the same way at three offsets: pairs of
+# digits are too few to tell numbers apart (a problem number, "2025", "000123"). Same rule as
 # app.search.grams.grams() in Python (tests/search/test_grams.py compares them).
 GRAM_ARRAY = rf"""
 CREATE OR REPLACE FUNCTION search_gram_array(doc text) RETURNS text[]
@@ -41,10 +43,14 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $f$
   SELECT tsvector_to_array(array_to_tsvector(array_remove(
            regexp_split_to_array(replace(s, ' ', ''), '')
            || string_to_array(regexp_replace(s, '(..)', '\1 ', 'g'), ' ')
-           || string_to_array(regexp_replace(substr(s, 2), '(..)', '\1 ', 'g'), ' '),
+           || string_to_array(regexp_replace(substr(s, 2), '(..)', '\1 ', 'g'), ' ')
+           || string_to_array(regexp_replace(a, '(...)', '\1 ', 'g'), ' ')
+           || string_to_array(regexp_replace(substr(a, 2), '(...)', '\1 ', 'g'), ' ')
+           || string_to_array(regexp_replace(substr(a, 3), '(...)', '\1 ', 'g'), ' '),
          '')))
-  FROM (SELECT regexp_replace(translate(coalesce(doc, ''), '{UPPER}', '{UPPER.lower()}'),
-                              '[^0-9a-z\u3400-\u9fff]+', ' ', 'g') AS s) AS normalized
+  FROM (SELECT s, regexp_replace(s, '[\u3400-\u9fff]+', ' ', 'g') AS a
+        FROM (SELECT regexp_replace(translate(coalesce(doc, ''), '{UPPER}', '{UPPER.lower()}'),
+                                    '[^0-9a-z\u3400-\u9fff]+', ' ', 'g') AS s) AS normalized) AS runs
 $f$
 """
 # The column's lexemes, in three name spaces so that the index itself tells where a gram is (a weight

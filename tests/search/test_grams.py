@@ -27,13 +27,15 @@ def test_a_word_has_its_grams_in_every_text_holding_it():
 def test_queries_and_words_without_grams():
     assert grams.word_grams("港") == ["港"]
     assert grams.word_grams("港口设备") == ["口设", "港口", "设备"]
-    assert grams.word_grams("XS-2025") == ["02", "20", "25", "xs"]
+    assert grams.word_grams("XS-2025") == ["02", "025", "20", "202", "25", "xs"]  # digits: triples too
+    assert grams.run_grams("XS-2025") == [["xs"], ["02", "025", "20", "202", "25"]]
     assert grams.word_grams("（）—") == []
     assert grams.tsquery(["（）"], grams.STAFF) is None
     # one gram per word (the rarest by the statistics; the first without them), in the right name space
     assert grams.tsquery(["港口", "港"], grams.TITLE) == "'~港口' & '~港'"
     assert grams.tsquery(["港口设备"], grams.PUBLIC) == "'口设'"
     assert grams.tsquery(["港口"], grams.STAFF) == "('港口' | '!港口')"
+    assert grams.tsquery(["XS-2025"], grams.TITLE) == "'~xs' & '~02'"  # a gram per run
 
 
 @pytest.fixture
