@@ -124,8 +124,10 @@ def seed_problems(users, companies, departments) -> None:
             elif action == "reject":
                 data_["reason"] = "属于企业自主经营事项，建议通过行业协会对接"
             elif action == "dispatch":
-                department = departments[arg]
-                data_["department_id"] = department.id
+                lead, *co = arg.split("+")  # "land+drc": 区自然资源和规划分局 leads, 区发展和改革局 协办
+                data_["department_id"] = departments[lead].id
+                if co:
+                    data_["co_departments"] = [departments[code].id for code in co]
                 actor = manager
             elif action == "sign":
                 actor = helpers.get(ticket.department_id) or _department_helper(ticket)
@@ -137,6 +139,31 @@ def seed_problems(users, companies, departments) -> None:
                 data_["rating"] = arg
                 data_["comment"] = "希望进一步明确办理时限" if arg == "unsatisfied" else "感谢帮助"
             services.perform(actor, ticket, action, data_, now=when)
+    db.session.flush()
+    seed_common_problems(manager, helpers, departments)
+
+
+def seed_common_problems(manager, helpers, departments) -> None:
+    """Problems of several firms with one need, grouped and dispatched once (with 协办), as a manager would."""
+    from datetime import timedelta
+
+    from app.common_problems import services as common_services
+    from app.core.db import utcnow
+    from app.tickets.models import Ticket
+
+    for title, description, members, lead, co, steps, days_ago in data.COMMON_PROBLEMS:
+        ids = db.session.scalars(sa.select(Ticket.id).where(Ticket.title.in_(members)).order_by(Ticket.id)).all()
+        when = utcnow() - timedelta(days=days_ago)
+        group = common_services.create_common_problem(manager, title=title, description=description,
+                                                      ticket_ids=list(ids), now=when)
+        when += timedelta(hours=2)
+        common_services.perform(manager, group, "dispatch", {"department_id": departments[lead].id,
+                                                             "co_departments": [departments[c].id for c in co]},
+                                now=when)
+        helper = helpers.get(departments[lead].id)
+        for action in steps:
+            when += timedelta(hours=3)
+            common_services.perform(helper, group, action, {}, now=when)
     db.session.flush()
 
 

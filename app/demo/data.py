@@ -74,7 +74,24 @@ PROBLEMS = [
     (4, "员工子女入学咨询", "引进的技术骨干子女入学需要哪些手续。", "labour", "ordinary",
      ["dispatch:hrss", "sign", "reply", "rate:unsatisfied"], 15),
     (5, "拓展海外市场渠道", "希望参加政府组织的境外展会。", "market", "ordinary", ["reject"], 8),
-    (6, "产业用地指标申请", "扩产项目需新增用地30亩。", "land", "urgent", ["dispatch:land"], 4),
+    (6, "产业用地指标申请", "扩产项目需新增用地30亩，涉及能耗指标。", "land", "urgent", ["dispatch:land+drc"], 4),
     (7, "高新技术企业认定辅导", "希望获得高企认定的申报辅导。", "technology", "ordinary",
      ["dispatch:science", "sign", "reply", "rate:basically_satisfied"], 25),
 ]
+# The same 用工 need raised by three firms (different escorts, different words), handled once as a 共性问题.
+PROBLEMS += [
+    (8, "一线普工缺口大，旺季订单招不到人", "四季度订单增加，流水线普工缺口约40人，周边招聘会效果不好。", "labour", "ordinary",
+     ["accept", "escalate"], 6),
+    (9, "车间缺熟练操作工，开工不足", "注塑车间熟练操作工流失，目前只能开两班，希望对接劳务输入地。", "labour", "ordinary",
+     ["accept", "escalate"], 5),
+    (10, "节后员工返岗率低，用工缺口约50人", "往年节后返岗率不到七成，今年想提前对接稳岗和招工政策。", "labour", "ordinary",
+     ["accept", "escalate"], 5),
+]
+# (title, description, member titles, lead department, co-departments, steps after dispatch)
+COMMON_PROBLEMS = [
+    ("制造企业一线用工缺口（多家企业反映）",
+     "多家制造企业反映旺季一线普工、熟练操作工招工难，需统一对接劳务协作地、稳岗和以工代训政策。",
+     ["一线普工缺口大，旺季订单招不到人", "车间缺熟练操作工，开工不足", "节后员工返岗率低，用工缺口约50人"],
+     "hrss", ["economy"], ["sign"], 4),
+]
+
