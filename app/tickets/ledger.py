@@ -35,22 +35,24 @@ def co_state(row, now) -> str:
     return _("待签收") + (_("（逾期）") if now > row.sign_due_at else "")
 
 
-def _co_columns(ticket_ids, now) -> dict[int, tuple[str, str]]:
-    """The 协办 columns of these problems (their current dispatch's co-departments), in one query."""
+def _co_columns(ids, now, *, group: bool = False) -> dict[int, tuple[str, str]]:
+    """The 协办 columns of these problems (or, `group`, of these common problems: their members show the
+    group's) — the current dispatch's co-departments — in one query."""
     from app.tickets.models import TicketCoDepartment
 
-    if not ticket_ids:
+    if not ids:
         return {}
+    key = TicketCoDepartment.common_problem_id if group else TicketCoDepartment.ticket_id
     found: dict[int, list] = {}
     for row, name in db.session.execute(
             sa.select(TicketCoDepartment, Department.name).join(Department,
                                                                 Department.id == TicketCoDepartment.department_id)
-            .where(TicketCoDepartment.ticket_id.in_(ticket_ids), TicketCoDepartment.ended_at.is_(None))
-            .order_by(TicketCoDepartment.ticket_id, TicketCoDepartment.id)):
-        found.setdefault(row.ticket_id, []).append((row, name))
-    return {ticket_id: ("\n".join(f"{name}：{co_state(row, now)}" for row, name in rows),
-                        "\n".join(f"{name}：{row.opinion}" for row, name in rows if row.opinion))
-            for ticket_id, rows in found.items()}
+            .where(key.in_(ids), TicketCoDepartment.ended_at.is_(None))
+            .order_by(key, TicketCoDepartment.id)):
+        found.setdefault(row.common_problem_id if group else row.ticket_id, []).append((row, name))
+    return {subject: ("\n".join(f"{name}：{co_state(row, now)}" for row, name in rows),
+                      "\n".join(f"{name}：{row.opinion}" for row, name in rows if row.opinion))
+            for subject, rows in found.items()}
 
 
 def rows(stmt, *, now, batch: int = 1000):
@@ -74,7 +76,7 @@ def rows(stmt, *, now, batch: int = 1000):
             Ticket.dispatched_at, Ticket.sign_due_at, Ticket.signed_at, Ticket.reply_due_at, Ticket.replied_at,
             Ticket.reply_message, Ticket.closed_at, Ticket.due_at, Ticket.supervision, Ticket.rating,
             Ticket.rating_comment, Ticket.rated_at, Ticket.auto_closed, Ticket.reopen_count, Ticket.return_count,
-            group.number, Ticket.id, Ticket.co_department_count,
+            group.number, Ticket.id, Ticket.co_department_count, group.id, group.co_department_count,
         )
         .order_by(Ticket.created_at.desc(), Ticket.id.desc())
         .execution_options(yield_per=batch)
@@ -82,18 +84,19 @@ def rows(stmt, *, now, batch: int = 1000):
     label = lambda table, key: str(table[key]) if key in table else (key or "")  # noqa: E731
     yes, no = _("是"), _("否")
     for chunk in db.session.execute(stmt).partitions(batch):
-        # 协办 columns for the problems of this chunk that name co-departments: one query per chunk at most.
-        co = _co_columns([r[-2] for r in chunk if r[-1]], now)
+        # 协办 columns for the problems of this chunk that name co-departments, and for the members of groups
+        # that do (the group's): one query each per chunk at most.
+        co = _co_columns([r[-4] for r in chunk if r[-3]], now)
+        group_co = _co_columns(list({r[-2] for r in chunk if r[-1]}), now, group=True)
         for r in chunk:
-            yield _row(r, now, label, yes, no) + co.get(r[-2], ("", ""))
+            yield _row(r[:-4], now, label, yes, no) + co.get(r[-4], group_co.get(r[-2], ("", "")))
 
 
 def _row(r, now, label, yes, no) -> tuple:
     (number, company_name, uscc, town_name, company_category, title, description, category, source, urgency,
      complexity, status, escort_name, department_name, helper_name, created_at, accept_due_at, accepted_at,
      dispatched_at, sign_due_at, signed_at, reply_due_at, replied_at, reply_message, closed_at, due_at,
-     supervision, rating, rating_comment, rated_at, auto_closed, reopen_count, return_count, group_number,
-     _ticket_id, _co_count) = r
+     supervision, rating, rating_comment, rated_at, auto_closed, reopen_count, return_count, group_number) = r
     overdue = status in SLA_STATES and due_at is not None and now > due_at
     return (
         number, company_name, uscc, town_name, str(COMPANY_CATEGORIES[company_category][0]), title, description,

@@ -265,3 +265,19 @@ def test_a_holiday_the_admin_adds_moves_a_groups_co_department_clocks(firms, db_
     rows = _rows(db_session, group)
     assert {local_date(r.sign_due_at) for r in rows} == {date(2026, 11, 17)}  # before the new holiday
     assert {local_date(r.opinion_due_at) for r in rows} == {date(2026, 11, 20)}  # one working day later
+
+
+def test_the_ledger_shows_each_members_groups_co_departments(app, firms, db_session):
+    from tests.tickets.test_ledger import read
+
+    group = firms.dispatched()
+    firms.act(firms.other_helper, group, "co_sign")
+    firms.act(firms.other_helper, group, "co_opinion", opinion="经信局配合用工调剂。")
+    header, rows = read(signed_in(app, firms.manager).get("/tickets/export.xlsx"))
+    by_number = {r[0]: dict(zip(header, r)) for r in rows}
+    for t in firms.tickets:
+        row = by_number[t.number]
+        assert row["共性问题"] == group.number
+        assert row["协办部门"].split("\n")[0] == f"{firms.other_department.name}：已提交意见"
+        assert row["协办意见"] == f"{firms.other_department.name}：经信局配合用工调剂。"
+    assert by_number[firms.unrelated.number]["协办部门"] in (None, "")
