@@ -8,7 +8,6 @@ import re
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from app.common_problems import services
