@@ -2213,4 +2213,6 @@ TRANSLATIONS.update({
     "新协办共性问题 %(number)s：%(title)s": "New common problem to co-handle %(number)s: %(title)s",
     "共性问题 %(number)s 收到%(department)s的协办意见": "Common problem %(number)s: opinion received from %(department)s",
     "贵部门是该共性问题的协办部门，只能签收和提交协办意见。": "Your department co-handles this common problem: it can only sign for it and give its opinion.",
+    "共性问题协办待办": "Common problems to co-handle",
+    "本部门作为协办部门、尚未签收或提交协办意见的共性问题（每个共性问题计一个）。": "Common problems naming my department as a co-department that has not yet signed or given its opinion (each counted once).",
 })

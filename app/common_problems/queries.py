@@ -40,6 +40,19 @@ def open_count(user: User) -> int:
     return open_counts(user)[0]
 
 
+def co_owing_condition(user: User):
+    """协办待办 among common problems: dispatched or in progress with a co-department's opinion still to come —
+    the helper's own department's (a manager: any department's)."""
+    from app.tickets.models import TicketCoDepartment
+
+    owing = sa.select(TicketCoDepartment.common_problem_id).where(
+        TicketCoDepartment.common_problem_id.is_not(None), TicketCoDepartment.ended_at.is_(None),
+        TicketCoDepartment.opinion_at.is_(None))
+    if user.role == Role.HELPER:
+        owing = owing.where(TicketCoDepartment.department_id == user.department_id)
+    return sa.and_(CommonProblem.status.in_(("dispatched", "in_progress")), CommonProblem.id.in_(owing))
+
+
 def open_counts(user: User, now=None) -> tuple[int, int, int]:
     """(not yet answered, of which past their current deadline, of which under supervision 督办) among the
     common problems `user` may see: one statement (the dashboard; each group once)."""

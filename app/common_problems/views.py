@@ -53,12 +53,15 @@ def index():
         stmt = stmt.where(CommonProblem.status.in_(UNFINISHED_GROUP_STATUSES))
     elif status:
         stmt = stmt.where(CommonProblem.status == status)
+    co_owing = request.args.get("co_owing") == "1"
+    if co_owing:  # 协办待办: a co-department's sign or opinion still to come
+        stmt = stmt.where(queries.co_owing_condition(current_user))
     stmt = stmt.options(joinedload(CommonProblem.department))
     page = keyset_page(stmt, (desc(CommonProblem.created_at), desc(CommonProblem.id)))
     counts = queries.counts_for([g.id for g in page.items])
     now = utcnow()
     return render_template(
-        "common_problems/index.html", page=page, counts=counts, status=status, now=now,
+        "common_problems/index.html", page=page, counts=counts, status=status, now=now, co_owing=co_owing,
         overdue_days=lambda g: overdue_working_days(g.due_at, now) if g.is_overdue(now) else 0,
         statuses=[(s, str(STATUSES[s])) for s in GROUP_STATUSES],
         can_create=permissions.can_create_common_problem(current_user))

@@ -532,6 +532,7 @@ class HelperCounts:
     co_owing: int = 0
     common_open: int = 0      # 共性问题 at the department, dispatched or in progress (each group once)
     common_overdue: int = 0   # … of which past their current deadline
+    common_co_owing: int = 0  # 共性问题 naming the department as a 协办 co-department, its opinion still to come
 
 
 def helper_counts(user: User, c: Clock) -> HelperCounts:
@@ -542,8 +543,12 @@ def helper_counts(user: User, c: Clock) -> HelperCounts:
     open_counts; extension_pending = an ExtensionRequest with status 'pending' exists; co_owing (协办待办) =
     the department is an open co-department that has not yet given its opinion (app.tickets.queries);
     common_open / common_overdue = the department's 共性问题 dispatched or in progress / past their deadline
-    (each group once; its members are not the department's problems until the group's reply).
+    (each group once; its members are not the department's problems until the group's reply);
+    common_co_owing = 共性问题 dispatched or in progress naming the department as a co-department whose opinion
+    is still to come (app.common_problems.queries.co_owing_condition).
     """
+    from app.common_problems.queries import co_owing_condition as group_co_owing
+
     pending = sa.select(ExtensionRequest.ticket_id).where(ExtensionRequest.status == "pending")
 
     def groups(*conditions):  # the department's 共性问题, in the same statement (uncorrelated subqueries)
@@ -556,6 +561,7 @@ def helper_counts(user: User, c: Clock) -> HelperCounts:
             count_if(Ticket.status == "dispatched"), count_if(Ticket.status == "in_progress"),
             count_if(_overdue(c)), count_if(_due_soon(c)), count_if(Ticket.id.in_(pending)),
             count_if(co_owing_condition(user)), groups(), groups(CommonProblem.due_at < c.now),
+            sa.select(sa.func.count()).select_from(CommonProblem).where(group_co_owing(user)).scalar_subquery(),
         )
     ).one()
     return HelperCounts(*(int(v or 0) for v in row))

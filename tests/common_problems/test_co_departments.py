@@ -281,3 +281,22 @@ def test_the_ledger_shows_each_members_groups_co_departments(app, firms, db_sess
         assert row["协办部门"].split("\n")[0] == f"{firms.other_department.name}：已提交意见"
         assert row["协办意见"] == f"{firms.other_department.name}：经信局配合用工调剂。"
     assert by_number[firms.unrelated.number]["协办部门"] in (None, "")
+
+
+def test_the_co_departments_home_counts_its_groups_to_help_with_and_opens_them(app, firms, db_session):
+    from tests.monitoring.helpers import link_value
+
+    group = firms.dispatched()
+    co = signed_in(app, firms.other_helper)
+    home = co.get("/home").get_data(as_text=True)
+    assert link_value(home, "/common-problems/", co_owing=1) == 1
+    listing = text(co.get("/common-problems/", query_string={"co_owing": 1}))
+    assert group.number in listing
+    outsider_home = signed_in(app, firms.outsider).get("/home").get_data(as_text=True)
+    assert link_value(outsider_home, "/common-problems/", co_owing=1) == 0
+    firms.act(firms.other_helper, group, "co_sign")
+    firms.act(firms.other_helper, _fresh(db_session, group), "co_opinion", opinion="同意。")
+    assert link_value(co.get("/home").get_data(as_text=True), "/common-problems/", co_owing=1) == 0
+    assert group.number not in text(co.get("/common-problems/", query_string={"co_owing": 1}))
+    # A manager's filter lists every group with an opinion still to come (the land bureau's).
+    assert group.number in text(signed_in(app, firms.manager).get("/common-problems/", query_string={"co_owing": 1}))
