@@ -22,7 +22,8 @@ from app.core.workdays import deadline_after
 from app.extensions import db
 from app.reference.models import Department
 from app.settings.sla import get_sla
-from app.tickets.co_departments import OVERDUE_EVENT, _helpers_of, parse_co_departments  # noqa: F401
+from app.tickets.co_departments import (  # noqa: F401
+    OVERDUE_EVENT, _helpers_of, give_opinion, parse_co_departments, sign_row)
 from app.tickets.models import TicketCoDepartment
 from app.tickets.services import TicketActionError
 
@@ -119,12 +120,7 @@ def _own_row(actor, common_problem) -> TicketCoDepartment:
 
 
 def co_sign(actor, common_problem, *, now: datetime, step) -> TicketCoDepartment:
-    row = _own_row(actor, common_problem)
-    if row.signed_at is not None:
-        raise TicketActionError(_("贵部门已签收该协办问题。"), 409)
-    row.signed_at = now
-    row.signed_on_time = now <= row.sign_due_at
-    row.signed_by_id = actor.id
+    row = sign_row(_own_row(actor, common_problem), actor, now)
     step(actor, common_problem, "co_sign", now=now, data={
         "department_id": row.department_id, "department": row.department.name, "on_time": row.signed_on_time,
         "opinion_due_on": local_date(row.opinion_due_at).isoformat()})
@@ -133,19 +129,7 @@ def co_sign(actor, common_problem, *, now: datetime, step) -> TicketCoDepartment
 
 def co_opinion(actor, common_problem, *, opinion, now: datetime, step, notify_staff, lead) -> TicketCoDepartment:
     row = _own_row(actor, common_problem)
-    if row.signed_at is None:
-        raise TicketActionError(_("请先签收该协办问题，再提交协办意见。"), 409)
-    if row.opinion_at is not None:
-        raise TicketActionError(_("贵部门已提交协办意见。"), 409)
-    text = opinion.strip() if isinstance(opinion, str) else ""
-    if not text:
-        raise TicketActionError(_("请填写协办意见。"), 400, {"opinion": _("请填写协办意见。")})
-    if len(text) > 5000:
-        raise TicketActionError(_("最多 %(n)d 字。", n=5000), 400, {"opinion": _("最多 %(n)d 字。", n=5000)})
-    row.opinion = text
-    row.opinion_at = now
-    row.opinion_on_time = now <= row.opinion_due_at
-    row.opinion_by_id = actor.id
+    text = give_opinion(row, actor, opinion, now)
     set_committed_value(row, "opinion_by", actor)
     name = row.department.name
     step(actor, common_problem, "co_opinion", now=now, body=text,

@@ -75,15 +75,20 @@ def owed_by_person(now: datetime) -> dict[int, dict[str, list[Ticket]]]:
             owers = managers
         else:
             owers = [db.session.get(User, escort_id)] if escort_id in active_ids else []
-        for u in owers:
-            if ticket.status == "dispatched":
-                owed[u.id]["to_sign"].append(ticket)
-            if ticket.due_at is not None and ticket.due_at < now:
-                owed[u.id]["overdue"].append(ticket)
-            elif ticket.due_at is not None and ticket.due_at <= today_end:
-                owed[u.id]["due_today"].append(ticket)
+        _owe(owed, owers, ticket, now, today_end)
     _owed_common_problems(owed, now, today_end, managers, helpers_by_department)
     return owed
+
+
+def _owe(owed, owers, item, now, today_end) -> None:
+    """A problem or a 共性问题 in each ower's sections: 待签收 when dispatched, 已超期 or 今日到期 by its deadline."""
+    for u in owers:
+        if item.status == "dispatched":
+            owed[u.id]["to_sign"].append(item)
+        if item.due_at is not None and item.due_at < now:
+            owed[u.id]["overdue"].append(item)
+        elif item.due_at is not None and item.due_at <= today_end:
+            owed[u.id]["due_today"].append(item)
 
 
 def _owed_common_problems(owed, now, today_end, managers, helpers_by_department) -> None:
@@ -99,13 +104,7 @@ def _owed_common_problems(owed, now, today_end, managers, helpers_by_department)
         else:
             owers = [u for u in helpers_by_department.get(group.department_id, [])
                      if group.helper_id in (None, u.id)]
-        for u in owers:
-            if group.status == "dispatched":
-                owed[u.id]["to_sign"].append(group)
-            if group.due_at is not None and group.due_at < now:
-                owed[u.id]["overdue"].append(group)
-            elif group.due_at is not None and group.due_at <= today_end:
-                owed[u.id]["due_today"].append(group)
+        _owe(owed, owers, group, now, today_end)
 
 
 SECTIONS = (("due_today", _l("今日到期")), ("overdue", _l("已超期")), ("to_sign", _l("待签收")),

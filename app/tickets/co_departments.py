@@ -150,18 +150,37 @@ def _department_name(row: TicketCoDepartment) -> str:
     return db.session.scalar(sa.select(Department.name).where(Department.id == row.department_id)) or ""
 
 
+def sign_row(row: TicketCoDepartment, actor, now: datetime) -> TicketCoDepartment:
+    """The co-department's signing, on time or not by its own deadline (a problem's or a 共性问题's row)."""
+    if row.signed_at is not None:
+        raise TicketActionError(_("贵部门已签收该协办问题。"), 409)
+    row.signed_at = now
+    row.signed_on_time = now <= row.sign_due_at
+    row.signed_by_id = actor.id
+    return row
+
+
+def give_opinion(row: TicketCoDepartment, actor, opinion, now: datetime) -> str:
+    """The co-department's opinion, once and after signing (a problem's or a 共性问题's row); its text."""
+    if row.signed_at is None:
+        raise TicketActionError(_("请先签收该协办问题，再提交协办意见。"), 409)
+    if row.opinion_at is not None:
+        raise TicketActionError(_("贵部门已提交协办意见。"), 409)
+    text = _require_text(opinion, "opinion", _("请填写协办意见。"))
+    row.opinion = text
+    row.opinion_at = now
+    row.opinion_on_time = now <= row.opinion_due_at
+    row.opinion_by_id = actor.id
+    return text
+
+
 def co_sign(actor, ticket: Ticket, *, version=None, now=None) -> TicketCoDepartment:
     """协办签收: the co-department takes the request on, on time or not by its own sign deadline."""
     from app.core.db import utcnow
 
     now = now or utcnow()
     check_action(actor, ticket, "co_sign", version)
-    row = _own_row(actor, ticket)
-    if row.signed_at is not None:
-        raise TicketActionError(_("贵部门已签收该协办问题。"), 409)
-    row.signed_at = now
-    row.signed_on_time = now <= row.sign_due_at
-    row.signed_by_id = actor.id
+    row = sign_row(_own_row(actor, ticket), actor, now)
     name = _department_name(row)
     _event(ticket, actor, "co_sign", now=now, from_status=ticket.status, to_status=ticket.status, public=False,
            data={"department_id": row.department_id, "department": name, "on_time": row.signed_on_time,
@@ -179,15 +198,7 @@ def co_opinion(actor, ticket: Ticket, *, opinion, version=None, now=None) -> Tic
     now = now or utcnow()
     check_action(actor, ticket, "co_opinion", version)
     row = _own_row(actor, ticket)
-    if row.signed_at is None:
-        raise TicketActionError(_("请先签收该协办问题，再提交协办意见。"), 409)
-    if row.opinion_at is not None:
-        raise TicketActionError(_("贵部门已提交协办意见。"), 409)
-    text = _require_text(opinion, "opinion", _("请填写协办意见。"))
-    row.opinion = text
-    row.opinion_at = now
-    row.opinion_on_time = now <= row.opinion_due_at
-    row.opinion_by_id = actor.id
+    text = give_opinion(row, actor, opinion, now)
     name = _department_name(row)
     _event(ticket, actor, "co_opinion", now=now, from_status=ticket.status, to_status=ticket.status, body=text,
            public=False, data={"department_id": row.department_id, "department": name,
