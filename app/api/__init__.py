@@ -1,4 +1,4 @@
-"""JSON API v1 (../shared/API.md): bearer tokens, JSON errors, cursor lists."""
+"""JSON API v1 (described by app/api/openapi.py, served at /api/v1/docs): bearer tokens, JSON errors, cursor lists."""
 from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1", template_folder="templates")

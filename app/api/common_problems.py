@@ -35,7 +35,7 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def common_problem_json(group: CommonProblem, user) -> dict:
-    """The common problem of API.md: its members (`ticket_ids`), `status`, `version`, `allowed_actions`."""
+    """The common problem of the API (app/api/openapi.py): its members (`ticket_ids`), `status`, `version`, `allowed_actions`."""
     now = utcnow()
     members = queries.members(group)
     overdue = group.is_overdue(now)

@@ -36,7 +36,7 @@ def _iso(value: datetime | None) -> str | None:
 
 def ticket_json(ticket: Ticket, user, *, pending: ExtensionRequest | None, now: datetime,
                 tag_names: list[str] | None = None) -> dict:
-    """The ticket object of API.md, plus a few fields the pages show.
+    """The ticket object of the API (app/api/openapi.py), plus a few fields the pages show.
 
     Needs ticket.company loaded (the escort relation reads it) and the ticket's pending
     extension request (or None) so that allowed_actions runs no query. `tag_names`: the

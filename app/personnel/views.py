@@ -21,7 +21,7 @@ from app.rankings.queries import ranking_history
 
 bp = Blueprint("personnel", __name__, url_prefix="/staff", template_folder="templates")
 
-# DESIGN.md: 3–6 companies per escort is typical; the workload page marks rows outside it.
+# The mechanism's rule of thumb: 3–6 companies per escort is typical; the workload page marks rows outside it.
 TYPICAL_LOAD = (3, 6)
 
 

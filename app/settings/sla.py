@@ -1,4 +1,4 @@
-"""Service-level limits, in working days (DESIGN.md defaults), editable on the SLA settings page."""
+"""Service-level limits, in working days (the task force's usual limits by default), editable on the SLA settings page."""
 from dataclasses import dataclass, fields
 
 from flask_babel import lazy_gettext as _l

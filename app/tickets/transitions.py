@@ -1,8 +1,8 @@
 """The problem state machine as data. Services, pages, API and tests all read this table.
 
 Each action names, per source state, the roles that may take it there, and the
-state it leads to (None: the state stays, e.g. supervising). DESIGN.md's table,
-row for row; `rate` leads to `closed`, or back to the replier's state on 不满意.
+state it leads to (None: the state stays, e.g. supervising). The task force's
+procedure, row for row; `rate` leads to `closed`, or back to the replier's state on 不满意.
 """
 from dataclasses import dataclass, field
 

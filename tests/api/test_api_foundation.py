@@ -1,4 +1,4 @@
-"""The API's beginnings: tokens, /me, companies, departments, and the JSON error shape (API.md)."""
+"""The API's beginnings: tokens, /me, companies, departments, and the JSON error shape (README "API")."""
 import random
 from datetime import datetime, timedelta, timezone
 
@@ -16,7 +16,7 @@ VALID = "91350100M000100Y43"
 
 
 def _error(response, status: int, code: str | None = None) -> dict:
-    """Assert the API.md error shape and return the inner object."""
+    """Assert the API's error shape and return the inner object."""
     assert response.status_code == status, response.get_data(as_text=True)[:300]
     assert response.mimetype == "application/json"
     body = response.get_json()

@@ -1,4 +1,4 @@
-"""The API contract: ../shared/API.md and the OpenAPI document the app serves.
+"""The API contract: the OpenAPI document the app serves (app/api/openapi.py).
 
 * The document and the routes agree (a route without an operation, or an operation without a
   route, fails), and the document is complete: descriptions in both languages, the bearer
