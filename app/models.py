@@ -5,8 +5,7 @@ from app.core.models import AuditLog, CalendarOverride, Notification, Setting  #
 from app.reference.models import Department, Industry, Town  # noqa: F401
 from app.tickets.models import Attachment, DispatchRecord, ExtensionRequest, Ticket, TicketCounter, TicketEvent, TicketTag  # noqa: F401
 from app.visits.models import Visit, VisitPhoto  # noqa: F401
-import app.rankings.models  # noqa: E402,F401  (indexes the ranking aggregates read by)
-import app.core.list_indexes  # noqa: E402,F401  (indexes the long lists page through)
+from app.rankings.models import RankingPublication  # noqa: E402,F401
 from app.knowledge.models import KnowledgeEntry, ReplyTemplate  # noqa: E402,F401
 from app.search.models import TicketSearchDoc  # noqa: E402,F401
 import app.search.index  # noqa: E402,F401  (keeps the search rows in step with every flush)

@@ -31,11 +31,16 @@ class AuditLog(db.Model):
     """Append-only record of writes, logins and refusals. The app never updates or deletes it."""
 
     __tablename__ = "audit_log"
-    __table_args__ = (sa.Index("ix_audit_log_object", "object_type", "object_id"),)
+    __table_args__ = (
+        sa.Index("ix_audit_log_object", "object_type", "object_id"),
+        # The log filtered by actor or by action, newest first.
+        sa.Index("ix_audit_log_actor_newest", "actor_id", "id"),
+        sa.Index("ix_audit_log_action_newest", "action", "id"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False, index=True)
-    # Indexed with the id ((actor_id, id), (action, id): app/core/list_indexes.py), which serves every lookup
-    # a single-column index would.
+    # Indexed with the id ((actor_id, id), (action, id) above), which serves every lookup a single-column
+    # index would.
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     ip: Mapped[str] = mapped_column(sa.String(45), default="", nullable=False)
     action: Mapped[str] = mapped_column(sa.String(64), nullable=False)
@@ -50,7 +55,11 @@ class Notification(db.Model):
     """An in-app message for one user (the bell in the header)."""
 
     __tablename__ = "notifications"
-    __table_args__ = (sa.Index("ix_notifications_user_unread", "user_id", "read_at", "id"),)
+    __table_args__ = (
+        sa.Index("ix_notifications_user_unread", "user_id", "read_at", "id"),
+        # A user's notifications, newest first.
+        sa.Index("ix_notifications_user_created", "user_id", "created_at", "id"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)

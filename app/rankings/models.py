@@ -1,32 +1,12 @@
-"""Indexes the ranking aggregates read by (no tables of its own).
+"""Published ranking boards. (The indexes the ranking aggregates read by are the tickets' and dispatch
+records' own, in app/tickets/models.py.)"""
+from datetime import date, datetime
 
-Every ranking metric filters on an event time falling in the period. Tickets had an index on
-created_at only; closing and rating times, and the dispatch time on its own, get one here so
-that each aggregate is a range scan, not a table scan. (Declared here rather than in
-app/tickets/models.py because rankings are their only reader; migration 0004_rankings.)
-"""
 import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.tickets.models import DispatchRecord, Ticket
-
-# "Closed in the period" is status = 'closed' AND closed_at in range: one composite range scan.
-ix_tickets_status_closed = sa.Index(
-    "ix_tickets_status_closed", Ticket.__table__.c.status, Ticket.__table__.c.closed_at
-)
-ix_tickets_rated_at = sa.Index("ix_tickets_rated_at", Ticket.__table__.c.rated_at)
-ix_dispatch_records_dispatched_at = sa.Index(
-    "ix_dispatch_records_dispatched_at", DispatchRecord.__table__.c.dispatched_at
-)
-
-
-# --------------------------------------------------------------------------- publications
-
-from datetime import date, datetime  # noqa: E402
-
-from sqlalchemy.orm import Mapped, mapped_column, relationship  # noqa: E402
-
-from app.core.db import UTCDateTime, utcnow  # noqa: E402
-from app.extensions import db  # noqa: E402
+from app.core.db import UTCDateTime, utcnow
+from app.extensions import db
 
 
 class RankingPublication(db.Model):

@@ -68,6 +68,22 @@ class Ticket(TimestampMixin, db.Model):
         sa.Index("ix_tickets_department_status", "department_id", "status"),
         sa.Index("ix_tickets_escort_created", "escort_id", "created_at"),
         sa.Index("ix_tickets_created", "created_at"),
+        # The long lists page through these (keyset pagination, app.core.pagination; migration 0005_scale):
+        # a department's problems newest first (the helper's list), company_id making it covering for
+        # "companies with problems at this department" (companies.queries.visible_companies for helpers) …
+        sa.Index("ix_tickets_department_created", "department_id", "created_at", "company_id"),
+        # … and one status newest first (the list filtered by status: closed, rejected …).
+        sa.Index("ix_tickets_status_created", "status", "created_at"),
+        # The facts the dashboard counts over open problems (its headline numbers, breakdowns, ageing): with
+        # them all in the index, each count reads the index alone instead of fetching every open row.
+        sa.Index("ix_tickets_open_facts", "status", "due_at", "category", "department_id", "company_id",
+                 "created_at", "supervision", "reopen_count"),
+        # Rated in a period, by rating (the dashboard's satisfaction this month, read from the index alone).
+        sa.Index("ix_tickets_rated_rating", "rated_at", "rating"),
+        # The rankings' event times (migration 0004_rankings): "closed in the period" is status = 'closed'
+        # AND closed_at in range, one composite range scan; rated in the period.
+        sa.Index("ix_tickets_status_closed", "status", "closed_at"),
+        sa.Index("ix_tickets_rated_at", "rated_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -239,6 +255,8 @@ class DispatchRecord(db.Model):
     __table_args__ = (
         sa.Index("ix_dispatch_records_department_dispatched", "department_id", "dispatched_at"),
         sa.Index("ix_dispatch_records_ticket", "ticket_id", "id"),
+        # Dispatched in a period (the rankings' response metrics; migration 0004_rankings).
+        sa.Index("ix_dispatch_records_dispatched_at", "dispatched_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

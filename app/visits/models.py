@@ -24,6 +24,8 @@ class Visit(db.Model):
         sa.CheckConstraint("mode IN (" + ",".join(f"'{m}'" for m in MODES) + ")", name="mode_known"),
         sa.Index("ix_visits_company_visited", "company_id", "visited_on"),
         sa.Index("ix_visits_escort_visited", "escort_id", "visited_on"),
+        # Every visit, newest first (the manager's visit list, paged by keyset).
+        sa.Index("ix_visits_visited_on", "visited_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
