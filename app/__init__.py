@@ -76,25 +76,25 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app.accounts.views import bp as accounts_bp
+    """Each feature's blueprint.py holds its Blueprint and imports the views modules that add routes to it."""
+    from app.accounts.blueprint import bp as accounts_bp
     from app.api import bp as api_bp
-    from app.core.audit_views import bp as audit_bp
-    from app.common_problems.views import bp as common_problems_bp
-    from app.companies.views import bp as companies_bp
-    from app.knowledge.views import bp as knowledge_bp
-    from app.core.notification_views import bp as notifications_bp
-    from app.core.views import bp as core_bp
-    from app.monitoring.views import bp as monitoring_bp
-    from app.notify.views import bp as notify_bp
-    from app.personnel.views import bp as personnel_bp
-    from app.portal.views import bp as portal_bp
-    from app.rankings.views import bp as rankings_bp
-    from app.reference.views import bp as reference_bp
-    from app.settings.views import bp as settings_bp
-    from app.tickets.views import bp as tickets_bp
-    from app.visits.views import bp as visits_bp
+    from app.audit.blueprint import bp as audit_bp
+    from app.common_problems.blueprint import bp as common_problems_bp
+    from app.companies.blueprint import bp as companies_bp
+    from app.home.blueprint import bp as home_bp
+    from app.knowledge.blueprint import bp as knowledge_bp
+    from app.monitoring.blueprint import bp as monitoring_bp
+    from app.notify.blueprint import bp as notify_bp
+    from app.personnel.blueprint import bp as personnel_bp
+    from app.portal.blueprint import bp as portal_bp
+    from app.rankings.blueprint import bp as rankings_bp
+    from app.reference.blueprint import bp as reference_bp
+    from app.settings.blueprint import bp as settings_bp
+    from app.tickets.blueprint import bp as tickets_bp
+    from app.visits.blueprint import bp as visits_bp
 
-    for blueprint in (core_bp, accounts_bp, companies_bp, reference_bp, api_bp):
+    for blueprint in (home_bp, accounts_bp, companies_bp, reference_bp, api_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(settings_bp)
     app.register_blueprint(personnel_bp)
@@ -103,7 +103,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(tickets_bp)
     app.register_blueprint(common_problems_bp)
     app.register_blueprint(knowledge_bp)
-    app.register_blueprint(notifications_bp)
     app.register_blueprint(monitoring_bp)
     app.register_blueprint(rankings_bp)
     app.register_blueprint(audit_bp)
@@ -132,7 +131,7 @@ def _register_request_hooks(app: Flask) -> None:
                 session.clear()
                 return redirect(url_for("accounts.login", next=request.full_path))
             session.permanent = True
-            allowed = {"accounts.change_password", "accounts.logout", "core.set_language"}
+            allowed = {"accounts.change_password", "accounts.logout", "home.set_language"}
             if current_user.must_change_password and request.endpoint not in allowed:
                 return redirect(url_for("accounts.change_password"))
         return None

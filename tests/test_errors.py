@@ -55,7 +55,7 @@ def test_wrong_method_is_a_chinese_405(browser):
 
 
 def test_unexpected_exception_gives_500_with_reference_and_no_traceback(app, browser, monkeypatch, caplog):
-    monkeypatch.setitem(app.view_functions, "core.healthz", _boom)
+    monkeypatch.setitem(app.view_functions, "home.healthz", _boom)
     with caplog.at_level(logging.ERROR, logger="peipao.errors"):
         response = browser.get("/healthz")
     text = response.get_data(as_text=True)
@@ -80,7 +80,7 @@ def test_500_for_a_signed_in_page(app, login_as, monkeypatch):
 
 
 def test_each_500_has_its_own_reference(app, browser, monkeypatch):
-    monkeypatch.setitem(app.view_functions, "core.healthz", _boom)
+    monkeypatch.setitem(app.view_functions, "home.healthz", _boom)
     first = REFERENCE_RE.search(browser.get("/healthz").get_data(as_text=True)).group(1)
     second = REFERENCE_RE.search(browser.get("/healthz").get_data(as_text=True)).group(1)
     assert first != second

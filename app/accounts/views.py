@@ -1,38 +1,30 @@
 """Sign in, sign out, password change, profile with API tokens."""
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from app.accounts import services, throttling
 from app.accounts.auth import end_all_sessions, start_session
 from app.accounts.forms import ChangePasswordForm, LoginForm, TokenForm
-from app.accounts.models import ApiToken
+from app.accounts.models import ApiToken, Role
 from app.core.db import utcnow
-from app.core.inputs import has_unsavable_characters
+from app.core.inputs import safe_next
 from app.extensions import db
+from app.accounts.blueprint import bp
 
-bp = Blueprint("accounts", __name__, url_prefix="/auth", template_folder="templates")
 
-
-def safe_next(target: str | None) -> str | None:
-    """Only same-site relative paths are followed after login."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    if has_unsavable_characters(target):
-        return None
-    return target
+@bp.app_context_processor
+def roles():
+    """Templates name roles by their constants (Role.ADMIN …)."""
+    return {"Role": Role}
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("core.index"))
+        return redirect(url_for("home.index"))
     form = LoginForm()
     if form.validate_on_submit():
         if throttling.is_throttled(form.username.data):
@@ -53,7 +45,7 @@ def login():
         if user.must_change_password:
             flash(_("首次登录请先修改密码。"), "warning")
             return redirect(url_for("accounts.change_password"))
-        return redirect(safe_next(request.args.get("next")) or url_for("core.index"))
+        return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
     return render_template("accounts/login.html", form=form)
 
 
@@ -81,7 +73,7 @@ def change_password():
             flash(_("密码已修改，您的 %(n)d 个 API 令牌已吊销。", n=revoked), "success")
         else:
             flash(_("密码已修改。"), "success")
-        return redirect(url_for("core.index"))
+        return redirect(url_for("home.index"))
     return render_template("accounts/change_password.html", form=form)
 
 

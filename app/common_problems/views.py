@@ -4,7 +4,7 @@ come pre-filled), the detail page with members, timeline and one form per action
 Views load through visible_common_problems (404 outside scope), call the service, commit once, and on a
 refusal roll back and show the page again with what the user typed.
 """
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
@@ -25,8 +25,7 @@ from app.tickets.transitions import TRANSITIONS
 
 from app.common_problems import co_departments, forms, permissions, queries, services
 from app.common_problems.models import GROUP_STATUSES, UNFINISHED_GROUP_STATUSES, CommonProblem
-
-bp = Blueprint("common_problems", __name__, url_prefix="/common-problems", template_folder="templates")
+from app.common_problems.blueprint import bp
 
 
 def _load(common_problem_id: int) -> CommonProblem:

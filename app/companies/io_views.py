@@ -1,6 +1,6 @@
 """Company spreadsheets: the import template, the import page and the XLSX export.
 
-Routes are added to the `companies` blueprint (imported at the bottom of views.py).
+Routes are added to the `companies` blueprint (app/companies/blueprint.py).
 """
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
@@ -13,7 +13,7 @@ from wtforms import SubmitField
 from app.accounts.models import Role
 from app.companies import importing, permissions, queries
 from app.companies.forms import CompanyFilterForm
-from app.companies.views import bp
+from app.companies.blueprint import bp
 from app.core.inputs import refuse_ignored_filters
 from app.core.permissions import require
 from app.core.spreadsheets import MAX_ROWS, SpreadsheetError, read_table, send_xlsx_workbook, stream_xlsx

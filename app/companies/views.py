@@ -1,5 +1,5 @@
 """Company registry pages: list with filters, detail, create, edit."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
@@ -18,8 +18,7 @@ from app.personnel import queries as personnel_queries
 from app.personnel import services as personnel_services
 from app.tickets import queries as ticket_queries
 from app.visits import queries as visit_queries
-
-bp = Blueprint("companies", __name__, url_prefix="/companies", template_folder="templates")
+from app.companies.blueprint import bp
 
 
 def _load(company_id: int, *, include_past: bool = False) -> Company:
@@ -236,6 +235,3 @@ def edit(company_id: int):
         flash(_("企业信息已保存。"), "success")
         return redirect(url_for("companies.detail", company_id=company.id))
     return render_template("companies/form.html", form=form, company=company)
-
-
-from app.companies import io_views  # noqa: E402,F401  (adds the import/export routes to bp)

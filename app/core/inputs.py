@@ -15,6 +15,7 @@ or query sees them:
 """
 import re
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 from flask import abort, g, request
 from flask_babel import lazy_gettext as _l
@@ -33,6 +34,18 @@ _UNSAVABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 def has_unsavable_characters(text: str) -> bool:
     return bool(_UNSAVABLE.search(text))
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only same-site relative paths are followed (after login, a language switch, a notification)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if has_unsavable_characters(target):
+        return None
+    return target
 
 
 def int_in_range(value: int) -> bool:

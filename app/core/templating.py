@@ -1,4 +1,5 @@
-"""Jinja filters and globals: local times, labels, the header's unread count."""
+"""Jinja filters and globals: local times, pager links, the languages. (Features add their own: the roles
+(app.accounts), the header's unread count (app.notify).)"""
 from datetime import date, datetime, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -6,7 +7,6 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import format_datetime, get_locale
 
-from app.accounts.models import Role
 from app.core.pagination import page_url, url_without
 
 
@@ -49,7 +49,6 @@ def register(app) -> None:
     @app.context_processor
     def globals_():
         return {
-            "Role": Role,
             "languages": current_app.config["LANGUAGES"],
             "current_locale": str(get_locale() or "zh"),
         }

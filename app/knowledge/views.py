@@ -1,7 +1,7 @@
 """政策问答 pages (browse, search, read; publish from an answered problem; withdraw), the portal's
 suggestions while a company types a problem, and the reply templates page."""
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -13,8 +13,7 @@ from app.knowledge.models import KnowledgeEntry, ReplyTemplate
 from app.reference.models import Department
 from app.tickets.models import Ticket
 from app.tickets.queries import visible_tickets, with_detail_loads
-
-bp = Blueprint("knowledge", __name__, url_prefix="/knowledge", template_folder="templates")
+from app.knowledge.blueprint import bp
 
 
 @bp.route("/")

@@ -5,7 +5,7 @@ fixed number per page) and links to the filtered problem list (/tickets/?…) or
 "not visited" list that shows exactly the rows it counts.
 """
 import sqlalchemy as sa
-from flask import Blueprint, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -19,6 +19,7 @@ from app.core.db import utcnow
 from app.core.permissions import require
 from app.core.workdays import overdue_working_days
 from app.extensions import db
+from app.home.landing import home_url
 from app.monitoring import charts, permissions, queries
 from app.common_problems import permissions as common_permissions
 from app.common_problems import queries as common_queries
@@ -26,8 +27,7 @@ from app.search import common as common_problems
 from app.tickets.models import RATINGS
 from app.tickets.queries import AWAITING
 from app.visits.window import current_window
-
-bp = Blueprint("monitoring", __name__, template_folder="templates")
+from app.monitoring.blueprint import bp
 
 
 @bp.app_context_processor
@@ -122,8 +122,6 @@ def _dashboard_charts(breakdowns, buckets, months) -> dict:
 def home():
     """The work home of escorts and helpers; everyone else goes to their own landing page."""
     if not permissions.can_view_staff_home(current_user):
-        from app.core.views import home_url
-
         return redirect(home_url(current_user))
     now = utcnow()
     c = queries.clock(now)

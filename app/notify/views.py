@@ -1,7 +1,7 @@
 """Pages: a person's channels per kind of event (个人设置 → 通知方式); for admins, the group robots, the
 webhook subscriptions and each subscription's delivery log."""
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -14,8 +14,8 @@ from app.notify import preferences, services
 from app.notify.events import EVENTS
 from app.notify.models import ROBOT_KINDS, OutboxMessage, Robot, WebhookSubscription
 from app.reference.models import Department, Town
+from app.notify.blueprint import bp
 
-bp = Blueprint("notify", __name__, template_folder="templates")
 
 ROBOT_KIND_LABELS = {"dingtalk": "钉钉 / 浙政钉", "wecom": "企业微信"}
 

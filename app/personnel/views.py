@@ -1,6 +1,6 @@
 """人员管理: staff directory, accounts, escort workload and moving companies between escorts."""
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
@@ -18,8 +18,8 @@ from app.personnel.forms import (
 from app.personnel.services import Refused
 from app.rankings.content import history_chart
 from app.rankings.queries import ranking_history
+from app.personnel.blueprint import bp
 
-bp = Blueprint("personnel", __name__, url_prefix="/staff", template_folder="templates")
 
 # The mechanism's rule of thumb: 3–6 companies per escort is typical; the workload page marks rows outside it.
 TYPICAL_LOAD = (3, 6)

@@ -8,7 +8,7 @@ from functools import wraps
 from itertools import groupby
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -26,8 +26,8 @@ from app.tickets.attachments import AttachmentError, check_upload, discard_files
 from app.tickets.models import RATINGS, SLA_STATES, Attachment, Ticket, TicketEvent
 from app.tickets.services import TicketActionError
 from app.tickets.transitions import COLLECT_EVENT, TRANSITIONS
+from app.portal.blueprint import bp
 
-bp = Blueprint("portal", __name__, url_prefix="/portal", template_folder="templates")
 
 ACTION_FORMS = {"withdraw": WithdrawForm, "rate": RateForm}
 

@@ -3,7 +3,7 @@ import io
 from datetime import datetime
 
 from flask import (
-    Blueprint, abort, flash, get_template_attribute, redirect, render_template, request, send_file, url_for,
+    abort, flash, get_template_attribute, redirect, render_template, request, send_file, url_for,
 )
 from markupsafe import Markup
 from flask_babel import gettext as _
@@ -24,8 +24,7 @@ from app.rankings.periods import PeriodError, current_month, parse_period, perio
 from app.rankings.queries import latest_publication, publication_versions, ranking_history
 from app.rankings.scoring import BOARDS, compute_board, is_running, load_config
 from app.reference.models import Department, Town
-
-bp = Blueprint("rankings", __name__, url_prefix="/rankings", template_folder="templates")
+from app.rankings.blueprint import bp
 
 
 @bp.app_context_processor

@@ -1,6 +1,6 @@
 """Admin pages for towns, industries and departments (one page shape, three lists)."""
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -11,8 +11,8 @@ from app.reference.forms import ReferenceForm
 from app.reference.models import Department, Industry, Town
 from app.reference.permissions import can_manage_reference
 from app.reference.services import save_reference
+from app.reference.blueprint import bp
 
-bp = Blueprint("reference", __name__, url_prefix="/admin/reference", template_folder="templates")
 
 KINDS = {
     "towns": (Town, _l("镇街")),

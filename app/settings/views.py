@@ -2,7 +2,7 @@
 import logging
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
@@ -18,10 +18,9 @@ from app.settings import queries, services
 from app.settings.forms import BulkOverrideForm, GoalTargetsForm, OverrideForm, SLAForm
 from app.settings.permissions import can_manage_settings, can_see_calendar_warning, can_view_calendar
 from app.settings.sla import LABELS, SLA, get_sla
+from app.settings.blueprint import bp
 
 log = logging.getLogger("peipao.settings")
-
-bp = Blueprint("settings", __name__, url_prefix="/admin/settings", template_folder="templates")
 
 
 @bp.app_context_processor

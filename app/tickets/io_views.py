@@ -10,7 +10,7 @@ from app.core.spreadsheets import stream_xlsx
 from app.core.timeutil import local_today
 from app.tickets import forms, ledger, queries
 from app.tickets.permissions import can_export_tickets
-from app.tickets.views import bp
+from app.tickets.blueprint import bp
 
 
 @bp.route("/export.xlsx")

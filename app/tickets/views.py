@@ -8,7 +8,7 @@ with the user's typed text still in the form.
 from urllib.parse import parse_qsl
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
@@ -34,8 +34,7 @@ from app.tickets.models import (
 )
 from app.tickets.services import TicketActionError
 from app.tickets.transitions import COLLECT_EVENT, TRANSITIONS
-
-bp = Blueprint("tickets", __name__, url_prefix="/tickets", template_folder="templates")
+from app.tickets.blueprint import bp
 
 
 def _load(ticket_id: int) -> Ticket:
@@ -527,6 +526,3 @@ def _event_details(event) -> list[str]:
     if event.kind in ("request_extension", "decide_extension") and data.get("new_due"):
         details.append(_("新期限：%(d)s", d=data["new_due"]))
     return details
-
-
-from app.tickets import io_views  # noqa: E402,F401  (the ledger export registers on this blueprint)

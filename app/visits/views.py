@@ -1,7 +1,7 @@
 """Visit pages: list, log a visit (phone-first), detail with photos and problems, the unvisited list, export."""
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 from flask_sqlalchemy.pagination import SelectPagination
@@ -19,8 +19,7 @@ from app.visits import permissions, queries, services
 from app.visits.forms import UnvisitedFilterForm, VisitFilterForm, VisitForm
 from app.visits.models import Visit, VisitPhoto
 from app.visits.window import current_window
-
-bp = Blueprint("visits", __name__, url_prefix="/visits", template_folder="templates")
+from app.visits.blueprint import bp
 
 
 @bp.app_context_processor

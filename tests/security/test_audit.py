@@ -81,7 +81,7 @@ def test_a_refusal_keeps_nothing_the_request_had_started(app, make, login_as, db
         db.session.flush()
         abort(403)
 
-    monkeypatch.setitem(app.view_functions, "core.healthz", half_done)
+    monkeypatch.setitem(app.view_functions, "home.healthz", half_done)
     b, user = login_as(Role.MANAGER)
     assert b.get("/healthz").status_code == 403
     db_session.expire_all()

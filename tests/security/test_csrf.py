@@ -34,7 +34,7 @@ def test_csrf_protection_is_on_for_every_unsafe_method(app):
                                                        {"POST", "PUT", "PATCH", "DELETE"})
 
 
-HEALTH_CHECKS = {"core.healthz", "core.readyz"}  # GET-only probes for load balancers
+HEALTH_CHECKS = {"home.healthz", "home.readyz"}  # GET-only probes for load balancers
 
 
 def test_no_view_is_exempt_except_the_bearer_token_api_and_the_health_checks(app):

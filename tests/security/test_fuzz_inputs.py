@@ -31,11 +31,11 @@ ROLES = ("anonymous", "admin", "manager", "escort", "helper", "company")
 
 # POST routes whose forms carry nothing but the CSRF token (a button): nothing to fuzz.
 NO_FIELDS = {
-    "accounts.logout", "accounts.revoke_token", "notifications.mark_read", "notifications.mark_all_read",
+    "accounts.logout", "accounts.revoke_token", "notify.mark_read", "notify.mark_all_read",
     "settings.override_delete", "personnel.reactivate",
 }
 # A POST that only redirects (the language switch: its `next` with a NUL goes to the home page).
-REDIRECTS = {"core.set_language"}
+REDIRECTS = {"home.set_language"}
 VISIBLE = ("text", "textarea", "password", "email", "tel", "date", "number", "select", "url", "search")
 # Routes that are not pages (the JSON API has its own fuzzing: tests/api/test_schemathesis.py).
 NOT_PAGES = ("api.", "static", "bootstrap.static")

@@ -1,17 +1,17 @@
-"""In-app notifications: the bell's unread count, the list, marking read."""
+"""In-app notifications (the in-app channel of app.notify): the bell's unread count, the list, marking read."""
 import sqlalchemy as sa
-from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.core.db import utcnow
+from app.core.inputs import safe_next
 from app.core.models import Notification
 from app.core.notifications import unread_count
 from app.core.pagination import desc, keyset_page
 from app.core.permissions import get_visible_or_404
 from app.extensions import db
-
-bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+from app.notify.blueprint import bp
 
 
 def visible_notifications(user) -> sa.Select:
@@ -32,27 +32,25 @@ def bell():
     return {"notification_unread_count": notification_unread_count}
 
 
-@bp.route("/")
+@bp.route("/notifications/")
 @login_required
-def index():
+def inbox():
     page = keyset_page(visible_notifications(current_user), (desc(Notification.created_at), desc(Notification.id)))
     return render_template("notifications/index.html", page=page)
 
 
-@bp.route("/<int:notification_id>/read", methods=["POST"])
+@bp.route("/notifications/<int:notification_id>/read", methods=["POST"])
 @login_required
 def mark_read(notification_id: int):
     """Mark one read, then go where it points when that is a path on this site."""
-    from app.accounts.views import safe_next
-
     note = get_visible_or_404(visible_notifications(current_user), Notification, notification_id)
     if note.read_at is None:
         note.read_at = utcnow()
         db.session.commit()
-    return redirect(safe_next(note.url) or url_for("notifications.index"))
+    return redirect(safe_next(note.url) or url_for("notify.inbox"))
 
 
-@bp.route("/read-all", methods=["POST"])
+@bp.route("/notifications/read-all", methods=["POST"])
 @login_required
 def mark_all_read():
     changed = db.session.execute(
@@ -62,4 +60,4 @@ def mark_all_read():
     ).rowcount
     db.session.commit()
     flash(_("已将 %(n)d 条通知标为已读。", n=changed), "success")
-    return redirect(url_for("notifications.index"))
+    return redirect(url_for("notify.inbox"))

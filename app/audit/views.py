@@ -5,23 +5,21 @@ Read-only by design: there is no route that changes or removes an audit row.
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template, request
+from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import NumberRange, Optional
 
-from app.core.inputs import ignore_filters
 from app.accounts.models import Role, User
+from app.audit.blueprint import bp
+from app.core.inputs import ignore_filters
 from app.core.models import AuditLog
 from app.core.pagination import desc, distinct_values, keyset_page
 from app.core.permissions import require
 from app.core.timeutil import start_of_local_day
 from app.extensions import db
-
-bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
-
 
 def can_view_audit_log(user) -> bool:
     """The audit trail is the administrator's (it shows every account's activity)."""

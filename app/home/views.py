@@ -1,25 +1,12 @@
 """Home redirect, language switch, health checks (/healthz liveness, /readyz readiness)."""
-from flask import Blueprint, current_app, redirect, request, session, url_for
+from flask import current_app, redirect, request, session, url_for
 from flask_login import current_user, login_required
 
-from app.accounts.models import Role
 from app.accounts.services import set_locale
+from app.core.inputs import safe_next
 from app.extensions import csrf, db
-
-bp = Blueprint("core", __name__)
-
-
-def home_url(user) -> str:
-    """Where each role lands after signing in."""
-    if user.role == Role.COMPANY:
-        if user.company_id:
-            return url_for("portal.home")
-        return url_for("accounts.profile")
-    if user.role in (Role.ADMIN, Role.MANAGER):
-        return url_for("monitoring.dashboard")
-    if user.role in (Role.ESCORT, Role.HELPER):
-        return url_for("monitoring.home")
-    return url_for("companies.index")
+from app.home.blueprint import bp
+from app.home.landing import home_url
 
 
 @bp.route("/")
@@ -37,9 +24,7 @@ def set_language():
             set_locale(current_user, code)
             db.session.commit()
     target = request.form.get("next") or ""
-    from app.accounts.views import safe_next
-
-    return redirect(safe_next(target) or url_for("core.index"))
+    return redirect(safe_next(target) or url_for("home.index"))
 
 
 @bp.route("/healthz")

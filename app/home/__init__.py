@@ -1,0 +1,1 @@
+"""The home page (each role's landing page), the language switch and the health checks."""

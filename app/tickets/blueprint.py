@@ -1,0 +1,6 @@
+"""The tickets blueprint: io_views.py and views.py each add their routes to it."""
+from flask import Blueprint
+
+bp = Blueprint("tickets", __name__, url_prefix="/tickets", template_folder="templates")
+
+from app.tickets import io_views, views  # noqa: E402,F401  (each adds its routes to bp)
