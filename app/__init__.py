@@ -17,6 +17,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     _trust_proxies(app)
     _init_extensions(app)
     _register_blueprints(app)
+    _install_notice_delivery(app)
     _register_request_hooks(app)
     _register_template_helpers(app)
     _register_cli(app)
@@ -51,7 +52,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     bootstrap.init_app(app)
     limiter.init_app(app)
-    from app.core.aggregates import cache_config
+    from app.monitoring.aggregates import cache_config
 
     cache.init_app(app, config=cache_config(app.config.get("REDIS_URL", "")))
 
@@ -108,6 +109,14 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit_bp)
     app.register_blueprint(notify_bp)
     csrf.exempt(api_bp)  # bearer-token API: no cookies, no CSRF
+
+
+def _install_notice_delivery(app: Flask) -> None:
+    """app.core.notifications writes in-app notices; app.notify reaches people by e-mail, SMS and robots."""
+    from app.core.notifications import set_delivery
+    from app.notify.notices import Delivery
+
+    set_delivery(app, Delivery())
 
 
 def _register_request_hooks(app: Flask) -> None:
@@ -170,7 +179,7 @@ def _register_cli(app: Flask) -> None:
     from app.search.cli import search_cli
     from app.tickets.cli import tickets_cli
 
-    from app.core.backup import backup_command, restore_command
+    from app.backup.cli import backup_command, restore_command
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(tickets_cli)

@@ -18,5 +18,5 @@ csrf = CSRFProtect()
 babel = Babel()
 bootstrap = Bootstrap5()
 limiter = Limiter(key_func=get_remote_address)
-# The dashboard's, workbenches' and rankings' numbers, shared per scope (app/core/aggregates.py).
+# The dashboard's, workbenches' and rankings' numbers, shared per scope (app/monitoring/aggregates.py).
 cache = Cache()

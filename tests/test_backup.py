@@ -3,7 +3,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from app.core.backup import table_fingerprints
+from app.backup.cli import table_fingerprints
 from app.demo.cli import seed_demo
 from app.extensions import db
 from app.tickets.models import Ticket

@@ -14,13 +14,12 @@ from app.companies import goals
 from app.companies.models import CATEGORIES as COMPANY_CATEGORIES
 from app.companies.models import GOAL_STATUSES
 from app.companies.queries import visible_companies
-from app.core import aggregates
 from app.core.db import utcnow
 from app.core.permissions import require
 from app.core.workdays import overdue_working_days
 from app.extensions import db
 from app.home.landing import home_url
-from app.monitoring import charts, permissions, queries
+from app.monitoring import aggregates, charts, permissions, queries
 from app.common_problems import permissions as common_permissions
 from app.common_problems import queries as common_queries
 from app.search import common as common_problems
@@ -74,7 +73,7 @@ def dashboard():
 
 def _dashboard_numbers(user, c, window, window_days: int, max_candidates: int) -> dict:
     """Every number and chart of the dashboard for the user's scope, and the suggested 共性问题 (over every
-    problem: the dashboard's scope is the district) — kept per scope for up to a minute (app.core.aggregates)."""
+    problem: the dashboard's scope is the district) — kept per scope for up to a minute (app.monitoring.aggregates)."""
     breakdowns = {name: queries.breakdown(user, c, name) for name in queries.BREAKDOWNS}
     buckets = queries.ageing(user, c)
     months = queries.trend(user, c)

@@ -22,10 +22,11 @@ from flask_babel import lazy_gettext as _l
 from app.accounts.models import Role, User
 from app.companies.models import Company
 from app.core.db import utcnow
-from app.core.notifications import notify, notify_robots
+from app.core.notifications import notify
 from app.core.settings import get_settings, register_defaults, set_setting
 from app.core.timeutil import end_of_local_day, local_date, to_local
 from app.extensions import db
+from app.notify.notices import notify_robots
 from app.tickets.models import OPEN_STATES, Ticket
 
 register_defaults({"notify.digest_hour": 8, "notify.visit_reminder_day": 20, "notify.digests_sent": {}})

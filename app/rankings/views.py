@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.accounts.models import Role, User
-from app.core import aggregates
+from app.monitoring import aggregates
 from app.core.db import utcnow
 from app.core.permissions import require
 from app.core.spreadsheets import stream_xlsx
@@ -65,7 +65,7 @@ def _shared_board(board_key: str, period, *, live: bool):
     """(publication or None, content, tables): the board and its two tables as HTML.
 
     A board is the same for every member of staff (its scope is the district): the live one is computed once
-    and kept for up to a minute with its tables (app.core.aggregates; a change of the weights is a new key, so
+    and kept for up to a minute with its tables (app.monitoring.aggregates; a change of the weights is a new key, so
     it shows at once); a publication's tables are rendered once per publication and language."""
     publication = None if live else latest_publication(board_key, period)
     if publication is not None:
