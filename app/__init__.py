@@ -79,7 +79,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     """Each feature's blueprint.py holds its Blueprint and imports the views modules that add routes to it."""
     from app.accounts.blueprint import bp as accounts_bp
-    from app.api import bp as api_bp
+    from app.api.blueprint import bp as api_bp
     from app.audit.blueprint import bp as audit_bp
     from app.common_problems.blueprint import bp as common_problems_bp
     from app.companies.blueprint import bp as companies_bp

@@ -6,7 +6,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 
 from app.accounts.models import Role
-from app.api import bp
+from app.api.blueprint import bp
 from app.api.common import check_query_params, current_api_user, fail, get_or_404, json_body, token_required
 from app.api.tickets import co_department_json
 from app.common_problems import co_departments, permissions, queries, services

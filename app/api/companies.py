@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from app.accounts.models import Role, User
-from app.api import bp
+from app.api.blueprint import bp
 from app.api.common import (
     check_query_params, choice_arg, current_api_user, fail, get_or_404, int_arg, json_body, paginate_by_id,
     token_required,

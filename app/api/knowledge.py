@@ -2,7 +2,7 @@
 from flask import request
 from flask_babel import gettext as _
 
-from app.api import bp
+from app.api.blueprint import bp
 from app.api.common import check_query_params, fail, paginate_by_id, token_required
 from app.knowledge import queries
 from app.knowledge.models import KnowledgeEntry

@@ -16,7 +16,7 @@ from flask import render_template, request
 from flask_babel import gettext as _
 
 from app.accounts.models import Role
-from app.api import bp
+from app.api.blueprint import bp
 from app.api.common import check_query_params
 from app.companies.models import CATEGORIES as COMPANY_CATEGORIES
 from app.companies.models import GOAL_STATUSES, SPECIALIZED_TIERS

@@ -3,7 +3,7 @@ published (frozen) boards: GET and POST /api/v1/rankings/publications."""
 from flask import request
 from flask_babel import gettext as _
 
-from app.api import bp
+from app.api.blueprint import bp
 from app.api.common import check_query_params, current_api_user, fail, json_body, token_required
 from app.extensions import db
 from app.rankings import services

@@ -6,7 +6,7 @@ a view is only conditions: the list still applies the caller's scope when it is 
 from flask import url_for
 from flask_babel import gettext as _
 
-from app.api import bp
+from app.api.blueprint import bp
 from app.api.common import check_query_params, current_api_user, fail, get_or_404, json_body, token_required
 from app.extensions import db
 from app.tickets import permissions, queries, saved_views

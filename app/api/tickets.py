@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import Role
-from app.api import bp
+from app.api.blueprint import bp
 from app.api.common import (
     bool_arg, check_query_params, choice_arg, current_api_user, fail, get_or_404, int_arg, json_body,
     paginate_by_id, token_required,

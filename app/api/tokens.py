@@ -2,7 +2,7 @@
 from flask_babel import gettext as _
 
 from app.accounts import services, throttling
-from app.api import bp
+from app.api.blueprint import bp
 from app.api.common import check_query_params, current_api_user, fail, json_body, token_required
 from app.extensions import db
 

@@ -2,7 +2,7 @@
 from flask_babel import gettext as _
 from sqlalchemy.orm import load_only, selectinload
 
-from app.api import bp
+from app.api.blueprint import bp
 from app.api.common import (
     check_query_params, current_api_user, fail, get_or_404, int_arg, json_body, paginate_by_id, token_required,
 )

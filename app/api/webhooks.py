@@ -1,7 +1,7 @@
 """Outbound webhook subscriptions (admin): POST/GET /api/v1/webhooks, GET /api/v1/webhooks/{id}/deliveries."""
 from flask_babel import gettext as _
 
-from app.api import bp
+from app.api.blueprint import bp
 from app.api.common import check_query_params, current_api_user, fail, get_or_404, json_body, paginate_by_id, token_required
 from app.extensions import db
 from app.notify import services
