@@ -112,10 +112,13 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _install_notice_delivery(app: Flask) -> None:
-    """app.core.notifications writes in-app notices; app.notify reaches people by e-mail, SMS and robots."""
-    from app.core.notifications import set_delivery
+    """app.core.notifications writes in-app notices, linked to a problem's page by app.tickets; app.notify
+    reaches people by e-mail, SMS and robots."""
+    from app.core.notifications import set_delivery, set_ticket_link
     from app.notify.notices import Delivery
+    from app.tickets.links import ticket_path
 
+    set_ticket_link(app, ticket_path)
     set_delivery(app, Delivery())
 
 

@@ -5,7 +5,8 @@ notify() works in the caller's transaction and never talks to a remote server:
   (e.g. as escort and as the person who owes the step) gets one;
 - each notice is written in the recipient's language (title and body may be lazy strings, rendered
   under the recipient's locale);
-- company users get portal links, staff the staff pages.
+- a notice about a problem links to it: company users to the portal, staff to the staff pages (the link
+  the tickets feature installs at start, `set_ticket_link`).
 Reaching people outside the app (e-mail, SMS, group robots: app.notify) is the delivery the app installs
 at start (`set_delivery`): for each notice written it is told the person, the rendered text and the link,
 and once per call the event, for the group robots. Without one, notices stay in the app.
@@ -21,6 +22,7 @@ from app.extensions import db
 
 _SEEN_KEY = "peipao_notice_seen"
 _DELIVERY_KEY = "peipao_notice_delivery"
+_TICKET_LINK_KEY = "peipao_notice_ticket_link"
 
 
 def set_delivery(app, delivery) -> None:
@@ -29,11 +31,9 @@ def set_delivery(app, delivery) -> None:
     app.extensions[_DELIVERY_KEY] = delivery
 
 
-def ticket_path(ticket, *, for_company: bool = False) -> str:
-    """The problem's page for staff or the portal, built without a request (CLI, worker)."""
-    adapter = current_app.url_map.bind("localhost")
-    endpoint = "portal.problem" if for_company else "tickets.detail"
-    return adapter.build(endpoint, {"ticket_id": ticket.id})
+def set_ticket_link(app, ticket_path) -> None:
+    """Install how a notice about a problem links to it: `ticket_path(ticket, *, for_company) -> str`."""
+    app.extensions[_TICKET_LINK_KEY] = ticket_path
 
 
 def render(text, locale: str) -> str:
@@ -53,6 +53,7 @@ def notify(users, kind: str, title, body="", url: str = "", *, ticket=None, robo
     urgent = getattr(ticket, "urgency", None) == "urgent"
     languages = current_app.config["LANGUAGES"]
     delivery = current_app.extensions.get(_DELIVERY_KEY)
+    ticket_link = current_app.extensions[_TICKET_LINK_KEY] if ticket is not None else None
     created = []
     for user in users:
         if user is None or not user.active or (user.id, event) in seen:
@@ -60,7 +61,7 @@ def notify(users, kind: str, title, body="", url: str = "", *, ticket=None, robo
         seen.add((user.id, event))
         locale = user.locale if user.locale in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
         shown_title, shown_body = render(title, locale)[:200], render(body, locale)
-        link = ticket_path(ticket, for_company=user.role == "company") if ticket is not None else url
+        link = ticket_link(ticket, for_company=user.role == "company") if ticket is not None else url
         note = Notification(user_id=user.id, kind=kind, title=shown_title, body=shown_body, url=link[:300])
         db.session.add(note)
         created.append(note)

@@ -14,11 +14,12 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.companies.models import Company
-from app.core.notifications import render, ticket_path
+from app.core.notifications import render
 from app.extensions import db
 from app.notify import preferences
 from app.notify.models import Robot
 from app.notify.outbox import enqueue, transaction_token
+from app.tickets.links import ticket_path
 
 # Which group robots hear of which kind of notice.
 ROBOT_ROUTES = {
