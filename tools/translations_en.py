@@ -2216,3 +2216,11 @@ TRANSLATIONS.update({
     "共性问题协办待办": "Common problems to co-handle",
     "本部门作为协办部门、尚未签收或提交协办意见的共性问题（每个共性问题计一个）。": "Common problems naming my department as a co-department that has not yet signed or given its opinion (each counted once).",
 })
+
+# --- request payload schemas (app/core/payloads.py and each feature's schemas.py) ---------------
+TRANSLATIONS.update({
+    "专精特新梯度无效。": "Invalid specialized tier.",
+    "请选择在岗的陪跑员。": "Choose an active escort.",
+    "取值无效。": "Invalid value.",
+    "应为列表。": "Must be a list.",
+})

@@ -11,7 +11,9 @@ from app.api.common import check_query_params, current_api_user, fail, get_or_40
 from app.api.tickets import co_department_json
 from app.common_problems import co_departments, permissions, queries, services
 from app.common_problems.models import CommonProblem
+from app.common_problems.schemas import CommonProblemCreate, CommonProblemMembers
 from app.core.db import utcnow
+from app.core.payloads import PayloadError
 from app.core.timeutil import local_date
 from app.core.workdays import overdue_working_days
 from app.extensions import db
@@ -89,6 +91,13 @@ def _refused(error: TicketActionError):
     fail(error.status, error.message, error.code, error.fields or None)
 
 
+def _payload(schema, data: dict):
+    try:
+        return schema.parse(data)
+    except PayloadError as error:
+        fail(400, _("提交的数据有误。"), "validation_error", error.fields)
+
+
 @bp.post("/common-problems")
 @token_required
 def create_common_problem():
@@ -96,9 +105,10 @@ def create_common_problem():
     data = json_body()
     if not permissions.can_create_common_problem(user):
         fail(403, _("仅管理者可以创建共性问题。"), "forbidden")
+    payload = _payload(CommonProblemCreate, data)
     try:
-        group = services.create_common_problem(user, title=data.get("title"), description=data.get("description") or "",
-                                               ticket_ids=data.get("ticket_ids"))
+        group = services.create_common_problem(user, title=payload.title, description=payload.description,
+                                               ticket_ids=payload.ticket_ids)
     except TicketActionError as error:
         _refused(error)
     body = common_problem_json(group, user)
@@ -121,7 +131,8 @@ def add_common_problem_members(common_problem_id: int):
     group = _visible_or_404(common_problem_id, user)
     data = json_body()
     try:
-        services.add_members(user, group, data.get("ticket_ids"))
+        services.check_manage_members(user, group)  # refused as such whatever the body says
+        services.add_members(user, group, _payload(CommonProblemMembers, data).ticket_ids)
     except TicketActionError as error:
         _refused(error)
     body = common_problem_json(group, user)

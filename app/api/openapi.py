@@ -1,5 +1,7 @@
 """The OpenAPI 3 document of /api/v1, kept as Python data next to the routes it describes.
 
+Every request body is the JSON Schema of the payload class that validates it (PAYLOADS, and one
+per ticket action from tickets.services.ACTIONS); the answers' schemas are still written here.
 OPERATIONS maps (method, Flask rule) to what the operation takes and answers; document()
 adds the path parameters (from the rule), the error answers and the shared schemas, and
 is served at GET /api/v1/openapi.json and rendered at GET /api/v1/docs. A test walks
@@ -23,8 +25,16 @@ from app.companies.models import GOAL_STATUSES, SPECIALIZED_TIERS
 from app.tickets.models import (
     CATEGORIES, COMPLEXITIES, RATINGS, SOURCES, STATUSES, SUPERVISION_LEVELS, URGENCIES,
 )
-from app.tickets.transitions import ACTIONS
-from app.notify.events import EVENTS as WEBHOOK_EVENTS
+from app.accounts import schemas as account_schemas
+from app.common_problems import schemas as common_schemas
+from app.common_problems import services as common_services
+from app.companies import schemas as company_schemas
+from app.core.payloads import openapi_schema
+from app.tickets import schemas as ticket_schemas
+from app.tickets import services as ticket_services
+from app.visits import schemas as visit_schemas
+from app.notify import schemas as notify_schemas
+from app.rankings import schemas as ranking_schemas
 from app.visits.models import MODES
 
 PREFIX = "/api/v1"
@@ -90,11 +100,6 @@ SCHEMAS: dict = {
         ("error",),
         "所有错误的统一形状，绝不返回 HTML 或堆栈。 / The shape of every error; never HTML, never a stack trace.",
     ),
-    "TokenRequest": obj(
-        {"username": {"type": "string", "minLength": 1}, "password": {"type": "string", "minLength": 1},
-         "name": {"type": "string", "maxLength": 100, "description": "令牌名称（可选）。 / Optional token name."}},
-        ("username", "password"),
-    ),
     "TokenCreated": obj(
         {"token": {"type": "string", "description": "只返回这一次，请妥善保存。 / Shown once only; store it safely."},
          "expires_at": DATETIME},
@@ -129,28 +134,6 @@ SCHEMAS: dict = {
          "annual_revenue", "employees", "address", "contact_name", "contact_phone", "goal_status", "escort",
          "created_at"),
     ),
-    "CompanyCreate": obj(
-        {
-            "name": {"type": "string", "minLength": 1, "maxLength": 200},
-            "uscc": {"type": "string", "minLength": 1, "maxLength": 30,
-                     "description": "校验位须正确，不能与已登记企业重复。 / "
-                                    "Check digit must be right; must be unique."},
-            "category": enum(COMPANY_CATEGORIES),
-            "town": {"anyOf": [{"type": "integer"}, {"type": "string"}],
-                     "description": "镇街的编号、代码或名称。 / Town id, code or name."},
-            "industry": {"anyOf": [{"type": "integer"}, {"type": "string"}],
-                         "description": "行业门类的编号、代码或名称。 / Industry id, code or name."},
-            "specialized_tier": enum(SPECIALIZED_TIERS),
-            "is_above_scale": {"type": "boolean"},
-            "annual_revenue": nullable({"type": "number", "minimum": 0, "description": "万元 / 10,000 CNY"}),
-            "employees": nullable({"type": "integer", "minimum": 0, "maximum": 10_000_000}),
-            "address": {"type": "string", "maxLength": 300},
-            "contact_name": {"type": "string", "maxLength": 50},
-            "contact_phone": {"type": "string", "maxLength": 32},
-            "escort_id": nullable({"type": "integer", "description": "在岗陪跑员的编号。 / An active escort's id."}),
-        },
-        ("name", "uscc", "category", "town", "industry"),
-    ),
     "Department": obj({"id": {"type": "integer"}, "name": TEXT, "code": TEXT}, ("id", "name", "code")),
     "Ticket": obj(
         {
@@ -183,7 +166,7 @@ SCHEMAS: dict = {
                 {"new_due": DATE, "reason": TEXT, "requested_at": DATETIME, "requested_by_id": OPT_ID},
                 ("new_due", "reason", "requested_at", "requested_by_id"),
                 "待审批的延期申请（仅工作人员可见）。 / The pending extension request (staff only).")),
-            "allowed_actions": {"type": "array", "items": enum(ACTIONS),
+            "allowed_actions": {"type": "array", "items": enum(ticket_services.ACTIONS),
                                 "description": "调用者此刻可执行的操作。 / The actions the caller may take now."},
             "co_departments": nullable({"type": "array", "items": ref("CoDepartment"),
                 "description": "协办部门（当前交办的），各自的签收与意见期限；仅工作人员可见。 / The current "
@@ -192,19 +175,6 @@ SCHEMAS: dict = {
         ("id", "number", "company_id", "title", "description", "category", "source", "urgency", "status",
          "escort_id", "department_id", "helper_id", "created_at", "due_at", "overdue", "supervision", "rating",
          "reopen_count", "version", "allowed_actions"),
-    ),
-    "TicketCreate": obj(
-        {
-            "company_id": {**ID, "description": "工作人员必填；企业用户忽略此字段（即本企业）。 / Required for staff; "
-                                                 "a company user always files for its own company."},
-            "title": {"type": "string", "minLength": 1, "maxLength": 200},
-            "description": {"type": "string", "minLength": 1, "maxLength": 5000},
-            "category": enum(CATEGORIES),
-            "urgency": enum(URGENCIES),
-            "source": enum(SOURCES, "企业用户只能是 portal；陪跑员默认 escort。 / "
-                                    "portal for company users; escorts default to escort."),
-        },
-        ("title", "description", "category"),
     ),
     "TicketEvent": obj(
         {
@@ -224,12 +194,6 @@ SCHEMAS: dict = {
         },
         ("id", "at", "kind", "from_status", "to_status", "body", "public", "actor", "data"),
     ),
-    "CommentCreate": obj(
-        {"body": {"type": "string", "minLength": 1, "maxLength": 5000},
-         "internal": {"type": "boolean", "default": False,
-                      "description": "内部备注，仅工作人员可写可见。 / An internal note: staff only."}},
-        ("body",),
-    ),
     "Visit": obj(
         {"id": {"type": "integer"}, "company_id": {"type": "integer"}, "escort_id": {"type": "integer"},
          "visited_on": DATE, "mode": enum(MODES), "participants": TEXT, "summary": TEXT, "company_status": TEXT,
@@ -239,42 +203,12 @@ SCHEMAS: dict = {
         ("id", "company_id", "escort_id", "visited_on", "mode", "participants", "summary", "company_status",
          "next_step", "created_at", "ticket_ids"),
     ),
-    "VisitProblem": obj(
-        {"title": {"type": "string", "minLength": 1, "maxLength": 200},
-         "description": {"type": "string", "maxLength": 5000},
-         "category": enum(CATEGORIES), "urgency": enum(URGENCIES)},
-        ("title", "category"),
-        "每个问题成为一张来源为 visit、已受理的工单（description 可省略，默认为 title）。 / Each becomes a ticket "
-        "with source visit, already accepted (description may be left out: it defaults to the title).",
-    ),
-    "VisitCreate": obj(
-        {"company_id": ID,
-         "visited_on": {**DATE, "description": "不晚于今天，不早于90天前。 / Not after today, at most 90 days back."},
-         "mode": enum(MODES),
-         "summary": {"type": "string", "minLength": 1, "maxLength": 5000},
-         "participants": {"type": "string", "maxLength": 500},
-         "company_status": {"type": "string", "maxLength": 5000},
-         "next_step": {"type": "string", "maxLength": 5000},
-         "problems": {"type": "array", "items": ref("VisitProblem")}},
-        ("company_id", "visited_on", "mode", "summary"),
-    ),
 }
 
 SCHEMAS["Webhook"] = obj(
     {"id": {"type": "integer"}, "url": TEXT, "events": {"type": "array", "items": TEXT}, "description": TEXT,
      "allow_private": {"type": "boolean"}, "active": {"type": "boolean"}, "created_at": DATETIME},
     ("id", "url", "events", "description", "allow_private", "active", "created_at"),
-)
-SCHEMAS["WebhookCreate"] = obj(
-    {"url": {"type": "string", "minLength": 1, "maxLength": 500},
-     "events": {"type": "array", "minItems": 1, "items": enum(WEBHOOK_EVENTS)},
-     "secret": {"type": "string", "minLength": 16, "maxLength": 200,
-                "description": "签名密钥。 / The HMAC key of X-Peipao-Signature."},
-     "description": {"type": "string", "maxLength": 200},
-     "allow_private": {"type": "boolean", "default": False,
-                       "description": "允许内网或本机地址（默认拒绝）。 / Allow a private or loopback address "
-                                      "(refused by default)."}},
-    ("url", "events", "secret"),
 )
 SCHEMAS["WebhookDelivery"] = obj(
     {"id": {"type": "integer"}, "event": TEXT, "status": enum(("pending", "sending", "sent", "failed")),
@@ -360,34 +294,9 @@ SCHEMAS["CoDepartment"] = obj(
     "一个协办部门（问题或共性问题的当前交办）：签收与意见各有期限。 / One co-department of the current dispatch (of a "
     "problem or a common problem), with its own sign and opinion deadlines.",
 )
-SCHEMAS["CommonProblemCreate"] = obj(
-    {"title": {"type": "string", "minLength": 1, "maxLength": 200},
-     "description": {"type": "string", "maxLength": 5000},
-     "ticket_ids": {"type": "array", "items": ID, "minItems": 2, "maxItems": 200,
-                    "description": "尚未交办部门的问题（待受理、已受理或待交办）。 / Problems not yet with a department."}},
-    ("title", "ticket_ids"),
-)
-SCHEMAS["CommonProblemMembers"] = obj(
-    {"ticket_ids": {"type": "array", "items": ID, "minItems": 1, "maxItems": 200}}, ("ticket_ids",),
-)
-COMMON_ACTIONS = ("dispatch", "sign", "return", "reply", "request_extension", "decide_extension", "supervise",
-                  "co_sign", "co_opinion")
-SCHEMAS["CommonProblemAction"] = {
-    "oneOf": [ref("Action" + "".join(part.capitalize() for part in a.split("_"))) for a in COMMON_ACTIONS],
-    "description": "问题操作中的交办（可含协办部门）、签收、退回、答复、延期、督办与协办签收、协办意见，带共性问题的 "
-                   "version。 / The ticket actions dispatch (with co_departments), sign, return, reply, "
-                   "request_extension, decide_extension, supervise, co_sign and co_opinion, with the common "
-                   "problem's version.",
-}
 SCHEMAS["TicketTags"] = obj(
     {"ticket_id": ID, "tags": {"type": "array", "items": TEXT}},
     ("ticket_id", "tags"), "问题的全部标签（按名称排序）。 / The problem's tags, by name.",
-)
-SCHEMAS["TagCreate"] = obj(
-    {"name": {"type": "string", "minLength": 1, "maxLength": 20,
-              "description": "全角字母数字转半角、空白合并、拉丁字母小写；不能含逗号。 / Normalised (NFKC, spaces "
-                             "collapsed, lower case); no commas."}},
-    ("name",),
 )
 
 SCHEMAS["SavedView"] = obj(
@@ -404,16 +313,6 @@ SCHEMAS["SavedViews"] = obj(
     {"items": {"type": "array", "items": ref("SavedView")}},
     ("items",), "调用者自己的视图（至多 20 个），按名称排序。 / The caller's own views (at most 20), by name.",
 )
-SCHEMAS["SavedViewCreate"] = obj(
-    {"name": {"type": "string", "minLength": 1, "maxLength": 30, "description": "本人的视图中不能重名。 / Unique among "
-                                                                              "the caller's views."},
-     "query": {"type": "string", "maxLength": 2000,
-               "description": "如 status=dispatched&tag=用工；只保留问题列表认识的条件。 / e.g. status=dispatched&tag=… ; "
-                              "only the list's own conditions are kept."}},
-    ("name",),
-)
-SCHEMAS["SavedViewRename"] = obj({"name": {"type": "string", "minLength": 1, "maxLength": 30}}, ("name",))
-
 SCHEMAS["SimilarTickets"] = obj(
     {"items": {"type": "array", "items": obj(
         {"ticket": ref("Ticket"),
@@ -485,73 +384,40 @@ SCHEMAS["RankingPublications"] = obj(
     {"items": {"type": "array", "items": ref("RankingPublication")}}, ("items",),
     "发布记录，统计期新的在前，同一统计期新版本在前。 / Publications, newest period first, newest version first.",
 )
-SCHEMAS["RankingPublicationCreate"] = obj(
-    {"board": enum(("escorts", "departments", "towns")),
-     "period": {"type": "string", "maxLength": 32,
-                "description": "已结束的统计期：YYYY-MM、YYYY-Qn 或 YYYY-MM-DD..YYYY-MM-DD。 / A closed period."},
-     "reason": {"type": "string", "maxLength": 2000,
-                "description": "重新发布（更正）时必填。 / Required to publish a period again (a correction)."}},
-    ("board", "period"),
-)
 
 
-# Ticket actions: one schema per action, chosen by the `action` field.
-ACTION_FIELDS = {
-    "accept": ({}, (), "受理。 / Accept."),
-    "reject": ({"reason": {"type": "string", "minLength": 1, "maxLength": 5000}}, ("reason",),
-               "不予受理（须说明理由）。 / Reject, with a reason."),
-    "withdraw": ({}, (), "企业撤回。 / The company withdraws it."),
-    "reply": ({"message": {"type": "string", "minLength": 1, "maxLength": 5000}}, ("message",),
-              "答复企业。 / Reply to the company."),
-    "escalate": ({"reason": {"type": "string", "minLength": 1, "maxLength": 5000}}, ("reason",),
-                 "陪跑员提请交办。 / The escort asks for dispatch."),
-    "dispatch": ({"department_id": ID, "helper_id": OPT_ID, "complexity": enum(COMPLEXITIES), "due_on": DATE,
-                  "co_departments": {"type": "array", "items": ID, "maxItems": 8, "uniqueItems": True,
-                                     "description": "协办部门编号（不含承办部门）。 / Co-department ids (not the lead)."}},
-                 ("department_id",),
-                 "交办到职能部门（可指定经办人；due_on 为不晚于办理时限的工作日；co_departments 为协办部门，"
-                 "各自签收并提交协办意见）。 / Dispatch to a lead department (optionally a helper; due_on: a custom "
-                 "reply deadline, a working day no later than the limit; co_departments: 协办 departments that "
-                 "each sign and give an opinion on their own clock)."),
-    "sign": ({}, (), "部门签收。 / The department signs for it."),
-    "return": ({"reason": {"type": "string", "minLength": 1, "maxLength": 5000}, "suggested_department_id": OPT_ID},
-               ("reason",), "部门退回（可建议部门）。 / The department returns it (may suggest another)."),
-    "rate": ({"rating": enum(RATINGS), "comment": {"type": "string", "maxLength": 5000}}, ("rating",),
-             "评价；不满意须说明原因并重新办理。 / Rate; unsatisfied (with a comment) reopens it."),
-    "supervise": ({"level": enum(SUPERVISION_LEVELS)}, ("level",),
-                  "督办（只能提升级别）。 / Supervise (only upwards)."),
-    "request_extension": ({"new_due": DATE, "reason": {"type": "string", "minLength": 1, "maxLength": 5000}},
-                          ("new_due", "reason"), "申请延期。 / Ask for a later deadline."),
-    "decide_extension": ({"approve": {"type": "boolean"}}, ("approve",),
-                         "审批延期申请。 / Decide an extension request."),
-    "pause": ({"reason": {"type": "string", "minLength": 1, "maxLength": 5000}}, ("reason",),
-              "待企业补充材料：暂停计时并告知企业所需材料。 / Pause the clock while the company supplies documents "
-              "(the reason tells it what is needed)."),
-    "resume": ({}, (), "恢复计时，期限顺延暂停的工作日数。 / Resume; deadlines move on by the paused working days."),
-    "co_sign": ({}, (), "协办部门签收（按其自身期限）。 / A co-department signs for its part (on its own clock)."),
-    "co_opinion": ({"opinion": {"type": "string", "minLength": 1, "maxLength": 5000}}, ("opinion",),
-                   "协办部门提交协办意见；承办部门待全部意见提交或逾期后答复。 / A co-department gives its opinion; "
-                   "the lead department replies once every opinion is in or overdue."),
-}
-assert set(ACTION_FIELDS) == set(ACTIONS), "every action of the state machine is described"
+# Request bodies: each payload's own schema (the one that validates it).
+PAYLOADS = {"TokenRequest": account_schemas.TokenRequest, "CompanyCreate": company_schemas.CompanyCreate,
+            "TicketCreate": ticket_schemas.TicketCreate, "CommentCreate": ticket_schemas.CommentCreate,
+            "TagCreate": ticket_schemas.TagCreate, "SavedViewCreate": ticket_schemas.SavedViewCreate,
+            "SavedViewRename": ticket_schemas.SavedViewRename, "VisitCreate": visit_schemas.VisitCreate,
+            "RankingPublicationCreate": ranking_schemas.RankingPublicationCreate,
+            "WebhookCreate": notify_schemas.WebhookCreate,
+            "CommonProblemCreate": common_schemas.CommonProblemCreate,
+            "CommonProblemMembers": common_schemas.CommonProblemMembers}
+for _name, _payload in PAYLOADS.items():
+    SCHEMAS[_name] = openapi_schema(_payload, SCHEMAS)
 
 
+# Ticket actions: one schema per action (its payload class), chosen by the `action` field.
 def _action_schema_name(action: str) -> str:
     return "Action" + "".join(part.capitalize() for part in action.split("_"))
 
 
-for _action, (_fields, _required, _text) in ACTION_FIELDS.items():
-    SCHEMAS[_action_schema_name(_action)] = obj(
-        {"action": enum([_action]),
-         "version": {"type": "integer", "description": "问题当前的 version。 / The ticket's current version."},
-         **_fields},
-        ("action", "version", *_required), _text,
-    )
+for _action, (_payload, _run) in ticket_services.ACTIONS.items():
+    SCHEMAS[_action_schema_name(_action)] = openapi_schema(_payload, SCHEMAS)
 SCHEMAS["TicketAction"] = {
-    "oneOf": [ref(_action_schema_name(a)) for a in ACTION_FIELDS],
+    "oneOf": [ref(_action_schema_name(a)) for a in ticket_services.ACTIONS],
     "discriminator": {"propertyName": "action",
-                      "mapping": {a: f"#/components/schemas/{_action_schema_name(a)}" for a in ACTION_FIELDS}},
+                      "mapping": {a: ref(_action_schema_name(a))["$ref"] for a in ticket_services.ACTIONS}},
     "description": "一个状态机操作及其字段。 / One state-machine action and its fields.",
+}
+SCHEMAS["CommonProblemAction"] = {
+    "oneOf": [ref(_action_schema_name(a)) for a in common_services.ACTIONS],
+    "description": "问题操作中的交办（可含协办部门）、签收、退回、答复、延期、督办与协办签收、协办意见，带共性问题的 "
+                   "version。 / The ticket actions dispatch (with co_departments), sign, return, reply, "
+                   "request_extension, decide_extension, supervise, co_sign and co_opinion, with the common "
+                   "problem's version.",
 }
 
 

@@ -5,10 +5,12 @@ from flask_babel import gettext as _
 
 from app.api.blueprint import bp
 from app.api.common import check_query_params, current_api_user, fail, json_body, token_required
+from app.core.payloads import PayloadError
 from app.extensions import db
 from app.rankings import services
 from app.rankings.periods import parse_period
 from app.rankings.queries import publications
+from app.rankings.schemas import RankingPublicationCreate
 from app.rankings.scoring import BOARDS
 from app.rankings import permissions
 from app.rankings.metrics import Ratio
@@ -133,25 +135,11 @@ def publish_ranking():
     user = current_api_user()
     if not permissions.can_publish_rankings(user):
         fail(403, _("您没有权限执行此操作。"), "forbidden")
-    data = json_body()
-    problems = {}
-    board, period_text, reason = data.get("board"), data.get("period"), data.get("reason", "")
-    if not isinstance(board, str) or board not in BOARDS:
-        problems["board"] = _("没有这个榜单。")
-    if not isinstance(period_text, str) or not period_text.strip():
-        problems["period"] = _("请填写统计期。")
-    if reason is None:
-        reason = ""
-    if not isinstance(reason, str):
-        problems["reason"] = _("应为文本。")
-    period = None
-    if "period" not in problems:
-        try:
-            period = parse_period(period_text)
-        except PeriodError as exc:
-            problems["period"] = exc.message
-    if problems:
-        fail(400, _("提交的数据有误。"), "validation_error", problems)
+    try:
+        payload = RankingPublicationCreate.parse(json_body())
+    except PayloadError as error:
+        fail(400, _("提交的数据有误。"), "validation_error", error.fields)
+    board, period, reason = payload.board, parse_period(payload.period), payload.reason
     try:
         publication = services.publish_board(user, board, period, reason=reason)
     except services.PublicationError as exc:

@@ -8,9 +8,11 @@ from flask_babel import gettext as _
 
 from app.api.blueprint import bp
 from app.api.common import check_query_params, current_api_user, fail, get_or_404, json_body, token_required
+from app.core.payloads import PayloadError
 from app.extensions import db
 from app.tickets import permissions, queries, saved_views
 from app.tickets.models import SavedView
+from app.tickets.schemas import SavedViewCreate, SavedViewRename
 from app.tickets.services import TicketActionError
 
 
@@ -47,13 +49,11 @@ def _refused(error: TicketActionError):
     fail(error.status, error.message, error.code, error.fields or None)
 
 
-def _text_field(data: dict, name: str, *, required: bool) -> str | None:
-    value = data.get(name)
-    if value is None and not required:
-        return None
-    if not isinstance(value, str):
-        fail(400, _("提交的数据有误。"), "validation_error", {name: _("应为字符串。")})
-    return value
+def _payload(schema, data: dict):
+    try:
+        return schema.parse(data)
+    except PayloadError as error:
+        fail(400, _("提交的数据有误。"), "validation_error", error.fields)
 
 
 @bp.get("/saved-views")
@@ -68,11 +68,9 @@ def list_saved_views():
 @token_required
 def create_saved_view():
     user = _staff_user()
-    data = json_body()
-    name = _text_field(data, "name", required=True)
-    query = _text_field(data, "query", required=False) or ""
+    payload = _payload(SavedViewCreate, json_body())
     try:
-        view = saved_views.create_view(user, name, query)
+        view = saved_views.create_view(user, payload.name, payload.query or "")
     except TicketActionError as error:
         _refused(error)
     body = saved_view_json(view)
@@ -85,9 +83,9 @@ def create_saved_view():
 def rename_saved_view(saved_view_id: int):
     user = _staff_user()
     view = _own_view_or_404(user, saved_view_id)
-    data = json_body()
+    payload = _payload(SavedViewRename, json_body())
     try:
-        saved_views.rename_view(user, view, _text_field(data, "name", required=True))
+        saved_views.rename_view(user, view, payload.name)
     except TicketActionError as error:
         _refused(error)
     body = saved_view_json(view)

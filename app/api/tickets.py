@@ -25,7 +25,8 @@ from app.core.workdays import overdue_working_days
 from app.extensions import db
 from app.search import queries as search_queries
 from app.search import similarity
-from app.tickets import permissions, queries, services, suggestions, tags
+from app.core.payloads import PayloadError
+from app.tickets import permissions, queries, schemas, services, suggestions, tags
 from app.tickets.models import CATEGORIES, STATUSES, ExtensionRequest, Ticket, TicketEvent
 from app.tickets.services import TicketActionError
 
@@ -312,10 +313,17 @@ def add_ticket_comment(ticket_id: int):
     ticket = _visible_ticket_or_404(ticket_id, user)
     data = json_body()
     internal = data.get("internal", False)
-    if not isinstance(internal, bool):
-        fail(400, _("提交的数据有误。"), "validation_error", {"internal": _("应为 true 或 false。")})
     try:
-        event = services.add_comment(user, ticket, body=data.get("body"), internal=internal)
+        payload = schemas.CommentCreate.parse(data)
+    except PayloadError as error:
+        if set(error.fields) == {"body"}:  # the refusals come first (403: no comment, no internal note here)
+            try:
+                services.check_comment(user, ticket, internal=internal is True)
+            except TicketActionError as refusal:
+                _refused(refusal)
+        fail(400, _("提交的数据有误。"), "validation_error", error.fields)
+    try:
+        event = services.add_comment(user, ticket, body=payload.body, internal=payload.internal)
     except TicketActionError as error:
         _refused(error)
     body = event_json(event, user)
@@ -360,12 +368,12 @@ def add_ticket_tag(ticket_id: int):
     """Add one tag (normalised as on the page; adding one already there changes nothing)."""
     user = current_api_user()
     ticket = _taggable_ticket_or_error(ticket_id, user)
-    data = json_body()
-    name = data.get("name")
-    if not isinstance(name, str):
-        fail(400, _("提交的数据有误。"), "validation_error", {"name": _("请填写标签。")})
     try:
-        tags.add_tag(user, ticket, name)
+        payload = schemas.TagCreate.parse(json_body())
+    except PayloadError as error:
+        fail(400, _("提交的数据有误。"), "validation_error", error.fields)
+    try:
+        tags.add_tag(user, ticket, payload.name)
     except TicketActionError as error:
         _refused(error)
     db.session.flush()

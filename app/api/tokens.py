@@ -2,34 +2,31 @@
 from flask_babel import gettext as _
 
 from app.accounts import services, throttling
+from app.accounts.schemas import TokenRequest
 from app.api.blueprint import bp
 from app.api.common import check_query_params, current_api_user, fail, json_body, token_required
+from app.core.payloads import PayloadError
 from app.extensions import db
 
 
 @bp.post("/tokens")
 def create_token():
-    data = json_body()
-    fields = {}
-    for key in ("username", "password"):
-        if not isinstance(data.get(key), str) or not data.get(key):
-            fields[key] = _("必填。")
-    if data.get("name") is not None and not isinstance(data["name"], str):
-        fields["name"] = _("应为文本。")
-    if fields:
-        fail(400, _("请提供用户名和密码。"), "validation_error", fields)
-    if throttling.is_throttled(data["username"]):  # the same counters as the sign-in form
+    try:
+        data = TokenRequest.parse(json_body())
+    except PayloadError as error:
+        fail(400, _("请提供用户名和密码。"), "validation_error", error.fields)
+    if throttling.is_throttled(data.username):  # the same counters as the sign-in form
         fail(429, _("操作过于频繁，请稍后再试。"), "too_many_requests")
-    user = services.authenticate(data["username"], data["password"])
+    user = services.authenticate(data.username, data.password)
     if user is None:
-        throttling.record_failure(data["username"])
+        throttling.record_failure(data.username)
         db.session.commit()
         fail(401, _("用户名或密码不正确。"), "invalid_credentials")
-    throttling.record_success(data["username"])
+    throttling.record_success(data.username)
     if user.must_change_password:
         db.session.commit()
         fail(403, _("请先在网页上登录并修改初始密码，然后再申请令牌。"), "password_change_required")
-    token, plain = services.create_api_token(user, name=data.get("name") or "API")
+    token, plain = services.create_api_token(user, name=data.name or "API")
     db.session.commit()
     return {"token": plain, "expires_at": token.expires_at.isoformat()}, 201
 

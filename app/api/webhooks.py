@@ -44,7 +44,7 @@ def create_webhook():
     check_query_params(set())
     data = json_body()
     try:
-        subscription = services.create_subscription(user, data)
+        subscription = services.create_subscription(user, services.parse_subscription(data))
     except services.NotifyError as exc:
         db.session.rollback()
         fail(exc.status, exc.message, "validation_error" if exc.status == 400 else None, exc.fields)

@@ -29,17 +29,17 @@ from app.core.workdays import deadline_after, working_days_between
 from app.extensions import db
 from app.reference.models import Department
 from app.settings.sla import get_sla
+from app.tickets import schemas as ticket_schemas
 from app.tickets import services as ticket_services
-from app.tickets.models import COMPLEXITIES, STATUSES, SUPERVISION_LEVELS, SUPERVISION_ORDER, DispatchRecord, Ticket
+from app.tickets.models import STATUSES, SUPERVISION_LEVELS, SUPERVISION_ORDER, DispatchRecord, Ticket
 from app.tickets.queries import visible_tickets
 from app.tickets.services import TicketActionError, stale_error
 from app.tickets.transitions import TRANSITIONS, roles_for, target_state
 
 from app.common_problems import co_departments, permissions
 from app.common_problems.models import OPEN_GROUP_STATUSES, CommonProblem, CommonProblemEvent
+from app.common_problems.schemas import MAX_MEMBERS, MIN_MEMBERS
 from app.tickets.models import OPEN_STATES
-
-MIN_MEMBERS = 2
 
 
 def PAUSE_REFUSED() -> str:  # noqa: N802  (a message, in the user's language at the time it is shown)
@@ -47,7 +47,6 @@ def PAUSE_REFUSED() -> str:  # noqa: N802  (a message, in the user's language at
     company's documents would stop the answer to all the others (DESIGN: handled once, one clock)."""
     return _("共性问题不能暂停计时：一个时钟服务所有成员企业，等一家企业的材料会耽误其他企业。"
              "请先将需要补充材料的问题移出共性问题，再对该问题单独暂停计时。")
-MAX_MEMBERS = 200
 
 
 def _label(action: str) -> str:
@@ -232,13 +231,18 @@ def create_common_problem(actor, *, title, description="", ticket_ids, now=None)
     return common_problem
 
 
-def add_members(actor, common_problem: CommonProblem, ticket_ids, *, now=None) -> list[Ticket]:
-    """Add open problems to a common problem that is not yet answered; they take its state."""
-    now = now or utcnow()
+def check_manage_members(actor, common_problem: CommonProblem) -> None:
+    """Refuse unless `actor` may change the members now (403 for the role, 409 once answered)."""
     if not permissions.can_manage_members(actor, common_problem):
         if actor.role in (Role.ADMIN, Role.MANAGER):
             raise TicketActionError(_("共性问题已答复，不能再加入问题。"), 409)
         raise TicketActionError(_("仅管理者可以调整共性问题的成员。"), 403)
+
+
+def add_members(actor, common_problem: CommonProblem, ticket_ids, *, now=None) -> list[Ticket]:
+    """Add open problems to a common problem that is not yet answered; they take its state."""
+    now = now or utcnow()
+    check_manage_members(actor, common_problem)
     tickets = _load_members(actor, ticket_ids)
     for ticket in tickets:
         _join(actor, common_problem, ticket, now=now)
@@ -350,20 +354,18 @@ def _notify_staff(users, kind, title, body, common_problem, action):
            event_key=f"common:{common_problem.id}:{action}:{common_problem.version}")
 
 
-def dispatch(actor, common_problem, *, department_id, helper_id=None, complexity="ordinary", due_on=None,
-             co_department_ids=None, version=None, now=None):
+def dispatch(actor, common_problem, *, department_id: int, helper_id: int | None = None, complexity: str = "ordinary",
+             due_on: date | None = None, co_department_ids: list[int] | None = None, version=None, now=None):
     """Dispatch to the lead department, optionally naming 协办 co-departments (app.common_problems.co_departments)."""
     now = now or utcnow()
     _check(actor, common_problem, "dispatch", version)
-    department = db.session.get(Department, department_id) if isinstance(department_id, int) else None
+    department = db.session.get(Department, department_id)
     if department is None or not department.active:
         raise TicketActionError(_("请选择有效的承办部门。"), 400, {"department_id": _("请选择有效的承办部门。")})
-    helper = db.session.get(User, helper_id) if isinstance(helper_id, int) and helper_id > 0 else None
-    if helper_id not in (None, 0) and (helper is None or helper.role != Role.HELPER
-                                       or helper.department_id != department.id or not helper.active):
+    helper = db.session.get(User, helper_id) if helper_id is not None else None
+    if helper_id is not None and (helper is None or helper.role != Role.HELPER
+                                  or helper.department_id != department.id or not helper.active):
         raise TicketActionError(_("指定的经办人不属于该部门。"), 400, {"helper_id": _("指定的经办人不属于该部门。")})
-    if not isinstance(complexity, str) or complexity not in COMPLEXITIES:
-        raise TicketActionError(_("复杂程度无效。"), 400, {"complexity": _("应为 ordinary 或 complex。")})
     co = co_departments.parse_co_departments(co_department_ids, lead=department)
     sla = get_sla()
     common_problem.department_id = department.id
@@ -406,14 +408,13 @@ def sign(actor, common_problem, *, version=None, now=None):
     _step(actor, common_problem, "sign", now=now)
 
 
-def return_common_problem(actor, common_problem, *, reason, suggested_department_id=None, version=None, now=None):
+def return_common_problem(actor, common_problem, *, reason: str, suggested_department_id: int | None = None,
+                          version=None, now=None):
     now = now or utcnow()
     _check(actor, common_problem, "return", version)
-    reason = _text(reason, "reason", _("请填写退回理由。"))
     suggested = None
-    if suggested_department_id not in (None, 0):
-        suggested = db.session.get(Department, suggested_department_id) \
-            if isinstance(suggested_department_id, int) and suggested_department_id > 0 else None
+    if suggested_department_id is not None:
+        suggested = db.session.get(Department, suggested_department_id)
         if suggested is None:
             raise TicketActionError(_("建议的部门不存在。"), 400, {"suggested_department_id": _("建议的部门不存在。")})
     record = _current_dispatch(common_problem)
@@ -433,11 +434,10 @@ def return_common_problem(actor, common_problem, *, reason, suggested_department
                   common_problem, "return")
 
 
-def reply(actor, common_problem, *, message, version=None, now=None):
+def reply(actor, common_problem, *, message: str, version=None, now=None):
     """One answer for all: every member becomes 已答复 with it, and each company is told and asked to rate."""
     now = now or utcnow()
     _check(actor, common_problem, "reply", version)
-    message = _text(message, "message", _("请填写答复内容。"))
     co_overdue = co_departments.check_lead_reply(common_problem, now=now)  # 409 while an opinion is awaited
     sla = get_sla()
     on_time = common_problem.due_at is None or now <= common_problem.due_at
@@ -480,13 +480,11 @@ def reply(actor, common_problem, *, message, version=None, now=None):
                ticket_services._ticket_url(member, True), ticket=member, robots=False)
 
 
-def supervise(actor, common_problem, *, level, version=None, now=None, automatic: bool = False):
+def supervise(actor, common_problem, *, level: str, version=None, now=None, automatic: bool = False):
     """督办 by a manager, or automatically by the sweep (actor None) when the group is long overdue."""
     now = now or utcnow()
     if not automatic:
         _check(actor, common_problem, "supervise", version)
-    if not isinstance(level, str) or level not in SUPERVISION_LEVELS:
-        raise TicketActionError(_("督办级别无效。"), 400, {"level": _("应为 remind、supervise 或 flagged。")})
     current = SUPERVISION_ORDER.index(common_problem.supervision) if common_problem.supervision else -1
     if SUPERVISION_ORDER.index(level) <= current and not (level == "remind" and common_problem.supervision == "remind"):
         raise TicketActionError(_("该共性问题已处于“%(level)s”，只能提升督办级别。",
@@ -501,19 +499,11 @@ def supervise(actor, common_problem, *, level, version=None, now=None, automatic
                   common_problem.title, common_problem, "supervise")
 
 
-def request_extension(actor, common_problem, *, new_due, reason, version=None, now=None):
+def request_extension(actor, common_problem, *, new_due: date, reason: str, version=None, now=None):
     now = now or utcnow()
     _check(actor, common_problem, "request_extension", version)
     if common_problem.pending_extension:
         raise TicketActionError(_("已有一项延期申请在审批中。"), 409)
-    reason = _text(reason, "reason", _("请填写延期理由。"))
-    if isinstance(new_due, str):
-        try:
-            new_due = date.fromisoformat(new_due)
-        except ValueError:
-            new_due = None
-    if not isinstance(new_due, date) or isinstance(new_due, datetime):
-        raise TicketActionError(_("请填写有效的新期限（YYYY-MM-DD）。"), 400, {"new_due": _("日期格式应为 YYYY-MM-DD。")})
     current_due = local_date(common_problem.reply_due_at)
     if new_due <= current_due:
         raise TicketActionError(_("新期限必须晚于当前期限 %(due)s。", due=current_due.isoformat()), 400,
@@ -532,13 +522,11 @@ def request_extension(actor, common_problem, *, new_due, reason, version=None, n
                   reason, common_problem, "request_extension")
 
 
-def decide_extension(actor, common_problem, *, approve, version=None, now=None):
+def decide_extension(actor, common_problem, *, approve: bool, version=None, now=None):
     now = now or utcnow()
     _check(actor, common_problem, "decide_extension", version)
     if not common_problem.pending_extension:
         raise TicketActionError(_("没有待审批的延期申请。"), 409)
-    if not isinstance(approve, bool):
-        raise TicketActionError(_("请选择同意或不同意。"), 400, {"approve": _("应为 true 或 false。")})
     new_due = common_problem.extension_due_at
     requester = db.session.get(User, common_problem.extension_requested_by_id)
     if approve:
@@ -577,44 +565,33 @@ def _co_step(actor, common_problem, action, *, now, body="", data=None):
     _step(actor, common_problem, action, now=now, body=body, data=data)
 
 
+# Each action's payload schema (the ticket action's) and the function that takes it.
+ACTIONS = {
+    "dispatch": (ticket_schemas.Dispatch, dispatch),
+    "sign": (ticket_schemas.Sign, sign),
+    "return": (ticket_schemas.Return, return_common_problem),
+    "reply": (ticket_schemas.Reply, reply),
+    "supervise": (ticket_schemas.Supervise, supervise),
+    "request_extension": (ticket_schemas.RequestExtension, request_extension),
+    "decide_extension": (ticket_schemas.DecideExtension, decide_extension),
+    "co_sign": (ticket_schemas.CoSign, co_sign),
+    "co_opinion": (ticket_schemas.CoOpinion, co_opinion),
+}
+assert set(ACTIONS) == set(permissions.GROUP_ACTIONS), "every action of a 共性问题 has its payload and function"
+
+
 def perform(actor, common_problem: CommonProblem, action: str, data: dict, *, now=None) -> CommonProblem:
     """Run `action` with the fields in `data` (a form's or the API's); a concurrent change is the stale refusal."""
     if action in ("pause", "resume"):
         raise TicketActionError(PAUSE_REFUSED(), 409)
-    if not isinstance(action, str) or action not in permissions.GROUP_ACTIONS:
+    if not isinstance(action, str) or action not in ACTIONS:
         raise TicketActionError(_("未知的操作。"), 400, {"action": _("未知的操作。")})
-    as_int, optional_id = ticket_services._as_int, ticket_services._optional_id
-    kwargs = {"version": data.get("version"), "now": now}
+    schema, run = ACTIONS[action]
+    payload = ticket_schemas.parse_action(schema, action, data,
+                                          lambda: _check(actor, common_problem, action, data.get("version")))
     try:
         with db.session.no_autoflush:
-            if action == "dispatch":
-                dispatch(actor, common_problem, department_id=as_int(data.get("department_id")),
-                         helper_id=optional_id(data.get("helper_id")),
-                         complexity=data.get("complexity") or "ordinary", due_on=data.get("due_on"),
-                         co_department_ids=data.get("co_departments"), **kwargs)
-            elif action == "co_sign":
-                co_sign(actor, common_problem, **kwargs)
-            elif action == "co_opinion":
-                co_opinion(actor, common_problem, opinion=data.get("opinion"), **kwargs)
-            elif action == "sign":
-                sign(actor, common_problem, **kwargs)
-            elif action == "return":
-                return_common_problem(actor, common_problem, reason=data.get("reason"),
-                                      suggested_department_id=optional_id(data.get("suggested_department_id")),
-                                      **kwargs)
-            elif action == "reply":
-                reply(actor, common_problem, message=data.get("message"), **kwargs)
-            elif action == "supervise":
-                supervise(actor, common_problem, level=data.get("level"), **kwargs)
-            elif action == "request_extension":
-                request_extension(actor, common_problem, new_due=data.get("new_due"), reason=data.get("reason"),
-                                  **kwargs)
-            else:
-                approve = data.get("approve")
-                if isinstance(approve, str):
-                    approve = {"true": True, "1": True, "yes": True, "false": False, "0": False,
-                               "no": False}.get(approve.lower())
-                decide_extension(actor, common_problem, approve=approve, **kwargs)
+            run(actor, common_problem, **payload.arguments(), now=now)
         db.session.flush()
     except StaleDataError:
         raise stale_error()

@@ -4,10 +4,11 @@ from flask_babel import gettext as _
 
 from app.accounts.models import Role
 from app.core import audit
+from app.core.payloads import PayloadError
 from app.extensions import db
 from app.notify import channels
-from app.notify.events import EVENTS
 from app.notify.models import ROBOT_KINDS, ROBOT_OWNERS, OutboxMessage, Robot, WebhookSubscription
+from app.notify.schemas import PRIVATE_TARGET, WebhookCreate
 
 
 class NotifyError(Exception):
@@ -47,29 +48,37 @@ def _check_target(url, allow_private: bool | None, field: str = "url") -> str:
     return url
 
 
-def create_subscription(actor, data: dict) -> WebhookSubscription:
+def parse_subscription(data: dict):
+    """A subscription's fields (schemas.WebhookCreate), refused by field with NotifyError."""
+    try:
+        return WebhookCreate.parse(data)
+    except PayloadError as error:
+        raise NotifyError(_subscription_refusal(error.fields), error.fields)
+
+
+def _subscription_refusal(fields: dict) -> str:
+    """The headline of a refused subscription: what is wrong with the first field at fault."""
+    if "url" in fields:
+        private = fields["url"] == str(PRIVATE_TARGET)
+        return _("不能向内网或本机地址发送（除非管理员明确允许）。") if private else _("请填写有效的网址。")
+    if "events" in fields:
+        return _("请选择要订阅的事件。")
+    if "secret" in fields:
+        return _("密钥至少16个字符。")
+    return _("提交的数据有误。")
+
+
+def create_subscription(actor, payload) -> WebhookSubscription:
+    """Subscribe `payload.url` (a schemas.WebhookCreate) to its events."""
     if not can_manage_notifications(actor):
         raise NotifyError(_("您没有权限执行此操作。"), status=403)
-    allow_private = data.get("allow_private", False)
-    if not isinstance(allow_private, bool):
-        raise NotifyError(_("提交的数据有误。"), {"allow_private": _("应为 true 或 false。")})
-    url = _check_target(data.get("url"), allow_private)
-    events = data.get("events")
-    if (not isinstance(events, list) or not events or not all(isinstance(e, str) for e in events)
-            or not set(events) <= set(EVENTS)):
-        raise NotifyError(_("请选择要订阅的事件。"), {"events": _("可选：%(events)s", events=", ".join(EVENTS))})
-    secret = data.get("secret")
-    if not isinstance(secret, str) or not 16 <= len(secret) <= 200:
-        raise NotifyError(_("密钥至少16个字符。"), {"secret": _("密钥至少16个字符，最多200个字符。")})
-    description = data.get("description") or ""
-    if not isinstance(description, str) or len(description) > 200:
-        raise NotifyError(_("提交的数据有误。"), {"description": _("最多200字。")})
-    subscription = WebhookSubscription(url=url, events=sorted(set(events)), secret=secret, description=description,
-                                       allow_private=allow_private, active=True, created_by_id=actor.id)
+    subscription = WebhookSubscription(url=payload.url, events=payload.events, secret=payload.secret,
+                                       description=payload.description, allow_private=payload.allow_private,
+                                       active=True, created_by_id=actor.id)
     db.session.add(subscription)
     db.session.flush()
     audit.record("webhook_create", subscription, actor=actor,
-                 after={"url": url, "events": subscription.events, "allow_private": allow_private})
+                 after={"url": payload.url, "events": subscription.events, "allow_private": payload.allow_private})
     return subscription
 
 

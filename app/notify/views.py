@@ -126,7 +126,7 @@ def webhook_create():
             "secret": request.form.get("secret"), "description": request.form.get("description", ""),
             "allow_private": request.form.get("allow_private") == "y"}
     try:
-        services.create_subscription(current_user, data)
+        services.create_subscription(current_user, services.parse_subscription(data))
     except services.NotifyError as exc:
         db.session.rollback()
         flash(exc.message + " " + " ".join(str(v) for v in exc.fields.values()), "danger")

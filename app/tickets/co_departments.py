@@ -23,10 +23,9 @@ from app.reference.models import Department
 from app.settings.sla import get_sla
 from app.tickets import permissions
 from app.tickets.models import DispatchRecord, Ticket, TicketCoDepartment
-from app.tickets.services import TicketActionError, _event, _require_text, _ticket_url, check_action
+from app.tickets.services import TicketActionError, _event, _ticket_url, check_action
 from app.accounts.models import Role, User
 
-MAX_CO_DEPARTMENTS = 8
 # The internal timeline event of a lead reply given while co-department opinions were overdue and missing.
 OVERDUE_EVENT = "co_opinions_overdue"
 
@@ -35,26 +34,11 @@ def _refuse(message: str) -> TicketActionError:
     return TicketActionError(message, 400, {"co_departments": message})
 
 
-def parse_co_departments(value, *, lead: Department) -> list[Department]:
-    """The co-departments a dispatch names: active departments, each once, none the lead itself.
-
-    `value` is a list of ids (the API's JSON, or the page's multi-select); anything else is refused
-    with a message naming what is wrong.
-    """
-    if value in (None, "", []):
+def parse_co_departments(ids: list[int] | None, *, lead: Department) -> list[Department]:
+    """The co-departments a dispatch names (ids, as schemas.Dispatch checked them): active departments,
+    each once, none the lead itself; anything else is refused with a message naming what is wrong."""
+    if not ids:
         return []
-    if not isinstance(value, (list, tuple)):
-        raise _refuse(_("协办部门应为部门编号的列表。"))
-    if len(value) > MAX_CO_DEPARTMENTS:
-        raise _refuse(_("协办部门最多 %(n)d 个。", n=MAX_CO_DEPARTMENTS))
-    ids = []
-    for item in value:
-        as_int = item if isinstance(item, int) and not isinstance(item, bool) else None
-        if isinstance(item, str) and item.strip().isascii() and item.strip().isdigit():
-            as_int = int(item.strip())
-        if as_int is None or not 0 < as_int < 2**31:
-            raise _refuse(_("协办部门编号无效：%(value)s。", value=str(item)[:20]))
-        ids.append(as_int)
     found = {d.id: d for d in db.session.scalars(sa.select(Department).where(Department.id.in_(ids)))}
     chosen, seen = [], set()
     for department_id in ids:
@@ -166,7 +150,7 @@ def give_opinion(row: TicketCoDepartment, actor, opinion, now: datetime) -> str:
         raise TicketActionError(_("请先签收该协办问题，再提交协办意见。"), 409)
     if row.opinion_at is not None:
         raise TicketActionError(_("贵部门已提交协办意见。"), 409)
-    text = _require_text(opinion, "opinion", _("请填写协办意见。"))
+    text = opinion  # trimmed and not empty: schemas.CoOpinion
     row.opinion = text
     row.opinion_at = now
     row.opinion_on_time = now <= row.opinion_due_at

@@ -19,6 +19,7 @@ from app.accounts.models import Role, User
 from app.companies.models import Company
 from app.core import audit
 from app.core.db import utcnow
+from app.core.payloads import PayloadError
 from app.core.notifications import notify
 from app.notify import events
 from app.core.timeutil import end_of_local_day, local_date, local_today
@@ -26,9 +27,9 @@ from app.core.workdays import add_working_days, deadline_after, is_workday, work
 from app.extensions import db
 from app.reference.models import Department
 from app.settings.sla import SLA, get_sla
-from app.tickets import permissions
+from app.tickets import permissions, schemas
 from app.tickets.models import (
-    CATEGORIES, COMPLEXITIES, RATINGS, SOURCES, STATUSES, SUPERVISION_LEVELS, SUPERVISION_ORDER, URGENCIES,
+    STATUSES, SUPERVISION_LEVELS, SUPERVISION_ORDER,
     DispatchRecord, ExtensionRequest, Ticket, TicketCounter, TicketEvent,
 )
 from app.tickets.transitions import COLLECT_EVENT, TRANSITIONS, initial_state, roles_for, target_state
@@ -217,30 +218,12 @@ class NewTicket:
 
 
 def validate_new_ticket(data: dict, *, allowed_sources) -> tuple[NewTicket | None, dict]:
-    """Check a new problem's fields; returns (value, {field: message})."""
-    errors = {}
-    title = (data.get("title") or "").strip() if isinstance(data.get("title"), str) else ""
-    description = (data.get("description") or "").strip() if isinstance(data.get("description"), str) else ""
-    if not title:
-        errors["title"] = _("请填写问题标题。")
-    elif len(title) > 200:
-        errors["title"] = _("标题最多200字。")
-    if not description:
-        errors["description"] = _("请描述遇到的问题。")
-    elif len(description) > 5000:
-        errors["description"] = _("描述最多5000字。")
-    category = data.get("category")
-    if not isinstance(category, str) or category not in CATEGORIES:
-        errors["category"] = _("请选择问题类别。")
-    urgency = data.get("urgency") or "ordinary"
-    if not isinstance(urgency, str) or urgency not in URGENCIES:
-        errors["urgency"] = _("紧急程度无效。")
-    source = data.get("source") or allowed_sources[0]
-    if not isinstance(source, str) or source not in SOURCES or source not in allowed_sources:
-        errors["source"] = _("来源无效。")
-    if errors:
-        return None, errors
-    return NewTicket(title, description, category, urgency, source), {}
+    """Check a new problem's fields (schemas.TicketCreate); returns (value, {field: message})."""
+    try:
+        payload = schemas.TicketCreate.parse(data, allowed_sources=tuple(allowed_sources))
+    except PayloadError as error:
+        return None, error.fields
+    return NewTicket(payload.title, payload.description, payload.category, payload.urgency, payload.source), {}
 
 
 def sources_for(user) -> tuple[str, ...]:
@@ -308,10 +291,9 @@ def accept(actor, ticket: Ticket, *, version=None, now=None) -> Ticket:
     return ticket
 
 
-def reject(actor, ticket: Ticket, *, reason, version=None, now=None) -> Ticket:
+def reject(actor, ticket: Ticket, *, reason: str, version=None, now=None) -> Ticket:
     now = now or utcnow()
     check_action(actor, ticket, "reject", version)
-    reason = _require_text(reason, "reason", _("请填写不予受理的理由。"))
     ticket.due_at = None
     ticket.closed_at = now
     _move(ticket, actor, "reject", now=now, body=reason)
@@ -332,10 +314,9 @@ def withdraw(actor, ticket: Ticket, *, version=None, now=None) -> Ticket:
     return ticket
 
 
-def reply(actor, ticket: Ticket, *, message, version=None, now=None) -> Ticket:
+def reply(actor, ticket: Ticket, *, message: str, version=None, now=None) -> Ticket:
     now = now or utcnow()
     check_action(actor, ticket, "reply", version)
-    message = _require_text(message, "message", _("请填写答复内容。"))
     from app.tickets import co_departments  # co_departments builds on this module
 
     co_overdue = co_departments.check_lead_reply(ticket, now=now)
@@ -361,10 +342,9 @@ def reply(actor, ticket: Ticket, *, message, version=None, now=None) -> Ticket:
     return ticket
 
 
-def escalate(actor, ticket: Ticket, *, reason, version=None, now=None) -> Ticket:
+def escalate(actor, ticket: Ticket, *, reason: str, version=None, now=None) -> Ticket:
     now = now or utcnow()
     check_action(actor, ticket, "escalate", version)
-    reason = _require_text(reason, "reason", _("请填写提请交办的理由。"))
     ticket.escalated_on_time = ticket.due_at is None or now <= ticket.due_at
     ticket.escalated_at = ticket.escort_escalated_at = now
     ticket.due_at = deadline_after(now, get_sla().accept_days)
@@ -374,18 +354,11 @@ def escalate(actor, ticket: Ticket, *, reason, version=None, now=None) -> Ticket
     return ticket
 
 
-def _custom_due(due_on, now: datetime, sign_due_at: datetime, limit: datetime):
+def _custom_due(due_on: date | None, now: datetime, sign_due_at: datetime, limit: datetime):
     """The reply deadline a dispatch names (`due_on`, a working day between the signing deadline and
     the limit the SLA allows for this problem), as the end of that local day; None when not given."""
-    if due_on in (None, ""):
+    if due_on is None:
         return None
-    if isinstance(due_on, str):
-        try:
-            due_on = date.fromisoformat(due_on)
-        except ValueError:
-            due_on = None
-    if not isinstance(due_on, date) or isinstance(due_on, datetime):
-        raise TicketActionError(_("请填写有效的办理期限（YYYY-MM-DD）。"), 400, {"due_on": _("日期格式应为 YYYY-MM-DD。")})
     earliest, latest = local_date(sign_due_at), local_date(limit)
     if due_on < earliest or due_on > latest:
         message = _("办理期限应在 %(a)s 至 %(b)s 之间（超过时限请在办理中申请延期）。",
@@ -397,25 +370,24 @@ def _custom_due(due_on, now: datetime, sign_due_at: datetime, limit: datetime):
     return end_of_local_day(due_on)
 
 
-def dispatch(actor, ticket: Ticket, *, department_id, helper_id=None, complexity="ordinary", due_on=None,
-             co_department_ids=None, version=None, now=None) -> Ticket:
+def dispatch(actor, ticket: Ticket, *, department_id: int, helper_id: int | None = None, complexity: str = "ordinary",
+             due_on: date | None = None, co_department_ids: list[int] | None = None, version=None,
+             now=None) -> Ticket:
     """交办 to a lead department (optional named helper, complexity, custom deadline) and, optionally,
     协办 co-departments, each with its own sign and opinion clocks (app.tickets.co_departments)."""
     from app.tickets import co_departments  # co_departments builds on this module
 
     now = now or utcnow()
     check_action(actor, ticket, "dispatch", version)
-    department = db.session.get(Department, department_id) if isinstance(department_id, int) else None
+    department = db.session.get(Department, department_id)
     if department is None or not department.active:
         raise TicketActionError(_("请选择有效的承办部门。"), 400, {"department_id": _("请选择有效的承办部门。")})
     co = co_departments.parse_co_departments(co_department_ids, lead=department)
     helper = None
-    if helper_id not in (None, "", 0):
-        helper = db.session.get(User, helper_id) if isinstance(helper_id, int) else None
+    if helper_id is not None:
+        helper = db.session.get(User, helper_id)
         if helper is None or helper.role != Role.HELPER or helper.department_id != department.id or not helper.active:
             raise TicketActionError(_("指定的经办人不属于该部门。"), 400, {"helper_id": _("指定的经办人不属于该部门。")})
-    if not isinstance(complexity, str) or complexity not in COMPLEXITIES:
-        raise TicketActionError(_("复杂程度无效。"), 400, {"complexity": _("应为 ordinary 或 complex。")})
     sla = get_sla()
     ticket.department_id = department.id
     ticket.helper_id = helper.id if helper else None
@@ -460,13 +432,13 @@ def sign(actor, ticket: Ticket, *, version=None, now=None) -> Ticket:
     return ticket
 
 
-def return_ticket(actor, ticket: Ticket, *, reason, suggested_department_id=None, version=None, now=None) -> Ticket:
+def return_ticket(actor, ticket: Ticket, *, reason: str, suggested_department_id: int | None = None, version=None,
+                  now=None) -> Ticket:
     now = now or utcnow()
     check_action(actor, ticket, "return", version)
-    reason = _require_text(reason, "reason", _("请填写退回理由。"))
     suggested = None
-    if suggested_department_id not in (None, "", 0):
-        suggested = db.session.get(Department, suggested_department_id) if isinstance(suggested_department_id, int) else None
+    if suggested_department_id is not None:
+        suggested = db.session.get(Department, suggested_department_id)
         if suggested is None:
             raise TicketActionError(_("建议的部门不存在。"), 400, {"suggested_department_id": _("建议的部门不存在。")})
     data = {"department_id": ticket.department_id, "suggested_department_id": suggested.id if suggested else None,
@@ -489,15 +461,10 @@ def return_ticket(actor, ticket: Ticket, *, reason, suggested_department_id=None
     return ticket
 
 
-def rate(actor, ticket: Ticket, *, rating, comment="", version=None, now=None) -> Ticket:
-    """满意/基本满意 close the problem; 不满意 (with a reason) sends it back to whoever replied."""
+def rate(actor, ticket: Ticket, *, rating: str, comment: str = "", version=None, now=None) -> Ticket:
+    """满意/基本满意 close the problem; 不满意 (with a reason: schemas.Rate) sends it back to whoever replied."""
     now = now or utcnow()
     check_action(actor, ticket, "rate", version)
-    if not isinstance(rating, str) or rating not in RATINGS:
-        raise TicketActionError(_("请选择评价结果。"), 400, {"rating": _("应为 satisfied、basically_satisfied 或 unsatisfied。")})
-    comment = (comment or "").strip() if isinstance(comment, str) else ""
-    if rating == "unsatisfied" and not comment:
-        raise TicketActionError(_("选择“不满意”时请说明原因。"), 400, {"comment": _("选择“不满意”时请说明原因。")})
     ticket.rating = rating
     ticket.rating_comment = comment
     ticket.rated_at = now
@@ -533,12 +500,10 @@ def rate(actor, ticket: Ticket, *, rating, comment="", version=None, now=None) -
     return ticket
 
 
-def supervise(actor, ticket: Ticket, *, level, version=None, now=None, automatic: bool = False) -> Ticket:
+def supervise(actor, ticket: Ticket, *, level: str, version=None, now=None, automatic: bool = False) -> Ticket:
     now = now or utcnow()
     if not automatic:
         check_action(actor, ticket, "supervise", version)
-    if not isinstance(level, str) or level not in SUPERVISION_LEVELS:
-        raise TicketActionError(_("督办级别无效。"), 400, {"level": _("应为 remind、supervise 或 flagged。")})
     current = SUPERVISION_ORDER.index(ticket.supervision) if ticket.supervision else -1
     if SUPERVISION_ORDER.index(level) <= current and not (level == "remind" and ticket.supervision == "remind"):
         raise TicketActionError(
@@ -556,20 +521,13 @@ def supervise(actor, ticket: Ticket, *, level, version=None, now=None, automatic
     return ticket
 
 
-def request_extension(actor, ticket: Ticket, *, new_due, reason, version=None, now=None) -> ExtensionRequest:
+def request_extension(actor, ticket: Ticket, *, new_due: date, reason: str, version=None,
+                      now=None) -> ExtensionRequest:
     now = now or utcnow()
     check_action(actor, ticket, "request_extension", version)
     if db.session.scalar(sa.select(ExtensionRequest.id).where(
             ExtensionRequest.ticket_id == ticket.id, ExtensionRequest.status == "pending")):
         raise TicketActionError(_("已有一项延期申请在审批中。"), 409)
-    reason = _require_text(reason, "reason", _("请填写延期理由。"))
-    if isinstance(new_due, str):
-        try:
-            new_due = date.fromisoformat(new_due)
-        except ValueError:
-            new_due = None
-    if not isinstance(new_due, date):
-        raise TicketActionError(_("请填写有效的新期限（YYYY-MM-DD）。"), 400, {"new_due": _("日期格式应为 YYYY-MM-DD。")})
     current_due = local_date(ticket.reply_due_at)
     if new_due <= current_due:
         raise TicketActionError(_("新期限必须晚于当前期限 %(due)s。", due=current_due.isoformat()), 400,
@@ -591,15 +549,13 @@ def request_extension(actor, ticket: Ticket, *, new_due, reason, version=None, n
     return request_
 
 
-def decide_extension(actor, ticket: Ticket, *, approve, version=None, now=None) -> ExtensionRequest:
+def decide_extension(actor, ticket: Ticket, *, approve: bool, version=None, now=None) -> ExtensionRequest:
     now = now or utcnow()
     check_action(actor, ticket, "decide_extension", version)
     pending = db.session.scalars(sa.select(ExtensionRequest).where(
         ExtensionRequest.ticket_id == ticket.id, ExtensionRequest.status == "pending")).first()
     if pending is None:
         raise TicketActionError(_("没有待审批的延期申请。"), 409)
-    if not isinstance(approve, bool):
-        raise TicketActionError(_("请选择同意或不同意。"), 400, {"approve": _("应为 true 或 false。")})
     pending.status = "approved" if approve else "denied"
     pending.decided_by_id = actor.id
     pending.decided_at = now
@@ -620,11 +576,10 @@ def decide_extension(actor, ticket: Ticket, *, approve, version=None, now=None) 
     return pending
 
 
-def pause(actor, ticket: Ticket, *, reason, version=None, now=None) -> Ticket:
+def pause(actor, ticket: Ticket, *, reason: str, version=None, now=None) -> Ticket:
     """待企业补充材料: stop the clock of the step owed now; the company is told what is needed."""
     now = now or utcnow()
     check_action(actor, ticket, "pause", version)
-    reason = _require_text(reason, "reason", _("请说明企业需要补充的材料。"))
     ticket.paused_at = now
     ticket.pause_reason = reason
     ticket.paused_due_at = ticket.due_at
@@ -685,13 +640,18 @@ def resume(actor, ticket: Ticket, *, version=None, now=None, by_upload: bool = F
     return ticket
 
 
-def add_comment(actor, ticket: Ticket, *, body, internal: bool = False, now=None) -> TicketEvent:
-    """A public comment (the company sees it) or, for staff, an internal note."""
-    now = now or utcnow()
+def check_comment(actor, ticket: Ticket, *, internal: bool) -> None:
+    """Refuse (403) unless `actor` may comment on `ticket`, or write an internal note there."""
     if not permissions.can_comment_ticket(actor, ticket):
         raise TicketActionError(_("您无权处理该问题。"), 403)
     if internal and not permissions.can_add_internal_note(actor, ticket):
         raise TicketActionError(_("企业用户不能添加内部备注。"), 403)
+
+
+def add_comment(actor, ticket: Ticket, *, body, internal: bool = False, now=None) -> TicketEvent:
+    """A public comment (the company sees it) or, for staff, an internal note."""
+    now = now or utcnow()
+    check_comment(actor, ticket, internal=internal)
     body = _require_text(body, "body", _("请填写内容。"))
     event = _event(ticket, actor, "note" if internal else "comment", now=now, body=body, public=not internal)
     db.session.flush()
@@ -711,22 +671,38 @@ def add_comment(actor, ticket: Ticket, *, body, internal: bool = False, now=None
 
 # ---------------------------------------------------------------- one entry point for pages and API
 
-def _as_int(value):
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():  # not "²": int() refuses it
-        value = int(value.strip())
-    if isinstance(value, int) and abs(value) < 2**31:  # larger ones overflow the database's integer
-        return value
-    return None
+def _co_sign(actor, ticket: Ticket, **kwargs):
+    from app.tickets import co_departments  # co_departments builds on this module
+
+    return co_departments.co_sign(actor, ticket, **kwargs)
 
 
-def _optional_id(value):
-    """None when not given; else the id, or -1 when it is not one (the action refuses it by field)."""
-    if value in (None, "", 0, "0"):
-        return None
-    as_int = _as_int(value)
-    return -1 if as_int is None else as_int
+def _co_opinion(actor, ticket: Ticket, **kwargs):
+    from app.tickets import co_departments  # co_departments builds on this module
+
+    return co_departments.co_opinion(actor, ticket, **kwargs)
+
+
+# Each action's payload schema and the function that takes it (as keyword arguments).
+ACTIONS: dict[str, tuple[type[schemas.ActionPayload], object]] = {
+    "accept": (schemas.Accept, accept),
+    "reject": (schemas.Reject, reject),
+    "withdraw": (schemas.Withdraw, withdraw),
+    "reply": (schemas.Reply, reply),
+    "escalate": (schemas.Escalate, escalate),
+    "dispatch": (schemas.Dispatch, dispatch),
+    "sign": (schemas.Sign, sign),
+    "return": (schemas.Return, return_ticket),
+    "rate": (schemas.Rate, rate),
+    "supervise": (schemas.Supervise, supervise),
+    "request_extension": (schemas.RequestExtension, request_extension),
+    "decide_extension": (schemas.DecideExtension, decide_extension),
+    "pause": (schemas.Pause, pause),
+    "resume": (schemas.Resume, resume),
+    "co_sign": (schemas.CoSign, _co_sign),
+    "co_opinion": (schemas.CoOpinion, _co_opinion),
+}
+assert set(ACTIONS) == set(TRANSITIONS), "every action of the state machine has its payload and function"
 
 
 def perform(actor, ticket: Ticket, action: str, data: dict, *, now=None):
@@ -735,58 +711,17 @@ def perform(actor, ticket: Ticket, action: str, data: dict, *, now=None):
     No autoflush inside the action: the ticket is written once (its version moves by one), and a
     concurrent change surfaces here as the stale-version refusal, not from some query mid-action.
     """
-    if not isinstance(action, str) or action not in TRANSITIONS:
+    if not isinstance(action, str) or action not in ACTIONS:
         raise TicketActionError(_("未知的操作。"), 400, {"action": _("未知的操作。")})
+    schema, run = ACTIONS[action]
+    payload = schemas.parse_action(schema, action, data,
+                                   lambda: check_action(actor, ticket, action, data.get("version")))
     try:
         with db.session.no_autoflush:
-            result = _run_action(actor, ticket, action, data, now=now)
+            result = run(actor, ticket, **payload.arguments(), now=now)
         db.session.flush()
     except StaleDataError:
         raise stale_error()
-    return result
-
-
-def _run_action(actor, ticket: Ticket, action: str, data: dict, *, now=None):
-    version = data.get("version")
-    kwargs = {"version": version, "now": now}
-    if action == "reject":
-        result = reject(actor, ticket, reason=data.get("reason"), **kwargs)
-    elif action == "reply":
-        result = reply(actor, ticket, message=data.get("message"), **kwargs)
-    elif action == "escalate":
-        result = escalate(actor, ticket, reason=data.get("reason"), **kwargs)
-    elif action == "dispatch":
-        result = dispatch(actor, ticket, department_id=_as_int(data.get("department_id")),
-                          helper_id=_optional_id(data.get("helper_id")),
-                          complexity=data.get("complexity") or "ordinary", due_on=data.get("due_on"),
-                          co_department_ids=data.get("co_departments"), **kwargs)
-    elif action == "return":
-        result = return_ticket(actor, ticket, reason=data.get("reason"),
-                               suggested_department_id=_optional_id(data.get("suggested_department_id")), **kwargs)
-    elif action == "rate":
-        result = rate(actor, ticket, rating=data.get("rating"), comment=data.get("comment") or "", **kwargs)
-    elif action == "pause":
-        result = pause(actor, ticket, reason=data.get("reason"), **kwargs)
-    elif action == "resume":
-        result = resume(actor, ticket, **kwargs)
-    elif action in ("co_sign", "co_opinion"):
-        from app.tickets import co_departments  # co_departments builds on this module
-
-        if action == "co_sign":
-            result = co_departments.co_sign(actor, ticket, **kwargs)
-        else:
-            result = co_departments.co_opinion(actor, ticket, opinion=data.get("opinion"), **kwargs)
-    elif action == "supervise":
-        result = supervise(actor, ticket, level=data.get("level"), **kwargs)
-    elif action == "request_extension":
-        result = request_extension(actor, ticket, new_due=data.get("new_due"), reason=data.get("reason"), **kwargs)
-    elif action == "decide_extension":
-        approve = data.get("approve")
-        if isinstance(approve, str):
-            approve = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}.get(approve.lower())
-        result = decide_extension(actor, ticket, approve=approve, **kwargs)
-    else:
-        result = {"accept": accept, "withdraw": withdraw, "sign": sign}[action](actor, ticket, **kwargs)
     return result
 
 

@@ -5,28 +5,29 @@ caller's transaction (flush, never commit): a visit with a bad problem row or
 a refused photo saves nothing.
 """
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 
 from app.companies.models import Company
 from app.core import audit
 from app.core.db import utcnow
+from app.core.payloads import PayloadError
 from app.core.timeutil import local_today
 from app.extensions import db
 from app.tickets import services as ticket_services
 from app.tickets.attachments import AttachmentError, check_upload, upload_dir
 from app.notify import events
 from app.tickets.services import NewTicket, TicketActionError
-from app.visits import permissions
-from app.visits.models import MODES, Visit, VisitPhoto
+from app.visits import permissions, schemas
+from app.visits.models import Visit, VisitPhoto
+from app.visits.schemas import MAX_DAYS_BACK  # noqa: F401  (the form shows it)
 
-MAX_DAYS_BACK = 90
 MAX_PHOTOS = 9
 PHOTO_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png"}
-TEXT_LIMITS = {"participants": 500, "summary": 5000, "company_status": 5000, "next_step": 5000}
 PROBLEM_FIELDS = ("title", "description", "category")
 
 
@@ -65,83 +66,40 @@ def _text(value) -> str | None:
     return value.strip()
 
 
-def _visit_date(value, today: date, errors: dict) -> date | None:
-    if isinstance(value, datetime):
-        value = value.date()
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value.strip())
-        except ValueError:
-            value = None
-    if not isinstance(value, date):
-        errors["visited_on"] = _("请填写有效的走访日期（YYYY-MM-DD）。")
-        return None
-    if value > today:
-        errors["visited_on"] = _("走访日期不能晚于今天。")
-        return None
-    earliest = today - timedelta(days=MAX_DAYS_BACK)
-    if value < earliest:
-        errors["visited_on"] = _("走访日期不能早于 %(day)s：只能补记 %(n)d 天内的走访。",
-                                 day=earliest.isoformat(), n=MAX_DAYS_BACK)
-        return None
-    return value
-
-
 def is_blank_problem(row: dict) -> bool:
     """A problem row with nothing typed in it (the form's spare rows) is ignored."""
     return all(_text(row.get(name)) == "" for name in PROBLEM_FIELDS)
 
 
-def validate_visit(data: dict, problems=(), *, today: date | None = None) -> tuple[VisitData | None, dict, dict]:
-    """Check a visit and its problem rows; returns (value, {field: message}, {row: {field: message}})."""
-    today = today or local_today()
-    errors: dict = {}
-    visited_on = _visit_date(data.get("visited_on"), today, errors)
-    mode = data.get("mode")
-    if not isinstance(mode, str) or mode not in MODES:
-        errors["mode"] = _("请选择走访方式（实地走访、电话、视频或座谈会）。")
-    texts = {}
-    for name, limit in TEXT_LIMITS.items():
-        value = _text(data.get(name))
-        if value is None:
-            errors[name] = _("应为文本。")
-        elif len(value) > limit:
-            errors[name] = _("最多 %(n)d 字。", n=limit)
-        texts[name] = value or ""
-    if "summary" not in errors and not texts["summary"]:
-        errors["summary"] = _("请填写走访情况。")
+ROW_PATH = re.compile(r"problems\[(\d+)\](?:\.(\w+))?")
 
-    new_tickets, row_errors = [], {}
-    if not isinstance(problems, (list, tuple)):
-        errors["problems"] = _("应为问题列表。")
-        problems = ()
-    for index, row in enumerate(problems):
-        if not isinstance(row, dict):
-            row_errors[index] = {"": _("应为对象。")}
-            continue
-        if is_blank_problem(row):
-            continue
-        # Only text reaches the ticket rules (a list as category would fail the dict lookup, not the rule).
-        values = {name: value for name, value in row.items()
-                  if name in ("title", "description", "category", "urgency") and isinstance(value, str)}
-        values.update({name: "?" for name in ("category", "urgency")
-                       if row.get(name) is not None and not isinstance(row.get(name), str)})
-        # At the door a title and a category are enough: the description defaults to the title.
-        description = row.get("description")
-        if description is None or (isinstance(description, str) and not description.strip()):
-            values["description"] = values.get("title", "")
-        new, problem = ticket_services.validate_new_ticket({**values, "source": "visit"}, allowed_sources=("visit",))
-        if problem:
-            row_errors[index] = problem
-        else:
-            new_tickets.append(new)
-    for index, problem in row_errors.items():
-        for name, message in problem.items():
+
+def validate_visit(data: dict, problems=(), *, today: date | None = None) -> tuple[VisitData | None, dict, dict]:
+    """Check a visit and its problem rows (schemas.VisitFields); returns (value, {field: message},
+    {row: {field: message}}). Blank rows are skipped; a row's errors name it by its place in `problems`."""
+    rows, where = problems, []
+    if isinstance(problems, (list, tuple)):
+        kept = [(index, row) for index, row in enumerate(problems)
+                if not (isinstance(row, dict) and is_blank_problem(row))]
+        rows, where = [row for _index, row in kept], [index for index, _row in kept]
+    try:
+        value = schemas.VisitFields.parse({**data, "problems": rows}, today=today or local_today())
+    except PayloadError as error:
+        errors, row_errors = {}, {}
+        for path, message in error.fields.items():
+            match = ROW_PATH.fullmatch(path)
+            if match is None:
+                errors[path] = message
+                continue
+            index, name = where[int(match[1])], match[2] or ""
+            row_errors.setdefault(index, {})[name] = message
             key = f"problems[{index}].{name}" if name else f"problems[{index}]"
             errors[key] = _("第%(n)d个问题：%(message)s", n=index + 1, message=message)
-    if errors:
         return None, errors, row_errors
-    return VisitData(visited_on=visited_on, mode=mode, problems=new_tickets, **texts), {}, {}
+    new_tickets = [NewTicket(p.title, p.description, p.category, p.urgency, "visit") for p in value.problems]
+    return VisitData(visited_on=value.visited_on, mode=value.mode, participants=value.participants,
+                     summary=value.summary, company_status=value.company_status, next_step=value.next_step,
+                     problems=new_tickets), {}, {}
 
 
 def _chosen(photos) -> list:

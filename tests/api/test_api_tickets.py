@@ -336,7 +336,8 @@ def test_a_lost_update_caught_at_flush_is_a_stale_409_and_rolls_back(world, as_,
                            .values(version=Ticket.__table__.c.version + 1))
         return original(actor, t, **kw)
 
-    monkeypatch.setattr(services, "accept", accept_while_someone_else_saves)
+    schema, _accept = services.ACTIONS["accept"]  # perform runs the function its table names
+    monkeypatch.setitem(services.ACTIONS, "accept", (schema, accept_while_someone_else_saves))
     response = as_(world.escort).act(ticket.id, "accept", ticket.version)
     assert_error(response, 409, "stale_version")
     make.session.expire_all()
