@@ -20,6 +20,7 @@ from app.tickets import permissions as ticket_permissions
 from app.tickets import suggestions
 from app.tickets.models import RATINGS, STATUSES, Ticket
 from app.tickets.queries import visible_tickets
+from app.tickets.events import event_label
 from app.tickets.services import TicketActionError
 from app.tickets.transitions import TRANSITIONS
 
@@ -202,17 +203,8 @@ def _render_detail(group: CommonProblem, *, failed=None, members_form=None, mess
         can_view_member=lambda t: ticket_permissions.can_view_ticket(current_user, t),
         members_form=members_form or forms.MembersForm(formdata=None),
         remove_form=forms.RemoveMemberForm(formdata=None),
-        event_label=_event_label,
+        event_label=event_label,
         companies=len({t.company_id for t in members}),
         co_rows=co_departments.rows(group), my_co_row=co_departments.row_of(current_user, group),
         awaited_co=co_departments.awaited(group, now) if group.status == "in_progress" else [],
     ), status
-
-
-def _event_label(event) -> str:
-    if event.kind in TRANSITIONS:
-        return str(TRANSITIONS[event.kind].label)
-    return {"create": _("创建共性问题"), "add_members": _("加入问题"), "remove_member": _("移出问题"),
-            "close": _("办结"), "deadline_recomputed": _("工作日历调整，期限重算"),
-            "co_opinions_overdue": _("协办意见逾期"),
-            "member_reopened": _("成员评价不满意，已脱离并单独重新办理")}.get(event.kind, event.kind)

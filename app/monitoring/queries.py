@@ -213,7 +213,7 @@ def coverage(user: User, window: VisitWindow) -> Coverage:
     """One statement over the user's companies (index visits company_id+visited_on).
 
     assigned = companies with an escort (Company.escort_id is not NULL). visited = those with at
-    least window.required visits (by anyone) with window.start <= visited_on < window.end — the
+    least window.required visits (by anyone) with window.start <= visited_on <= window.end — the
     rule of the "not visited" list (visits.queries.unvisited_companies). rate = visited ÷ assigned
     (None without companies). unvisited = companies short of visits in the window, with or
     without an escort: exactly the rows of /visits/unvisited.

@@ -22,10 +22,10 @@ from app.portal import permissions
 from app.portal.forms import CommentForm, ProblemForm, RateForm, WithdrawForm
 from app.tickets import permissions as ticket_permissions
 from app.tickets import queries, services
-from app.tickets.attachments import AttachmentError, check_upload, discard_files, save_attachment, send_attachment
+from app.tickets.attachments import AttachmentError, check_uploads, save_attachment, send_attachment, undone_on_error
 from app.tickets.models import RATINGS, SLA_STATES, Attachment, Ticket, TicketEvent
 from app.tickets.services import TicketActionError
-from app.tickets.transitions import COLLECT_EVENT, TRANSITIONS
+from app.tickets.events import event_label
 from app.portal.blueprint import bp
 
 
@@ -36,15 +36,6 @@ AWAITING_RATING, OPEN, FINISHED = 0, 1, 2
 SECTION_TITLES = {AWAITING_RATING: _l("待您评价"), OPEN: _l("办理中的问题"), FINISHED: _l("已结束的问题")}
 _SECTION = sa.case((Ticket.status == "replied", AWAITING_RATING), (Ticket.status.in_(SLA_STATES), OPEN),
                    else_=FINISHED)
-
-EVENT_LABELS = {
-    "submit": _l("提交问题"),
-    COLLECT_EVENT: _l("走访收集并受理"),
-    "comment": _l("留言"),
-    "auto_close": _l("超期未评价，自动办结"),
-    **{action: t.label for action, t in TRANSITIONS.items()},
-}
-
 
 def _section(ticket: Ticket) -> int:
     if ticket.status == "replied":
@@ -84,27 +75,9 @@ def _apply_errors(form, fields: dict) -> None:
 
 def _check_files(form, files) -> bool:
     """Check every chosen file before anything is stored; the reasons go on the attachments field."""
-    problems = []
-    for file in files:
-        try:
-            check_upload(file)
-        except AttachmentError as exc:
-            problems.append(exc.message)
-    if problems:
-        form.attachments.errors = list(form.attachments.errors) + problems
-        return False
-    return True
-
-
-def _store_files(ticket: Ticket, files, event, stored: list) -> None:
-    for file in files:
-        stored.append(save_attachment(current_user, ticket, file, event=event, public=True))
-
-
-def _undo(stored: list) -> None:
-    """Nothing of a failed submission stays: the stored files and the transaction."""
-    discard_files(stored)
-    db.session.rollback()
+    problems = check_uploads(files)
+    form.attachments.errors = list(form.attachments.errors) + problems
+    return not problems
 
 
 # ---------------------------------------------------------------- home
@@ -147,21 +120,18 @@ def new_problem():
         _apply_errors(form, {k: v for k, v in errors.items() if not getattr(getattr(form, k, None), "errors", None)})
     if not valid or errors:
         return _render_new(form, 400)
-    stored = []
     try:
-        ticket = services.submit_ticket(current_user, company, new)
-        event = db.session.scalar(sa.select(TicketEvent).where(
-            TicketEvent.ticket_id == ticket.id, TicketEvent.kind == "submit"))
-        _store_files(ticket, files, event, stored)
-        db.session.commit()
+        with undone_on_error() as stored:
+            ticket = services.submit_ticket(current_user, company, new)
+            event = db.session.scalar(sa.select(TicketEvent).where(
+                TicketEvent.ticket_id == ticket.id, TicketEvent.kind == "submit"))
+            for file in files:  # one at a time: a failure midway still finds the earlier ones in `stored`
+                stored.append(save_attachment(current_user, ticket, file, event=event, public=True))
+            db.session.commit()
     except (TicketActionError, AttachmentError) as exc:
-        _undo(stored)
         field = form.attachments if isinstance(exc, AttachmentError) else None
         (field.errors if field is not None else form.form_errors).append(exc.message)
         return _render_new(form, exc.status)
-    except Exception:
-        _undo(stored)
-        raise
     flash(_("问题已提交，编号 %(number)s。陪跑员将尽快受理，您可在此查看办理进度。", number=ticket.number), "success")
     return redirect(url_for("portal.problem", ticket_id=ticket.id))
 
@@ -188,7 +158,7 @@ def _render_problem(ticket: Ticket, *, comment_form=None, withdraw_form=None, ra
             comment_form.body.data = form.typed_text()
     return render_template(
         "portal/problem.html", ticket=ticket, events=events, attachments=attachments,
-        visible_attachment_ids={a.id for a in attachments}, event_labels=EVENT_LABELS, ratings=RATINGS,
+        visible_attachment_ids={a.id for a in attachments}, event_label=event_label, ratings=RATINGS,
         comment_form=comment_form, withdraw_form=withdraw_form, rate_form=rate_form,
         can_withdraw=can_withdraw, can_rate=can_rate,
         can_comment=ticket_permissions.can_comment_ticket(user, ticket),
@@ -247,15 +217,15 @@ def comment(ticket_id: int):
         valid = _check_files(form, files) and valid
     if not valid:
         return _render_problem(ticket, comment_form=form, status=400)
-    stored = []
     try:
-        event = services.add_comment(current_user, ticket, body=form.body.data)
-        _store_files(ticket, files, event, stored)
-        if files and ticket.paused_at is not None:  # the documents asked for: the clock runs again
-            services.resume(current_user, ticket, by_upload=True)
-        db.session.commit()
+        with undone_on_error() as stored:
+            event = services.add_comment(current_user, ticket, body=form.body.data)
+            for file in files:  # one at a time: a failure midway still finds the earlier ones in `stored`
+                stored.append(save_attachment(current_user, ticket, file, event=event, public=True))
+            if files and ticket.paused_at is not None:  # the documents asked for: the clock runs again
+                services.resume(current_user, ticket, by_upload=True)
+            db.session.commit()
     except (TicketActionError, AttachmentError) as exc:
-        _undo(stored)
         error = None
         if isinstance(exc, AttachmentError):
             form.attachments.errors = list(form.attachments.errors) + [exc.message]
@@ -264,9 +234,6 @@ def comment(ticket_id: int):
         else:
             error = exc.message
         return _render_problem(_load(ticket_id), comment_form=form, error=error, status=exc.status)
-    except Exception:
-        _undo(stored)
-        raise
     flash(_("留言已发送。"), "success")
     return redirect(url_for("portal.problem", ticket_id=ticket.id, _anchor="timeline"))
 

@@ -1,9 +1,5 @@
-"""Ranking periods: a calendar month (default), a quarter, or a custom range of local dates.
-
-A period is a pair of local (Asia/Shanghai) dates [start, end], both inclusive. Its UTC
-bounds are start_utc = start_of_local_day(start) and end_utc = start_of_local_day(end + 1 day);
-an event belongs to the period when start_utc <= event time < end_utc. Plain dates (a visit's
-visited_on) belong when start <= date <= end.
+"""Ranking periods: a calendar month (default), a quarter, or a custom range of local dates, as
+app/core/periods.py's Period (the type the visit window is too; its docstring says which events belong).
 
 Written forms (the `period` query parameter of the page and the API):
   "2026-11"                  the month
@@ -12,12 +8,12 @@ Written forms (the `period` query parameter of the page and the API):
 The previous period, for the rank change, has the same length and ends the day before.
 """
 import re
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 
 from flask_babel import gettext as _
 
-from app.core.timeutil import local_today, start_of_local_day
+from app.core.periods import Period, month, quarter
+from app.core.timeutil import local_today
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 QUARTER_RE = re.compile(r"^(\d{4})-[Qq]([1-4])$")
@@ -33,74 +29,6 @@ class PeriodError(ValueError):
         super().__init__(message)
         self.message = message
         self.field = field
-
-
-@dataclass(frozen=True)
-class Period:
-    kind: str  # "month" | "quarter" | "custom"
-    start: date
-    end: date  # inclusive
-
-    @property
-    def start_utc(self) -> datetime:
-        return start_of_local_day(self.start)
-
-    @property
-    def end_utc(self) -> datetime:
-        """The first instant after the period (exclusive bound)."""
-        return start_of_local_day(self.end + timedelta(days=1))
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-    @property
-    def key(self) -> str:
-        if self.kind == "month":
-            return f"{self.start:%Y-%m}"
-        if self.kind == "quarter":
-            return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
-        return f"{self.start.isoformat()}..{self.end.isoformat()}"
-
-    @property
-    def label(self) -> str:
-        if self.kind == "month":
-            return _("%(y)d年%(m)d月", y=self.start.year, m=self.start.month)
-        if self.kind == "quarter":
-            return _("%(y)d年第%(q)d季度", y=self.start.year, q=(self.start.month - 1) // 3 + 1)
-        return _("%(start)s 至 %(end)s", start=self.start.isoformat(), end=self.end.isoformat())
-
-    def query_args(self) -> dict:
-        """URL parameters that select this period again."""
-        if self.kind == "custom":
-            return {"start": self.start.isoformat(), "end": self.end.isoformat()}
-        return {"period": self.key}
-
-    def previous(self) -> "Period":
-        """The period of the same length just before: last month, last quarter, or the same number of days."""
-        if self.kind == "month":
-            return month(*_month_before(self.start.year, self.start.month))
-        if self.kind == "quarter":
-            year, q = self.start.year, (self.start.month - 1) // 3 + 1
-            return quarter(year - 1, 4) if q == 1 else quarter(year, q - 1)
-        end = self.start - timedelta(days=1)
-        return Period("custom", end - timedelta(days=self.days - 1), end)
-
-
-def _month_before(year: int, month_: int) -> tuple[int, int]:
-    return (year - 1, 12) if month_ == 1 else (year, month_ - 1)
-
-
-def month(year: int, month_: int) -> Period:
-    start = date(year, month_, 1)
-    after = date(year + 1, 1, 1) if month_ == 12 else date(year, month_ + 1, 1)
-    return Period("month", start, after - timedelta(days=1))
-
-
-def quarter(year: int, q: int) -> Period:
-    start = date(year, 3 * (q - 1) + 1, 1)
-    after = date(year + 1, 1, 1) if q == 4 else date(year, 3 * q + 1, 1)
-    return Period("quarter", start, after - timedelta(days=1))
 
 
 def current_month(today: date | None = None) -> Period:

@@ -9,6 +9,7 @@ import hashlib
 import secrets
 import unicodedata
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -131,6 +132,17 @@ def check_upload(file_storage, actor=None) -> tuple[str, str, int]:
     return name, ext, size
 
 
+def check_uploads(files, actor=None) -> list[str]:
+    """Check every chosen file before anything is stored; the reasons for those refused (empty: all fine)."""
+    problems = []
+    for file in files:
+        try:
+            check_upload(file, actor)
+        except AttachmentError as exc:
+            problems.append(exc.message)
+    return problems
+
+
 def upload_dir() -> Path:
     path = Path(current_app.config["UPLOAD_DIR"])
     path.mkdir(parents=True, exist_ok=True)
@@ -165,6 +177,19 @@ def discard_files(attachments) -> None:
             (upload_dir() / attachment.stored_name).unlink(missing_ok=True)
         except OSError:
             pass
+
+
+@contextmanager
+def undone_on_error():
+    """A list for the attachments stored inside the block: if the block raises, the transaction is rolled
+    back and their files removed, so nothing of a failed upload stays."""
+    stored = []
+    try:
+        yield stored
+    except BaseException:
+        db.session.rollback()
+        discard_files(stored)
+        raise
 
 
 def send_attachment(attachment: Attachment):

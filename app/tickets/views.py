@@ -33,7 +33,8 @@ from app.tickets.models import (
     COMPLEXITIES, RATINGS, SLA_STATES, STATUSES, SUPERVISION_LEVELS, Attachment, ExtensionRequest, SavedView, Ticket,
 )
 from app.tickets.services import TicketActionError
-from app.tickets.transitions import COLLECT_EVENT, TRANSITIONS
+from app.tickets.events import event_label
+from app.tickets.transitions import TRANSITIONS
 from app.tickets.blueprint import bp
 
 
@@ -377,29 +378,23 @@ def upload(ticket_id: int):
     form = forms.AttachmentForm()
     if not form.validate():  # a note or file name the database cannot hold
         return _render_detail(ticket, upload_form=form, message=_("请检查填写的内容。"), status=400)
-    saved = []
     internal = bool(form.internal.data)
     try:
-        file = form.file.data
-        if not file or not getattr(file, "filename", ""):
-            raise attachments.AttachmentError(_("请选择要上传的文件。"))
-        attachments.check_upload(file)  # refuse a bad file before anything else is written
-        note = (form.note.data or "").strip()
-        event = services.add_comment(current_user, ticket, body=note, internal=internal) if note else None
-        saved.append(attachments.save_attachment(current_user, ticket, file, event=event, public=not internal))
-        db.session.commit()
+        with attachments.undone_on_error() as saved:
+            file = form.file.data
+            if not file or not getattr(file, "filename", ""):
+                raise attachments.AttachmentError(_("请选择要上传的文件。"))
+            attachments.check_upload(file)  # refuse a bad file before anything else is written
+            note = (form.note.data or "").strip()
+            event = services.add_comment(current_user, ticket, body=note, internal=internal) if note else None
+            saved.append(attachments.save_attachment(current_user, ticket, file, event=event, public=not internal))
+            db.session.commit()
     except (attachments.AttachmentError, TicketActionError) as exc:
-        db.session.rollback()
-        attachments.discard_files(saved)
         if isinstance(exc, TicketActionError):
             _put_field_errors(form, {"note": v for k, v in exc.fields.items() if k == "body"})
         else:
             _put_field_errors(form, {"file": exc.message})
         return _render_detail(_load(ticket_id), upload_form=form, message=exc.message, status=exc.status)
-    except Exception:
-        db.session.rollback()
-        attachments.discard_files(saved)
-        raise
     flash(_("附件“%(name)s”已上传。", name=saved[0].filename), "success")
     return redirect(url_for("tickets.detail", ticket_id=ticket.id))
 
@@ -458,7 +453,7 @@ def _render_detail(ticket: Ticket, *, failed=None, comment_form=None, upload_for
         "tickets/detail.html", ticket=ticket, now=now, pending=pending, actions=actions,
         action_forms=action_forms, failed_action=failed[0] if failed else None, leftover=leftover,
         action_labels={a: str(t.label) for a, t in TRANSITIONS.items()}, message=message,
-        events=events, event_label=_event_label, event_details=_event_details, files=files,
+        events=events, event_label=event_label, event_details=_event_details, files=files,
         overdue_days=overdue_working_days(ticket.due_at, now) if ticket.is_overdue(now) else 0,
         include_internal=include_internal, similar=similar, department_suggestions=department_suggestions, answers=answers, reply_templates=reply_templates,
         can_publish=knowledge_permissions.can_publish_knowledge(current_user, ticket),
@@ -477,18 +472,6 @@ def _render_detail(ticket: Ticket, *, failed=None, comment_form=None, upload_for
         my_co_row=permissions.co_department_row(current_user, ticket),
         common_panel=common_queries.ticket_panel(current_user, ticket),
     ), status
-
-
-def _event_label(event) -> str:
-    if event.kind in TRANSITIONS:
-        if event.kind == "supervise" and (event.data or {}).get("automatic"):
-            return _("超期自动督办")
-        return str(TRANSITIONS[event.kind].label)
-    return {
-        "submit": _("提交问题"), COLLECT_EVENT: _("走访收集并受理"), "comment": _("留言"), "note": _("内部备注"), "auto_close": _("逾期未评价，自动办结"),
-        "deadline_recomputed": _("工作日历调整，期限重算"), "co_opinions_overdue": _("协办意见逾期"),
-        "join_common": _("并入共性问题"), "leave_common": _("脱离共性问题"),
-    }.get(event.kind, event.kind)
 
 
 def _event_details(event) -> list[str]:

@@ -47,12 +47,13 @@ def test_the_list_carries_the_last_visit_date(make, three):
 
 def test_windows_across_year_end_and_by_quarter():
     december = window_containing(date(2026, 12, 31))
-    assert (december.start, december.end) == (date(2026, 12, 1), date(2027, 1, 1))
+    assert (december.start, december.end) == (date(2026, 12, 1), date(2026, 12, 31))
     q4 = window_containing(date(2026, 11, 15), "quarter")
-    assert (q4.start, q4.end, q4.label) == (date(2026, 10, 1), date(2027, 1, 1), "2026年第4季度")
+    assert (q4.start, q4.end, q4.label) == (date(2026, 10, 1), date(2026, 12, 31), "2026年第4季度")
     h1 = window_containing(date(2026, 6, 30), "half_year")
-    assert (h1.start, h1.end) == (date(2026, 1, 1), date(2026, 7, 1))
+    assert (h1.start, h1.end) == (date(2026, 1, 1), date(2026, 6, 30))
     assert window_containing(date(2026, 2, 10)).label == "2026年2月"
+    assert window_containing(date(2026, 2, 10), "year").label == "2026年"
 
 
 def test_window_and_visits_needed_come_from_the_settings(make, three):
