@@ -34,13 +34,13 @@ test: install
 e2e: install
 	E2E_SCREENSHOT_DIR=docs/screenshots $(BIN)/python -m pytest -q -m e2e tests/e2e -rs
 
-# Re-extract UI strings, update the English catalogue, fill it from tools/translations_en.py (existing
-# msgstr kept) and compile; the check lists what is still untranslated (add it to the dictionary).
+# Re-extract UI strings, update the English catalogue (app/translations/en/LC_MESSAGES/messages.po, the one
+# place English lives: new messages arrive there with an empty msgstr to fill in) and compile; the check
+# lists what is still untranslated.
 # --ignore-dirs: without it pybabel also skips folders whose name starts with "_" (app/templates/_macros).
 translations: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --ignore-dirs '.*' -o app/translations/messages.pot .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations -l en --no-fuzzy-matching
-	$(BIN)/python tools/apply_translations.py
 	$(BIN)/pybabel compile -d app/translations
 	$(BIN)/python tools/check_translations.py
 
