@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import TimestampMixin, UTCDateTime, utcnow
+from app.core.stored_files import StoredFileMixin
 from app.extensions import db
 
 CATEGORIES = {
@@ -224,20 +225,15 @@ class TicketEvent(db.Model):
     attachments = relationship("Attachment", back_populates="event", lazy="raise", order_by="Attachment.id")
 
 
-class Attachment(db.Model):
-    """A file on a problem, stored outside static/ under a generated name."""
+class Attachment(StoredFileMixin, db.Model):
+    """A file on a problem, stored outside static/ under a generated name (app/core/stored_files.py)."""
 
     __tablename__ = "attachments"
+    # The quota's sum of a user's uploads of the day reads it (visit photos are few, so theirs has none).
+    __table_args__ = (sa.Index("ix_attachments_uploaded_by_id", "uploaded_by_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False, index=True)
     event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("ticket_events.id", ondelete="SET NULL"), index=True)
-    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
-    filename: Mapped[str] = mapped_column(sa.String(200), nullable=False)
-    stored_name: Mapped[str] = mapped_column(sa.String(80), unique=True, nullable=False)
-    content_type: Mapped[str] = mapped_column(sa.String(100), nullable=False)
-    size: Mapped[int] = mapped_column(sa.Integer, nullable=False)
-    sha256: Mapped[str] = mapped_column(sa.String(64), nullable=False)
     public: Mapped[bool] = mapped_column(sa.Boolean, default=True, nullable=False)
 
     event = relationship("TicketEvent", back_populates="attachments", lazy="raise")

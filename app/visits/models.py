@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import UTCDateTime, utcnow
+from app.core.stored_files import StoredFileMixin
 from app.extensions import db
 
 MODES = {
@@ -55,18 +56,11 @@ class Visit(db.Model):
         return str(MODES.get(self.mode, self.mode))
 
 
-class VisitPhoto(db.Model):
-    """A photo taken at a visit, stored outside static/ under a generated name."""
+class VisitPhoto(StoredFileMixin, db.Model):
+    """A photo taken at a visit, stored outside static/ under a generated name (app/core/stored_files.py)."""
 
     __tablename__ = "visit_photos"
     id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[int] = mapped_column(sa.ForeignKey("visits.id", ondelete="CASCADE"), nullable=False, index=True)
-    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
-    filename: Mapped[str] = mapped_column(sa.String(200), nullable=False)
-    stored_name: Mapped[str] = mapped_column(sa.String(80), unique=True, nullable=False)
-    content_type: Mapped[str] = mapped_column(sa.String(100), nullable=False)
-    size: Mapped[int] = mapped_column(sa.Integer, nullable=False)
-    sha256: Mapped[str] = mapped_column(sa.String(64), nullable=False)
 
     visit = relationship("Visit", back_populates="photos", lazy="raise")

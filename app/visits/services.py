@@ -4,9 +4,7 @@ Everything is checked before anything is written, and all of it goes into the
 caller's transaction (flush, never commit): a visit with a bad problem row or
 a refused photo saves nothing.
 """
-import hashlib
 import re
-import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -16,10 +14,10 @@ from app.companies.models import Company
 from app.core import audit
 from app.core.db import utcnow
 from app.core.payloads import PayloadError
+from app.core.stored_files import AttachmentError, check_upload, discard_files, save_file
 from app.core.timeutil import local_today
 from app.extensions import db
 from app.tickets import services as ticket_services
-from app.tickets.attachments import AttachmentError, check_upload, upload_dir
 from app.notify import events
 from app.tickets.services import NewTicket, TicketActionError
 from app.visits import permissions, schemas
@@ -27,7 +25,7 @@ from app.visits.models import Visit, VisitPhoto
 from app.visits.schemas import MAX_DAYS_BACK  # noqa: F401  (the form shows it)
 
 MAX_PHOTOS = 9
-PHOTO_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png"}
+PHOTO_TYPES = ("jpg", "jpeg", "png")  # of stored_files.ALLOWED
 PROBLEM_FIELDS = ("title", "description", "category")
 
 
@@ -125,29 +123,6 @@ def check_photos(photos, actor=None) -> list:
     return photos
 
 
-def _store_photo(actor, visit: Visit, file_storage) -> VisitPhoto:
-    name, ext, size = check_photo(file_storage, actor)
-    stored_name = f"visit-{secrets.token_hex(16)}.{ext}"
-    digest = hashlib.sha256()
-    with open(upload_dir() / stored_name, "wb") as out:
-        for chunk in iter(lambda: file_storage.stream.read(64 * 1024), b""):
-            digest.update(chunk)
-            out.write(chunk)
-    photo = VisitPhoto(visit_id=visit.id, uploaded_by_id=actor.id, filename=name, stored_name=stored_name,
-                       content_type=PHOTO_TYPES[ext], size=size, sha256=digest.hexdigest())
-    db.session.add(photo)
-    return photo
-
-
-def discard_photo_files(photos) -> None:
-    """Remove stored files of photos whose transaction was rolled back."""
-    for photo in photos:
-        try:
-            (upload_dir() / photo.stored_name).unlink(missing_ok=True)
-        except OSError:
-            pass
-
-
 def create_visit(actor, company: Company, data: dict, *, problems=(), photos=(), today: date | None = None,
                  now: datetime | None = None) -> Visit:
     """Log a visit by `company`'s current escort, filing each problem raised as a ticket (source 'visit',
@@ -189,13 +164,14 @@ def create_visit(actor, company: Company, data: dict, *, problems=(), photos=(),
             ticket = ticket_services.submit_ticket(actor, company, new, now=now, visit_id=visit.id)
             ticket_ids.append(ticket.id)
         for file_storage in chosen:
-            stored.append(_store_photo(actor, visit, file_storage))
+            stored.append(save_file(VisitPhoto, actor, file_storage, check=check_photo, prefix="visit-",
+                                    visit_id=visit.id))
         db.session.flush()
     except TicketActionError as exc:
-        discard_photo_files(stored)
+        discard_files(stored)
         raise VisitError(exc.message, exc.status, exc.fields) from exc
     except BaseException:
-        discard_photo_files(stored)
+        discard_files(stored)
         raise
     audit.record("visit_create", visit, actor=actor, after={
         "company_id": company.id, "visited_on": value.visited_on.isoformat(), "mode": value.mode,

@@ -1,7 +1,7 @@
 """Visit pages: list, log a visit (phone-first), detail with photos and problems, the unvisited list, export."""
 from datetime import timedelta
 
-from flask import abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 from flask_sqlalchemy.pagination import SelectPagination
@@ -14,7 +14,7 @@ from app.core.permissions import get_visible_or_404, require
 from app.core.timeutil import local_today
 from app.core.inputs import query_int, refuse_ignored_filters
 from app.extensions import db
-from app.tickets.attachments import upload_dir
+from app.core.stored_files import send_stored_file
 from app.visits import permissions, queries, services
 from app.visits.forms import UnvisitedFilterForm, VisitFilterForm, VisitForm
 from app.visits.models import Visit, VisitPhoto
@@ -146,14 +146,8 @@ def photo(visit_id: int, photo_id: int):
     visit = _load(visit_id)
     photo_ = get_visible_or_404(queries.visit_photos(visit), VisitPhoto, photo_id)
     require(permissions.can_download_visit_photo(current_user, visit, photo_))
-    path = upload_dir() / photo_.stored_name
-    if not path.is_file():
-        abort(404)
     # Shown inline as an <img> (content checked as JPG/PNG at upload; nosniff is set); ?download=1 saves it.
-    response = send_file(path, mimetype=photo_.content_type, as_attachment=request.args.get("download") == "1",
-                         download_name=photo_.filename, max_age=0)
-    response.headers["Cache-Control"] = "no-store"  # a private file: never kept on the user's disk
-    return response
+    return send_stored_file(photo_, inline=request.args.get("download") != "1")
 
 
 class _RowPagination(SelectPagination):

@@ -14,7 +14,7 @@ from app.tickets.models import Attachment, Ticket, TicketEvent
 from tests.conftest import Browser
 from tests.tickets.helpers import MONDAY, World
 
-# The smallest file that is a PDF by its content (what attachments.sniff looks at).
+# The smallest file that is a PDF by its content (what stored_files.sniff looks at).
 TINY_PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 STALE = "该问题已被他人修改，请查看最新内容后重试。"
 

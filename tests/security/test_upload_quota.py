@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.core.settings import get_setting, set_setting
-from app.tickets.attachments import QUOTA_KEY
+from app.core.stored_files import QUOTA_KEY
 from app.tickets.models import Attachment, TicketEvent
 from tests.conftest import Browser
 from tests.tickets.helpers import World
