@@ -374,7 +374,7 @@ def dispatch(actor, common_problem, *, department_id: int, helper_id: int | None
     common_problem.dispatched_at = now
     common_problem.signed_at = None
     common_problem.sign_due_at = deadline_after(now, sla.sign_days)
-    limit = deadline_after(now, ticket_services._reply_days(common_problem, sla))
+    limit = deadline_after(now, sla.handling_days(common_problem.complexity, common_problem.urgency))
     custom = ticket_services._custom_due(due_on, now, common_problem.sign_due_at, limit)
     common_problem.reply_due_at = custom or limit
     common_problem.due_at = common_problem.sign_due_at

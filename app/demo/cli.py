@@ -228,7 +228,11 @@ def scale_command(companies: int, tickets: int, visits: int | None, seed: int | 
     import time
     from datetime import datetime, timezone
 
-    from app.demo.scale import DEFAULT_SEED, scale_up
+    try:  # the generator is a benchmark tool of the source tree (bench/scale.py), not part of the app
+        from bench.scale import DEFAULT_SEED, scale_up
+    except ImportError as exc:
+        raise click.ClickException(
+            f"the generator is bench/scale.py of Peipao's source tree: run flask from its root ({exc})") from None
 
     if current_app.config["IS_PRODUCTION"]:
         raise click.ClickException("demo data is never loaded under the production configuration")

@@ -1,4 +1,5 @@
-"""Service-level limits, in working days (the task force's usual limits by default), editable on the SLA settings page."""
+"""Service-level limits, in working days (the task force's usual limits by default), editable on the SLA
+settings page."""
 from dataclasses import dataclass, fields
 
 from flask_babel import lazy_gettext as _l
@@ -18,6 +19,14 @@ class SLA:
     supervise_after_days: int = 3   # overdue by this many working days → supervised (督办) automatically
     escort_reply_days: int = 5      # escort answering an accepted problem directly
     co_opinion_days: int = 3        # 协办: a co-department's opinion after dispatch (never after the lead's deadline)
+
+    def handling_days(self, complexity: str, urgency: str) -> int:
+        """The lead department's working days to reply: complex problems first, then urgent ones, then the rest."""
+        if complexity == "complex":
+            return self.reply_days_complex
+        if urgency == "urgent":
+            return self.reply_days_urgent
+        return self.reply_days
 
 
 LABELS = {

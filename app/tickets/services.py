@@ -26,7 +26,7 @@ from app.core.timeutil import end_of_local_day, local_date, local_today
 from app.core.workdays import add_working_days, deadline_after, is_workday, working_days_between
 from app.extensions import db
 from app.reference.models import Department
-from app.settings.sla import SLA, get_sla
+from app.settings.sla import get_sla
 from app.tickets import permissions, schemas
 from app.tickets.models import (
     STATUSES, SUPERVISION_LEVELS, SUPERVISION_ORDER,
@@ -133,14 +133,6 @@ def mark_closed(ticket: Ticket, now: datetime) -> None:
     # The working days the clock was paused (待企业补充材料) were the company's, not the handling's.
     taken = working_days_between(local_date(ticket.created_at), local_date(now))
     ticket.close_working_days = max(taken - (ticket.paused_working_days or 0), 0)
-
-
-def _reply_days(ticket: Ticket, sla: SLA) -> int:
-    if ticket.complexity == "complex":
-        return sla.reply_days_complex
-    if ticket.urgency == "urgent":
-        return sla.reply_days_urgent
-    return sla.reply_days
 
 
 def _label(action: str) -> str:
@@ -395,7 +387,7 @@ def dispatch(actor, ticket: Ticket, *, department_id: int, helper_id: int | None
     ticket.dispatched_at = now
     ticket.signed_at = None
     ticket.sign_due_at = deadline_after(now, sla.sign_days)
-    limit = deadline_after(now, _reply_days(ticket, sla))
+    limit = deadline_after(now, sla.handling_days(ticket.complexity, ticket.urgency))
     custom = _custom_due(due_on, now, ticket.sign_due_at, limit)
     ticket.reply_due_at = custom or limit
     ticket.due_at = ticket.sign_due_at
@@ -476,7 +468,7 @@ def rate(actor, ticket: Ticket, *, rating: str, comment: str = "", version=None,
         back_to = ticket.replied_from or "accepted"
         ticket.reopen_count += 1
         if back_to == "in_progress":
-            ticket.reply_due_at = deadline_after(now, _reply_days(ticket, sla))
+            ticket.reply_due_at = deadline_after(now, sla.handling_days(ticket.complexity, ticket.urgency))
             ticket.due_at = ticket.reply_due_at
         else:
             ticket.due_at = deadline_after(now, sla.escort_reply_days)

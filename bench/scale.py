@@ -6,9 +6,15 @@ and the last three years, each with the timeline events, dispatch records, exten
 requests, audit rows and notifications the real services would have written.
 
 The problems are not walked through app.tickets.services (that runs ~30 statements per
-step): each one is simulated in Python with the same rules — the working-day deadlines of
-the SLA settings, on-time facts, returns, reopenings, automatic closing and supervision by
-the sweep — and the rows are written in bulk (executemany on SQLite, COPY on PostgreSQL).
+step): each one is simulated in Python — the working-day deadlines of the SLA settings,
+on-time facts, returns, reopenings, automatic closing and supervision by the sweep — and the
+rows are written in bulk (executemany on SQLite, COPY on PostgreSQL). Every step of a problem
+is read from the transitions table (app/tickets/transitions.py): the state it leads to, and the
+actor's role, which must be one the table allows there (tests/test_scale_replay.py replays every
+timeline through it).
+
+`flask demo scale` (app/demo/cli.py) imports this module from the source tree; it is a tool
+for benchmarks, not part of the app.
 Primary keys are assigned here, so events reference their ticket without a round trip;
 ticket numbers continue the per-year counters.
 
@@ -42,7 +48,7 @@ from app.settings.sla import get_sla
 from app.tickets.models import (
     DispatchRecord, ExtensionRequest, Ticket, TicketCoDepartment, TicketCounter, TicketEvent,
 )
-from app.tickets.transitions import COLLECT_EVENT, initial_state
+from app.tickets.transitions import COLLECT_EVENT, TRANSITIONS, initial_state, target_state
 from app.visits.models import Visit
 
 # --------------------------------------------------------------------------- texts
@@ -417,6 +423,7 @@ class ScaleGenerator:
         self.industries = list(s.scalars(sa.select(Industry.id).where(Industry.active.is_(True)).order_by(Industry.id)))
         if not self.departments or not self.towns or not self.industries:
             raise RuntimeError("reference lists are empty: load the demo first (flask demo seed)")
+        self.roles = dict(s.execute(sa.select(User.id, User.role)).all())  # every actor's role, for _move
         self.managers = list(s.scalars(sa.select(User.id).where(User.role == Role.MANAGER, User.active.is_(True))
                                        .order_by(User.id)))
         if not self.managers:
@@ -475,6 +482,7 @@ class ScaleGenerator:
                   "active": True, "password_hash": password_hash, "must_change_password": False,
                   "department_id": department_id, "company_id": company_id, "town_id": town_id, "locale": "zh",
                   "session_version": 1, "last_login_at": None, "created_at": created, "updated_at": created}
+        self.roles[user_id] = role
         return tuple(values[c] for c in USER_COLUMNS)
 
     def _company_name(self) -> str:
@@ -745,6 +753,16 @@ class ScaleGenerator:
             ticket["version"] += 1
         return at
 
+    def _move(self, ticket, action, at, actor, *, to_status=None, **event):
+        """One step of the transitions table, as app.tickets.services takes it: the problem goes from its state
+        to the table's target (`to_status`: where a 不满意 rating sends it back), by an actor whose role the
+        table allows there; the event is written with both states."""
+        before = ticket["status"]
+        if self.roles.get(actor) not in TRANSITIONS[action].sources.get(before, ()):
+            raise RuntimeError(f"{action} from {before} by {self.roles.get(actor)}: not in the transitions table")
+        ticket["status"] = after = to_status or target_state(action, before)
+        return self._event(ticket, action, at, actor, from_status=before, to_status=after, **event)
+
     def _notify(self, user_ids, kind, title, body, at, ticket_id, *, company=False, rng=None):
         # Only the last half year's: older ones are long read and no page reads that deep.
         if not self.with_notifications or at < self.notify_since:
@@ -780,8 +798,11 @@ class ScaleGenerator:
         if when < done and when <= self.now:
             ticket["supervision"] = "supervise"
             ticket["supervised_at"] = when
-            self._event(ticket, "supervise", when, None, from_status=ticket["status"], to_status=ticket["status"],
-                        body="督办", public=False, data={"level": "supervise", "automatic": True})
+            # The sweep's: no actor (the system), the state stays, as the table says of supervise.
+            status = ticket["status"]
+            self._event(ticket, "supervise", when, None, from_status=status,
+                        to_status=target_state("supervise", status), body="督办", public=False,
+                        data={"level": "supervise", "automatic": True})
             helpers = [ticket["helper_id"]] if ticket["helper_id"] else self.helpers.get(ticket["department_id"], [])
             self._notify(helpers if ticket["department_id"] else [ticket["escort_id"]], "ticket_supervised",
                          f"问题 {ticket['number']} 被督办", ticket["title"], when, ticket["id"])
@@ -830,13 +851,13 @@ class ScaleGenerator:
         try:
             if ticket["status"] == "accepted":  # collected by the escort: accepted as it is saved
                 ticket.update(accepted_at=created, due_at=cal.deadline(created, sla.escort_reply_days))
-                self._event(ticket, COLLECT_EVENT, created, ticket["created_by_id"], to_status="accepted",
+                self._event(ticket, COLLECT_EVENT, created, ticket["created_by_id"], to_status=ticket["status"],
                             data={"source": source})
                 self._notify([company_user], "ticket_accepted", f"问题 {ticket['number']} 已受理", "", created,
                              tid, company=True)
             else:
                 ticket["accept_due_at"] = ticket["due_at"] = cal.deadline(created, sla.accept_days)
-                self._event(ticket, "submit", created, ticket["created_by_id"], to_status="submitted",
+                self._event(ticket, "submit", created, ticket["created_by_id"], to_status=ticket["status"],
                             data={"source": source})
                 self._notify([escort], "ticket_new", f"新问题 {ticket['number']}：{title}", "", created, tid)
             self._lifecycle(ticket, escort, company_user)
@@ -871,9 +892,8 @@ class ScaleGenerator:
         r = rng.random()
         if r < 0.035:
             at = self._step(ticket, ticket["due_at"], 0.9)
-            ticket.update(status="rejected", due_at=None, closed_at=at)
-            self._event(ticket, "reject", at, escort, from_status="submitted", to_status="rejected",
-                        body="属于企业自主经营事项，建议通过行业协会对接")
+            ticket.update(due_at=None, closed_at=at)
+            self._move(ticket, "reject", at, escort, body="属于企业自主经营事项，建议通过行业协会对接")
             self._notify([company_user], "ticket_rejected", f"问题 {ticket['number']} 不予受理", "", at,
                          ticket["id"], company=True)
             return
@@ -881,16 +901,16 @@ class ScaleGenerator:
             at = ticket["created_at"] + timedelta(hours=rng.uniform(1, 20))
             if at > self.now:
                 raise _Stop
-            ticket.update(status="withdrawn", due_at=None, closed_at=at)
-            self._event(ticket, "withdraw", at, company_user, from_status="submitted", to_status="withdrawn")
+            ticket.update(due_at=None, closed_at=at)
+            self._move(ticket, "withdraw", at, company_user)
             return
         if r < 0.14:  # dispatched straight from submitted by the task force
             self._dispatch(ticket, manager, self._step(ticket, ticket["due_at"], 0.9), escort, company_user)
             return
         at = self._step(ticket, ticket["due_at"], 0.93)
-        ticket.update(status="accepted", accepted_at=at, accepted_on_time=at <= ticket["due_at"],
+        ticket.update(accepted_at=at, accepted_on_time=at <= ticket["due_at"],
                       due_at=cal.deadline(at, sla.escort_reply_days))
-        self._event(ticket, "accept", at, escort, from_status="submitted", to_status="accepted")
+        self._move(ticket, "accept", at, escort)
         self._notify([company_user], "ticket_accepted", f"问题 {ticket['number']} 已受理", "", at, ticket["id"],
                      company=True)
         self._escort_step(ticket, at, escort, company_user, manager)
@@ -904,10 +924,9 @@ class ScaleGenerator:
         at = at + timedelta(hours=rng.uniform(0.5, 30))
         if at > self.now:
             raise _Stop
-        ticket.update(status="escalated", escalated_at=at, escort_escalated_at=at,
+        ticket.update(escalated_at=at, escort_escalated_at=at,
                       escalated_on_time=at <= ticket["due_at"], due_at=cal.deadline(at, sla.accept_days))
-        self._event(ticket, "escalate", at, escort, from_status="accepted", to_status="escalated",
-                    body="需要职能部门协调办理")
+        self._move(ticket, "escalate", at, escort, body="需要职能部门协调办理")
         self._notify(self.managers, "ticket_escalated", f"问题 {ticket['number']} 待交办", "需要职能部门协调办理", at,
                      ticket["id"])
         self._dispatch(ticket, manager, self._step(ticket, ticket["due_at"], 0.9), escort, company_user)
@@ -921,10 +940,8 @@ class ScaleGenerator:
         helpers = self.helpers.get(department_id, [])
         helper = rng.choice(helpers) if helpers and rng.random() < 0.5 else None
         complexity = "complex" if rng.random() < 0.1 else "ordinary"
-        reply_days = sla.reply_days_complex if complexity == "complex" else (
-            sla.reply_days_urgent if ticket["urgency"] == "urgent" else sla.reply_days)
-        before = ticket["status"]
-        ticket.update(status="dispatched", department_id=department_id, helper_id=helper, complexity=complexity,
+        reply_days = sla.handling_days(complexity, ticket["urgency"])
+        ticket.update(department_id=department_id, helper_id=helper, complexity=complexity,
                       dispatched_at=at, signed_at=None, sign_due_at=cal.deadline(at, sla.sign_days),
                       reply_due_at=cal.deadline(at, reply_days))
         ticket["due_at"] = ticket["sign_due_at"]
@@ -934,7 +951,7 @@ class ScaleGenerator:
                   "returned_at": None, "replied_at": None, "replied_on_time": None, "common_problem_id": None}
         self.record_id += 1
         try:
-            self._event(ticket, "dispatch", at, manager, from_status=before, to_status="dispatched", data={
+            self._move(ticket, "dispatch", at, manager, data={
                 "department_id": department_id, "helper_id": helper, "complexity": complexity,
                 "department": self.department_names[department_id]})
             self._notify([helper] if helper else helpers, "ticket_dispatched",
@@ -944,8 +961,8 @@ class ScaleGenerator:
             at = self._step(ticket, ticket["due_at"], 0.9)
             signer = helper or (rng.choice(helpers) if helpers else None)
             record.update(signed_at=at, signed_on_time=at <= record["sign_due_at"], helper_id=helper or signer)
-            ticket.update(status="in_progress", signed_at=at, helper_id=helper or signer, due_at=ticket["reply_due_at"])
-            self._event(ticket, "sign", at, signer, from_status="dispatched", to_status="in_progress")
+            ticket.update(signed_at=at, helper_id=helper or signer, due_at=ticket["reply_due_at"])
+            self._move(ticket, "sign", at, signer)
             if avoid is None and rng.random() < 0.06:  # wrongly routed: returned, dispatched again elsewhere
                 at = at + timedelta(hours=rng.uniform(1, 20))
                 if at > self.now:
@@ -954,11 +971,10 @@ class ScaleGenerator:
                 self._co_flush(ticket, record, co, ended=at)
                 co = []
                 old = ticket["department_id"]
-                ticket.update(status="escalated", return_count=ticket["return_count"] + 1, department_id=None,
+                ticket.update(return_count=ticket["return_count"] + 1, department_id=None,
                               helper_id=None, sign_due_at=None, reply_due_at=None, escalated_at=at,
                               due_at=cal.deadline(at, sla.accept_days))
-                self._event(ticket, "return", at, signer, from_status="in_progress", to_status="escalated",
-                            body="该事项不属于本部门职责范围", public=False,
+                self._move(ticket, "return", at, signer, body="该事项不属于本部门职责范围", public=False,
                             data={"department_id": old, "suggested_department_id": None, "suggested_department": None})
                 self._notify(self.managers, "ticket_returned", f"问题 {ticket['number']} 被退回，需重新交办", "", at,
                              ticket["id"])
@@ -1113,15 +1129,13 @@ class ScaleGenerator:
         self.extension_id += 1
         new_day = date.fromordinal(cal.local_ordinal(new_due)).isoformat()
         try:
-            self._event(ticket, "request_extension", at, helper, from_status=ticket["status"],
-                        to_status=ticket["status"],
-                        body=request["reason"], public=False, data={"new_due": new_day})
+            self._move(ticket, "request_extension", at, helper, body=request["reason"], public=False,
+                       data={"new_due": new_day})
             self._notify(self.managers, "extension_requested", f"问题 {ticket['number']} 申请延期至 {new_day}", "",
                          at, ticket["id"])
             decided = at + timedelta(hours=rng.uniform(1, 30))
             approve = rng.random() < 0.8
-            self._event(ticket, "decide_extension", decided, manager, from_status=ticket["status"],
-                        to_status=ticket["status"], body="同意延期" if approve else "不同意延期", public=False,
+            self._move(ticket, "decide_extension", decided, manager, body="同意延期" if approve else "不同意延期", public=False,
                         data={"approve": approve, "new_due": new_day})
             request.update(status="approved" if approve else "denied", decided_by_id=manager, decided_at=decided)
             if approve:
@@ -1145,13 +1159,14 @@ class ScaleGenerator:
                 record.update(replied_at=at, replied_on_time=on_time)
             before = ticket["status"]
             message = rng.choice(REPLIES)
-            ticket.update(status="replied", replied_on_time=on_time, replied_from=before, replied_at=at,
+            ticket.update(replied_on_time=on_time, replied_from=before, replied_at=at,
                           replied_by_id=replier, reply_message=message,
                           autoclose_at=cal.deadline(at, sla.autoclose_days))
             ticket["due_at"] = ticket["autoclose_at"]
-            self._event(ticket, "reply", at, replier, from_status=before, to_status="replied", body=message)
+            self._move(ticket, "reply", at, replier, body=message)
             if missing:  # 协办意见逾期: the reply went out without them (staff only)
-                self._event(ticket, "co_opinions_overdue", at, replier, from_status="replied", to_status="replied",
+                self._event(ticket, "co_opinions_overdue", at, replier, from_status=ticket["status"],
+                            to_status=ticket["status"],
                             public=False, data={"departments": [self.department_names[r["department_id"]]
                                                                 for r in missing]})
             self._notify([company_user], "ticket_replied", f"问题 {ticket['number']} 已答复，请评价", message, at,
@@ -1179,23 +1194,22 @@ class ScaleGenerator:
                 back_to = ticket["replied_from"] or "accepted"
                 ticket["reopen_count"] += 1
                 if back_to == "in_progress":
-                    reply_days = sla.reply_days_complex if ticket["complexity"] == "complex" else (
-                        sla.reply_days_urgent if ticket["urgency"] == "urgent" else sla.reply_days)
+                    reply_days = sla.handling_days(ticket["complexity"], ticket["urgency"])
                     ticket["reply_due_at"] = ticket["due_at"] = cal.deadline(rated, reply_days)
                 else:
                     ticket["due_at"] = cal.deadline(rated, sla.escort_reply_days)
-                ticket.update(status=back_to, autoclose_at=None)
-                self._event(ticket, "rate", rated, rater, from_status="replied", to_status=back_to, body=comment,
-                            data={**data, "reopened": True})
+                ticket["autoclose_at"] = None
+                self._move(ticket, "rate", rated, rater, to_status=back_to, body=comment,
+                           data={**data, "reopened": True})
                 self._notify([replier] + (self.managers if ticket["reopen_count"] >= 2 else []), "ticket_reopened",
                              f"问题 {ticket['number']} 评价为不满意，已重新办理", comment, rated, ticket["id"])
                 continue
+            self._move(ticket, "rate", rated, rater, body=comment, data=data)
             self._close(ticket, rated)
-            self._event(ticket, "rate", rated, rater, from_status="replied", to_status="closed", body=comment,
-                        data=data)
             return
 
     def _close(self, ticket, at):
+        """The closing facts; the state is closed already by the rating, or set here by the sweep's auto-close."""
         cal = self.calendar
         ticket.update(status="closed", closed_at=at, due_at=None, autoclose_at=None,
                       close_working_days=cal.between(cal.local_ordinal(ticket["created_at"]), cal.local_ordinal(at)))
