@@ -9,6 +9,7 @@ Calendar kinds start in January: "month", "quarter", "half_year", "year"; "custo
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.core.timeutil import start_of_local_day
@@ -55,6 +56,14 @@ class Period:
         if self.kind == "year":
             return _("%(y)d年", y=self.start.year)
         return _("%(start)s 至 %(end)s", start=self.start.isoformat(), end=self.end.isoformat())
+
+    def holds(self, column):
+        """SQL: the UTC time in `column` lies in the period."""
+        return sa.and_(column >= self.start_utc, column < self.end_utc)
+
+    def holds_day(self, column):
+        """SQL: the local date in `column` (a visit's visited_on) lies in the period."""
+        return sa.and_(column >= self.start, column <= self.end)
 
     def query_args(self) -> dict:
         """URL parameters that select this period again."""

@@ -38,23 +38,19 @@ class Overview:
     overdue: int
 
 
-def _in(column, period):
-    return sa.and_(column >= period.start_utc, column < period.end_utc)
-
-
 def month_overview(period, now: datetime) -> Overview:
     """The month's totals (2 queries): problems in, closed, rated well, visits, overdue at its end."""
     cutoff = min(period.end_utc, now)
     row = db.session.execute(sa.select(
-        sa.func.count().filter(_in(Ticket.created_at, period)).label("collected"),
-        sa.func.count().filter(sa.and_(Ticket.status == "closed", _in(Ticket.closed_at, period))).label("closed"),
-        sa.func.count().filter(sa.and_(_in(Ticket.rated_at, period), Ticket.rating.is_not(None))).label("rated"),
-        sa.func.count().filter(sa.and_(_in(Ticket.rated_at, period),
+        sa.func.count().filter(period.holds(Ticket.created_at)).label("collected"),
+        sa.func.count().filter(sa.and_(Ticket.status == "closed", period.holds(Ticket.closed_at))).label("closed"),
+        sa.func.count().filter(sa.and_(period.holds(Ticket.rated_at), Ticket.rating.is_not(None))).label("rated"),
+        sa.func.count().filter(sa.and_(period.holds(Ticket.rated_at),
                                        Ticket.rating.in_(("satisfied", "basically_satisfied")))).label("satisfied"),
         sa.func.count().filter(sa.and_(Ticket.status.in_(SLA_STATES), Ticket.due_at < cutoff)).label("overdue"),
     )).one()
     visits = db.session.scalar(sa.select(sa.func.count()).select_from(Visit).where(
-        Visit.visited_on >= period.start, Visit.visited_on <= period.end))
+        period.holds_day(Visit.visited_on)))
     return Overview(row.collected, row.closed, row.satisfied, row.rated, visits or 0, row.overdue)
 
 
@@ -62,7 +58,7 @@ def common_categories(period) -> list[tuple[str, int, int]]:
     """The categories most of the month's problems fell in: (label, problems, companies)."""
     rows = db.session.execute(
         sa.select(Ticket.category, sa.func.count(), sa.func.count(sa.distinct(Ticket.company_id)))
-        .where(_in(Ticket.created_at, period))
+        .where(period.holds(Ticket.created_at))
         .group_by(Ticket.category)
         .order_by(sa.func.count().desc(), Ticket.category)
         .limit(TOP_CATEGORIES)

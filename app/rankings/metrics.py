@@ -70,20 +70,16 @@ class Entry:
     metrics: dict = field(default_factory=dict)
 
 
-def _in_period(column, period: Period):
-    return sa.and_(column >= period.start_utc, column < period.end_utc)
-
-
 def _count_if(condition):
     return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
 
 
 def _closed_in(period: Period):
-    return sa.and_(Ticket.status == "closed", _in_period(Ticket.closed_at, period))
+    return sa.and_(Ticket.status == "closed", period.holds(Ticket.closed_at))
 
 
 def _rated_in(period: Period):
-    return sa.and_(Ticket.rating.is_not(None), _in_period(Ticket.rated_at, period))
+    return sa.and_(Ticket.rating.is_not(None), period.holds(Ticket.rated_at))
 
 
 def _entries(stmt) -> dict[int, Entry]:
@@ -138,8 +134,7 @@ def escort_metrics(period: Period, *, now: datetime | None = None) -> list[Entry
         .where(
             Visit.company_id == assignment.company_id,
             Visit.escort_id == assignment.escort_id,
-            Visit.visited_on >= period.start,
-            Visit.visited_on <= period.end,
+            period.holds_day(Visit.visited_on),
         )
     )
     coverage = db.session.execute(
@@ -156,11 +151,11 @@ def escort_metrics(period: Period, *, now: datetime | None = None) -> list[Entry
     )
     coverage_by_escort = {row.escort_id: row for row in coverage}
 
-    logged = sa.and_(_in_period(Ticket.created_at, period), Ticket.source.in_(ESCORT_SOURCES))
-    accepted = sa.and_(_in_period(Ticket.accepted_at, period), Ticket.source.not_in(ESCORT_SOURCES),
+    logged = sa.and_(period.holds(Ticket.created_at), Ticket.source.in_(ESCORT_SOURCES))
+    accepted = sa.and_(period.holds(Ticket.accepted_at), Ticket.source.not_in(ESCORT_SOURCES),
                        Ticket.accepted_on_time.is_not(None))
-    escalated = sa.and_(_in_period(Ticket.escort_escalated_at, period), Ticket.escalated_on_time.is_not(None))
-    answered = sa.and_(Ticket.replied_from == "accepted", _in_period(Ticket.replied_at, period),
+    escalated = sa.and_(period.holds(Ticket.escort_escalated_at), Ticket.escalated_on_time.is_not(None))
+    answered = sa.and_(Ticket.replied_from == "accepted", period.holds(Ticket.replied_at),
                        Ticket.replied_on_time.is_not(None))
     closed_own = sa.and_(_closed_in(period), Ticket.replied_from == "accepted")
     rated = _rated_in(period)
@@ -238,10 +233,10 @@ def department_metrics(period: Period, *, now: datetime | None = None) -> list[E
 
     cutoff = min(period.end_utc, now)
     record = _department_records(cutoff)
-    dispatched = sa.and_(record.c.lead == 1, _in_period(record.c.dispatched_at, period))
-    signed = _in_period(record.c.signed_at, period)
-    replied = _in_period(record.c.replied_at, period)
-    returned = _in_period(record.c.returned_at, period)
+    dispatched = sa.and_(record.c.lead == 1, period.holds(record.c.dispatched_at))
+    signed = period.holds(record.c.signed_at)
+    replied = period.holds(record.c.replied_at)
+    returned = period.holds(record.c.returned_at)
     co_overdue = record.c.co_overdue == 1
     records = db.session.execute(
         sa.select(
@@ -344,7 +339,7 @@ def town_metrics(period: Period, *, now: datetime | None = None) -> list[Entry]:
 
     visited = (
         sa.exists()
-        .where(Visit.company_id == Company.id, Visit.visited_on >= period.start, Visit.visited_on <= period.end)
+        .where(Visit.company_id == Company.id, period.holds_day(Visit.visited_on))
     )
     companies = db.session.execute(
         sa.select(
@@ -364,7 +359,7 @@ def town_metrics(period: Period, *, now: datetime | None = None) -> list[Entry]:
         )
         .select_from(Ticket)
         .join(Company, Company.id == Ticket.company_id)
-        .where(_in_period(Ticket.created_at, period))
+        .where(period.holds(Ticket.created_at))
         .group_by(Company.town_id)
     )
     tickets_by_town = {row.town_id: row for row in tickets}

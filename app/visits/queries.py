@@ -113,7 +113,7 @@ def companies_with_last_visit(user: User) -> sa.Select:
 # ---------------------------------------------------------------- the "not visited" list
 
 def _visits_in(window: VisitWindow):
-    return sa.and_(Visit.company_id == Company.id, Visit.visited_on >= window.start, Visit.visited_on <= window.end)
+    return sa.and_(Visit.company_id == Company.id, window.holds_day(Visit.visited_on))
 
 
 def _short_of_visits(window: VisitWindow):
