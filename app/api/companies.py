@@ -64,7 +64,7 @@ def list_companies():
 @token_required
 def get_company(company_id: int):
     check_query_params(set())
-    stmt = queries.with_list_loads(queries.visible_companies(current_api_user()))
+    stmt = queries.with_list_loads(queries.visible_companies(current_api_user(), history=True))
     company = get_or_404(stmt, Company, company_id)
     return company_json(company, queries.former_names([company.id]).get(company.id))
 

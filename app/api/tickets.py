@@ -144,8 +144,9 @@ def event_json(event: TicketEvent, actor, attachments=()) -> dict:
     }
 
 
-def _visible_ticket_or_404(ticket_id: int, user) -> Ticket:
-    return get_or_404(queries.with_detail_loads(queries.visible_tickets(user)), Ticket, ticket_id)
+def _visible_ticket_or_404(ticket_id: int, user, *, history: bool = False) -> Ticket:
+    """history: the reads also open an escort's problems of companies they served before."""
+    return get_or_404(queries.with_detail_loads(queries.visible_tickets(user, history=history)), Ticket, ticket_id)
 
 
 def _refused(error: TicketActionError):
@@ -212,7 +213,7 @@ def _ranked_search_page(stmt, search, serialize_page) -> dict:
 def get_ticket(ticket_id: int):
     user = current_api_user()
     check_query_params(set())
-    return _one_ticket_json(_visible_ticket_or_404(ticket_id, user), user)
+    return _one_ticket_json(_visible_ticket_or_404(ticket_id, user, history=True), user)
 
 
 @bp.get("/tickets/<int:ticket_id>/events")
@@ -220,7 +221,7 @@ def get_ticket(ticket_id: int):
 def list_ticket_events(ticket_id: int):
     user = current_api_user()
     check_query_params(set(), paginated=True)
-    ticket = _visible_ticket_or_404(ticket_id, user)
+    ticket = _visible_ticket_or_404(ticket_id, user, history=True)
     stmt = queries.timeline(ticket, include_internal=permissions.can_view_internal(user, ticket))
 
     def serialize(event):

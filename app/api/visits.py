@@ -55,7 +55,7 @@ def get_visit(visit_id: int):
     user = current_api_user()
     _require_list_access(user)
     check_query_params(set())
-    return visit_json(get_or_404(_with_ticket_ids(queries.visible_visits(user)), Visit, visit_id))
+    return visit_json(get_or_404(_with_ticket_ids(queries.visible_visits(user, history=True)), Visit, visit_id))
 
 
 @bp.post("/visits")

@@ -5,36 +5,16 @@ from sqlalchemy.orm import joinedload
 from app.accounts.models import Role, User
 from app.companies import goals
 from app.companies.models import Company, CompanyFormerName, CompanyGoalUpdate, EscortAssignment
+from app.companies.permissions import company_scope
 from app.companies.uscc import normalize as normalize_uscc
 from app.extensions import db
 
 
-def visible_companies(user: User, *, include_past: bool = False) -> sa.Select:
-    """Companies `user` may see.
-
-    admin/manager: all. escort: those currently assigned (plus, with
-    include_past, the ones they served before, read-only). company user: its
-    own. helper: companies with problems dispatched to their department.
-    """
-    stmt = sa.select(Company)
-    if user.role in (Role.ADMIN, Role.MANAGER):
-        return stmt
-    if user.role == Role.ESCORT:
-        if include_past:
-            past = sa.select(EscortAssignment.company_id).where(EscortAssignment.escort_id == user.id)
-            return stmt.where(sa.or_(Company.escort_id == user.id, Company.id.in_(past)))
-        return stmt.where(Company.escort_id == user.id)
-    if user.role == Role.COMPANY and user.company_id:
-        return stmt.where(Company.id == user.company_id)
-    if user.role == Role.HELPER and user.department_id:
-        from app.tickets.models import Ticket
-        from app.tickets.queries import co_department_tickets
-
-        # The companies of the problems the department leads or is an open co-department (协办) of.
-        served = sa.select(Ticket.company_id).where(sa.or_(Ticket.department_id == user.department_id,
-                                                           Ticket.id.in_(co_department_tickets(user.department_id))))
-        return stmt.where(Company.id.in_(served))
-    return stmt.where(sa.false())
+def visible_companies(user: User, *, history: bool = False) -> sa.Select:
+    """Companies `user` may see (the one rule: permissions.company_scope). history: with the companies an
+    escort served before (read only: their pages and their problems' and visits' pages, never a list to
+    work on)."""
+    return sa.select(Company).where(company_scope(user, history=history))
 
 
 def with_list_loads(stmt: sa.Select) -> sa.Select:

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
-from app.accounts.models import Role, User
+from app.accounts.models import User
 from app.companies import goals, permissions, queries, services
 from app.companies.forms import CompanyFilterForm, CompanyForm, GoalProgressForm, PortalAccountForm
 from app.companies.models import Company
@@ -21,8 +21,10 @@ from app.visits import queries as visit_queries
 from app.companies.blueprint import bp
 
 
-def _load(company_id: int, *, include_past: bool = False) -> Company:
-    stmt = queries.with_list_loads(queries.visible_companies(current_user, include_past=include_past))
+def _load(company_id: int, *, history: bool = False) -> Company:
+    """The company through the user's scope (404 outside it); history: an escort's former companies too
+    (their read-only pages)."""
+    stmt = queries.with_list_loads(queries.visible_companies(current_user, history=history))
     return get_visible_or_404(stmt, Company, company_id)
 
 
@@ -30,7 +32,7 @@ def _escort_or_none(escort_id: int | None):
     if not escort_id:
         return None
     escort = db.session.get(User, escort_id)
-    if escort is None or escort.role != Role.ESCORT or not escort.active:
+    if escort is None or not escort.is_escort or not escort.active:
         abort(400)
     return escort
 
@@ -39,7 +41,7 @@ def _escort_or_none(escort_id: int | None):
 @login_required
 def index():
     require(permissions.can_list_companies(current_user))
-    show_escort = current_user.role in (Role.ADMIN, Role.MANAGER)
+    show_escort = permissions.can_filter_by_escort(current_user)
     form = CompanyFilterForm(request.args, show_escort=show_escort)
     filters = form.filters()
     stmt = queries.filter_companies(queries.visible_companies(current_user), **filters)
@@ -47,6 +49,7 @@ def index():
     return render_template(
         "companies/index.html", form=form, page=page, show_escort=show_escort,
         can_create=permissions.can_create_company(current_user),
+        own_companies=permissions.lists_own_companies(current_user),
     )
 
 
@@ -71,7 +74,7 @@ def create():
 @bp.route("/<int:company_id>")
 @login_required
 def detail(company_id: int):
-    company = _load(company_id, include_past=current_user.role == Role.ESCORT)
+    company = _load(company_id, history=True)
     return _render_detail(company)
 
 
@@ -95,7 +98,7 @@ def _render_detail(company: Company, *, account_form=None, goal_form=None):
         indicator_text=goals.indicator_text, indicator_rule=goals.INDICATOR_TEXT[company.category],
         goal_target=goals.targets().get(company.category) if can_goal else None,
         can_edit=permissions.can_edit_company(current_user, company),
-        is_current=permissions.can_view_company(current_user, company),
+        is_current=permissions.serves_company(current_user, company),
         can_accounts=can_accounts, accounts=accounts, account_form=account_form,
         can_goal=can_goal, goal_form=goal_form,
     )

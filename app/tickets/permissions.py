@@ -1,6 +1,53 @@
-"""Who may see and act on a problem. One function per action, shared by pages, API and templates."""
+"""Who may see and act on a problem. One function per action, shared by pages, API and templates.
+
+The scope of problems is one rule, `ticket_scope(user, history=…)`: a condition on Ticket that
+`visible_tickets` selects with and that `can_view_ticket` (with history) and `_serves` plus the
+co-department relation (without) mirror in Python; tests/security/test_scope_rules.py holds them equal
+over the access-matrix world.
+"""
+import sqlalchemy as sa
+
 from app.accounts.models import Role
+from app.companies.models import Company
+from app.companies.permissions import company_scope, served_before
+from app.tickets.models import Ticket, TicketCoDepartment
 from app.tickets.transitions import TRANSITIONS, roles_for
+
+
+def co_department_tickets(department_id: int | None, *, owing: bool = False) -> sa.Select:
+    """Ids of the problems `department_id` (None: any department) is an open co-department (协办) of;
+    owing: its sign or opinion is still to come."""
+    stmt = sa.select(TicketCoDepartment.ticket_id).where(TicketCoDepartment.ended_at.is_(None))
+    if department_id is not None:
+        stmt = stmt.where(TicketCoDepartment.department_id == department_id)
+    if owing:
+        stmt = stmt.where(TicketCoDepartment.opinion_at.is_(None))
+    return stmt
+
+
+def ticket_scope(user, *, history: bool = False):
+    """The problems `user` may see, as a condition on Ticket.
+
+    admin/manager: all. escort: the problems of the companies in their company scope (with history,
+    those of companies they served before too: read only). helper: problems dispatched to their
+    department, and those it is an open co-department (协办) of. company user: its own company's.
+    """
+    if user.role in (Role.ADMIN, Role.MANAGER):
+        return sa.true()
+    if user.role == Role.ESCORT:
+        return Ticket.company_id.in_(sa.select(Company.id).where(company_scope(user, history=history)))
+    if user.role == Role.HELPER and user.department_id:
+        # The lead department's problems, and those it is an open co-department (协办) of — only problems whose
+        # current dispatch names co-departments have such rows (co_department_count, as permissions read it).
+        # Said so, PostgreSQL estimates the scope from the columns' statistics (the department's share) instead
+        # of taking half of all problems for the IN (subquery), and chooses its search plans accordingly
+        # (docs/benchmarks.md, issue 16).
+        return sa.or_(Ticket.department_id == user.department_id,
+                      sa.and_(Ticket.co_department_count > 0,
+                              Ticket.id.in_(co_department_tickets(user.department_id))))
+    if user.role == Role.COMPANY and user.company_id:
+        return Ticket.company_id == user.company_id
+    return sa.false()
 
 
 def company_escort_id(ticket):
@@ -17,7 +64,8 @@ def company_escort_id(ticket):
 
 
 def _serves(user, ticket) -> bool:
-    """Is `user` in the relation to this problem their role works through?"""
+    """Is `user` in the relation to this problem their role works through (ticket_scope without history,
+    but for the co-department relation)?"""
     if user.role in (Role.ADMIN, Role.MANAGER):
         return True
     if user.role == Role.ESCORT:
@@ -54,10 +102,17 @@ def _serves_as_co_department(user, ticket) -> bool:
     return co_department_row(user, ticket) is not None
 
 
-def can_view_ticket(user, ticket) -> bool:
-    """The relation of the user's role, or, for a helper, their department being an open co-department
-    (协办: it reads the problem and takes its own co-actions, never the lead's)."""
+def in_working_scope(user, ticket) -> bool:
+    """ticket_scope without history, in Python: the relation of the user's role, or, for a helper, their
+    department being an open co-department (协办: it reads the problem and takes its own co-actions, never
+    the lead's)."""
     return _serves(user, ticket) or _serves_as_co_department(user, ticket)
+
+
+def can_view_ticket(user, ticket) -> bool:
+    """ticket_scope with history, in Python: the working scope, or, for an escort, a problem of a company
+    they served before (read only: every action, comment and upload needs the working relation)."""
+    return in_working_scope(user, ticket) or served_before(user, ticket.company_id)
 
 
 def can_act_through(user, ticket, action: str) -> bool:
@@ -79,7 +134,7 @@ def can_comment_ticket(user, ticket) -> bool:
 
 
 def can_add_internal_note(user, ticket) -> bool:
-    return can_view_internal(user, ticket)
+    return can_view_internal(user, ticket) and in_working_scope(user, ticket)
 
 
 def can_attach_to_ticket(user, ticket) -> bool:
@@ -153,6 +208,17 @@ GROUPED_MAY = ("rate",)
 
 def allowed_actions(user, ticket, *, pending_extension=None) -> list[str]:
     return [a for a in TRANSITIONS if can_perform(user, ticket, a, pending_extension=pending_extension)]
+
+
+def can_file_tickets(user) -> bool:
+    """Does can_create_ticket_for admit the user for some company (the list's 登记问题 button)? Helpers file
+    nothing; company users file in the portal."""
+    return user.role in (Role.ADMIN, Role.MANAGER, Role.ESCORT)
+
+
+def works_through_department(user) -> bool:
+    """A helper: lists show their department's clocks and its 协办 rows."""
+    return user.role == Role.HELPER
 
 
 def can_export_tickets(user) -> bool:

@@ -11,46 +11,16 @@ from app.core.timeutil import end_of_local_day, local_date, start_of_local_day
 from app.core.workdays import add_working_days
 from app.extensions import db
 from app.search.queries import search_condition
+from app.tickets.permissions import co_department_tickets, ticket_scope
 from app.tickets.models import (
     OPEN_STATES, SLA_STATES, Attachment, ExtensionRequest, SavedView, Ticket, TicketCoDepartment, TicketEvent,
 )
 
 
-def visible_tickets(user: User) -> sa.Select:
-    """Problems `user` may see.
-
-    admin/manager: all. escort: problems of companies currently assigned to
-    them. helper: problems dispatched to their department. company user: its
-    own company's problems.
-    """
-    stmt = sa.select(Ticket)
-    if user.role in (Role.ADMIN, Role.MANAGER):
-        return stmt
-    if user.role == Role.ESCORT:
-        return stmt.join(Company, Company.id == Ticket.company_id).where(Company.escort_id == user.id)
-    if user.role == Role.HELPER and user.department_id:
-        # The lead department's problems, and those it is an open co-department (协办) of — only problems whose
-        # current dispatch names co-departments have such rows (co_department_count, as permissions read it).
-        # Said so, PostgreSQL estimates the scope from the columns' statistics (the department's share) instead
-        # of taking half of all problems for the IN (subquery), and chooses its search plans accordingly
-        # (docs/benchmarks.md, issue 16).
-        return stmt.where(sa.or_(Ticket.department_id == user.department_id,
-                                 sa.and_(Ticket.co_department_count > 0,
-                                         Ticket.id.in_(co_department_tickets(user.department_id)))))
-    if user.role == Role.COMPANY and user.company_id:
-        return stmt.where(Ticket.company_id == user.company_id)
-    return stmt.where(sa.false())
-
-
-def co_department_tickets(department_id: int | None, *, owing: bool = False) -> sa.Select:
-    """Ids of the problems `department_id` (None: any department) is an open co-department (协办) of;
-    owing: its sign or opinion is still to come."""
-    stmt = sa.select(TicketCoDepartment.ticket_id).where(TicketCoDepartment.ended_at.is_(None))
-    if department_id is not None:
-        stmt = stmt.where(TicketCoDepartment.department_id == department_id)
-    if owing:
-        stmt = stmt.where(TicketCoDepartment.opinion_at.is_(None))
-    return stmt
+def visible_tickets(user: User, *, history: bool = False) -> sa.Select:
+    """Problems `user` may see (the one rule: permissions.ticket_scope). history: with the problems of
+    companies an escort served before (read only: a problem's page, never a list to work on)."""
+    return sa.select(Ticket).where(ticket_scope(user, history=history))
 
 
 def co_owing_condition(user: User):
@@ -242,7 +212,7 @@ def ticket_attachments(ticket: Ticket, *, include_internal: bool) -> sa.Select:
 def company_problems(user: User, company: Company, *, open_: bool, limit: int = 10) -> sa.Select:
     """One company's problems as `user` may see them (the company page's briefing): the open ones by
     deadline (most urgent first), or the finished ones most recently changed first."""
-    stmt = visible_tickets(user).where(Ticket.company_id == company.id)
+    stmt = visible_tickets(user, history=True).where(Ticket.company_id == company.id)
     if open_:
         stmt = stmt.where(Ticket.status.in_(OPEN_STATES)).order_by(
             Ticket.due_at.is_(None), Ticket.due_at, Ticket.id)

@@ -142,7 +142,7 @@ def _label(action: str) -> str:
 def check_action(actor, ticket: Ticket, action: str, version) -> None:
     """Refuse unless `actor` may take `action` on `ticket` in its current state and version."""
     transition = TRANSITIONS[action]
-    if not permissions.can_view_ticket(actor, ticket):
+    if not permissions.in_working_scope(actor, ticket):
         raise TicketActionError(_("您无权处理该问题。"), 403)
     if not permissions.can_act_through(actor, ticket, action):  # 协办: a co-department's own actions only
         if transition.co_department:
@@ -596,7 +596,7 @@ def resume(actor, ticket: Ticket, *, version=None, now=None, by_upload: bool = F
     """Restart the clock: every running deadline moves on by the working days the problem was paused."""
     now = now or utcnow()
     if by_upload:
-        if ticket.paused_at is None or not permissions.can_view_ticket(actor, ticket):
+        if ticket.paused_at is None or not permissions.in_working_scope(actor, ticket):
             raise TicketActionError(_("该问题未暂停计时。"), 409)
     else:
         check_action(actor, ticket, "resume", version)

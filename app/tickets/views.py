@@ -14,7 +14,6 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import MultiDict
 
-from app.accounts.models import Role
 from app.common_problems import queries as common_queries
 from app.core.db import utcnow
 from app.core.pagination import Segment, asc, desc, keyset_page
@@ -38,9 +37,11 @@ from app.tickets.transitions import TRANSITIONS
 from app.tickets.blueprint import bp
 
 
-def _load(ticket_id: int) -> Ticket:
-    """The problem if the user may see it (404 otherwise); these pages are for staff (403 otherwise)."""
-    ticket = get_visible_or_404(queries.with_detail_loads(queries.visible_tickets(current_user)), Ticket, ticket_id)
+def _load(ticket_id: int, *, history: bool = False) -> Ticket:
+    """The problem if the user may see it (404 otherwise); these pages are for staff (403 otherwise).
+    history: the pages that only read also open an escort's problems of companies they served before."""
+    stmt = queries.with_detail_loads(queries.visible_tickets(current_user, history=history))
+    ticket = get_visible_or_404(stmt, Ticket, ticket_id)
     require(current_user.is_staff)
     return ticket
 
@@ -93,7 +94,7 @@ def _render_index(args, *, save_form=None, bulk_form=None, checked=(), message=N
     ).options(joinedload(Ticket.common_problem))  # the membership badge
     # A search lists by relevance (app.search.queries.Search); otherwise owing a step first.
     page = search.page(stmt) if search else keyset_page(stmt, segments=_list_segments(filters))
-    helper = current_user.role == Role.HELPER
+    helper = permissions.works_through_department(current_user)
     # 协办 rows of the listed problems (one query for a page with problems, whether or not any has some):
     # every staff member sees a problem's co-departments and their state; a co-department's helper its own clock.
     queries.load_co_departments(page.items, always=True)
@@ -110,8 +111,7 @@ def _render_index(args, *, save_form=None, bulk_form=None, checked=(), message=N
         co_row=(lambda t: permissions.co_department_row(current_user, t)) if helper else (lambda t: None),
         co_rows=permissions.open_co_departments, co_state=lambda row: ledger.co_state(row, now),
         search=search_queries.load_snippets(db.session, search, page.items) if search else None,
-        # The roles can_create_ticket_for admits for some company (helpers file nothing).
-        can_file=current_user.role in (Role.ADMIN, Role.MANAGER, Role.ESCORT),
+        can_file=permissions.can_file_tickets(current_user),
         saved=db.session.scalars(queries.visible_saved_views(current_user)).all() if can_save else [],
         current_query=current_query, can_save=can_save, save_form=save_form,
         can_bulk=can_bulk, bulk_form=bulk_form, checked={int(i) for i in checked}, message=message,
@@ -280,7 +280,7 @@ def create():
 @bp.route("/<int:ticket_id>")
 @login_required
 def detail(ticket_id: int):
-    return _render_detail(_load(ticket_id))
+    return _render_detail(_load(ticket_id, history=True))
 
 
 @bp.route("/<int:ticket_id>/actions/<action>", methods=["POST"])
@@ -402,7 +402,7 @@ def upload(ticket_id: int):
 @bp.route("/<int:ticket_id>/attachments/<int:att_id>")
 @login_required
 def download(ticket_id: int, att_id: int):
-    ticket = _load(ticket_id)
+    ticket = _load(ticket_id, history=True)
     include_internal = permissions.can_view_internal(current_user, ticket)
     attachment = get_visible_or_404(
         queries.ticket_attachments(ticket, include_internal=include_internal), Attachment, att_id)

@@ -13,23 +13,14 @@ from app.reference.models import Town
 from app.tickets.models import Ticket
 from app.tickets.queries import visible_tickets
 from app.visits.models import MODES, Visit, VisitPhoto
+from app.visits.permissions import visit_scope
 from app.visits.window import VisitWindow
 
 
-def visible_visits(user: User) -> sa.Select:
-    """Visits `user` may see.
-
-    admin/manager: all. escort: visits to the companies currently assigned to
-    them, plus the visits they made themselves (history of companies they once
-    served). helper, company user: none.
-    """
-    stmt = sa.select(Visit)
-    if user.role in (Role.ADMIN, Role.MANAGER):
-        return stmt
-    if user.role == Role.ESCORT:
-        current = sa.select(Company.id).where(Company.escort_id == user.id)
-        return stmt.where(sa.or_(Visit.escort_id == user.id, Visit.company_id.in_(current)))
-    return stmt.where(sa.false())
+def visible_visits(user: User, *, history: bool = False) -> sa.Select:
+    """Visits `user` may see (the one rule: permissions.visit_scope). history: with the visits to companies
+    an escort served before (read only)."""
+    return sa.select(Visit).where(visit_scope(user, history=history))
 
 
 def with_list_loads(stmt: sa.Select) -> sa.Select:
@@ -48,7 +39,7 @@ def with_detail_loads(stmt: sa.Select) -> sa.Select:
 def visit_companies(user: User) -> sa.Select:
     """The companies whose visits `user` may look for: an escort's current ones and those they served
     before (their own visits to them stay on their list after a handover)."""
-    return visible_companies(user, include_past=True)
+    return visible_companies(user, history=True)
 
 
 def filter_visits(stmt: sa.Select, *, user: User | None = None, company_id=None, company=None, escort_id=None,
@@ -84,7 +75,7 @@ def newest_first(stmt: sa.Select) -> sa.Select:
 
 def visit_tickets(user: User, visit: Visit) -> sa.Select:
     """The problems raised at `visit` that `user` may open (through the tickets' own scope)."""
-    return visible_tickets(user).where(Ticket.visit_id == visit.id).order_by(Ticket.id)
+    return visible_tickets(user, history=True).where(Ticket.visit_id == visit.id).order_by(Ticket.id)
 
 
 def visit_ticket_count(visit: Visit) -> sa.Select:
@@ -197,5 +188,5 @@ def export_rows(stmt: sa.Select, *, batch: int = 1000):
 
 def company_visits(user: User, company: Company, limit: int = 5) -> sa.Select:
     """The most recent visits to one company that `user` may see (the company page's briefing)."""
-    return (visible_visits(user).where(Visit.company_id == company.id).options(joinedload(Visit.escort))
+    return (visible_visits(user, history=True).where(Visit.company_id == company.id).options(joinedload(Visit.escort))
             .order_by(Visit.visited_on.desc(), Visit.id.desc()).limit(limit))

@@ -6,7 +6,6 @@ from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 from flask_sqlalchemy.pagination import SelectPagination
 
-from app.accounts.models import Role
 from app.companies.models import Company
 from app.companies.queries import visible_companies
 from app.core.pagination import desc, keyset_page
@@ -28,11 +27,12 @@ def _visit_permissions():
 
 
 def _is_manager() -> bool:
-    return current_user.role in (Role.ADMIN, Role.MANAGER)
+    return permissions.can_view_all_visits(current_user)
 
 
 def _load(visit_id: int, *, detail: bool = False) -> Visit:
-    stmt = queries.visible_visits(current_user)
+    """Every visit page only reads: an escort's visits to companies they served before open too."""
+    stmt = queries.visible_visits(current_user, history=True)
     stmt = queries.with_detail_loads(stmt) if detail else stmt
     visit = get_visible_or_404(stmt, Visit, visit_id)
     require(permissions.can_view_visit(current_user, visit))
@@ -52,12 +52,13 @@ def index():
     form, stmt = _filtered_visits()
     page = keyset_page(queries.with_list_loads(stmt), (desc(Visit.visited_on), desc(Visit.id)))
     window = unvisited = None
-    if current_user.role == Role.ESCORT:
+    if permissions.can_log_visits(current_user):  # an escort's own reminder of the companies not yet visited
         window = current_window(local_today())
         unvisited = db.session.scalar(queries.count_unvisited(current_user, window))
     return render_template("visits/index.html", form=form, page=page, show_escort=_is_manager(),
                            window=window, unvisited=unvisited,
-                           can_export=permissions.can_export_visits(current_user))
+                           can_export=permissions.can_export_visits(current_user),
+                           can_log=permissions.can_log_visits(current_user))
 
 
 def _company_for_visit(company_id: int) -> Company:
@@ -72,7 +73,7 @@ def _company_for_visit(company_id: int) -> Company:
 def create():
     company_id = query_int("company_id")
     if not company_id:
-        require(current_user.role == Role.ESCORT)
+        require(permissions.can_log_visits(current_user))
         return _choose_company()
     company = _company_for_visit(company_id)
     form = VisitForm()

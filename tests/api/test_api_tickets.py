@@ -381,14 +381,24 @@ def test_out_of_scope_tickets_are_404_everywhere_and_never_listed(world, as_, ma
     assert count_events(make.session, theirs.id) == 2
 
 
-def test_helper_of_another_department_and_a_former_escort_lose_sight(world, as_, make):
-    ticket = world.ticket_in("dispatched")
+def test_helper_of_another_department_loses_sight_and_a_former_escort_only_reads(world, as_, make):
+    # Issue 20: this test pinned a 404 for the former escort, against DESIGN (the history of companies they
+    # once served stays readable, read only); they now read the problem and its timeline, act on nothing, and
+    # no longer find it in their list.
+    ticket = world.ticket_in("submitted")
     assert_error(as_(world.other_helper).get(f"/api/v1/tickets/{ticket.id}"), 404)
     new_escort = make.user(role="escort")
     assign_escort(None, world.company, new_escort, "调整")
     make.session.commit()
-    assert_error(as_(world.escort).get(f"/api/v1/tickets/{ticket.id}"), 404)
-    assert as_(new_escort).ticket(ticket.id)["id"] == ticket.id
+    former = as_(world.escort)
+    body = former.ticket(ticket.id)
+    assert body["id"] == ticket.id and body["allowed_actions"] == []
+    assert former.get(f"/api/v1/tickets/{ticket.id}/events").status_code == 200
+    assert_error(former.act(ticket.id, "accept", ticket.version), 404)
+    assert_error(former.post(f"/api/v1/tickets/{ticket.id}/comments", {"body": "还在吗"}), 404)
+    assert ticket.id not in {t["id"] for t in former.get("/api/v1/tickets?limit=200").get_json()["items"]}
+    assert count_events(make.session, ticket.id) == 1
+    assert as_(new_escort).ticket(ticket.id)["allowed_actions"] != []
 
 
 # ---------------------------------------------------------------- paging and query counts
