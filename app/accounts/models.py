@@ -73,6 +73,16 @@ class User(UserMixin, TimestampMixin, db.Model):
     def is_staff(self) -> bool:
         return self.role in Role.STAFF
 
+    @property
+    def is_escort(self) -> bool:
+        """Describes the person (their companies, workload, ranking), not what they may do: permissions are
+        the features' can_* functions."""
+        return self.role == Role.ESCORT
+
+    @property
+    def is_helper(self) -> bool:
+        return self.role == Role.HELPER
+
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
 

@@ -8,17 +8,11 @@ from flask_login import current_user, login_required, logout_user
 from app.accounts import services, throttling
 from app.accounts.auth import end_all_sessions, start_session
 from app.accounts.forms import ChangePasswordForm, LoginForm, TokenForm
-from app.accounts.models import ApiToken, Role
+from app.accounts.models import ApiToken
 from app.core.db import utcnow
 from app.core.inputs import safe_next
 from app.extensions import db
 from app.accounts.blueprint import bp
-
-
-@bp.app_context_processor
-def roles():
-    """Templates name roles by their constants (Role.ADMIN …)."""
-    return {"Role": Role}
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -12,19 +12,15 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import NumberRange, Optional
 
-from app.accounts.models import Role, User
+from app.accounts.models import User
 from app.audit.blueprint import bp
+from app.audit.permissions import can_view_audit_log
 from app.core.inputs import ignore_filters
 from app.core.models import AuditLog
 from app.core.pagination import desc, distinct_values, keyset_page
 from app.core.permissions import require
 from app.core.timeutil import start_of_local_day
 from app.extensions import db
-
-def can_view_audit_log(user) -> bool:
-    """The audit trail is the administrator's (it shows every account's activity)."""
-    return user.role == Role.ADMIN
-
 
 class AuditFilterForm(FlaskForm):
     class Meta:

@@ -10,7 +10,6 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from sqlalchemy.exc import IntegrityError
 from wtforms import SubmitField
 
-from app.accounts.models import Role
 from app.companies import importing, permissions, queries
 from app.companies.forms import CompanyFilterForm
 from app.companies.blueprint import bp
@@ -81,7 +80,7 @@ def import_template():
 def export_xlsx():
     """The list page's companies (same scope, same filters) as one XLSX, all pages."""
     require(permissions.can_list_companies(current_user))
-    show_escort = current_user.role in (Role.ADMIN, Role.MANAGER)
+    show_escort = permissions.can_filter_by_escort(current_user)
     filters = CompanyFilterForm(request.args, show_escort=show_escort).filters()
     refuse_ignored_filters()
     stmt = queries.filter_companies(queries.visible_companies(current_user), **filters)

@@ -1,17 +1,18 @@
-"""Where each role lands after signing in (the home page, and pages a role has no use for)."""
+"""Where each person lands after signing in (the home page, and pages they have no use for)."""
 from flask import url_for
 
-from app.accounts.models import Role
+from app.monitoring.permissions import can_view_dashboard, can_view_staff_home
+from app.portal.permissions import can_use_portal
 
 
 def home_url(user) -> str:
-    """Where each role lands after signing in."""
-    if user.role == Role.COMPANY:
-        if user.company_id:
-            return url_for("portal.home")
-        return url_for("accounts.profile")
-    if user.role in (Role.ADMIN, Role.MANAGER):
+    """The first page each person may use: the portal, the dashboard, the work home, or the company list."""
+    if can_use_portal(user):
+        return url_for("portal.home")
+    if can_view_dashboard(user):
         return url_for("monitoring.dashboard")
-    if user.role in (Role.ESCORT, Role.HELPER):
+    if can_view_staff_home(user):
         return url_for("monitoring.home")
-    return url_for("companies.index")
+    if user.is_staff:
+        return url_for("companies.index")
+    return url_for("accounts.profile")

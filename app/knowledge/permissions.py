@@ -35,9 +35,14 @@ def can_use_templates(user) -> bool:
     return user.role in Role.STAFF
 
 
+def can_manage_all_templates(user) -> bool:
+    """District-wide templates and every department's: managers."""
+    return user.role in _MANAGERS
+
+
 def can_manage_template(user, template=None) -> bool:
     """District-wide templates: managers; a department's: its own members and managers."""
-    if user.role in _MANAGERS:
+    if can_manage_all_templates(user):
         return True
     if user.role != Role.HELPER or not user.department_id:
         return False

@@ -94,7 +94,7 @@ def withdraw(entry_id: int):
 def templates():
     require(permissions.can_manage_template(current_user))
     form = forms.TemplateForm()
-    managers = current_user.role in ("admin", "manager")
+    managers = permissions.can_manage_all_templates(current_user)
     form.department_id.choices = [(0, _("全区通用"))] + [
         (d.id, d.name) for d in db.session.scalars(sa.select(Department).where(Department.active.is_(True))
                                                    .order_by(Department.code, Department.id))

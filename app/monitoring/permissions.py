@@ -10,3 +10,8 @@ def can_view_dashboard(user) -> bool:
 def can_view_staff_home(user) -> bool:
     """The personal work home (/home): escorts (their companies) and helpers (their department's queue)."""
     return bool(getattr(user, "is_authenticated", False)) and user.role in (Role.ESCORT, Role.HELPER)
+
+
+def has_escort_home(user) -> bool:
+    """The work home of an escort (their companies); a helper's is their department's queue."""
+    return can_view_staff_home(user) and user.role == Role.ESCORT

@@ -9,7 +9,6 @@ from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.accounts.models import Role
 from app.companies import goals
 from app.companies.models import CATEGORIES as COMPANY_CATEGORIES
 from app.companies.models import GOAL_STATUSES
@@ -124,7 +123,7 @@ def home():
         return redirect(home_url(current_user))
     now = utcnow()
     c = queries.clock(now)
-    if current_user.role == Role.ESCORT:
+    if permissions.has_escort_home(current_user):
         return _escort_home(c)
     return _helper_home(c)
 
@@ -145,8 +144,8 @@ def _escort_home(c):
     return render_template(
         "monitoring/home_escort.html", now=c.now, c=c, window=window, **shared.value, as_of=shared.computed_at,
         companies=db.session.execute(queries.escort_companies(user, window)).all(),
-        awaiting=db.session.scalars(queries.tickets_in(user, AWAITING[Role.ESCORT])).unique().all(),
-        others=db.session.scalars(queries.open_not_in(user, AWAITING[Role.ESCORT])).unique().all(),
+        awaiting=db.session.scalars(queries.tickets_in(user, AWAITING[user.role])).unique().all(),
+        others=db.session.scalars(queries.open_not_in(user, AWAITING[user.role])).unique().all(),
         definitions=queries.DEFINITIONS, tickets_url=_tickets_url, overdue_days=_overdue_days(c.now),
         goal_labels=GOAL_STATUSES,
     )

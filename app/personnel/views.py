@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
-from app.accounts.models import Role, User
+from app.accounts.models import User
 from app.companies.models import Company
 from app.companies.queries import visible_companies, with_list_loads
 from app.core.pagination import paginate
@@ -52,7 +52,7 @@ def index():
     stmt = queries.filter_staff(queries.visible_staff(current_user), **form.filters())
     stmt = queries.with_staff_loads(stmt).order_by(User.active.desc(), User.role, User.name, User.id)
     page = paginate(stmt)
-    counts = queries.current_company_counts(u.id for u in page.items if u.role == Role.ESCORT)
+    counts = queries.current_company_counts(u.id for u in page.items if u.is_escort)
     return render_template(
         "personnel/index.html", form=form, page=page, counts=counts,
         can_create=permissions.can_create_staff(current_user),
@@ -86,15 +86,15 @@ def create():
 def detail(user_id: int):
     user = _load(user_id)
     companies, history = [], None
-    if user.role == Role.ESCORT:
+    if user.is_escort:
         companies = db.session.scalars(
             with_list_loads(visible_companies(current_user).where(Company.escort_id == user.id)).order_by(Company.name)
         ).all()
         history = paginate(queries.escort_assignment_history(user))
     ranking = None
-    if user.role == Role.ESCORT:
+    if user.is_escort:
         ranking = ("escorts", user.id, _("陪跑员榜"))
-    elif user.role == Role.HELPER and user.department_id:
+    elif user.is_helper and user.department_id:
         ranking = ("departments", user.department_id, _("所在部门（职能部门榜）"))
     points = ranking_history(ranking[0], ranking[1]) if ranking else []
     return render_template(
@@ -138,7 +138,7 @@ def deactivate(user_id: int):
         flash(_("该账号已是停用状态。"), "info")
         return redirect(url_for("personnel.detail", user_id=user.id))
     companies = []
-    if user.role == Role.ESCORT:
+    if user.is_escort:
         companies = db.session.scalars(
             with_list_loads(visible_companies(current_user).where(Company.escort_id == user.id)).order_by(Company.name)
         ).all()

@@ -9,7 +9,7 @@ from markupsafe import Markup
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.accounts.models import Role, User
+from app.accounts.models import User
 from app.monitoring import aggregates
 from app.core.db import utcnow
 from app.core.permissions import require
@@ -209,7 +209,7 @@ def _subject(board_key: str, subject_id: int):
     """The escort, department or town a history page is about (404 when there is none)."""
     if board_key == "escorts":
         subject = db.session.get(User, subject_id)
-        if subject is None or subject.role != Role.ESCORT:
+        if subject is None or not subject.is_escort:
             abort(404)
         return subject
     model = Department if board_key == "departments" else Town
