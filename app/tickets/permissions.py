@@ -6,11 +6,13 @@ co-department relation (without) mirror in Python; tests/security/test_scope_rul
 over the access-matrix world.
 """
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.accounts.models import Role
 from app.companies.models import Company
 from app.companies.permissions import company_scope, served_before
-from app.tickets.models import Ticket, TicketCoDepartment
+from app.tickets.errors import TicketActionError
+from app.tickets.models import STATUSES, SUPERVISION_LEVELS, ExtensionRequest, Ticket, TicketCoDepartment
 from app.tickets.transitions import TRANSITIONS, roles_for
 
 
@@ -161,30 +163,93 @@ def role_may(user, ticket, action: str) -> bool:
     return user.role in roles_for(action, ticket.status) and can_act_through(user, ticket, action)
 
 
-def can_perform(user, ticket, action: str, *, pending_extension=None) -> bool:
-    """May `user` take `action` on `ticket` now? (State, role, relation and the action's own rule.)"""
-    if action not in TRANSITIONS or not role_may(user, ticket, action):
-        return False
-    if ticket.common_problem_id is not None and action not in GROUPED_MAY:
-        return False
-    if action == "request_extension":
-        return pending_extension is None
-    if action == "decide_extension":
-        return pending_extension is not None
-    if action == "supervise":
-        return ticket.supervision != "flagged"
-    if action == "resume":
-        return ticket.paused_at is not None
-    if action == "co_sign":
-        return co_department_row(user, ticket).signed_at is None
+def _pending_extension(ticket):
+    from app.extensions import db
+
+    return db.session.scalars(sa.select(ExtensionRequest).where(
+        ExtensionRequest.ticket_id == ticket.id, ExtensionRequest.status == "pending")).first()
+
+
+_LOAD = object()  # require_action loads the pending extension request itself when the action needs it
+
+
+def action_refusal(user, ticket, action: str, *, pending_extension=_LOAD, now=None):
+    """Why `user` may not take `action` on `ticket` now (state, role, relation and the action's own rule),
+    as a TicketActionError with a reason code and a message; None when they may. The one place these rules
+    live: can_perform answers with it, require_action (every service's check) raises it.
+    `pending_extension`: the problem's pending extension request or None, when the caller loaded it;
+    `now`: the time of the action (whether a co-department's opinion is still awaited)."""
+    def refused(message, status, code=None):
+        return TicketActionError(message, status, code=code)
+
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        return refused(_("未知的操作。"), 400, "unknown_action")
+    label = str(transition.label)
+    if not in_working_scope(user, ticket):
+        return refused(_("您无权处理该问题。"), 403)
+    if not can_act_through(user, ticket, action):  # 协办: a co-department's own actions only
+        if transition.co_department:
+            return refused(_("只有协办部门可以执行“%(action)s”。", action=label), 403)
+        return refused(_("贵部门是该问题的协办部门，不能执行“%(action)s”（由承办部门办理）。", action=label), 403)
+    grouped = ticket.common_problem_id is not None and action not in GROUPED_MAY
+    if grouped and user.role != Role.COMPANY:
+        # Staff are told why (the company never learns of the group: it is refused by its state below).
+        if action == "pause":
+            from app.common_problems.services import PAUSE_REFUSED
+
+            return refused(PAUSE_REFUSED(), 409)
+        return refused(_("该问题已并入共性问题，由共性问题统一办理。"), 409)
+    if user.role not in set().union(*transition.sources.values()):
+        return refused(_("您的角色不能对问题执行“%(action)s”。", action=label), 403)
+    if user.role not in roles_for(action, ticket.status):
+        return refused(_("问题当前状态为“%(status)s”，不能执行“%(action)s”。",
+                         status=str(STATUSES[ticket.status]), action=label), 409)
+    if grouped:
+        return refused(_("该问题已并入共性问题，由共性问题统一办理。"), 409)
+    if action == "resume" and ticket.paused_at is None:
+        return refused(_("该问题未暂停计时。"), 409)
+    if ticket.paused_at is not None and action in PAUSE_BLOCKS:
+        return refused(_("该问题正在等待企业补充材料（已暂停计时），请先恢复计时。"), 409)
+    if action in ("request_extension", "decide_extension"):
+        pending = _pending_extension(ticket) if pending_extension is _LOAD else pending_extension
+        if action == "request_extension" and pending is not None:
+            return refused(_("已有一项延期申请在审批中。"), 409)
+        if action == "decide_extension" and pending is None:
+            return refused(_("没有待审批的延期申请。"), 409)
+    if action == "supervise" and ticket.supervision == "flagged":
+        return refused(_("该问题已处于“%(level)s”，只能提升督办级别。", level=str(SUPERVISION_LEVELS["flagged"])), 409)
+    if action == "co_sign" and co_department_row(user, ticket).signed_at is not None:
+        return refused(_("贵部门已签收该协办问题。"), 409)
     if action == "co_opinion":
         row = co_department_row(user, ticket)
-        return row.signed_at is not None and row.opinion_at is None
-    if action == "reply" and ticket.status == "in_progress" and awaited_co_opinions(ticket):
-        return False
-    if ticket.paused_at is not None and action in PAUSE_BLOCKS:
-        return False
-    return True
+        if row.signed_at is None:
+            return refused(_("请先签收该协办问题，再提交协办意见。"), 409)
+        if row.opinion_at is not None:
+            return refused(_("贵部门已提交协办意见。"), 409)
+    if action == "reply" and ticket.status == "in_progress":
+        awaited = awaited_co_opinions(ticket, now)
+        if awaited:
+            from app.tickets.co_departments import _names
+
+            return refused(_("尚待协办部门提交意见：%(names)s。请在其提交意见或逾期后再答复。",
+                             names="、".join(_names([row.department_id for row in awaited]))), 409,
+                           "co_opinions_pending")
+    return None
+
+
+def can_perform(user, ticket, action: str, *, pending_extension=None) -> bool:
+    """May `user` take `action` on `ticket` now? (action_refusal finds no reason against it; the page and
+    the API pass the pending extension request they loaded, or None.)"""
+    return action_refusal(user, ticket, action, pending_extension=pending_extension) is None
+
+
+def require_action(user, ticket, action: str, *, pending_extension=_LOAD, now=None) -> None:
+    """Raise action_refusal's TicketActionError (reason code, message, HTTP status) unless `user` may take
+    `action` on `ticket` now."""
+    refusal = action_refusal(user, ticket, action, pending_extension=pending_extension, now=now)
+    if refusal is not None:
+        raise refusal
 
 
 # While paused, the clock-bound steps wait for the resume (replying, returning and dispatching still may not

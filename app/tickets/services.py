@@ -28,22 +28,12 @@ from app.extensions import db
 from app.reference.models import Department
 from app.settings.sla import get_sla
 from app.tickets import permissions, schemas
+from app.tickets.errors import TicketActionError
 from app.tickets.models import (
-    STATUSES, SUPERVISION_LEVELS, SUPERVISION_ORDER,
+    SUPERVISION_LEVELS, SUPERVISION_ORDER,
     DispatchRecord, ExtensionRequest, Ticket, TicketCounter, TicketEvent,
 )
-from app.tickets.transitions import COLLECT_EVENT, TRANSITIONS, initial_state, roles_for, target_state
-
-
-class TicketActionError(Exception):
-    """A refused action: `status` is the HTTP status the API answers with."""
-
-    def __init__(self, message: str, status: int = 409, fields: dict | None = None, code: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.status = status
-        self.fields = fields or {}
-        self.code = code or {400: "validation_error", 403: "forbidden", 409: "conflict"}.get(status, "error")
+from app.tickets.transitions import COLLECT_EVENT, TRANSITIONS, initial_state, target_state
 
 
 def stale_error() -> TicketActionError:
@@ -135,40 +125,10 @@ def mark_closed(ticket: Ticket, now: datetime) -> None:
     ticket.close_working_days = max(taken - (ticket.paused_working_days or 0), 0)
 
 
-def _label(action: str) -> str:
-    return str(TRANSITIONS[action].label)
-
-
-def check_action(actor, ticket: Ticket, action: str, version) -> None:
-    """Refuse unless `actor` may take `action` on `ticket` in its current state and version."""
-    transition = TRANSITIONS[action]
-    if not permissions.in_working_scope(actor, ticket):
-        raise TicketActionError(_("您无权处理该问题。"), 403)
-    if not permissions.can_act_through(actor, ticket, action):  # 协办: a co-department's own actions only
-        if transition.co_department:
-            raise TicketActionError(_("只有协办部门可以执行“%(action)s”。", action=_label(action)), 403)
-        raise TicketActionError(
-            _("贵部门是该问题的协办部门，不能执行“%(action)s”（由承办部门办理）。", action=_label(action)), 403)
-    if ticket.common_problem_id is not None and action not in permissions.GROUPED_MAY and actor.role != Role.COMPANY:
-        # Staff are told why (the company never learns of the group: it is refused by its state below).
-        if action == "pause":
-            from app.common_problems.services import PAUSE_REFUSED
-
-            raise TicketActionError(PAUSE_REFUSED(), 409)
-        raise TicketActionError(_("该问题已并入共性问题，由共性问题统一办理。"), 409)
-    any_roles = set().union(*transition.sources.values())
-    if actor.role not in any_roles:
-        raise TicketActionError(_("您的角色不能对问题执行“%(action)s”。", action=_label(action)), 403)
-    if actor.role not in roles_for(action, ticket.status):
-        raise TicketActionError(
-            _("问题当前状态为“%(status)s”，不能执行“%(action)s”。",
-              status=str(STATUSES[ticket.status]), action=_label(action)), 409)
-    if ticket.common_problem_id is not None and action not in permissions.GROUPED_MAY:
-        raise TicketActionError(_("该问题已并入共性问题，由共性问题统一办理。"), 409)
-    if action == "resume" and ticket.paused_at is None:
-        raise TicketActionError(_("该问题未暂停计时。"), 409)
-    if ticket.paused_at is not None and action in permissions.PAUSE_BLOCKS:
-        raise TicketActionError(_("该问题正在等待企业补充材料（已暂停计时），请先恢复计时。"), 409)
+def check_action(actor, ticket: Ticket, action: str, version, *, now=None) -> None:
+    """Refuse unless `actor` may take `action` on `ticket` now (permissions.require_action: the rules
+    can_perform answers with) and the caller saw its current version."""
+    permissions.require_action(actor, ticket, action, now=now)
     if version is not None:
         try:
             if int(version) != ticket.version:
@@ -308,7 +268,7 @@ def withdraw(actor, ticket: Ticket, *, version=None, now=None) -> Ticket:
 
 def reply(actor, ticket: Ticket, *, message: str, version=None, now=None) -> Ticket:
     now = now or utcnow()
-    check_action(actor, ticket, "reply", version)
+    check_action(actor, ticket, "reply", version, now=now)
     from app.tickets import co_departments  # co_departments builds on this module
 
     co_overdue = co_departments.check_lead_reply(ticket, now=now)
@@ -516,10 +476,7 @@ def supervise(actor, ticket: Ticket, *, level: str, version=None, now=None, auto
 def request_extension(actor, ticket: Ticket, *, new_due: date, reason: str, version=None,
                       now=None) -> ExtensionRequest:
     now = now or utcnow()
-    check_action(actor, ticket, "request_extension", version)
-    if db.session.scalar(sa.select(ExtensionRequest.id).where(
-            ExtensionRequest.ticket_id == ticket.id, ExtensionRequest.status == "pending")):
-        raise TicketActionError(_("已有一项延期申请在审批中。"), 409)
+    check_action(actor, ticket, "request_extension", version)  # refused while a request awaits a decision
     current_due = local_date(ticket.reply_due_at)
     if new_due <= current_due:
         raise TicketActionError(_("新期限必须晚于当前期限 %(due)s。", due=current_due.isoformat()), 400,
@@ -544,10 +501,8 @@ def request_extension(actor, ticket: Ticket, *, new_due: date, reason: str, vers
 def decide_extension(actor, ticket: Ticket, *, approve: bool, version=None, now=None) -> ExtensionRequest:
     now = now or utcnow()
     check_action(actor, ticket, "decide_extension", version)
-    pending = db.session.scalars(sa.select(ExtensionRequest).where(
+    pending = db.session.scalars(sa.select(ExtensionRequest).where(  # there is one: check_action
         ExtensionRequest.ticket_id == ticket.id, ExtensionRequest.status == "pending")).first()
-    if pending is None:
-        raise TicketActionError(_("没有待审批的延期申请。"), 409)
     pending.status = "approved" if approve else "denied"
     pending.decided_by_id = actor.id
     pending.decided_at = now

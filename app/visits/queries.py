@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased, joinedload, load_only, selectinload
 
-from app.accounts.models import Role, User
+from app.accounts.models import User
 from app.companies.models import Company
 from app.companies.queries import search_companies, visible_companies
 from app.extensions import db
