@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import format_datetime, get_locale
 
-from app.core.permissions import navigation
 from app.core.pagination import page_url, url_without
 
 
@@ -50,7 +49,6 @@ def register(app) -> None:
     @app.context_processor
     def globals_():
         return {
-            "navigation": navigation,
             "languages": current_app.config["LANGUAGES"],
             "current_locale": str(get_locale() or "zh"),
         }

@@ -7,6 +7,13 @@ from app.core.inputs import safe_next
 from app.extensions import csrf, db
 from app.home.blueprint import bp
 from app.home.landing import home_url
+from app.home.permissions import navigation
+
+
+@bp.app_context_processor
+def _navigation():
+    """base.html's menu flags (app.home.permissions.navigation)."""
+    return {"navigation": navigation}
 
 
 @bp.route("/")
