@@ -6,6 +6,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 
 from app.accounts.models import Role
+from app.api import answers
 from app.api.blueprint import bp
 from app.api.common import check_query_params, current_api_user, fail, get_or_404, json_body, token_required
 from app.api.tickets import co_department_json
@@ -28,8 +29,9 @@ def list_common_problem_suggestions():
     check_query_params(set())
     if user.role not in (Role.MANAGER, Role.ADMIN):
         fail(403, _("仅管理者可以查看疑似共性问题。"), "forbidden")
-    return {"items": [{"ticket_ids": s.ticket_ids, "companies": len(s.companies), "towns": s.towns,
-                       "score": s.score, "title": s.title} for s in common.suggestions()]}
+    return answers.CommonProblemSuggestions.of(items=[
+        {"ticket_ids": s.ticket_ids, "companies": len(s.companies), "towns": s.towns, "score": s.score,
+         "title": s.title} for s in common.suggestions()])
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -37,11 +39,11 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def common_problem_json(group: CommonProblem, user) -> dict:
-    """The common problem of the API (app/api/openapi.py): its members (`ticket_ids`), `status`, `version`, `allowed_actions`."""
+    """The common problem of the API (answers.CommonProblem): its members (`ticket_ids`), `status`, `version`, `allowed_actions`."""
     now = utcnow()
     members = queries.members(group)
     overdue = group.is_overdue(now)
-    return {
+    return answers.CommonProblem.of(**{
         "id": group.id,
         "number": group.number,
         "title": group.title,
@@ -73,7 +75,7 @@ def common_problem_json(group: CommonProblem, user) -> dict:
         "version": group.version,
         "allowed_actions": permissions.allowed_actions(user, group),
         "co_departments": [co_department_json(row, now) for row in co_departments.rows(group)],
-    }
+    })
 
 
 def _staff_only(user) -> None:

@@ -4,6 +4,7 @@ from flask import request
 from flask_babel import gettext as _
 
 from app.accounts.models import Role, User
+from app.api import answers
 from app.api.blueprint import bp
 from app.api.common import (
     check_query_params, choice_arg, current_api_user, fail, get_or_404, int_arg, json_body, paginate_by_id,
@@ -18,7 +19,7 @@ from app.reference.models import Department
 
 
 def company_json(company: Company, former_names: list[str] | None = None) -> dict:
-    return {
+    return answers.Company.of(**{
         "id": company.id,
         "name": company.name,
         "former_names": list(former_names or ()),
@@ -36,7 +37,7 @@ def company_json(company: Company, former_names: list[str] | None = None) -> dic
         "goal_status": company.goal_status,
         "escort": {"id": company.escort.id, "name": company.escort.name} if company.escort else None,
         "created_at": company.created_at.isoformat(),
-    }
+    })
 
 
 @bp.get("/companies")
@@ -94,4 +95,4 @@ def list_departments():
         fail(403, _("您没有权限执行此操作。"), "forbidden")
     check_query_params(set(), paginated=True)
     stmt = sa.select(Department).where(Department.active.is_(True))
-    return paginate_by_id(stmt, Department, lambda d: {"id": d.id, "name": d.name, "code": d.code})
+    return paginate_by_id(stmt, Department, lambda d: answers.Department.of(id=d.id, name=d.name, code=d.code))

@@ -2,6 +2,7 @@
 from flask import request
 from flask_babel import gettext as _
 
+from app.api import answers
 from app.api.blueprint import bp
 from app.api.common import check_query_params, fail, paginate_by_id, token_required
 from app.knowledge import queries
@@ -9,7 +10,7 @@ from app.knowledge.models import KnowledgeEntry
 
 
 def knowledge_json(entry: KnowledgeEntry) -> dict:
-    return {
+    return answers.Knowledge.of(**{
         "id": entry.id,
         "title": entry.title,
         "question": entry.question,
@@ -17,7 +18,7 @@ def knowledge_json(entry: KnowledgeEntry) -> dict:
         "category": entry.category,
         "department": {"id": entry.department.id, "name": entry.department.name} if entry.department else None,
         "published_at": entry.published_at.isoformat(),
-    }
+    })
 
 
 @bp.get("/knowledge")

@@ -17,25 +17,21 @@ from functools import cache
 from flask import render_template, request
 from flask_babel import gettext as _
 
-from app.accounts.models import Role
+from app.accounts import schemas as account_schemas
+from app.api import answers
 from app.api.blueprint import bp
 from app.api.common import check_query_params
-from app.companies.models import CATEGORIES as COMPANY_CATEGORIES
-from app.companies.models import GOAL_STATUSES, SPECIALIZED_TIERS
-from app.tickets.models import (
-    CATEGORIES, COMPLEXITIES, RATINGS, SOURCES, STATUSES, SUPERVISION_LEVELS, URGENCIES,
-)
-from app.accounts import schemas as account_schemas
 from app.common_problems import schemas as common_schemas
 from app.common_problems import services as common_services
 from app.companies import schemas as company_schemas
+from app.companies.models import CATEGORIES as COMPANY_CATEGORIES
 from app.core.payloads import openapi_schema
-from app.tickets import schemas as ticket_schemas
-from app.tickets import services as ticket_services
-from app.visits import schemas as visit_schemas
 from app.notify import schemas as notify_schemas
 from app.rankings import schemas as ranking_schemas
-from app.visits.models import MODES
+from app.tickets import schemas as ticket_schemas
+from app.tickets import services as ticket_services
+from app.tickets.models import CATEGORIES, STATUSES
+from app.visits import schemas as visit_schemas
 
 PREFIX = "/api/v1"
 INT32_MAX = 2**31 - 1
@@ -79,11 +75,7 @@ def listing(item: str) -> dict:
 
 
 ID = {"type": "integer", "minimum": 1, "maximum": INT32_MAX}
-OPT_ID = nullable({"type": "integer"})
-TEXT = {"type": "string"}
 DATE = {"type": "string", "format": "date"}
-DATETIME = {"type": "string", "format": "date-time"}
-ID_NAME = obj({"id": {"type": "integer"}, "name": TEXT}, ("id", "name"))
 
 
 # ------------------------------------------------------------------ component schemas
@@ -100,290 +92,16 @@ SCHEMAS: dict = {
         ("error",),
         "所有错误的统一形状，绝不返回 HTML 或堆栈。 / The shape of every error; never HTML, never a stack trace.",
     ),
-    "TokenCreated": obj(
-        {"token": {"type": "string", "description": "只返回这一次，请妥善保存。 / Shown once only; store it safely."},
-         "expires_at": DATETIME},
-        ("token", "expires_at"),
-    ),
-    "Me": obj(
-        {"id": {"type": "integer"}, "username": TEXT, "name": TEXT, "role": enum(Role.ALL),
-         "company_id": OPT_ID, "department_id": OPT_ID},
-        ("id", "username", "name", "role", "company_id", "department_id"),
-    ),
-    "Company": obj(
-        {
-            "id": {"type": "integer"}, "name": TEXT,
-            "former_names": {"type": "array", "items": TEXT,
-                             "description": "曾用名，最近停用的在前；更名时原名称自动记入。 / Former names, the most "
-                                            "recently dropped first; a rename records the old name."},
-            "uscc": {"type": "string", "description": "统一社会信用代码（18位）。 / Unified social credit code."},
-            "category": enum(COMPANY_CATEGORIES),
-            "town": ID_NAME,
-            "industry": obj({"code": TEXT, "name": TEXT}, ("code", "name")),
-            "specialized_tier": nullable(enum([k for k in SPECIALIZED_TIERS if k])),
-            "is_above_scale": {"type": "boolean"},
-            "annual_revenue": nullable({"type": "number", "description": "万元 / 10,000 CNY"}),
-            "employees": nullable({"type": "integer"}),
-            "address": TEXT, "contact_name": TEXT, "contact_phone": TEXT,
-            "goal_status": enum(GOAL_STATUSES),
-            "escort": nullable(obj({"id": {"type": "integer"}, "name": TEXT}, ("id", "name"),
-                                   "当前陪跑员；未分配时为 null。 / The current escort, or null.")),
-            "created_at": DATETIME,
-        },
-        ("id", "name", "uscc", "category", "town", "industry", "specialized_tier", "is_above_scale",
-         "annual_revenue", "employees", "address", "contact_name", "contact_phone", "goal_status", "escort",
-         "created_at"),
-    ),
-    "Department": obj({"id": {"type": "integer"}, "name": TEXT, "code": TEXT}, ("id", "name", "code")),
-    "Ticket": obj(
-        {
-            "id": {"type": "integer"},
-            "number": {"type": "string", "description": "如 XS-2026-000123。 / e.g. XS-2026-000123."},
-            "company_id": {"type": "integer"}, "company_name": TEXT,
-            "title": TEXT, "description": TEXT,
-            "category": enum(CATEGORIES), "source": enum(SOURCES), "urgency": enum(URGENCIES),
-            "complexity": enum(COMPLEXITIES), "status": enum(STATUSES),
-            "escort_id": OPT_ID, "department_id": OPT_ID, "helper_id": OPT_ID,
-            "created_at": DATETIME,
-            "due_at": nullable({**DATETIME, "description": "当前环节的期限。 / Deadline of the current step."}),
-            "overdue": {"type": "boolean"},
-            "overdue_days": {"type": "integer", "minimum": 0, "description": "超期工作日数。 / Working days overdue."},
-            "accept_due_at": nullable(DATETIME), "sign_due_at": nullable(DATETIME),
-            "reply_due_at": nullable(DATETIME), "replied_at": nullable(DATETIME),
-            "reply_message": nullable(TEXT), "closed_at": nullable(DATETIME),
-            "supervision": nullable(enum(SUPERVISION_LEVELS)),
-            "rating": nullable(enum(RATINGS)), "rating_comment": nullable(TEXT),
-            "reopen_count": {"type": "integer", "minimum": 0},
-            "paused": {"type": "boolean", "description": "待企业补充材料，计时暂停。 / Waiting for the company's "
-                                                         "documents: the clock is stopped."},
-            "paused_at": nullable(DATETIME), "pause_reason": nullable(TEXT),
-            "version": {"type": "integer", "description": "执行操作时原样带回，用于发现并发修改。 / "
-                                                          "Send it back with an action (lost-update check)."},
-            "tags": {"type": "array", "items": TEXT,
-                     "description": "标签（仅工作人员可见；企业用户总是空列表）。 / Tags (staff only; always empty "
-                                    "for company users)."},
-            "pending_extension": nullable(obj(
-                {"new_due": DATE, "reason": TEXT, "requested_at": DATETIME, "requested_by_id": OPT_ID},
-                ("new_due", "reason", "requested_at", "requested_by_id"),
-                "待审批的延期申请（仅工作人员可见）。 / The pending extension request (staff only).")),
-            "allowed_actions": {"type": "array", "items": enum(ticket_services.ACTIONS),
-                                "description": "调用者此刻可执行的操作。 / The actions the caller may take now."},
-            "co_departments": nullable({"type": "array", "items": ref("CoDepartment"),
-                "description": "协办部门（当前交办的），各自的签收与意见期限；仅工作人员可见。 / The current "
-                               "dispatch's co-departments with their own sign and opinion clocks (staff only)."}),
-        },
-        ("id", "number", "company_id", "title", "description", "category", "source", "urgency", "status",
-         "escort_id", "department_id", "helper_id", "created_at", "due_at", "overdue", "supervision", "rating",
-         "reopen_count", "version", "allowed_actions"),
-    ),
-    "TicketEvent": obj(
-        {
-            "id": {"type": "integer"}, "at": DATETIME,
-            "kind": {"type": "string",
-                     "description": "submit、操作名、comment、note 等。 / submit, an action name, comment, note …"},
-            "from_status": nullable(TEXT), "to_status": nullable(TEXT),
-            "body": TEXT,
-            "public": {"type": "boolean",
-                       "description": "企业用户只看到公开事件。 / Company users see public events only."},
-            "actor": nullable(obj({"id": {"type": "integer"}, "name": TEXT, "role": enum(Role.ALL)},
-                                  ("id", "name", "role"))),
-            "data": nullable({"type": "object"}),
-            "attachments": {"type": "array", "items": obj(
-                {"id": {"type": "integer"}, "filename": TEXT, "content_type": TEXT, "size": {"type": "integer"}},
-                ("id", "filename", "content_type", "size"))},
-        },
-        ("id", "at", "kind", "from_status", "to_status", "body", "public", "actor", "data"),
-    ),
-    "Visit": obj(
-        {"id": {"type": "integer"}, "company_id": {"type": "integer"}, "escort_id": {"type": "integer"},
-         "visited_on": DATE, "mode": enum(MODES), "participants": TEXT, "summary": TEXT, "company_status": TEXT,
-         "next_step": TEXT, "created_at": DATETIME,
-         "ticket_ids": {"type": "array", "items": {"type": "integer"},
-                        "description": "走访中提出的问题。 / Problems raised at the visit."}},
-        ("id", "company_id", "escort_id", "visited_on", "mode", "participants", "summary", "company_status",
-         "next_step", "created_at", "ticket_ids"),
-    ),
 }
-
-SCHEMAS["Webhook"] = obj(
-    {"id": {"type": "integer"}, "url": TEXT, "events": {"type": "array", "items": TEXT}, "description": TEXT,
-     "allow_private": {"type": "boolean"}, "active": {"type": "boolean"}, "created_at": DATETIME},
-    ("id", "url", "events", "description", "allow_private", "active", "created_at"),
-)
-SCHEMAS["WebhookDelivery"] = obj(
-    {"id": {"type": "integer"}, "event": TEXT, "status": enum(("pending", "sending", "sent", "failed")),
-     "attempts": {"type": "integer"}, "status_code": OPT_ID, "last_error": TEXT, "created_at": DATETIME,
-     "next_attempt_at": DATETIME, "delivered_at": nullable(DATETIME), "idempotency_key": TEXT,
-     "history": {"type": "array", "items": {"type": "object"},
-                 "description": "每次尝试：at、status_code、error。 / Each attempt: at, status_code, error."}},
-    ("id", "event", "status", "attempts", "status_code", "last_error", "created_at", "next_attempt_at",
-     "delivered_at", "idempotency_key", "history"),
-)
 
 for _name in ("Company", "Department", "Ticket", "TicketEvent", "Visit", "Webhook", "WebhookDelivery"):
     SCHEMAS[f"{_name}List"] = listing(_name)
 
-SCHEMAS["Knowledge"] = obj(
-    {"id": ID, "title": {"type": "string"}, "question": {"type": "string"}, "answer": {"type": "string"},
-     "category": enum(CATEGORIES),
-     "department": nullable(obj({"id": ID, "name": {"type": "string"}}, ("id", "name"))),
-     "published_at": {"type": "string", "format": "date-time"}},
-    ("id", "title", "question", "answer", "category", "department", "published_at"),
-    "政策问答：从已答复的问题整理发布，不含提问企业。 / A published question and answer; never names the asking company.",
-)
 SCHEMAS["KnowledgeList"] = listing("Knowledge")
 
-SCHEMAS["DepartmentSuggestions"] = obj(
-    {"items": {"type": "array", "items": obj(
-        {"department": obj({"id": ID, "name": {"type": "string"}}, ("id", "name")),
-         "score": {"type": "number", "minimum": 0, "maximum": 1},
-         "reason": {"type": "string"}},
-        ("department", "score", "reason"))}},
-    ("items",), "建议承办部门，最佳在前。 / Suggested departments, best first.",
-)
-
-SCHEMAS["CommonProblemSuggestions"] = obj(
-    {"items": {"type": "array", "items": obj(
-        {"ticket_ids": {"type": "array", "items": ID},
-         "companies": {"type": "integer", "minimum": 3, "description": "不同企业数。 / Distinct companies."},
-         "towns": {"type": "array", "items": {"type": "string"}},
-         "score": {"type": "number", "minimum": 0, "maximum": 1,
-                   "description": "成员与首个问题的平均相似度。 / Mean similarity of the members to the first."},
-         "title": {"type": "string"}},
-        ("ticket_ids", "companies", "towns", "score", "title"))}},
-    ("items",), "疑似共性问题，分数高的在前。 / Suggested common problems, best first.",
-)
-
-SCHEMAS["CommonProblem"] = obj(
-    {"id": ID, "number": {"type": "string", "description": "GX-<年>-<序号>。 / GX-<year>-<seq>."},
-     "title": TEXT, "description": TEXT, "category": TEXT, "urgency": TEXT, "complexity": TEXT,
-     "status": enum(("escalated", "dispatched", "in_progress", "replied", "closed"),
-                    "待交办 → 已交办 → 办理中 → 已答复（与问题状态机相同）→ 已办结（全部成员问题办结或脱离后）。 / As the "
-                    "ticket state machine, then closed once every member problem is closed or has left."),
-     "closed_at": nullable(DATETIME),
-     "ticket_ids": {"type": "array", "items": ID, "description": "成员问题。 / The member problems."},
-     "members": {"type": "array", "items": obj(
-         {"ticket_id": ID, "number": TEXT, "company_id": ID, "status": TEXT, "rating": nullable(TEXT)},
-         ("ticket_id", "number", "company_id", "status", "rating"))},
-     "companies": {"type": "integer"},
-     "department_id": OPT_ID, "helper_id": OPT_ID, "created_at": DATETIME, "due_at": nullable(DATETIME),
-     "overdue": {"type": "boolean"}, "overdue_days": {"type": "integer"},
-     "sign_due_at": nullable(DATETIME), "reply_due_at": nullable(DATETIME), "replied_at": nullable(DATETIME),
-     "reply_message": nullable(TEXT), "supervision": nullable(TEXT),
-     "pending_extension": nullable(obj({"new_due": DATE, "reason": TEXT, "requested_at": DATETIME,
-                                        "requested_by_id": ID})),
-     "version": {"type": "integer"},
-     "allowed_actions": {"type": "array", "items": TEXT,
-                         "description": "调用者现在可执行的操作。 / The actions the caller may take now."},
-     "co_departments": {"type": "array", "items": ref("CoDepartment"),
-                        "description": "协办部门（当前交办的），各自的签收与意见期限。 / The current dispatch's "
-                                       "co-departments with their own sign and opinion clocks."}},
-    ("id", "number", "title", "status", "ticket_ids", "version", "allowed_actions", "co_departments"),
-    "共性问题：多家企业的同一问题，统一交办、统一答复，各企业分别评价。 / A common problem: one problem of many "
-    "companies, dispatched and answered once, each company rating its own.",
-)
-SCHEMAS["CoDepartment"] = obj(
-    {"department": ID_NAME, "sign_due_at": DATETIME, "signed_at": nullable(DATETIME),
-     "signed_on_time": nullable({"type": "boolean"}), "opinion_due_at": DATETIME,
-     "opinion_at": nullable(DATETIME), "opinion_on_time": nullable({"type": "boolean"}),
-     "opinion": nullable(TEXT), "overdue": {"type": "boolean"},
-     "state": enum(("awaiting_sign", "signed", "opinion_given")),
-     "opinion_overdue": {"type": "boolean"}},
-    ("department", "sign_due_at", "signed_at", "opinion_due_at", "opinion_at", "overdue", "state",
-     "opinion_overdue"),
-    "一个协办部门（问题或共性问题的当前交办）：签收与意见各有期限。 / One co-department of the current dispatch (of a "
-    "problem or a common problem), with its own sign and opinion deadlines.",
-)
-SCHEMAS["TicketTags"] = obj(
-    {"ticket_id": ID, "tags": {"type": "array", "items": TEXT}},
-    ("ticket_id", "tags"), "问题的全部标签（按名称排序）。 / The problem's tags, by name.",
-)
-
-SCHEMAS["SavedView"] = obj(
-    {"id": ID, "name": TEXT,
-     "query": {"type": "string", "description": "问题列表的查询串（搜索词、标签和各项筛选），已规范化。 / The problem "
-                                                "list's query string (search words, tag and filters), normalised."},
-     "url": {"type": "string", "description": "在网页中打开该视图的地址。 / The list page with these conditions."},
-     "created_at": DATETIME},
-    ("id", "name", "query", "url", "created_at"),
-    "保存的视图：只保存筛选条件，打开时仍按调用者的可见范围显示。 / A saved view: conditions only; the list still "
-    "applies the caller's scope.",
-)
-SCHEMAS["SavedViews"] = obj(
-    {"items": {"type": "array", "items": ref("SavedView")}},
-    ("items",), "调用者自己的视图（至多 20 个），按名称排序。 / The caller's own views (at most 20), by name.",
-)
-SCHEMAS["SimilarTickets"] = obj(
-    {"items": {"type": "array", "items": obj(
-        {"ticket": ref("Ticket"),
-         "score": {"type": "number", "minimum": 0, "maximum": 1,
-                   "description": "字符 n-gram TF-IDF 余弦相似度。 / Character n-gram TF-IDF cosine similarity."}},
-        ("ticket", "score"))}},
-    ("items",), "相似问题，最相似的在前。 / Similar problems, most similar first.",
-)
-
-
-def _ranking_board(subject: str, zh: str) -> dict:
-    row = obj(
-        {"rank": nullable({"type": "integer", "description": "未参与排名时为 null。 / null when not ranked."}),
-         "previous_rank": nullable({"type": "integer"}),
-         subject: ID_NAME,
-         "metrics": {"type": "object", "additionalProperties": nullable({"type": "number"}),
-                     "description": "各项指标：比率为 0–1 的小数，计数为整数，不适用时为 null。 / "
-                                    "Metrics: rates as fractions 0–1, counts as integers, null when not applicable."},
-         "score": nullable({"type": "number", "description": "综合得分 0–100。 / Composite score 0–100."}),
-         "yellow_card": {"type": "boolean", "description": "只在已结束的统计期评定。 / Only for a closed period."},
-         "ranked": {"type": "boolean"},
-         "sample_too_small": {"type": "boolean", "description": "样本不足：不计得分（score 为 null），不参与排名。 / "
-                                                                "Too little data: no score (null), not ranked."},
-         "cases": {"type": "integer", "description": "支撑指标的案件数。 / Cases behind the numbers."}},
-        ("rank", "previous_rank", subject, "metrics", "score", "yellow_card", "ranked", "sample_too_small", "cases"),
-    )
-    return obj(
-        {"period": TEXT, "start": DATE, "end": DATE, "previous_period": nullable(TEXT),
-         "weights": {"type": "object", "additionalProperties": {"type": "number"}},
-         "min_cases": {"type": "integer"},
-         "provisional": {"type": "boolean", "description": "统计期未结束：排名暂定，不评黄牌。 / "
-                                                           "The period is still running: provisional, no yellow cards."},
-         "items": {"type": "array", "items": row}},
-        ("period", "start", "end", "previous_period", "weights", "min_cases", "provisional", "items"),
-        f"{zh}排名：先按名次排列参与排名的，再按名称排列未达最低案件数的。 / "
-        "Ranked rows by rank, then unranked rows by name.",
-    )
-
-
-SCHEMAS["EscortRanking"] = _ranking_board("escort", "陪跑员")
-SCHEMAS["DepartmentRanking"] = _ranking_board("department", "职能部门")
-SCHEMAS["TownRanking"] = _ranking_board("town", "镇街")
-
-_PUBLISHED_ROW = obj(
-    {"rank": nullable({"type": "integer"}), "previous_rank": nullable({"type": "integer"}),
-     "subject": ID_NAME,
-     "metrics": {"type": "object", "additionalProperties": nullable({"type": "number"})},
-     "score": nullable({"type": "number"}), "yellow_card": {"type": "boolean"}, "ranked": {"type": "boolean"},
-     "sample_too_small": {"type": "boolean"}, "cases": {"type": "integer"}},
-    ("rank", "previous_rank", "subject", "metrics", "score", "yellow_card", "ranked", "sample_too_small", "cases"),
-)
-SCHEMAS["RankingPublication"] = obj(
-    {"id": {"type": "integer"}, "board": enum(("escorts", "departments", "towns")), "period": TEXT,
-     "start": DATE, "end": DATE,
-     "version": {"type": "integer", "description": "1 为首次发布，之后每次更正加 1。 / 1 first, +1 per correction."},
-     "reason": {"type": "string", "description": "更正原因（首次发布为空）。 / Why it was corrected (empty at first)."},
-     "published_at": DATETIME, "published_by": nullable(ID_NAME), "data_as_of": DATETIME,
-     "weights": {"type": "object", "additionalProperties": {"type": "number"}},
-     "min_cases": {"type": "integer"},
-     "formula": {"type": "array", "items": TEXT,
-                 "description": "发布时页面上的计分规则（中文）。 / The scoring rules as printed then (Chinese)."},
-     "items": {"type": "array", "items": _PUBLISHED_ROW}},
-    ("id", "board", "period", "start", "end", "version", "reason", "published_at", "published_by", "data_as_of",
-     "weights", "min_cases", "formula", "items"),
-    "已发布（冻结）的榜单：之后修改权重或数据都不会改变它。 / A published (frozen) board: later changes to the "
-    "weights or the data never change it.",
-)
-SCHEMAS["RankingPublications"] = obj(
-    {"items": {"type": "array", "items": ref("RankingPublication")}}, ("items",),
-    "发布记录，统计期新的在前，同一统计期新版本在前。 / Publications, newest period first, newest version first.",
-)
+# Answers built from models (app/api/answers.py): each serializer fills its model.
+for _name, _answer in answers.ANSWERS.items():
+    SCHEMAS[_name] = openapi_schema(_answer, SCHEMAS)
 
 
 # Request bodies: each payload's own schema (the one that validates it).

@@ -3,6 +3,7 @@ published (frozen) boards: GET and POST /api/v1/rankings/publications."""
 from flask import request
 from flask_babel import gettext as _
 
+from app.api import answers
 from app.api.blueprint import bp
 from app.api.common import check_query_params, current_api_user, fail, json_body, token_required
 from app.core.payloads import PayloadError
@@ -32,7 +33,7 @@ def _metric_json(value):
 
 def _board_json(board) -> dict:
     subject = SUBJECTS[board.spec.key]
-    return {
+    return answers.BOARDS[board.spec.key].of(**{
         "period": board.period.key,
         "start": board.period.start.isoformat(),
         "end": board.period.end.isoformat(),
@@ -54,7 +55,7 @@ def _board_json(board) -> dict:
             }
             for row in board.rows
         ],
-    }
+    })
 
 
 def _ranking(board_key: str):
@@ -89,7 +90,7 @@ def rankings_towns():
 
 def publication_json(publication) -> dict:
     content = publication.content
-    return {
+    return answers.RankingPublication.of(**{
         "id": publication.id, "board": publication.board, "period": publication.period_key,
         "start": publication.period_start.isoformat(), "end": publication.period_end.isoformat(),
         "version": publication.version, "reason": publication.reason,
@@ -107,7 +108,7 @@ def publication_json(publication) -> dict:
              "sample_too_small": row["sample_too_small"], "cases": row["cases"]}
             for row in content["rows"]
         ],
-    }
+    })
 
 
 @bp.get("/rankings/publications")
@@ -126,7 +127,7 @@ def list_ranking_publications():
             period_key = parse_period(request.args["period"]).key
         except PeriodError as exc:
             fail(400, exc.message, "validation_error", {"period": exc.message})
-    return {"items": [publication_json(p) for p in publications(board, period_key)]}
+    return answers.RankingPublications.of(items=[publication_json(p) for p in publications(board, period_key)])
 
 
 @bp.post("/rankings/publications")

@@ -6,6 +6,7 @@ a view is only conditions: the list still applies the caller's scope when it is 
 from flask import url_for
 from flask_babel import gettext as _
 
+from app.api import answers
 from app.api.blueprint import bp
 from app.api.common import check_query_params, current_api_user, fail, get_or_404, json_body, token_required
 from app.core.payloads import PayloadError
@@ -17,17 +18,18 @@ from app.tickets.services import TicketActionError
 
 
 def saved_view_json(view: SavedView) -> dict:
-    return {
+    return answers.SavedView.of(**{
         "id": view.id,
         "name": view.name,
         "query": view.query,
         "url": url_for("tickets.index") + ("?" + view.query if view.query else ""),
         "created_at": view.created_at.isoformat(),
-    }
+    })
 
 
 def _views_answer(user) -> dict:
-    return {"items": [saved_view_json(v) for v in db.session.scalars(queries.visible_saved_views(user))]}
+    views = db.session.scalars(queries.visible_saved_views(user))
+    return answers.SavedViews.of(items=[saved_view_json(view) for view in views])
 
 
 def _staff_user():

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import Role
+from app.api import answers
 from app.api.blueprint import bp
 from app.api.common import (
     bool_arg, check_query_params, choice_arg, current_api_user, fail, get_or_404, int_arg, json_body,
@@ -45,7 +46,7 @@ def ticket_json(ticket: Ticket, user, *, pending: ExtensionRequest | None, now: 
     """
     overdue = ticket.is_overdue(now)
     staff = permissions.can_view_internal(user, ticket)
-    return {
+    return answers.Ticket.of(**{
         "id": ticket.id,
         "number": ticket.number,
         "company_id": ticket.company_id,
@@ -79,21 +80,21 @@ def ticket_json(ticket: Ticket, user, *, pending: ExtensionRequest | None, now: 
         "pause_reason": ticket.pause_reason or None,
         "version": ticket.version,
         "tags": list(tag_names or ()) if staff else [],
-        "pending_extension": {
-            "new_due": local_date(pending.new_due_at).isoformat(),
-            "reason": pending.reason,
-            "requested_at": _iso(pending.requested_at),
-            "requested_by_id": pending.requested_by_id,
-        } if pending is not None and staff else None,
+        "pending_extension": answers.PendingExtension.of(
+            new_due=local_date(pending.new_due_at).isoformat(),
+            reason=pending.reason,
+            requested_at=_iso(pending.requested_at),
+            requested_by_id=pending.requested_by_id,
+        ) if pending is not None and staff else None,
         "allowed_actions": permissions.allowed_actions(user, ticket, pending_extension=pending),
         "co_departments": [co_department_json(row, now) for row in permissions.open_co_departments(ticket)]
         if staff else None,
-    }
+    })
 
 
 def co_department_json(row, now: datetime) -> dict:
     """One 协办 co-department of the current dispatch (needs row.department loaded: queries.load_co_departments)."""
-    return {
+    return answers.CoDepartment.of(**{
         "department": {"id": row.department.id, "name": row.department.name},
         "sign_due_at": _iso(row.sign_due_at), "signed_at": _iso(row.signed_at), "signed_on_time": row.signed_on_time,
         "opinion_due_at": _iso(row.opinion_due_at), "opinion_at": _iso(row.opinion_at),
@@ -102,7 +103,7 @@ def co_department_json(row, now: datetime) -> dict:
         # may then reply without it).
         "state": "opinion_given" if row.opinion_at else "signed" if row.signed_at else "awaiting_sign",
         "opinion_overdue": row.opinion_overdue(now),
-    }
+    })
 
 
 def _pending_by_ticket(ticket_ids) -> dict[int, ExtensionRequest]:
@@ -127,7 +128,7 @@ def _one_ticket_json(ticket: Ticket, user) -> dict:
 
 
 def event_json(event: TicketEvent, actor, attachments=()) -> dict:
-    return {
+    return answers.TicketEvent.of(**{
         "id": event.id,
         "at": _iso(event.at),
         "kind": event.kind,
@@ -141,7 +142,7 @@ def event_json(event: TicketEvent, actor, attachments=()) -> dict:
             {"id": a.id, "filename": a.filename, "content_type": a.content_type, "size": a.size}
             for a in attachments
         ],
-    }
+    })
 
 
 def _visible_ticket_or_404(ticket_id: int, user, *, history: bool = False) -> Ticket:
@@ -245,9 +246,10 @@ def list_similar_tickets(ticket_id: int):
     pending = _pending_by_ticket([item.ticket.id for item in found])
     queries.load_co_departments([item.ticket for item in found])
     tag_names = _tags_by_ticket([item.ticket.id for item in found], user)
-    return {"items": [{"ticket": ticket_json(item.ticket, user, pending=pending.get(item.ticket.id), now=now,
-                                             tag_names=tag_names.get(item.ticket.id)),
-                       "score": item.score} for item in found]}
+    return answers.SimilarTickets.of(items=[
+        {"ticket": ticket_json(item.ticket, user, pending=pending.get(item.ticket.id), now=now,
+                               tag_names=tag_names.get(item.ticket.id)),
+         "score": item.score} for item in found])
 
 
 @bp.get("/tickets/<int:ticket_id>/department-suggestions")
@@ -259,8 +261,9 @@ def list_department_suggestions(ticket_id: int):
     ticket = _visible_ticket_or_404(ticket_id, user)
     if user.role not in (Role.MANAGER, Role.ADMIN):
         fail(403, _("仅管理者可以查看交办建议。"), "forbidden")
-    return {"items": [{"department": {"id": s.department.id, "name": s.department.name}, "score": s.score,
-                       "reason": s.reason} for s in suggestions.department_suggestions(ticket)]}
+    return answers.DepartmentSuggestions.of(items=[
+        {"department": {"id": s.department.id, "name": s.department.name}, "score": s.score, "reason": s.reason}
+        for s in suggestions.department_suggestions(ticket)])
 
 
 # ---------------------------------------------------------------- writes
@@ -360,7 +363,7 @@ def _taggable_ticket_or_error(ticket_id: int, user) -> Ticket:
 
 
 def _tags_answer(ticket: Ticket) -> dict:
-    return {"ticket_id": ticket.id, "tags": tags.ticket_tags(ticket)}
+    return answers.TicketTags.of(ticket_id=ticket.id, tags=tags.ticket_tags(ticket))
 
 
 @bp.post("/tickets/<int:ticket_id>/tags")

@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 
 from app.accounts import services, throttling
 from app.accounts.schemas import TokenRequest
+from app.api import answers
 from app.api.blueprint import bp
 from app.api.common import check_query_params, current_api_user, fail, json_body, token_required
 from app.core.payloads import PayloadError
@@ -28,7 +29,7 @@ def create_token():
         fail(403, _("请先在网页上登录并修改初始密码，然后再申请令牌。"), "password_change_required")
     token, plain = services.create_api_token(user, name=data.name or "API")
     db.session.commit()
-    return {"token": plain, "expires_at": token.expires_at.isoformat()}, 201
+    return answers.TokenCreated.of(token=plain, expires_at=token.expires_at.isoformat()), 201
 
 
 @bp.get("/me")
@@ -36,11 +37,5 @@ def create_token():
 def me():
     check_query_params(set())
     user = current_api_user()
-    return {
-        "id": user.id,
-        "username": user.username,
-        "name": user.name,
-        "role": user.role,
-        "company_id": user.company_id,
-        "department_id": user.department_id,
-    }
+    return answers.Me.of(id=user.id, username=user.username, name=user.name, role=user.role,
+                         company_id=user.company_id, department_id=user.department_id)

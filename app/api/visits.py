@@ -2,6 +2,7 @@
 from flask_babel import gettext as _
 from sqlalchemy.orm import load_only, selectinload
 
+from app.api import answers
 from app.api.blueprint import bp
 from app.api.common import (
     check_query_params, current_api_user, fail, get_or_404, int_arg, json_body, paginate_by_id, token_required,
@@ -15,7 +16,7 @@ from app.visits.models import Visit
 
 
 def visit_json(visit: Visit) -> dict:
-    return {
+    return answers.Visit.of(**{
         "id": visit.id,
         "company_id": visit.company_id,
         "escort_id": visit.escort_id,
@@ -27,7 +28,7 @@ def visit_json(visit: Visit) -> dict:
         "next_step": visit.next_step,
         "created_at": visit.created_at.isoformat(),
         "ticket_ids": [t.id for t in visit.tickets],
-    }
+    })
 
 
 def _with_ticket_ids(stmt):

@@ -1,6 +1,7 @@
 """Outbound webhook subscriptions (admin): POST/GET /api/v1/webhooks, GET /api/v1/webhooks/{id}/deliveries."""
 from flask_babel import gettext as _
 
+from app.api import answers
 from app.api.blueprint import bp
 from app.api.common import check_query_params, current_api_user, fail, get_or_404, json_body, paginate_by_id, token_required
 from app.extensions import db
@@ -9,17 +10,18 @@ from app.notify.models import OutboxMessage, WebhookSubscription
 
 
 def webhook_json(subscription: WebhookSubscription) -> dict:
-    return {"id": subscription.id, "url": subscription.url, "events": list(subscription.events),
-            "description": subscription.description, "allow_private": subscription.allow_private,
-            "active": subscription.active, "created_at": subscription.created_at.isoformat()}
+    return answers.Webhook.of(
+        id=subscription.id, url=subscription.url, events=list(subscription.events),
+        description=subscription.description, allow_private=subscription.allow_private,
+        active=subscription.active, created_at=subscription.created_at.isoformat())
 
 
 def delivery_json(row: OutboxMessage) -> dict:
-    return {"id": row.id, "event": row.event, "status": row.status, "attempts": row.attempts,
-            "status_code": row.last_status_code, "last_error": row.last_error,
-            "created_at": row.created_at.isoformat(), "next_attempt_at": row.next_attempt_at.isoformat(),
-            "delivered_at": row.sent_at.isoformat() if row.sent_at else None,
-            "idempotency_key": row.idempotency_key, "history": list(row.history or [])}
+    return answers.WebhookDelivery.of(
+        id=row.id, event=row.event, status=row.status, attempts=row.attempts, status_code=row.last_status_code,
+        last_error=row.last_error, created_at=row.created_at.isoformat(),
+        next_attempt_at=row.next_attempt_at.isoformat(), delivered_at=row.sent_at.isoformat() if row.sent_at else None,
+        idempotency_key=row.idempotency_key, history=list(row.history or []))
 
 
 def _require_admin(user) -> None:

@@ -1,4 +1,4 @@
-"""Request payloads as pydantic models: one schema per payload both validates it and describes it.
+"""Request payloads and answers as pydantic models: one schema per payload both validates it and describes it.
 
 A payload class lists its fields with the types below; `Payload.parse(data)` checks a JSON body
 (or a form's data, which arrives as the same dict) and returns the typed value, or raises
@@ -13,6 +13,7 @@ left over gets a plain message by kind.
 from datetime import date, datetime
 from typing import Annotated, Any, ClassVar
 
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from annotated_types import Ge, Le
 from pydantic import (
@@ -223,3 +224,28 @@ def _openapi(schema):
     if schema.get("type") == "null":
         schema = {"nullable": True, **{k: v for k, v in schema.items() if k != "type"}}
     return schema
+
+
+# ------------------------------------------------------------------ answers
+
+# A time as the API writes it (ISO 8601 with offset; the serializer formats it) and a date (YYYY-MM-DD).
+DateTimeText = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
+DateText = Annotated[str, WithJsonSchema({"type": "string", "format": "date"})]
+
+
+class Answer(BaseModel):
+    """An object the API answers with: its fields, their types and descriptions, in one place.
+
+    A serializer builds the answer with `Model.of(**fields)`: the dict it returns is the JSON. While
+    testing the fields are validated against the model (a missing, extra or mistyped field fails);
+    in production they are returned as given (no cost per row). The document takes the model's schema.
+    """
+
+    # extra="forbid" while testing only: the document leaves objects open (API.md: fields may be added).
+    model_config = ConfigDict(extra="forbid", json_schema_extra=lambda schema: schema.pop("additionalProperties", None))
+
+    @classmethod
+    def of(cls, **fields) -> dict:
+        if has_app_context() and current_app.testing:
+            cls.model_validate(fields)
+        return fields

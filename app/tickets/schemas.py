@@ -85,7 +85,9 @@ class CommentCreate(Payload):
 # ---------------------------------------------------------------- actions
 
 def _version_required(schema: dict) -> None:
+    """The API requires the version (perform_ticket_action refuses a body without one): required, not null."""
     schema["required"] = ["action", "version", *[name for name in schema.get("required", ()) if name != "action"]]
+    schema["properties"]["version"] = {"type": "integer", "description": schema["properties"]["version"]["description"]}
 
 
 class ActionPayload(Payload):
