@@ -23,7 +23,7 @@ from app.common_problems import permissions as common_permissions
 from app.common_problems import queries as common_queries
 from app.search import common as common_problems
 from app.tickets.models import RATINGS
-from app.tickets.queries import AWAITING
+from app.tickets.queries import awaiting_states
 from app.visits.window import current_window
 from app.monitoring.blueprint import bp
 
@@ -144,8 +144,8 @@ def _escort_home(c):
     return render_template(
         "monitoring/home_escort.html", now=c.now, c=c, window=window, **shared.value, as_of=shared.computed_at,
         companies=db.session.execute(queries.escort_companies(user, window)).all(),
-        awaiting=db.session.scalars(queries.tickets_in(user, AWAITING[user.role])).unique().all(),
-        others=db.session.scalars(queries.open_not_in(user, AWAITING[user.role])).unique().all(),
+        awaiting=db.session.scalars(queries.tickets_in(user, awaiting_states(user))).unique().all(),
+        others=db.session.scalars(queries.open_not_in(user, awaiting_states(user))).unique().all(),
         definitions=queries.DEFINITIONS, tickets_url=_tickets_url, overdue_days=_overdue_days(c.now),
         goal_labels=GOAL_STATUSES,
     )

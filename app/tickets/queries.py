@@ -76,6 +76,11 @@ AWAITING = {
 }
 
 
+def awaiting_states(user: User) -> tuple[str, ...]:
+    """The states in which `user` owes the next step (待我处理)."""
+    return AWAITING.get(user.role, ())
+
+
 def due_soon_until(now: datetime) -> datetime:
     """End (local) of the next working day: a step due between now and then is "due within one working day"
     (the sweep's due-soon notice uses the same horizon)."""
@@ -140,7 +145,7 @@ def filter_tickets(stmt: sa.Select, user: User, *, now: datetime, status=None, c
     if supervised:
         stmt = stmt.where(sa.or_(Ticket.supervision.is_not(None), Ticket.reopen_count >= 2))
     if mine:
-        states = AWAITING.get(user.role, ())
+        states = awaiting_states(user)
         # A member of a 共性问题 owes nothing on its own (its group does), unless its company must rate it.
         condition = sa.and_(Ticket.status.in_(states),
                             sa.or_(Ticket.common_problem_id.is_(None), Ticket.status == "replied"))
