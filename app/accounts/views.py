@@ -5,7 +5,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
-from app.accounts import services, throttling
+from app.accounts import passwords, services, throttling
 from app.accounts.auth import end_all_sessions, start_session
 from app.accounts.forms import ChangePasswordForm, LoginForm, TokenForm
 from app.accounts.models import ApiToken
@@ -68,7 +68,8 @@ def change_password():
         else:
             flash(_("密码已修改。"), "success")
         return redirect(url_for("home.index"))
-    return render_template("accounts/change_password.html", form=form)
+    return render_template("accounts/change_password.html", form=form,
+                           minimum_length=passwords.minimum_length_for(current_user))
 
 
 @bp.route("/profile", methods=["GET", "POST"])

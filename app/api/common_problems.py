@@ -5,7 +5,6 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
-from app.accounts.models import Role
 from app.api import answers
 from app.api.blueprint import bp
 from app.api.common import check_query_params, current_api_user, fail, get_or_404, json_body, token_required
@@ -27,7 +26,7 @@ from app.tickets.services import TicketActionError
 def list_common_problem_suggestions():
     user = current_api_user()
     check_query_params(set())
-    if user.role not in (Role.MANAGER, Role.ADMIN):
+    if not permissions.can_create_common_problem(user):
         fail(403, _("仅管理者可以查看疑似共性问题。"), "forbidden")
     return answers.CommonProblemSuggestions.of(items=[
         {"ticket_ids": s.ticket_ids, "companies": len(s.companies), "towns": s.towns, "score": s.score,
@@ -79,7 +78,7 @@ def common_problem_json(group: CommonProblem, user) -> dict:
 
 
 def _staff_only(user) -> None:
-    if user.role not in Role.STAFF:
+    if not permissions.can_read_common_problems(user):
         fail(403, _("企业用户不能查看共性问题。"), "forbidden")
 
 

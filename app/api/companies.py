@@ -3,7 +3,7 @@ import sqlalchemy as sa
 from flask import request
 from flask_babel import gettext as _
 
-from app.accounts.models import Role, User
+from app.accounts.models import User
 from app.api import answers
 from app.api.blueprint import bp
 from app.api.common import (
@@ -91,7 +91,7 @@ def create_company():
 @token_required
 def list_departments():
     user = current_api_user()
-    if user.role not in Role.STAFF:
+    if not permissions.can_list_departments(user):
         fail(403, _("您没有权限执行此操作。"), "forbidden")
     check_query_params(set(), paginated=True)
     stmt = sa.select(Department).where(Department.active.is_(True))

@@ -10,7 +10,6 @@ from flask import request
 from flask_babel import gettext as _
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.accounts.models import Role
 from app.api import answers
 from app.api.blueprint import bp
 from app.api.common import (
@@ -259,7 +258,7 @@ def list_department_suggestions(ticket_id: int):
     user = current_api_user()
     check_query_params(set())
     ticket = _visible_ticket_or_404(ticket_id, user)
-    if user.role not in (Role.MANAGER, Role.ADMIN):
+    if not permissions.can_see_department_suggestions(user):
         fail(403, _("仅管理者可以查看交办建议。"), "forbidden")
     return answers.DepartmentSuggestions.of(items=[
         {"department": {"id": s.department.id, "name": s.department.name}, "score": s.score, "reason": s.reason}
@@ -270,7 +269,7 @@ def list_department_suggestions(ticket_id: int):
 
 def _company_for_new_ticket(user, data) -> Company:
     """A company user files for its own company (any company_id is ignored); staff name one they serve."""
-    if user.role == Role.COMPANY:
+    if permissions.files_for_own_company(user):
         company = db.session.scalars(visible_companies(user)).first()
         if company is None:
             fail(403, _("您的账号未关联企业，不能提交问题。"), "forbidden")

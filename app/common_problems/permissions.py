@@ -58,7 +58,14 @@ def can_view_common_problem(user, common_problem) -> bool:
     return _serves(user, common_problem) or _co_row(user, common_problem) is not None
 
 
+def can_read_common_problems(user) -> bool:
+    """Staff read 共性问题 (each one still through can_view_common_problem); companies see only their own member
+    problem."""
+    return user.role in Role.STAFF
+
+
 def can_create_common_problem(user) -> bool:
+    """Managers and admins group problems (and so read the suggested groups)."""
     return user.role in (Role.ADMIN, Role.MANAGER)
 
 

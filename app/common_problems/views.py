@@ -30,7 +30,7 @@ from app.common_problems.blueprint import bp
 
 
 def _load(common_problem_id: int) -> CommonProblem:
-    require(current_user.is_staff)
+    require(permissions.can_read_common_problems(current_user))
     return get_visible_or_404(queries.visible_common_problems(current_user), CommonProblem, common_problem_id)
 
 
@@ -42,7 +42,7 @@ def _ids_arg() -> list[int]:
 @bp.route("/")
 @login_required
 def index():
-    require(current_user.is_staff)
+    require(permissions.can_read_common_problems(current_user))
     status = request.args.get("status") or None
     if status not in (None, "open", "unfinished", *GROUP_STATUSES):
         status = None
@@ -70,7 +70,7 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def create():
-    require(current_user.is_staff and permissions.can_create_common_problem(current_user))
+    require(permissions.can_create_common_problem(current_user))
     form = forms.CommonProblemForm()
     visible = visible_tickets(current_user)
     if request.method == "GET":

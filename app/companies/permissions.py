@@ -129,3 +129,14 @@ def can_update_goal(user, company) -> bool:
 def can_import_companies(user) -> bool:
     """Bulk import from a spreadsheet is for the task force (managers) and admins."""
     return user.role in (Role.ADMIN, Role.MANAGER)
+
+
+def can_list_departments(user) -> bool:
+    """The departments (for dispatching, filtering) are staff reference data."""
+    return user.role in Role.STAFF
+
+
+def can_view_company_records(user, company) -> bool:
+    """The staff's records of a company (goal history, escort assignments, the briefing and goal warnings):
+    staff who may read the company; its own portal users never see them."""
+    return user.is_staff and can_view_company(user, company)

@@ -80,21 +80,22 @@ def detail(company_id: int):
 
 def _render_detail(company: Company, *, account_form=None, goal_form=None):
     """The company page, with the portal-account and goal forms for those who may use them."""
-    history = db.session.scalars(queries.assignment_history(company)).all() if current_user.is_staff else []
-    can_accounts = current_user.is_staff and permissions.can_create_portal_account(current_user, company)
-    can_goal = current_user.is_staff and permissions.can_update_goal(current_user, company)
+    can_records = permissions.can_view_company_records(current_user, company)
+    history = db.session.scalars(queries.assignment_history(company)).all() if can_records else []
+    can_accounts = permissions.can_create_portal_account(current_user, company)
+    can_goal = permissions.can_update_goal(current_user, company)
     accounts = db.session.scalars(personnel_queries.portal_accounts(company)).all() if can_accounts else []
     if can_accounts and account_form is None:
         account_form = PortalAccountForm(formdata=None)
     if can_goal and goal_form is None:
         goal_form = GoalProgressForm(formdata=None, obj=company, company=company)
         goal_form.goal_updated_on.data = local_today()
-    goal_updates = db.session.scalars(queries.goal_updates(company)).all() if current_user.is_staff else []
-    briefing = _briefing(company) if current_user.is_staff else {}
+    goal_updates = db.session.scalars(queries.goal_updates(company)).all() if can_records else []
+    briefing = _briefing(company) if can_records else {}
     return render_template(
         "companies/detail.html", company=company, history=history, goal_updates=goal_updates, **briefing,
         former_names=db.session.scalars(queries.former_name_rows(company)).all(),
-        goal_warnings=goals.goal_warnings(company) if current_user.is_staff else [],
+        goal_warnings=goals.goal_warnings(company) if can_records else [], can_records=can_records,
         indicator_text=goals.indicator_text, indicator_rule=goals.INDICATOR_TEXT[company.category],
         goal_target=goals.targets().get(company.category) if can_goal else None,
         can_edit=permissions.can_edit_company(current_user, company),

@@ -26,6 +26,12 @@ def can_manage_knowledge(user, entry) -> bool:
     return user.role == Role.HELPER and entry.department_id is not None and entry.department_id == user.department_id
 
 
+def can_see_knowledge_source(user) -> bool:
+    """Staff see which problem an entry was published from (still only if they may see that problem);
+    companies never learn where an answer came from."""
+    return user.role in Role.STAFF
+
+
 def can_write_district_templates(user) -> bool:
     """District-wide reply templates are the task force's; a helper writes for their own department only."""
     return user.role in _MANAGERS

@@ -23,7 +23,8 @@ def index():
     form = forms.SearchForm(request.args)
     q = form.q.data if form.validate() else None
     page = paginate(queries.search_knowledge(queries.visible_knowledge(), q))
-    return render_template("knowledge/index.html", form=form, page=page, q=q)
+    return render_template("knowledge/index.html", form=form, page=page, q=q,
+                           can_templates=permissions.can_manage_template(current_user))
 
 
 @bp.route("/<int:entry_id>")
@@ -32,7 +33,7 @@ def detail(entry_id: int):
     require(permissions.can_view_knowledge(current_user))
     entry = get_visible_or_404(queries.visible_knowledge(), KnowledgeEntry, entry_id)
     source = None
-    if current_user.is_staff and entry.source_ticket_id:  # companies never see where it came from
+    if permissions.can_see_knowledge_source(current_user) and entry.source_ticket_id:  # companies never see where it came from
         source = db.session.scalars(visible_tickets(current_user).where(Ticket.id == entry.source_ticket_id)).first()
     return render_template("knowledge/detail.html", entry=entry, source=source,
                            can_manage=permissions.can_manage_knowledge(current_user, entry),

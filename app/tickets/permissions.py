@@ -281,6 +281,21 @@ def can_file_tickets(user) -> bool:
     return user.role in (Role.ADMIN, Role.MANAGER, Role.ESCORT)
 
 
+def can_use_staff_problem_pages(user) -> bool:
+    """The staff's problem pages (list, problem page, new problem, tags); company users have the portal's own."""
+    return user.is_staff
+
+
+def files_for_own_company(user) -> bool:
+    """A company user files for its own company only (a company_id it sends is ignored); staff name one."""
+    return user.role == Role.COMPANY
+
+
+def can_see_department_suggestions(user) -> bool:
+    """The department suggestions (交办建议) are for those who dispatch: managers and admins."""
+    return user.role in (Role.ADMIN, Role.MANAGER)
+
+
 def works_through_department(user) -> bool:
     """A helper: lists show their department's clocks and its 协办 rows."""
     return user.role == Role.HELPER

@@ -42,7 +42,7 @@ def _load(ticket_id: int, *, history: bool = False) -> Ticket:
     history: the pages that only read also open an escort's problems of companies they served before."""
     stmt = queries.with_detail_loads(queries.visible_tickets(current_user, history=history))
     ticket = get_visible_or_404(stmt, Ticket, ticket_id)
-    require(current_user.is_staff)
+    require(permissions.can_use_staff_problem_pages(current_user))
     return ticket
 
 
@@ -79,7 +79,7 @@ def _overdue_days(now, user=None):
 @bp.route("/")
 @login_required
 def index():
-    require(current_user.is_staff)
+    require(permissions.can_use_staff_problem_pages(current_user))
     return _render_index(request.args)
 
 
@@ -211,7 +211,7 @@ def _selected_ids() -> list[int] | None:
 @login_required
 def bulk_action():
     """督办, tag or export the problems ticked on the list (managers, admins), each checked on its own."""
-    require(current_user.is_staff and permissions.can_bulk_act_on_tickets(current_user))
+    require(permissions.can_bulk_act_on_tickets(current_user))
     form = forms.BulkForm()
     back = form.back.data or ""
     args = MultiDict(parse_qsl(back[:4000]))
@@ -253,7 +253,7 @@ def bulk_action():
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def create():
-    require(current_user.is_staff)
+    require(permissions.can_use_staff_problem_pages(current_user))
     form = forms.TicketForm(user=current_user)
     if request.method == "GET" and query_int("company_id"):
         form.company_id.data = query_int("company_id")
@@ -326,7 +326,7 @@ def comment(ticket_id: int):
 @login_required
 def tag_list():
     """The tags in use on the problems the user may see, with how many problems carry each."""
-    require(current_user.is_staff)
+    require(permissions.can_use_staff_problem_pages(current_user))
     return render_template("tickets/tags.html", tags=tags.tag_counts(queries.visible_tickets(current_user)))
 
 
