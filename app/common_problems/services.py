@@ -27,7 +27,6 @@ from app.core.notifications import notify
 from app.core.timeutil import end_of_local_day, local_date
 from app.core.workdays import deadline_after, working_days_between
 from app.extensions import db
-from app.reference.models import Department
 from app.settings.sla import get_sla
 from app.tickets import schemas as ticket_schemas
 from app.tickets import services as ticket_services
@@ -53,7 +52,7 @@ def _label(action: str) -> str:
     return str(TRANSITIONS[action].label)
 
 
-def _url(common_problem: CommonProblem) -> str:
+def group_url(common_problem: CommonProblem) -> str:
     try:
         return url_for("common_problems.detail", common_problem_id=common_problem.id)
     except Exception:  # outside a request
@@ -67,7 +66,7 @@ def _event(common_problem, actor, kind, *, now, from_status=None, to_status=None
     return event
 
 
-def _members(common_problem) -> list[Ticket]:
+def members_of(common_problem) -> list[Ticket]:
     return db.session.scalars(
         sa.select(Ticket).where(Ticket.common_problem_id == common_problem.id).order_by(Ticket.id)).all()
 
@@ -84,7 +83,7 @@ def sync_members(common_problem, members=None) -> None:
     the reply gives each member its own rating clock)."""
     if common_problem.status not in OPEN_GROUP_STATUSES:
         return
-    for member in members if members is not None else _members(common_problem):
+    for member in members if members is not None else members_of(common_problem):
         if member.status in OPEN_GROUP_STATUSES:
             for column in MIRRORED:
                 value = getattr(common_problem, column)
@@ -161,14 +160,14 @@ def _join(actor, common_problem, ticket: Ticket, *, now: datetime) -> None:
     ticket.common_prior_status = ticket.status
     ticket.common_prior_due_at = ticket.due_at
     ticket.due_at = None
-    ticket_services._move(ticket, actor, "join_common", now=now, to_status=common_problem.status, public=False,
+    ticket_services.move_ticket(ticket, actor, "join_common", now=now, to_status=common_problem.status, public=False,
                           body=_("并入共性问题 %(number)s，统一办理。", number=common_problem.number),
                           data={"common_problem_id": common_problem.id, "common_problem": common_problem.number})
     sync_members(common_problem, [ticket])
 
 
 def _shift(value, days):
-    return ticket_services._shift(value, days)
+    return ticket_services.shift_deadline(value, days)
 
 
 def _leave(actor, common_problem, ticket: Ticket, *, now: datetime, body: str, to_status: str | None = None) -> None:
@@ -184,7 +183,7 @@ def _leave(actor, common_problem, ticket: Ticket, *, now: datetime, body: str, t
     ticket.common_joined_at = None
     ticket.common_prior_status = None
     ticket.common_prior_due_at = None
-    ticket_services._move(ticket, actor, "leave_common", now=now, to_status=to_status, public=False, body=body,
+    ticket_services.move_ticket(ticket, actor, "leave_common", now=now, to_status=to_status, public=False, body=body,
                           data={"common_problem_id": common_problem.id, "common_problem": common_problem.number,
                                 "grouped_days": days})
 
@@ -284,7 +283,7 @@ def detach_unsatisfied(actor, ticket: Ticket, *, now: datetime, comment: str) ->
     ticket.common_joined_at = None
     ticket.common_prior_status = None
     ticket.common_prior_due_at = None
-    ticket_services._event(ticket, actor, "leave_common", now=now, public=False,
+    ticket_services.add_event(ticket, actor, "leave_common", now=now, public=False,
                            body=_("评价不满意，已脱离共性问题 %(number)s，单独重新办理。", number=common_problem.number),
                            data={"common_problem_id": common_problem.id, "common_problem": common_problem.number})
     _event(common_problem, actor, "member_reopened", now=now, body=comment,
@@ -317,7 +316,7 @@ def _check(actor, common_problem: CommonProblem, action: str, version) -> None:
             raise TicketActionError(_("版本号无效。"), 400, {"version": _("应为整数。")})
 
 
-def _current_dispatch(common_problem) -> DispatchRecord | None:
+def current_group_dispatch(common_problem) -> DispatchRecord | None:
     return db.session.scalars(
         sa.select(DispatchRecord).where(DispatchRecord.common_problem_id == common_problem.id,
                                         DispatchRecord.returned_at.is_(None))
@@ -333,16 +332,16 @@ def _step(actor, common_problem, action, *, now, body="", data=None) -> None:
            data=data)
     audit.record(f"common_problem_{action}", common_problem, actor=actor, before={"status": before},
                  after={"status": common_problem.status, **(data or {})})
-    members = _members(common_problem)
+    members = members_of(common_problem)
     if common_problem.status != before:
         for member in members:
-            ticket_services._move(member, actor, action, now=now, to_status=common_problem.status, public=False,
+            ticket_services.move_ticket(member, actor, action, now=now, to_status=common_problem.status, public=False,
                                   data={**(data or {}), "common_problem_id": common_problem.id,
                                         "common_problem": common_problem.number})
     sync_members(common_problem, members)
 
 
-def _helpers(common_problem) -> list[User]:
+def group_helpers(common_problem) -> list[User]:
     if common_problem.helper_id:
         return [db.session.get(User, common_problem.helper_id)]
     return db.session.scalars(sa.select(User).where(
@@ -350,7 +349,7 @@ def _helpers(common_problem) -> list[User]:
 
 
 def _notify_staff(users, kind, title, body, common_problem, action):
-    notify(users, kind, title, body, _url(common_problem), robots=False,
+    notify(users, kind, title, body, group_url(common_problem), robots=False,
            event_key=f"common:{common_problem.id}:{action}:{common_problem.version}")
 
 
@@ -359,25 +358,9 @@ def dispatch(actor, common_problem, *, department_id: int, helper_id: int | None
     """Dispatch to the lead department, optionally naming 协办 co-departments (app.common_problems.co_departments)."""
     now = now or utcnow()
     _check(actor, common_problem, "dispatch", version)
-    department = db.session.get(Department, department_id)
-    if department is None or not department.active:
-        raise TicketActionError(_("请选择有效的承办部门。"), 400, {"department_id": _("请选择有效的承办部门。")})
-    helper = db.session.get(User, helper_id) if helper_id is not None else None
-    if helper_id is not None and (helper is None or helper.role != Role.HELPER
-                                  or helper.department_id != department.id or not helper.active):
-        raise TicketActionError(_("指定的经办人不属于该部门。"), 400, {"helper_id": _("指定的经办人不属于该部门。")})
+    department, helper = ticket_services.dispatch_target(department_id, helper_id)
     co = co_departments.parse_co_departments(co_department_ids, lead=department)
-    sla = get_sla()
-    common_problem.department_id = department.id
-    common_problem.helper_id = helper.id if helper else None
-    common_problem.complexity = complexity
-    common_problem.dispatched_at = now
-    common_problem.signed_at = None
-    common_problem.sign_due_at = deadline_after(now, sla.sign_days)
-    limit = deadline_after(now, sla.handling_days(common_problem.complexity, common_problem.urgency))
-    custom = ticket_services._custom_due(due_on, now, common_problem.sign_due_at, limit)
-    common_problem.reply_due_at = custom or limit
-    common_problem.due_at = common_problem.sign_due_at
+    custom = ticket_services.start_dispatch_clock(common_problem, department, helper, complexity, due_on, now)
     record = DispatchRecord(
         common_problem_id=common_problem.id, department_id=department.id, helper_id=common_problem.helper_id,
         dispatched_by_id=actor.id, dispatched_at=now, sign_due_at=common_problem.sign_due_at,
@@ -388,7 +371,7 @@ def dispatch(actor, common_problem, *, department_id: int, helper_id: int | None
         "department_id": department.id, "department": department.name, "helper_id": common_problem.helper_id,
         "complexity": complexity, **({"due_on": local_date(custom).isoformat()} if custom else {}),
         **({"co_department_ids": [d.id for d in co], "co_departments": [d.name for d in co]} if co else {})})
-    _notify_staff(_helpers(common_problem), "ticket_dispatched",
+    _notify_staff(group_helpers(common_problem), "ticket_dispatched",
                   _l("新交办共性问题 %(number)s：%(title)s", number=common_problem.number, title=common_problem.title),
                   _l("请于 %(due)s 前签收。", due=local_date(common_problem.sign_due_at).isoformat()),
                   common_problem, "dispatch")
@@ -397,14 +380,7 @@ def dispatch(actor, common_problem, *, department_id: int, helper_id: int | None
 def sign(actor, common_problem, *, version=None, now=None):
     now = now or utcnow()
     _check(actor, common_problem, "sign", version)
-    record = _current_dispatch(common_problem)
-    if record is not None:
-        record.signed_at = now
-        record.signed_on_time = now <= record.sign_due_at
-        record.helper_id = record.helper_id or actor.id
-    common_problem.signed_at = now
-    common_problem.helper_id = common_problem.helper_id or actor.id
-    common_problem.due_at = common_problem.reply_due_at
+    ticket_services.sign_dispatch(common_problem, current_group_dispatch(common_problem), actor, now)
     _step(actor, common_problem, "sign", now=now)
 
 
@@ -412,12 +388,8 @@ def return_common_problem(actor, common_problem, *, reason: str, suggested_depar
                           version=None, now=None):
     now = now or utcnow()
     _check(actor, common_problem, "return", version)
-    suggested = None
-    if suggested_department_id is not None:
-        suggested = db.session.get(Department, suggested_department_id)
-        if suggested is None:
-            raise TicketActionError(_("建议的部门不存在。"), 400, {"suggested_department_id": _("建议的部门不存在。")})
-    record = _current_dispatch(common_problem)
+    suggested = ticket_services.suggested_department(suggested_department_id)
+    record = current_group_dispatch(common_problem)
     if record is not None:
         record.returned_at = now
     co_departments.end(common_problem, now=now)  # the co-departments' requests lapse with the dispatch
@@ -429,7 +401,7 @@ def return_common_problem(actor, common_problem, *, reason: str, suggested_depar
     common_problem.sign_due_at = common_problem.reply_due_at = None
     common_problem.due_at = deadline_after(now, get_sla().accept_days)
     _step(actor, common_problem, "return", now=now, body=reason, data=data)
-    _notify_staff(ticket_services._managers(), "ticket_returned",
+    _notify_staff(ticket_services.managers(), "ticket_returned",
                   _l("共性问题 %(number)s 被退回，需重新交办", number=common_problem.number), reason,
                   common_problem, "return")
 
@@ -441,7 +413,7 @@ def reply(actor, common_problem, *, message: str, version=None, now=None):
     co_overdue = co_departments.check_lead_reply(common_problem, now=now)  # 409 while an opinion is awaited
     sla = get_sla()
     on_time = common_problem.due_at is None or now <= common_problem.due_at
-    record = _current_dispatch(common_problem)
+    record = current_group_dispatch(common_problem)
     if record is not None:
         record.replied_at = now
         record.replied_on_time = on_time
@@ -450,7 +422,7 @@ def reply(actor, common_problem, *, message: str, version=None, now=None):
     common_problem.replied_by_id = actor.id
     common_problem.reply_message = message
     common_problem.due_at = None
-    members = _members(common_problem)
+    members = members_of(common_problem)
     before = common_problem.status
     common_problem.status = target_state("reply", before)
     common_problem.updated_at = now
@@ -474,10 +446,10 @@ def reply(actor, common_problem, *, message: str, version=None, now=None):
         member.reply_message = message
         member.autoclose_at = deadline_after(now, sla.autoclose_days)
         member.due_at = member.autoclose_at
-        ticket_services._move(member, actor, "reply", now=now, to_status="replied", body=message, public=True)
-        notify(ticket_services._company_users(member), "ticket_replied",
+        ticket_services.move_ticket(member, actor, "reply", now=now, to_status="replied", body=message, public=True)
+        notify(ticket_services.company_users(member), "ticket_replied",
                _l("问题 %(number)s 已答复，请评价", number=member.number), message[:200],
-               ticket_services._ticket_url(member, True), ticket=member, robots=False)
+               ticket_services.ticket_url(member, True), ticket=member, robots=False)
 
 
 def supervise(actor, common_problem, *, level: str, version=None, now=None, automatic: bool = False):
@@ -493,7 +465,7 @@ def supervise(actor, common_problem, *, level: str, version=None, now=None, auto
     common_problem.supervised_at = now
     _step(actor, common_problem, "supervise", now=now, body=str(SUPERVISION_LEVELS[level]),
           data={"level": level, "automatic": automatic})
-    recipients = _helpers(common_problem) if common_problem.department_id else ticket_services._managers()
+    recipients = group_helpers(common_problem) if common_problem.department_id else ticket_services.managers()
     _notify_staff(recipients, "ticket_supervised",
                   _l("共性问题 %(number)s 被%(level)s", number=common_problem.number, level=SUPERVISION_LEVELS[level]),
                   common_problem.title, common_problem, "supervise")
@@ -504,20 +476,13 @@ def request_extension(actor, common_problem, *, new_due: date, reason: str, vers
     _check(actor, common_problem, "request_extension", version)
     if common_problem.pending_extension:
         raise TicketActionError(_("已有一项延期申请在审批中。"), 409)
-    current_due = local_date(common_problem.reply_due_at)
-    if new_due <= current_due:
-        raise TicketActionError(_("新期限必须晚于当前期限 %(due)s。", due=current_due.isoformat()), 400,
-                                {"new_due": _("新期限必须晚于当前期限。")})
-    notice = get_sla().extension_notice_days
-    if working_days_between(local_date(now), current_due) < notice:
-        raise TicketActionError(
-            _("延期须在期限前至少 %(n)d 个工作日提出，当前期限为 %(due)s。", n=notice, due=current_due.isoformat()), 409)
+    ticket_services.check_new_due(common_problem, new_due, now)
     common_problem.extension_due_at = end_of_local_day(new_due)
     common_problem.extension_reason = reason
     common_problem.extension_requested_by_id = actor.id
     common_problem.extension_requested_at = now
     _step(actor, common_problem, "request_extension", now=now, body=reason, data={"new_due": new_due.isoformat()})
-    _notify_staff(ticket_services._managers(), "extension_requested",
+    _notify_staff(ticket_services.managers(), "extension_requested",
                   _l("共性问题 %(number)s 申请延期至 %(due)s", number=common_problem.number, due=new_due.isoformat()),
                   reason, common_problem, "request_extension")
 
@@ -531,7 +496,7 @@ def decide_extension(actor, common_problem, *, approve: bool, version=None, now=
     requester = db.session.get(User, common_problem.extension_requested_by_id)
     if approve:
         common_problem.reply_due_at = common_problem.due_at = new_due
-        record = _current_dispatch(common_problem)
+        record = current_group_dispatch(common_problem)
         if record is not None:
             record.reply_due_at = new_due
     common_problem.extension_due_at = None
@@ -556,7 +521,7 @@ def co_opinion(actor, common_problem, *, opinion, version=None, now=None):
     """协办意见 for the lead department (staff only; the lead is told)."""
     now = now or utcnow()
     _check(actor, common_problem, "co_opinion", version)
-    lead = _helpers(common_problem) if common_problem.department_id else []
+    lead = group_helpers(common_problem) if common_problem.department_id else []
     return co_departments.co_opinion(actor, common_problem, opinion=opinion, now=now, step=_co_step,
                                      notify_staff=_notify_staff, lead=lead)
 

@@ -23,7 +23,7 @@ from app.reference.models import Department
 from app.settings.sla import get_sla
 from app.tickets import permissions
 from app.tickets.models import DispatchRecord, Ticket, TicketCoDepartment
-from app.tickets.services import TicketActionError, _event, _ticket_url, check_action
+from app.tickets.services import TicketActionError, add_event, check_action, ticket_url
 from app.accounts.models import Role, User
 
 # The internal timeline event of a lead reply given while co-department opinions were overdue and missing.
@@ -79,7 +79,7 @@ def start(actor, ticket: Ticket, record: DispatchRecord, departments: list[Depar
         notify(_helpers_of([d.id for d in departments]), "ticket_co_dispatched",
                _l("新协办问题 %(number)s：%(title)s", number=ticket.number, title=ticket.title),
                _l("请于 %(due)s 前签收，%(opinion)s 前提交协办意见。", due=local_date(sign_due).isoformat(),
-                  opinion=local_date(rows[0].opinion_due_at).isoformat()), _ticket_url(ticket), ticket=ticket)
+                  opinion=local_date(rows[0].opinion_due_at).isoformat()), ticket_url(ticket), ticket=ticket)
     return rows
 
 
@@ -166,7 +166,7 @@ def co_sign(actor, ticket: Ticket, *, version=None, now=None) -> TicketCoDepartm
     check_action(actor, ticket, "co_sign", version)
     row = sign_row(_own_row(actor, ticket), actor, now)
     name = _department_name(row)
-    _event(ticket, actor, "co_sign", now=now, from_status=ticket.status, to_status=ticket.status, public=False,
+    add_event(ticket, actor, "co_sign", now=now, from_status=ticket.status, to_status=ticket.status, public=False,
            data={"department_id": row.department_id, "department": name, "on_time": row.signed_on_time,
                  "opinion_due_on": local_date(row.opinion_due_at).isoformat()})
     audit.record("ticket_co_sign", ticket, actor=actor, after={"department_id": row.department_id,
@@ -184,7 +184,7 @@ def co_opinion(actor, ticket: Ticket, *, opinion, version=None, now=None) -> Tic
     row = _own_row(actor, ticket)
     text = give_opinion(row, actor, opinion, now)
     name = _department_name(row)
-    _event(ticket, actor, "co_opinion", now=now, from_status=ticket.status, to_status=ticket.status, body=text,
+    add_event(ticket, actor, "co_opinion", now=now, from_status=ticket.status, to_status=ticket.status, body=text,
            public=False, data={"department_id": row.department_id, "department": name,
                                "on_time": row.opinion_on_time})
     audit.record("ticket_co_opinion", ticket, actor=actor, after={"department_id": row.department_id,
@@ -193,5 +193,5 @@ def co_opinion(actor, ticket: Ticket, *, opinion, version=None, now=None) -> Tic
     lead = ([db.session.get(User, ticket.helper_id)] if ticket.helper_id
             else _helpers_of([ticket.department_id]) if ticket.department_id else [])
     notify(lead, "ticket_co_opinion", _l("问题 %(number)s 收到%(department)s的协办意见", number=ticket.number,
-                                         department=name), text[:200], _ticket_url(ticket), ticket=ticket)
+                                         department=name), text[:200], ticket_url(ticket), ticket=ticket)
     return row

@@ -223,7 +223,7 @@ def _move_common_problem(actor, plan: Planned, *, reason: str, now: datetime) ->
             setattr(group, column, new)
     if not changes:
         return 0
-    record = common_services._current_dispatch(group) if group.status in ("dispatched", "in_progress") else None
+    record = common_services.current_group_dispatch(group) if group.status in ("dispatched", "in_progress") else None
     if record is not None:
         for column in ("sign_due_at", "reply_due_at"):
             if column in changes and getattr(record, column) == changes[column][0]:
@@ -236,7 +236,7 @@ def _move_common_problem(actor, plan: Planned, *, reason: str, now: datetime) ->
     audit.record("common_problem_deadline_recomputed", group, actor=actor,
                  before={c: v[0].isoformat() for c, v in changes.items() if v[0]},
                  after={c: v[1].isoformat() for c, v in changes.items()}, message=reason[:500])
-    members = common_services._members(group)
+    members = common_services.members_of(group)
     common_services.sync_members(group, members)
     for member in members:
         db.session.add(TicketEvent(ticket_id=member.id, at=now, actor_id=actor.id if actor else None,

@@ -62,7 +62,7 @@ def next_ticket_number(now: datetime) -> str:
 
 # ---------------------------------------------------------------- helpers
 
-def _event(ticket: Ticket, actor, kind: str, *, now: datetime, from_status=None, to_status=None,
+def add_event(ticket: Ticket, actor, kind: str, *, now: datetime, from_status=None, to_status=None,
            body: str = "", public: bool = True, data: dict | None = None) -> TicketEvent:
     event = TicketEvent(
         ticket_id=ticket.id, actor_id=getattr(actor, "id", None), kind=kind, at=now,
@@ -72,7 +72,7 @@ def _event(ticket: Ticket, actor, kind: str, *, now: datetime, from_status=None,
     return event
 
 
-def _ticket_url(ticket: Ticket, for_company: bool = False) -> str:
+def ticket_url(ticket: Ticket, for_company: bool = False) -> str:
     try:
         if for_company:
             return url_for("portal.problem", ticket_id=ticket.id)
@@ -81,19 +81,19 @@ def _ticket_url(ticket: Ticket, for_company: bool = False) -> str:
         return f"/tickets/{ticket.id}"
 
 
-def _managers():
+def managers():
     return db.session.scalars(
         sa.select(User).where(User.role == Role.MANAGER, User.active.is_(True))
     ).all()
 
 
-def _company_users(ticket: Ticket):
+def company_users(ticket: Ticket):
     return db.session.scalars(
         sa.select(User).where(User.company_id == ticket.company_id, User.role == Role.COMPANY, User.active.is_(True))
     ).all()
 
 
-def _department_helpers(ticket: Ticket):
+def department_helpers(ticket: Ticket):
     if ticket.helper_id:
         return [db.session.get(User, ticket.helper_id)]
     return db.session.scalars(
@@ -102,7 +102,7 @@ def _department_helpers(ticket: Ticket):
     ).all()
 
 
-def _escort(ticket: Ticket):
+def ticket_escort(ticket: Ticket):
     escort_id = db.session.scalar(sa.select(Company.escort_id).where(Company.id == ticket.company_id))
     return db.session.get(User, escort_id) if escort_id else None
 
@@ -137,11 +137,11 @@ def check_action(actor, ticket: Ticket, action: str, version, *, now=None) -> No
             raise TicketActionError(_("版本号无效。"), 400, {"version": _("应为整数。")})
 
 
-def _move(ticket: Ticket, actor, action: str, *, now: datetime, body: str = "", data: dict | None = None,
+def move_ticket(ticket: Ticket, actor, action: str, *, now: datetime, body: str = "", data: dict | None = None,
           to_status: str | None = None, public: bool = True) -> TicketEvent:
     before = ticket.status
     ticket.status = to_status or target_state(action, before)
-    event = _event(ticket, actor, action, now=now, from_status=before, to_status=ticket.status,
+    event = add_event(ticket, actor, action, now=now, from_status=before, to_status=ticket.status,
                    body=body, public=public, data=data)
     audit.record(f"ticket_{action}", ticket, actor=actor, before={"status": before},
                  after={"status": ticket.status, **(data or {})})
@@ -213,18 +213,18 @@ def submit_ticket(actor, company: Company, new: NewTicket, *, now: datetime | No
     db.session.add(ticket)
     db.session.flush()
     kind = COLLECT_EVENT if status == "accepted" else "submit"
-    _event(ticket, actor, kind, now=now, to_status=status, body="", data={"source": new.source})
+    add_event(ticket, actor, kind, now=now, to_status=status, body="", data={"source": new.source})
     audit.record("ticket_submit", ticket, actor=actor,
                  after={"number": ticket.number, "company_id": company.id, "status": status})
     events.emit("ticket.created", events.ticket_data(ticket), now=now)
-    escort = _escort(ticket)
-    recipients = [escort] if escort else _managers()
+    escort = ticket_escort(ticket)
+    recipients = [escort] if escort else managers()
     notify([u for u in recipients if u.id != actor.id], "ticket_new",
            _l("新问题 %(number)s：%(title)s", number=ticket.number, title=ticket.title),
-           company.name, _ticket_url(ticket), ticket=ticket)
+           company.name, ticket_url(ticket), ticket=ticket)
     if status == "accepted":
-        notify(_company_users(ticket), "ticket_accepted", _l("问题 %(number)s 已受理", number=ticket.number),
-               ticket.title, _ticket_url(ticket, True), ticket=ticket)
+        notify(company_users(ticket), "ticket_accepted", _l("问题 %(number)s 已受理", number=ticket.number),
+               ticket.title, ticket_url(ticket, True), ticket=ticket)
     return ticket
 
 
@@ -237,9 +237,9 @@ def accept(actor, ticket: Ticket, *, version=None, now=None) -> Ticket:
     ticket.accepted_on_time = ticket.due_at is None or now <= ticket.due_at
     ticket.accepted_at = now
     ticket.due_at = deadline_after(now, sla.escort_reply_days)
-    _move(ticket, actor, "accept", now=now)
-    notify(_company_users(ticket), "ticket_accepted", _l("问题 %(number)s 已受理", number=ticket.number),
-           ticket.title, _ticket_url(ticket, True), ticket=ticket)
+    move_ticket(ticket, actor, "accept", now=now)
+    notify(company_users(ticket), "ticket_accepted", _l("问题 %(number)s 已受理", number=ticket.number),
+           ticket.title, ticket_url(ticket, True), ticket=ticket)
     return ticket
 
 
@@ -248,9 +248,9 @@ def reject(actor, ticket: Ticket, *, reason: str, version=None, now=None) -> Tic
     check_action(actor, ticket, "reject", version)
     ticket.due_at = None
     ticket.closed_at = now
-    _move(ticket, actor, "reject", now=now, body=reason)
-    notify(_company_users(ticket), "ticket_rejected", _l("问题 %(number)s 不予受理", number=ticket.number),
-           reason, _ticket_url(ticket, True), ticket=ticket)
+    move_ticket(ticket, actor, "reject", now=now, body=reason)
+    notify(company_users(ticket), "ticket_rejected", _l("问题 %(number)s 不予受理", number=ticket.number),
+           reason, ticket_url(ticket, True), ticket=ticket)
     return ticket
 
 
@@ -259,10 +259,10 @@ def withdraw(actor, ticket: Ticket, *, version=None, now=None) -> Ticket:
     check_action(actor, ticket, "withdraw", version)
     ticket.due_at = None
     ticket.closed_at = now
-    _move(ticket, actor, "withdraw", now=now)
-    escort = _escort(ticket)
+    move_ticket(ticket, actor, "withdraw", now=now)
+    escort = ticket_escort(ticket)
     notify([escort] if escort else [], "ticket_withdrawn", _l("问题 %(number)s 已被企业撤回", number=ticket.number),
-           ticket.title, _ticket_url(ticket), ticket=ticket)
+           ticket.title, ticket_url(ticket), ticket=ticket)
     return ticket
 
 
@@ -285,12 +285,12 @@ def reply(actor, ticket: Ticket, *, message: str, version=None, now=None) -> Tic
     ticket.reply_message = message
     ticket.autoclose_at = deadline_after(now, sla.autoclose_days)
     ticket.due_at = ticket.autoclose_at
-    _move(ticket, actor, "reply", now=now, body=message)
+    move_ticket(ticket, actor, "reply", now=now, body=message)
     if co_overdue:  # 协办意见逾期: the reply went out without them; staff see it on the timeline, never the company
-        _event(ticket, actor, co_departments.OVERDUE_EVENT, now=now, from_status=ticket.status,
+        add_event(ticket, actor, co_departments.OVERDUE_EVENT, now=now, from_status=ticket.status,
                to_status=ticket.status, public=False, data={"departments": co_overdue})
-    notify(_company_users(ticket), "ticket_replied",
-           _l("问题 %(number)s 已答复，请评价", number=ticket.number), message[:200], _ticket_url(ticket, True), ticket=ticket)
+    notify(company_users(ticket), "ticket_replied",
+           _l("问题 %(number)s 已答复，请评价", number=ticket.number), message[:200], ticket_url(ticket, True), ticket=ticket)
     return ticket
 
 
@@ -300,13 +300,13 @@ def escalate(actor, ticket: Ticket, *, reason: str, version=None, now=None) -> T
     ticket.escalated_on_time = ticket.due_at is None or now <= ticket.due_at
     ticket.escalated_at = ticket.escort_escalated_at = now
     ticket.due_at = deadline_after(now, get_sla().accept_days)
-    _move(ticket, actor, "escalate", now=now, body=reason, public=True)
-    notify(_managers(), "ticket_escalated", _l("问题 %(number)s 待交办", number=ticket.number), reason,
-           _ticket_url(ticket), ticket=ticket)
+    move_ticket(ticket, actor, "escalate", now=now, body=reason, public=True)
+    notify(managers(), "ticket_escalated", _l("问题 %(number)s 待交办", number=ticket.number), reason,
+           ticket_url(ticket), ticket=ticket)
     return ticket
 
 
-def _custom_due(due_on: date | None, now: datetime, sign_due_at: datetime, limit: datetime):
+def custom_due(due_on: date | None, now: datetime, sign_due_at: datetime, limit: datetime):
     """The reply deadline a dispatch names (`due_on`, a working day between the signing deadline and
     the limit the SLA allows for this problem), as the end of that local day; None when not given."""
     if due_on is None:
@@ -322,6 +322,72 @@ def _custom_due(due_on: date | None, now: datetime, sign_due_at: datetime, limit
     return end_of_local_day(due_on)
 
 
+def dispatch_target(department_id: int, helper_id: int | None) -> tuple[Department, User | None]:
+    """The lead department a dispatch names (active) and its optional helper (an active helper of it)."""
+    department = db.session.get(Department, department_id)
+    if department is None or not department.active:
+        raise TicketActionError(_("请选择有效的承办部门。"), 400, {"department_id": _("请选择有效的承办部门。")})
+    helper = None
+    if helper_id is not None:
+        helper = db.session.get(User, helper_id)
+        if helper is None or helper.role != Role.HELPER or helper.department_id != department.id or not helper.active:
+            raise TicketActionError(_("指定的经办人不属于该部门。"), 400, {"helper_id": _("指定的经办人不属于该部门。")})
+    return department, helper
+
+
+def start_dispatch_clock(case, department, helper, complexity: str, due_on: date | None, now: datetime):
+    """Hand `case` (a problem or a 共性问题: the same clock columns) to the department: the signing deadline,
+    the reply deadline (the SLA's limit for its complexity and urgency, or the custom `due_on` within it), and
+    the signing deadline as the one now running. Returns the custom deadline (None when not given)."""
+    sla = get_sla()
+    case.department_id = department.id
+    case.helper_id = helper.id if helper else None
+    case.complexity = complexity
+    case.dispatched_at = now
+    case.signed_at = None
+    case.sign_due_at = deadline_after(now, sla.sign_days)
+    limit = deadline_after(now, sla.handling_days(case.complexity, case.urgency))
+    custom = custom_due(due_on, now, case.sign_due_at, limit)
+    case.reply_due_at = custom or limit
+    case.due_at = case.sign_due_at
+    return custom
+
+
+def sign_dispatch(case, record: DispatchRecord | None, actor, now: datetime) -> None:
+    """The department signs for `case` (problem or 共性问题): the dispatch record notes whether on time, the
+    signer becomes its helper unless one was named, and the reply deadline starts running."""
+    if record is not None:
+        record.signed_at = now
+        record.signed_on_time = now <= record.sign_due_at
+        record.helper_id = record.helper_id or actor.id
+    case.signed_at = now
+    case.helper_id = case.helper_id or actor.id
+    case.due_at = case.reply_due_at
+
+
+def suggested_department(suggested_department_id: int | None) -> Department | None:
+    """The department a return suggests instead (optional; it must exist)."""
+    if suggested_department_id is None:
+        return None
+    suggested = db.session.get(Department, suggested_department_id)
+    if suggested is None:
+        raise TicketActionError(_("建议的部门不存在。"), 400, {"suggested_department_id": _("建议的部门不存在。")})
+    return suggested
+
+
+def check_new_due(case, new_due: date, now: datetime) -> None:
+    """An extension asks for a later reply deadline, at least the SLA's notice (working days) before the
+    current one."""
+    current_due = local_date(case.reply_due_at)
+    if new_due <= current_due:
+        raise TicketActionError(_("新期限必须晚于当前期限 %(due)s。", due=current_due.isoformat()), 400,
+                                {"new_due": _("新期限必须晚于当前期限。")})
+    notice = get_sla().extension_notice_days
+    if working_days_between(local_date(now), current_due) < notice:
+        raise TicketActionError(
+            _("延期须在期限前至少 %(n)d 个工作日提出，当前期限为 %(due)s。", n=notice, due=current_due.isoformat()), 409)
+
+
 def dispatch(actor, ticket: Ticket, *, department_id: int, helper_id: int | None = None, complexity: str = "ordinary",
              due_on: date | None = None, co_department_ids: list[int] | None = None, version=None,
              now=None) -> Ticket:
@@ -331,56 +397,32 @@ def dispatch(actor, ticket: Ticket, *, department_id: int, helper_id: int | None
 
     now = now or utcnow()
     check_action(actor, ticket, "dispatch", version)
-    department = db.session.get(Department, department_id)
-    if department is None or not department.active:
-        raise TicketActionError(_("请选择有效的承办部门。"), 400, {"department_id": _("请选择有效的承办部门。")})
+    department, helper = dispatch_target(department_id, helper_id)
     co = co_departments.parse_co_departments(co_department_ids, lead=department)
-    helper = None
-    if helper_id is not None:
-        helper = db.session.get(User, helper_id)
-        if helper is None or helper.role != Role.HELPER or helper.department_id != department.id or not helper.active:
-            raise TicketActionError(_("指定的经办人不属于该部门。"), 400, {"helper_id": _("指定的经办人不属于该部门。")})
-    sla = get_sla()
-    ticket.department_id = department.id
-    ticket.helper_id = helper.id if helper else None
-    ticket.complexity = complexity
-    ticket.dispatched_at = now
-    ticket.signed_at = None
-    ticket.sign_due_at = deadline_after(now, sla.sign_days)
-    limit = deadline_after(now, sla.handling_days(ticket.complexity, ticket.urgency))
-    custom = _custom_due(due_on, now, ticket.sign_due_at, limit)
-    ticket.reply_due_at = custom or limit
-    ticket.due_at = ticket.sign_due_at
+    custom = start_dispatch_clock(ticket, department, helper, complexity, due_on, now)
     record = DispatchRecord(
         ticket_id=ticket.id, department_id=department.id, helper_id=ticket.helper_id, dispatched_by_id=actor.id,
         dispatched_at=now, sign_due_at=ticket.sign_due_at, reply_due_at=ticket.reply_due_at,
     )
     db.session.add(record)
     co_departments.start(actor, ticket, record, co, now=now)
-    _move(ticket, actor, "dispatch", now=now, data={
+    move_ticket(ticket, actor, "dispatch", now=now, data={
         "department_id": department.id, "helper_id": ticket.helper_id, "complexity": complexity,
         "department": department.name,
         **({"due_on": local_date(custom).isoformat()} if custom else {}),
         **({"co_department_ids": [d.id for d in co], "co_departments": [d.name for d in co]} if co else {}),
     })
-    notify(_department_helpers(ticket), "ticket_dispatched",
+    notify(department_helpers(ticket), "ticket_dispatched",
            _l("新交办问题 %(number)s：%(title)s", number=ticket.number, title=ticket.title),
-           _l("请于 %(due)s 前签收。", due=local_date(ticket.sign_due_at).isoformat()), _ticket_url(ticket), ticket=ticket)
+           _l("请于 %(due)s 前签收。", due=local_date(ticket.sign_due_at).isoformat()), ticket_url(ticket), ticket=ticket)
     return ticket
 
 
 def sign(actor, ticket: Ticket, *, version=None, now=None) -> Ticket:
     now = now or utcnow()
     check_action(actor, ticket, "sign", version)
-    record = current_dispatch(ticket)
-    if record is not None:
-        record.signed_at = now
-        record.signed_on_time = now <= record.sign_due_at
-        record.helper_id = record.helper_id or actor.id
-    ticket.signed_at = now
-    ticket.helper_id = ticket.helper_id or actor.id
-    ticket.due_at = ticket.reply_due_at
-    _move(ticket, actor, "sign", now=now)
+    sign_dispatch(ticket, current_dispatch(ticket), actor, now)
+    move_ticket(ticket, actor, "sign", now=now)
     return ticket
 
 
@@ -388,11 +430,7 @@ def return_ticket(actor, ticket: Ticket, *, reason: str, suggested_department_id
                   now=None) -> Ticket:
     now = now or utcnow()
     check_action(actor, ticket, "return", version)
-    suggested = None
-    if suggested_department_id is not None:
-        suggested = db.session.get(Department, suggested_department_id)
-        if suggested is None:
-            raise TicketActionError(_("建议的部门不存在。"), 400, {"suggested_department_id": _("建议的部门不存在。")})
+    suggested = suggested_department(suggested_department_id)
     data = {"department_id": ticket.department_id, "suggested_department_id": suggested.id if suggested else None,
             "suggested_department": suggested.name if suggested else None}
     record = current_dispatch(ticket)
@@ -407,9 +445,9 @@ def return_ticket(actor, ticket: Ticket, *, reason: str, suggested_department_id
     ticket.sign_due_at = ticket.reply_due_at = None
     ticket.escalated_at = now
     ticket.due_at = deadline_after(now, get_sla().accept_days)
-    _move(ticket, actor, "return", now=now, body=reason, data=data, public=False)
-    notify(_managers(), "ticket_returned", _l("问题 %(number)s 被退回，需重新交办", number=ticket.number), reason,
-           _ticket_url(ticket), ticket=ticket)
+    move_ticket(ticket, actor, "return", now=now, body=reason, data=data, public=False)
+    notify(managers(), "ticket_returned", _l("问题 %(number)s 被退回，需重新交办", number=ticket.number), reason,
+           ticket_url(ticket), ticket=ticket)
     return ticket
 
 
@@ -433,18 +471,18 @@ def rate(actor, ticket: Ticket, *, rating: str, comment: str = "", version=None,
         else:
             ticket.due_at = deadline_after(now, sla.escort_reply_days)
         ticket.autoclose_at = None
-        _move(ticket, actor, "rate", now=now, body=comment, data={**data, "reopened": True}, to_status=back_to)
+        move_ticket(ticket, actor, "rate", now=now, body=comment, data={**data, "reopened": True}, to_status=back_to)
         if ticket.common_problem_id is not None:  # 不满意 reopens this member alone, out of its 共性问题
             from app.common_problems.services import detach_unsatisfied
 
             detach_unsatisfied(actor, ticket, now=now, comment=comment)
         replier = db.session.get(User, ticket.replied_by_id) if ticket.replied_by_id else None
-        recipients = [replier] + (_managers() if ticket.reopen_count >= 2 else [])
+        recipients = [replier] + (managers() if ticket.reopen_count >= 2 else [])
         notify(recipients, "ticket_reopened", _l("问题 %(number)s 评价为不满意，已重新办理", number=ticket.number),
-               comment, _ticket_url(ticket), ticket=ticket)
+               comment, ticket_url(ticket), ticket=ticket)
     else:
         mark_closed(ticket, now)
-        _move(ticket, actor, "rate", now=now, body=comment, data=data)
+        move_ticket(ticket, actor, "rate", now=now, body=comment, data=data)
         if ticket.common_problem_id is not None:  # the last member closed: its 共性问题 is 已办结
             from app.common_problems.services import member_finished
 
@@ -462,14 +500,14 @@ def supervise(actor, ticket: Ticket, *, level: str, version=None, now=None, auto
             _("该问题已处于“%(level)s”，只能提升督办级别。", level=str(SUPERVISION_LEVELS[ticket.supervision])), 409)
     ticket.supervision = level
     ticket.supervised_at = now
-    _event(ticket, actor, "supervise", now=now, from_status=ticket.status, to_status=ticket.status,
+    add_event(ticket, actor, "supervise", now=now, from_status=ticket.status, to_status=ticket.status,
            body=str(SUPERVISION_LEVELS[level]), public=False, data={"level": level, "automatic": automatic})
     audit.record("ticket_supervise", ticket, actor=actor, after={"level": level, "automatic": automatic})
     ticket.updated_at = now  # bumps the version so a stale form notices
-    recipients = _department_helpers(ticket) if ticket.department_id else [_escort(ticket)]
+    recipients = department_helpers(ticket) if ticket.department_id else [ticket_escort(ticket)]
     notify(recipients, "ticket_supervised",
            _l("问题 %(number)s 被%(level)s", number=ticket.number, level=SUPERVISION_LEVELS[level]),
-           ticket.title, _ticket_url(ticket), ticket=ticket)
+           ticket.title, ticket_url(ticket), ticket=ticket)
     return ticket
 
 
@@ -477,24 +515,17 @@ def request_extension(actor, ticket: Ticket, *, new_due: date, reason: str, vers
                       now=None) -> ExtensionRequest:
     now = now or utcnow()
     check_action(actor, ticket, "request_extension", version)  # refused while a request awaits a decision
-    current_due = local_date(ticket.reply_due_at)
-    if new_due <= current_due:
-        raise TicketActionError(_("新期限必须晚于当前期限 %(due)s。", due=current_due.isoformat()), 400,
-                                {"new_due": _("新期限必须晚于当前期限。")})
-    notice = get_sla().extension_notice_days
-    if working_days_between(local_date(now), current_due) < notice:
-        raise TicketActionError(
-            _("延期须在期限前至少 %(n)d 个工作日提出，当前期限为 %(due)s。", n=notice, due=current_due.isoformat()), 409)
+    check_new_due(ticket, new_due, now)
     request_ = ExtensionRequest(ticket_id=ticket.id, requested_by_id=actor.id, requested_at=now, reason=reason,
                                 old_due_at=ticket.reply_due_at, new_due_at=end_of_local_day(new_due))
     db.session.add(request_)
-    _event(ticket, actor, "request_extension", now=now, from_status=ticket.status, to_status=ticket.status,
+    add_event(ticket, actor, "request_extension", now=now, from_status=ticket.status, to_status=ticket.status,
            body=reason, public=False, data={"new_due": new_due.isoformat()})
     audit.record("ticket_request_extension", ticket, actor=actor, after={"new_due": new_due.isoformat()})
     ticket.updated_at = now
-    notify(_managers(), "extension_requested",
+    notify(managers(), "extension_requested",
            _l("问题 %(number)s 申请延期至 %(due)s", number=ticket.number, due=new_due.isoformat()), reason,
-           _ticket_url(ticket), ticket=ticket)
+           ticket_url(ticket), ticket=ticket)
     return request_
 
 
@@ -512,14 +543,14 @@ def decide_extension(actor, ticket: Ticket, *, approve: bool, version=None, now=
         record = current_dispatch(ticket)
         if record is not None:
             record.reply_due_at = pending.new_due_at
-    _event(ticket, actor, "decide_extension", now=now, from_status=ticket.status, to_status=ticket.status,
+    add_event(ticket, actor, "decide_extension", now=now, from_status=ticket.status, to_status=ticket.status,
            body=_("同意延期") if approve else _("不同意延期"), public=False,
            data={"approve": approve, "new_due": local_date(pending.new_due_at).isoformat()})
     audit.record("ticket_decide_extension", ticket, actor=actor, after={"approve": approve})
     ticket.updated_at = now
     notify([db.session.get(User, pending.requested_by_id)], "extension_decided",
            _l("问题 %(number)s 的延期申请%(result)s", number=ticket.number,
-             result=_l("已获同意") if approve else _l("未获同意")), "", _ticket_url(ticket), ticket=ticket)
+             result=_l("已获同意") if approve else _l("未获同意")), "", ticket_url(ticket), ticket=ticket)
     return pending
 
 
@@ -531,16 +562,16 @@ def pause(actor, ticket: Ticket, *, reason: str, version=None, now=None) -> Tick
     ticket.pause_reason = reason
     ticket.paused_due_at = ticket.due_at
     ticket.due_at = None
-    _event(ticket, actor, "pause", now=now, from_status=ticket.status, to_status=ticket.status, body=reason,
+    add_event(ticket, actor, "pause", now=now, from_status=ticket.status, to_status=ticket.status, body=reason,
            public=True, data={"due_at": ticket.paused_due_at.isoformat() if ticket.paused_due_at else None})
     audit.record("ticket_pause", ticket, actor=actor, after={"reason": reason})
     ticket.updated_at = now
-    notify(_company_users(ticket), "ticket_paused",
-           _("问题 %(number)s 需要补充材料", number=ticket.number), reason, _ticket_url(ticket, True))
+    notify(company_users(ticket), "ticket_paused",
+           _("问题 %(number)s 需要补充材料", number=ticket.number), reason, ticket_url(ticket, True))
     return ticket
 
 
-def _shift(value: datetime | None, days: int) -> datetime | None:
+def shift_deadline(value: datetime | None, days: int) -> datetime | None:
     """A deadline moved on by `days` working days (deadlines are ends of local working days)."""
     if value is None or days <= 0:
         return value
@@ -556,34 +587,34 @@ def resume(actor, ticket: Ticket, *, version=None, now=None, by_upload: bool = F
     else:
         check_action(actor, ticket, "resume", version)
     days = max(working_days_between(local_date(ticket.paused_at), local_date(now)), 0)
-    ticket.due_at = _shift(ticket.paused_due_at, days)
-    ticket.sign_due_at = _shift(ticket.sign_due_at, days)
-    ticket.reply_due_at = _shift(ticket.reply_due_at, days)
+    ticket.due_at = shift_deadline(ticket.paused_due_at, days)
+    ticket.sign_due_at = shift_deadline(ticket.sign_due_at, days)
+    ticket.reply_due_at = shift_deadline(ticket.reply_due_at, days)
     record = current_dispatch(ticket) if ticket.department_id else None
     if record is not None:  # rankings judge the department against the moved deadlines: paused time excluded
-        record.sign_due_at = _shift(record.sign_due_at, days) if record.signed_at is None else record.sign_due_at
-        record.reply_due_at = _shift(record.reply_due_at, days)
+        record.sign_due_at = shift_deadline(record.sign_due_at, days) if record.signed_at is None else record.sign_due_at
+        record.reply_due_at = shift_deadline(record.reply_due_at, days)
     if ticket.co_department_count:
         from app.tickets import co_departments  # co_departments builds on this module
 
-        co_departments.shift(ticket, lambda value: _shift(value, days))
+        co_departments.shift(ticket, lambda value: shift_deadline(value, days))
     data = {"paused_days": days, "due_at": ticket.due_at.isoformat() if ticket.due_at else None,
             "by_upload": by_upload}
     ticket.paused_working_days = (ticket.paused_working_days or 0) + days
     ticket.paused_at = None
     ticket.paused_due_at = None
     ticket.pause_reason = ""
-    _event(ticket, actor, "resume", now=now, from_status=ticket.status, to_status=ticket.status, public=True,
+    add_event(ticket, actor, "resume", now=now, from_status=ticket.status, to_status=ticket.status, public=True,
            data=data)
     audit.record("ticket_resume", ticket, actor=actor, after=data)
     ticket.updated_at = now
     if by_upload:
-        staff = [_escort(ticket)] + (_department_helpers(ticket) if ticket.department_id else [])
+        staff = [ticket_escort(ticket)] + (department_helpers(ticket) if ticket.department_id else [])
         notify([u for u in staff if u], "ticket_resumed",
-               _("问题 %(number)s 企业已补充材料，恢复计时", number=ticket.number), ticket.title, _ticket_url(ticket))
+               _("问题 %(number)s 企业已补充材料，恢复计时", number=ticket.number), ticket.title, ticket_url(ticket))
     else:
-        notify(_company_users(ticket), "ticket_resumed", _("问题 %(number)s 已恢复办理", number=ticket.number),
-               ticket.title, _ticket_url(ticket, True))
+        notify(company_users(ticket), "ticket_resumed", _("问题 %(number)s 已恢复办理", number=ticket.number),
+               ticket.title, ticket_url(ticket, True))
     return ticket
 
 
@@ -600,19 +631,19 @@ def add_comment(actor, ticket: Ticket, *, body, internal: bool = False, now=None
     now = now or utcnow()
     check_comment(actor, ticket, internal=internal)
     body = _require_text(body, "body", _("请填写内容。"))
-    event = _event(ticket, actor, "note" if internal else "comment", now=now, body=body, public=not internal)
+    event = add_event(ticket, actor, "note" if internal else "comment", now=now, body=body, public=not internal)
     db.session.flush()
     audit.record("ticket_note" if internal else "ticket_comment", ticket, actor=actor)
     if not internal:
         events.emit("ticket.commented", events.ticket_data(ticket, comment=body, by_company=actor.role == Role.COMPANY),
                     now=now)
         if actor.role == Role.COMPANY:
-            staff = [_escort(ticket)] + (_department_helpers(ticket) if ticket.department_id else [])
+            staff = [ticket_escort(ticket)] + (department_helpers(ticket) if ticket.department_id else [])
             notify(staff, "ticket_comment", _l("问题 %(number)s 有新留言", number=ticket.number), body[:200],
-                   _ticket_url(ticket), ticket=ticket)
+                   ticket_url(ticket), ticket=ticket)
         else:
-            notify(_company_users(ticket), "ticket_comment", _l("问题 %(number)s 有新回复", number=ticket.number),
-                   body[:200], _ticket_url(ticket, True), ticket=ticket)
+            notify(company_users(ticket), "ticket_comment", _l("问题 %(number)s 有新回复", number=ticket.number),
+                   body[:200], ticket_url(ticket, True), ticket=ticket)
     return event
 
 

@@ -49,10 +49,10 @@ class SweepResult:
 def _owers(ticket: Ticket):
     """Who owes the next step of this problem."""
     if ticket.status in ("dispatched", "in_progress"):
-        return services._department_helpers(ticket)
+        return services.department_helpers(ticket)
     if ticket.status == "escalated":
-        return services._managers()
-    return [services._escort(ticket)]
+        return services.managers()
+    return [services.ticket_escort(ticket)]
 
 
 def sweep(now: datetime | None = None) -> SweepResult:
@@ -73,7 +73,7 @@ def sweep(now: datetime | None = None) -> SweepResult:
         ticket.status = "closed"
         ticket.auto_closed = True
         services.mark_closed(ticket, now)
-        services._event(ticket, None, "auto_close", now=now, from_status=before, to_status="closed",
+        services.add_event(ticket, None, "auto_close", now=now, from_status=before, to_status="closed",
                         body=_("答复后超过 %(n)d 个工作日未评价，系统自动办结。", n=sla.autoclose_days))
         audit.record("ticket_auto_close", ticket, actor=None, before={"status": before}, after={"status": "closed"})
         result.auto_closed += 1
@@ -90,9 +90,9 @@ def sweep(now: datetime | None = None) -> SweepResult:
         days = overdue_working_days(ticket.due_at, now)
         if ticket.overdue_notified_for != ticket.due_at:
             ticket.overdue_notified_for = ticket.due_at
-            notify(list(_owers(ticket)) + list(services._managers()), "ticket_overdue",
+            notify(list(_owers(ticket)) + list(services.managers()), "ticket_overdue",
                    _l("问题 %(number)s 已超期", number=ticket.number),
-                   _l("已超期 %(n)d 个工作日：%(title)s", n=days, title=ticket.title), services._ticket_url(ticket), ticket=ticket)
+                   _l("已超期 %(n)d 个工作日：%(title)s", n=days, title=ticket.title), services.ticket_url(ticket), ticket=ticket)
             result.overdue_notified += 1
         if days >= sla.supervise_after_days and ticket.supervision is None:
             services.supervise(None, ticket, level="supervise", now=now, automatic=True)
@@ -107,7 +107,7 @@ def sweep(now: datetime | None = None) -> SweepResult:
         if ticket.due_soon_notified_for != ticket.due_at:
             ticket.due_soon_notified_for = ticket.due_at
             notify(_owers(ticket), "ticket_due_soon", _l("问题 %(number)s 即将到期", number=ticket.number),
-                   ticket.title, services._ticket_url(ticket), ticket=ticket)
+                   ticket.title, services.ticket_url(ticket), ticket=ticket)
             result.due_soon_notified += 1
 
     _sweep_co_departments(now, horizon, result)
@@ -131,8 +131,8 @@ def _sweep_co_departments(now: datetime, horizon: datetime, result: SweepResult)
     in one query each (with their department)."""
     from app.common_problems import co_departments as group_co
     from app.common_problems.models import CommonProblem
-    from app.common_problems.services import _helpers as group_helpers
-    from app.common_problems.services import _url as group_url
+    from app.common_problems.services import group_helpers
+    from app.common_problems.services import group_url
 
     co = TicketCoDepartment
     due_by_horizon = sa.or_(sa.and_(co.signed_at.is_(None), co.sign_due_at <= horizon), co.opinion_due_at <= horizon)
@@ -145,8 +145,8 @@ def _sweep_co_departments(now: datetime, horizon: datetime, result: SweepResult)
     ).all()
     for row, ticket in ticket_rows:
         _notify_co_row(row, now, result, number=ticket.number, title=ticket.title,
-                       url=services._ticket_url(ticket), notice={"ticket": ticket},
-                       lead=lambda t=ticket: services._department_helpers(t) if t.department_id else [],
+                       url=services.ticket_url(ticket), notice={"ticket": ticket},
+                       lead=lambda t=ticket: services.department_helpers(t) if t.department_id else [],
                        awaited=lambda t=ticket: permissions.awaited_co_opinions(t, now))
     group_rows = db.session.execute(
         sa.select(co, CommonProblem).join(CommonProblem, CommonProblem.id == co.common_problem_id)
@@ -171,7 +171,7 @@ def _notify_co_row(row, now, result: SweepResult, *, number, title, url, notice,
         if row.overdue_notified_for != due:
             row.overdue_notified_for = due
             days = overdue_working_days(due, now)
-            notify(list(_co_helpers(row)) + list(services._managers()), "ticket_overdue",
+            notify(list(_co_helpers(row)) + list(services.managers()), "ticket_overdue",
                    _l("协办问题 %(number)s 已超期（%(department)s）", number=number, department=row.department.name),
                    _l("%(department)s%(step)s已超期 %(n)d 个工作日：%(title)s", department=row.department.name,
                       step=step, n=days, title=title),
