@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
+from app.core.inputs import put_field_errors
 from app.core.db import utcnow
 from app.core.pagination import desc, keyset_page
 from app.core.permissions import get_visible_or_404, require
@@ -120,10 +121,7 @@ def act(common_problem_id: int, action: str):
         db.session.commit()
     except TicketActionError as exc:
         db.session.rollback()
-        for name, text in exc.fields.items():
-            field = form._fields.get(name)
-            if field is not None and field.type not in ("HiddenField", "SubmitField"):
-                field.errors = list(field.errors or []) + [text]
+        put_field_errors(form, exc.fields)
         return _render_detail(_load(common_problem_id), failed=(action, form), message=exc.message,
                               status=exc.status)
     flash(_("已完成“%(action)s”。", action=str(TRANSITIONS[action].label)), "success")

@@ -145,3 +145,14 @@ def refuse_ignored_filters() -> None:
     """An export whose filters did not validate answers 400: a file of everything is not what was asked."""
     if g.get("ignored_filters"):
         abort(400)
+
+
+def put_field_errors(form, fields: dict | None) -> None:
+    """Show a service's {field: message} refusals on the form the person filled in: on the matching visible
+    field, and on the form itself (form_errors) for a field it does not show, so no message is lost."""
+    for name, message in (fields or {}).items():
+        field = form._fields.get(name)
+        if field is not None and field.type not in ("HiddenField", "SubmitField", "CSRFTokenField"):
+            field.errors = list(field.errors or []) + [message]
+        else:
+            form.form_errors.append(message)

@@ -13,6 +13,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.companies.models import Company
+from app.core.inputs import put_field_errors
 from app.core.db import utcnow
 from app.core.pagination import paginate
 from app.core.permissions import get_visible_or_404, require
@@ -63,16 +64,6 @@ def _load(ticket_id: int, *, details: bool = True) -> Ticket:
     return get_visible_or_404(stmt, Ticket, ticket_id)
 
 
-def _apply_errors(form, fields: dict) -> None:
-    """Put a service's {field: message} on the form's fields (unknown fields on the form itself)."""
-    for name, message in (fields or {}).items():
-        field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = list(field.errors) + [message]
-        else:
-            form.form_errors.append(message)
-
-
 def _check_files(form, files) -> bool:
     """Check every chosen file before anything is stored; the reasons go on the attachments field."""
     problems = check_uploads(files)
@@ -117,7 +108,7 @@ def new_problem():
     new, errors = services.validate_new_ticket(form.ticket_data(), allowed_sources=services.sources_for(current_user))
     if errors:
         # The form's own messages for a field win; the service adds those it alone knows.
-        _apply_errors(form, {k: v for k, v in errors.items() if not getattr(getattr(form, k, None), "errors", None)})
+        put_field_errors(form, {k: v for k, v in errors.items() if not getattr(getattr(form, k, None), "errors", None)})
     if not valid or errors:
         return _render_new(form, 400)
     try:
@@ -191,7 +182,7 @@ def act(ticket_id: int, action: str):
         db.session.commit()
     except TicketActionError as exc:
         db.session.rollback()
-        _apply_errors(form, {k: v for k, v in exc.fields.items() if k != "version"})
+        put_field_errors(form, {k: v for k, v in exc.fields.items() if k != "version"})
         return _render_problem(_load(ticket_id), **forms, error=exc.message, status=exc.status)
     if action == "withdraw":
         flash(_("问题 %(number)s 已撤回。", number=ticket.number), "success")
@@ -230,7 +221,7 @@ def comment(ticket_id: int):
         if isinstance(exc, AttachmentError):
             form.attachments.errors = list(form.attachments.errors) + [exc.message]
         elif exc.fields:
-            _apply_errors(form, exc.fields)
+            put_field_errors(form, exc.fields)
         else:
             error = exc.message
         return _render_problem(_load(ticket_id), comment_form=form, error=error, status=exc.status)

@@ -19,7 +19,7 @@ from app.core.db import utcnow
 from app.core.pagination import Segment, asc, desc, keyset_page
 from app.core.permissions import get_visible_or_404, require
 from app.core.workdays import overdue_working_days
-from app.core.inputs import query_int
+from app.core.inputs import put_field_errors, query_int
 from app.core.spreadsheets import stream_xlsx
 from app.core.timeutil import local_today
 from app.extensions import db
@@ -143,7 +143,7 @@ def save_view():
         db.session.commit()
     except TicketActionError as exc:
         db.session.rollback()
-        _put_field_errors(form, exc.fields)
+        put_field_errors(form, exc.fields)
         return _render_index(args, save_form=form, message=exc.message, status=exc.status)
     flash(_("已保存视图“%(name)s”。", name=view.name), "success")
     return redirect(url_for("tickets.index") + ("?" + view.query if view.query else ""))
@@ -177,7 +177,7 @@ def rename_saved_view(view_id: int):
         db.session.commit()
     except TicketActionError as exc:
         db.session.rollback()
-        _put_field_errors(form, exc.fields)
+        put_field_errors(form, exc.fields)
         return _render_saved_views((view_id, form), exc.message, exc.status)
     flash(_("视图已重命名为“%(name)s”。", name=view.name), "success")
     return redirect(url_for("tickets.saved_view_list"))
@@ -297,7 +297,7 @@ def act(ticket_id: int, action: str):
         db.session.commit()
     except TicketActionError as exc:
         db.session.rollback()
-        _put_field_errors(form, exc.fields)
+        put_field_errors(form, exc.fields)
         return _render_detail(_load(ticket_id), failed=(action, form), message=exc.message, status=exc.status)
     flash(_("已完成“%(action)s”。", action=str(TRANSITIONS[action].label)), "success")
     return redirect(url_for("tickets.detail", ticket_id=ticket.id))
@@ -316,7 +316,7 @@ def comment(ticket_id: int):
         db.session.commit()
     except TicketActionError as exc:
         db.session.rollback()
-        _put_field_errors(form, exc.fields)
+        put_field_errors(form, exc.fields)
         return _render_detail(_load(ticket_id), comment_form=form, message=exc.message, status=exc.status)
     flash(_("内部备注已保存。") if form.internal.data else _("留言已发表。"), "success")
     return redirect(url_for("tickets.detail", ticket_id=ticket.id))
@@ -345,7 +345,7 @@ def add_tag(ticket_id: int):
         db.session.commit()
     except TicketActionError as exc:
         db.session.rollback()
-        _put_field_errors(form, exc.fields)
+        put_field_errors(form, exc.fields)
         return _render_detail(_load(ticket_id), tag_form=form, message=exc.message, status=exc.status)
     flash(_("已添加标签“%(name)s”。", name=name), "success")
     return redirect(url_for("tickets.detail", ticket_id=ticket.id))
@@ -391,9 +391,9 @@ def upload(ticket_id: int):
             db.session.commit()
     except (attachments.AttachmentError, TicketActionError) as exc:
         if isinstance(exc, TicketActionError):
-            _put_field_errors(form, {"note": v for k, v in exc.fields.items() if k == "body"})
+            put_field_errors(form, {"note": v for k, v in exc.fields.items() if k == "body"})
         else:
-            _put_field_errors(form, {"file": exc.message})
+            put_field_errors(form, {"file": exc.message})
         return _render_detail(_load(ticket_id), upload_form=form, message=exc.message, status=exc.status)
     flash(_("附件“%(name)s”已上传。", name=saved[0].filename), "success")
     return redirect(url_for("tickets.detail", ticket_id=ticket.id))
@@ -411,14 +411,6 @@ def download(ticket_id: int, att_id: int):
 
 
 # ---------------------------------------------------------------- the detail page
-
-def _put_field_errors(form, fields: dict) -> None:
-    """Show a service's per-field messages on the matching form fields (by their unprefixed names)."""
-    for name, message in (fields or {}).items():
-        field = form._fields.get(name)
-        if field is not None and field.type not in ("HiddenField", "SubmitField"):
-            field.errors = list(field.errors or []) + [message]
-
 
 def _render_detail(ticket: Ticket, *, failed=None, comment_form=None, upload_form=None, tag_form=None, message=None,
                    status=200):
