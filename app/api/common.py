@@ -14,6 +14,7 @@ from app.accounts.models import ApiToken
 from app.accounts.services import hash_token
 from app.core.db import utcnow
 from app.core.errors import api_error
+from app.core.payloads import PayloadError
 from app.extensions import db
 
 
@@ -28,6 +29,22 @@ class ApiError(HTTPException):
 
 def fail(status: int, message: str, code: str | None = None, fields: dict | None = None):
     raise ApiError(status, message, code, fields)
+
+
+def refused(error) -> None:
+    """A service refused (TicketActionError or the like): nothing it did stays; answer with its status, code
+    and field messages."""
+    db.session.rollback()
+    fail(error.status, error.message, error.code, error.fields or None)
+
+
+def parse_payload(schema, data: dict | None = None, *, message: str | None = None):
+    """The request body (or `data`) validated by its payload schema; 400 validation_error with each field's
+    message otherwise."""
+    try:
+        return schema.parse(json_body() if data is None else data)
+    except PayloadError as error:
+        fail(400, message or _("提交的数据有误。"), "validation_error", error.fields)
 
 
 def current_api_user():

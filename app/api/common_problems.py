@@ -7,13 +7,14 @@ from flask_babel import gettext as _
 
 from app.api import answers
 from app.api.blueprint import bp
-from app.api.common import check_query_params, current_api_user, fail, get_or_404, json_body, token_required
+from app.api.common import (
+    check_query_params, current_api_user, fail, get_or_404, json_body, parse_payload, refused, token_required,
+)
 from app.api.tickets import co_department_json
 from app.common_problems import co_departments, permissions, queries, services
 from app.common_problems.models import CommonProblem
 from app.common_problems.schemas import CommonProblemCreate, CommonProblemMembers
 from app.core.db import utcnow
-from app.core.payloads import PayloadError
 from app.core.timeutil import local_date
 from app.core.workdays import overdue_working_days
 from app.extensions import db
@@ -87,18 +88,6 @@ def _visible_or_404(common_problem_id: int, user) -> CommonProblem:
     return get_or_404(queries.visible_common_problems(user), CommonProblem, common_problem_id)
 
 
-def _refused(error: TicketActionError):
-    db.session.rollback()
-    fail(error.status, error.message, error.code, error.fields or None)
-
-
-def _payload(schema, data: dict):
-    try:
-        return schema.parse(data)
-    except PayloadError as error:
-        fail(400, _("提交的数据有误。"), "validation_error", error.fields)
-
-
 @bp.post("/common-problems")
 @token_required
 def create_common_problem():
@@ -106,12 +95,12 @@ def create_common_problem():
     data = json_body()
     if not permissions.can_create_common_problem(user):
         fail(403, _("仅管理者可以创建共性问题。"), "forbidden")
-    payload = _payload(CommonProblemCreate, data)
+    payload = parse_payload(CommonProblemCreate, data)
     try:
         group = services.create_common_problem(user, title=payload.title, description=payload.description,
                                                ticket_ids=payload.ticket_ids)
     except TicketActionError as error:
-        _refused(error)
+        refused(error)
     body = common_problem_json(group, user)
     db.session.commit()
     return body, 201
@@ -133,9 +122,9 @@ def add_common_problem_members(common_problem_id: int):
     data = json_body()
     try:
         services.check_manage_members(user, group)  # refused as such whatever the body says
-        services.add_members(user, group, _payload(CommonProblemMembers, data).ticket_ids)
+        services.add_members(user, group, parse_payload(CommonProblemMembers, data).ticket_ids)
     except TicketActionError as error:
-        _refused(error)
+        refused(error)
     body = common_problem_json(group, user)
     db.session.commit()
     return body
@@ -152,7 +141,7 @@ def perform_common_problem_action(common_problem_id: int):
     try:
         services.perform(user, group, data.get("action"), data)
     except TicketActionError as error:
-        _refused(error)
+        refused(error)
     body = common_problem_json(group, user)
     db.session.commit()
     return body

@@ -7,13 +7,12 @@ from app.accounts.models import User
 from app.api import answers
 from app.api.blueprint import bp
 from app.api.common import (
-    check_query_params, choice_arg, current_api_user, fail, get_or_404, int_arg, json_body, paginate_by_id,
+    check_query_params, choice_arg, current_api_user, fail, get_or_404, int_arg, paginate_by_id, parse_payload,
     token_required,
 )
 from app.companies import permissions, queries, services
 from app.companies.schemas import CompanyCreate
 from app.companies.models import CATEGORIES, Company
-from app.core.payloads import PayloadError
 from app.extensions import db
 from app.reference.models import Department
 
@@ -76,10 +75,7 @@ def create_company():
     user = current_api_user()
     if not permissions.can_create_company(user):
         fail(403, _("您没有权限执行此操作。"), "forbidden")
-    try:
-        payload = CompanyCreate.parse(json_body())
-    except PayloadError as error:
-        fail(400, _("提交的数据有误。"), "validation_error", error.fields)
+    payload = parse_payload(CompanyCreate)
     escort = db.session.get(User, payload.escort_id) if payload.escort_id else None
     company = services.create_company(user, payload.company_data(), escort=escort, reason="API")
     db.session.commit()

@@ -5,8 +5,7 @@ from flask_babel import gettext as _
 
 from app.api import answers
 from app.api.blueprint import bp
-from app.api.common import check_query_params, current_api_user, fail, json_body, token_required
-from app.core.payloads import PayloadError
+from app.api.common import check_query_params, current_api_user, fail, parse_payload, token_required
 from app.extensions import db
 from app.rankings import services
 from app.rankings.periods import parse_period
@@ -136,10 +135,7 @@ def publish_ranking():
     user = current_api_user()
     if not permissions.can_publish_rankings(user):
         fail(403, _("您没有权限执行此操作。"), "forbidden")
-    try:
-        payload = RankingPublicationCreate.parse(json_body())
-    except PayloadError as error:
-        fail(400, _("提交的数据有误。"), "validation_error", error.fields)
+    payload = parse_payload(RankingPublicationCreate)
     board, period, reason = payload.board, parse_period(payload.period), payload.reason
     try:
         publication = services.publish_board(user, board, period, reason=reason)

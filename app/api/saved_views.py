@@ -8,8 +8,9 @@ from flask_babel import gettext as _
 
 from app.api import answers
 from app.api.blueprint import bp
-from app.api.common import check_query_params, current_api_user, fail, get_or_404, json_body, token_required
-from app.core.payloads import PayloadError
+from app.api.common import (
+    check_query_params, current_api_user, fail, get_or_404, json_body, parse_payload, refused, token_required,
+)
 from app.extensions import db
 from app.tickets import permissions, queries, saved_views
 from app.tickets.models import SavedView
@@ -46,18 +47,6 @@ def _own_view_or_404(user, view_id: int) -> SavedView:
     return view
 
 
-def _refused(error: TicketActionError):
-    db.session.rollback()
-    fail(error.status, error.message, error.code, error.fields or None)
-
-
-def _payload(schema, data: dict):
-    try:
-        return schema.parse(data)
-    except PayloadError as error:
-        fail(400, _("提交的数据有误。"), "validation_error", error.fields)
-
-
 @bp.get("/saved-views")
 @token_required
 def list_saved_views():
@@ -70,11 +59,11 @@ def list_saved_views():
 @token_required
 def create_saved_view():
     user = _staff_user()
-    payload = _payload(SavedViewCreate, json_body())
+    payload = parse_payload(SavedViewCreate, json_body())
     try:
         view = saved_views.create_view(user, payload.name, payload.query or "")
     except TicketActionError as error:
-        _refused(error)
+        refused(error)
     body = saved_view_json(view)
     db.session.commit()
     return body, 201
@@ -85,11 +74,11 @@ def create_saved_view():
 def rename_saved_view(saved_view_id: int):
     user = _staff_user()
     view = _own_view_or_404(user, saved_view_id)
-    payload = _payload(SavedViewRename, json_body())
+    payload = parse_payload(SavedViewRename, json_body())
     try:
         saved_views.rename_view(user, view, payload.name)
     except TicketActionError as error:
-        _refused(error)
+        refused(error)
     body = saved_view_json(view)
     db.session.commit()
     return body

@@ -14,7 +14,7 @@ from app.api import answers
 from app.api.blueprint import bp
 from app.api.common import (
     bool_arg, check_query_params, choice_arg, current_api_user, fail, get_or_404, int_arg, json_body,
-    paginate_by_id, token_required,
+    paginate_by_id, parse_payload, refused, token_required,
 )
 from app.companies.models import Company
 from app.companies.queries import visible_companies
@@ -147,12 +147,6 @@ def event_json(event: TicketEvent, actor, attachments=()) -> dict:
 def _visible_ticket_or_404(ticket_id: int, user, *, history: bool = False) -> Ticket:
     """history: the reads also open an escort's problems of companies they served before."""
     return get_or_404(queries.with_detail_loads(queries.visible_tickets(user, history=history)), Ticket, ticket_id)
-
-
-def _refused(error: TicketActionError):
-    """A refused action or comment changes nothing: roll back, answer with its status."""
-    db.session.rollback()
-    fail(error.status, error.message, error.code, error.fields or None)
 
 
 # ---------------------------------------------------------------- reads
@@ -302,7 +296,7 @@ def create_ticket():
     try:
         ticket = services.submit_ticket(user, company, new)
     except TicketActionError as error:
-        _refused(error)
+        refused(error)
     set_committed_value(ticket, "company", company)  # loaded already: the answer needs no query for it
     body = ticket_json(ticket, user, pending=None, now=utcnow())
     db.session.commit()
@@ -323,12 +317,12 @@ def add_ticket_comment(ticket_id: int):
             try:
                 services.check_comment(user, ticket, internal=internal is True)
             except TicketActionError as refusal:
-                _refused(refusal)
+                refused(refusal)
         fail(400, _("提交的数据有误。"), "validation_error", error.fields)
     try:
         event = services.add_comment(user, ticket, body=payload.body, internal=payload.internal)
     except TicketActionError as error:
-        _refused(error)
+        refused(error)
     body = event_json(event, user)
     db.session.commit()
     return body, 201
@@ -345,7 +339,7 @@ def perform_ticket_action(ticket_id: int):
     try:
         services.perform(user, ticket, data.get("action"), data)
     except TicketActionError as error:
-        _refused(error)
+        refused(error)
     body = _one_ticket_json(ticket, user)
     db.session.commit()
     return body
@@ -371,14 +365,11 @@ def add_ticket_tag(ticket_id: int):
     """Add one tag (normalised as on the page; adding one already there changes nothing)."""
     user = current_api_user()
     ticket = _taggable_ticket_or_error(ticket_id, user)
-    try:
-        payload = schemas.TagCreate.parse(json_body())
-    except PayloadError as error:
-        fail(400, _("提交的数据有误。"), "validation_error", error.fields)
+    payload = parse_payload(schemas.TagCreate)
     try:
         tags.add_tag(user, ticket, payload.name)
     except TicketActionError as error:
-        _refused(error)
+        refused(error)
     db.session.flush()
     body = _tags_answer(ticket)
     db.session.commit()
@@ -398,7 +389,7 @@ def remove_ticket_tag(ticket_id: int):
     try:
         tags.remove_tag(user, ticket, name)
     except TicketActionError as error:
-        _refused(error)
+        refused(error)
     db.session.flush()
     body = _tags_answer(ticket)
     db.session.commit()

@@ -5,17 +5,13 @@ from app.accounts import services, throttling
 from app.accounts.schemas import TokenRequest
 from app.api import answers
 from app.api.blueprint import bp
-from app.api.common import check_query_params, current_api_user, fail, json_body, token_required
-from app.core.payloads import PayloadError
+from app.api.common import check_query_params, current_api_user, fail, parse_payload, token_required
 from app.extensions import db
 
 
 @bp.post("/tokens")
 def create_token():
-    try:
-        data = TokenRequest.parse(json_body())
-    except PayloadError as error:
-        fail(400, _("请提供用户名和密码。"), "validation_error", error.fields)
+    data = parse_payload(TokenRequest, message=_("请提供用户名和密码。"))
     if throttling.is_throttled(data.username):  # the same counters as the sign-in form
         fail(429, _("操作过于频繁，请稍后再试。"), "too_many_requests")
     user = services.authenticate(data.username, data.password)
