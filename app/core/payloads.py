@@ -241,7 +241,7 @@ class Answer(BaseModel):
     in production they are returned as given (no cost per row). The document takes the model's schema.
     """
 
-    # extra="forbid" while testing only: the document leaves objects open (API.md: fields may be added).
+    # extra="forbid" while testing only: the document leaves objects open (the contract: fields may be added).
     model_config = ConfigDict(extra="forbid", json_schema_extra=lambda schema: schema.pop("additionalProperties", None))
 
     @classmethod
