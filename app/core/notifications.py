@@ -61,7 +61,7 @@ def notify(users, kind: str, title, body="", url: str = "", *, ticket=None, robo
         seen.add((user.id, event))
         locale = user.locale if user.locale in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
         shown_title, shown_body = render(title, locale)[:200], render(body, locale)
-        link = ticket_link(ticket, for_company=user.role == "company") if ticket is not None else url
+        link = ticket_link(ticket, for_company=not user.is_staff) if ticket is not None else url
         note = Notification(user_id=user.id, kind=kind, title=shown_title, body=shown_body, url=link[:300])
         db.session.add(note)
         created.append(note)

@@ -5,10 +5,8 @@ permissions.py and `visible_<things>(user)` scoped selects in its queries.py.
 Views load through the scoped select (so an out-of-scope id is a 404) and
 then call `require(can_…)` (so a visible object the role may not act on is 403).
 """
-from functools import wraps
 
 from flask import abort, g, has_request_context
-from flask_login import current_user, login_required
 
 from app.extensions import db
 
@@ -28,21 +26,4 @@ def get_visible_or_404(select, model, object_id: int):
             g.refused_object = (model.__tablename__, object_id)  # the audit of refused access names it
         abort(404)
     return obj
-
-
-def roles_required(*roles: str):
-    """Decorator for views open to some roles only (403 for other signed-in users)."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(*args, **kwargs):
-            if current_user.role not in roles:
-                abort(403)
-            return view(*args, **kwargs)
-
-        wrapped.allowed_roles = roles
-        return wrapped
-
-    return decorator
 
