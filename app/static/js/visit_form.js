@@ -103,9 +103,11 @@
     return typed ? values : null;
   }
 
+  var saved = false;  // once the server has the visit, nothing may write the draft again (a late input timer)
+
   function saveDraft() {
     var store = storage();
-    if (!store || !key) { return; }
+    if (!store || !key || saved) { return; }
     var values = collect();
     try {
       if (values) { store.setItem(key, JSON.stringify({saved_at: Date.now(), values: values})); }
@@ -186,6 +188,8 @@
       var type = response.headers.get("Content-Type") || "";
       if (response.ok && type.indexOf("application/json") === 0) {
         return response.json().then(function (body) {
+          saved = true;
+          window.clearTimeout(timer);
           clearDraft();
           window.location.assign(body.redirect);
         });
