@@ -12,6 +12,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(get_config(config_name))
     app.config.update(overrides)
+    from app.core.sessions import SessionInterface
+
+    app.session_interface = SessionInterface()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     _check_production(app)
     _trust_proxies(app)

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from app.core.pagination import paginate
 from app.core.permissions import get_visible_or_404, require
+from app.core.sessions import leave_session_cookie
 from app.extensions import db
 from app.knowledge import forms, permissions, queries, services
 from app.knowledge.models import KnowledgeEntry, ReplyTemplate
@@ -45,6 +46,7 @@ def detail(entry_id: int):
 def suggest():
     """An HTML fragment: the entries most like the text typed so far (the portal's new-problem form)."""
     require(permissions.can_view_knowledge(current_user))
+    leave_session_cookie()  # fetched while typing: it must not overwrite what the form's submission stores
     text = (request.args.get("text") or "")[:2000]
     return render_template("knowledge/_suggestions.html", found=queries.suggestions(text))
 
