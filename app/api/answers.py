@@ -1,7 +1,6 @@
 """The objects the API answers with, one model each: the serializers build them (`Model.of(...)`) and the
-OpenAPI document takes their schemas (app/api/openapi.py), so a field lives in one place.
-
-Only part of the API is here so far; the other answers' schemas are still written in openapi.py.
+OpenAPI document takes the schema of each operation's answer (@operation(answer=...), assembled by
+app/api/openapi.py), so a field lives in one place.
 """
 from typing import Annotated, Literal
 
@@ -395,9 +394,3 @@ class RankingPublications(Answer):
 
     items: list[RankingPublication]
 
-
-# The answers the document takes from here (name → model); nested ones join the components by class name.
-ANSWERS = {model.__name__: model for model in (
-    TokenCreated, Me, Company, Department, Ticket, CoDepartment, TicketEvent, TicketTags, Visit, Webhook,
-    WebhookDelivery, Knowledge, SavedView, SavedViews, SimilarTickets, DepartmentSuggestions,
-    CommonProblemSuggestions, CommonProblem, *BOARDS.values(), RankingPublication, RankingPublications)}

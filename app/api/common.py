@@ -1,4 +1,4 @@
-"""Shared API plumbing: token auth, request parsing, errors, cursor pagination."""
+"""Shared API plumbing: token auth, request parsing (bodies and query strings), errors, cursor pagination."""
 import base64
 import binascii
 import json
@@ -14,7 +14,7 @@ from app.accounts.models import ApiToken
 from app.accounts.services import hash_token
 from app.core.db import utcnow
 from app.core.errors import api_error
-from app.core.payloads import PayloadError
+from app.core.payloads import Paging, PayloadError, Query, QueryError
 from app.extensions import db
 
 
@@ -129,15 +129,18 @@ def json_body() -> dict:
     return data
 
 
-def check_query_params(allowed: set[str], *, paginated: bool = False) -> None:
-    """400 with `fields` for any query parameter the endpoint does not know (lists also know limit, cursor)."""
-    known = allowed | ({"limit", "cursor"} if paginated else set())
-    unknown = sorted(set(request.args) - known)
-    if unknown:
-        fail(400, _("不支持的查询参数。"), "bad_request", {k: _("未知参数。") for k in unknown})
-    bad = sorted({k for k, v in request.args.items(multi=True) if "\x00" in v})
-    if bad:
-        fail(400, _("参数取值无效。"), "bad_request", {k: _("不能包含 NUL 字符。") for k in bad})
+def parse_query(model: type[Query] = Query):
+    """The query string as `model` (the operation's query model; the bare Query: no parameters), or 400
+    with a message per parameter: unknown ones, NUL characters, wrong values."""
+    from app.api.blueprint import BY_ENDPOINT  # the blueprint's modules import this one
+
+    declared = BY_ENDPOINT[request.endpoint].query or Query
+    if declared is not model:  # what is checked is what the document says
+        raise TypeError(f"{request.endpoint} documents {declared.__name__} but reads {model.__name__}")
+    try:
+        return model.parse(request.args.to_dict(flat=True))
+    except QueryError as error:
+        fail(400, error.message, error.code, error.fields)
 
 
 def _encode_cursor(value: int) -> str:
@@ -154,59 +157,18 @@ def _decode_cursor(raw: str) -> int:
         fail(400, _("cursor 参数无效。"), "bad_request", {"cursor": _("无效的游标。")})
 
 
-def int_arg(name: str) -> int | None:
-    """An optional integer query parameter (400 with `fields` when it is not one)."""
-    raw = request.args.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        value = int(raw)
-        if abs(value) >= 2**31:
-            raise ValueError
-        return value
-    except ValueError:
-        fail(400, _("参数格式不正确。"), "bad_request", {name: _("应为整数。")})
-
-
-def choice_arg(name: str, choices) -> str | None:
-    """An optional query parameter that must be one of `choices` (codes)."""
-    raw = request.args.get(name)
-    if raw in (None, ""):
-        return None
-    if raw not in choices:
-        fail(400, _("参数取值无效。"), "bad_request", {name: _("可选值：%(values)s。", values=", ".join(choices))})
-    return raw
-
-
-def bool_arg(name: str) -> bool:
-    """An optional true/false query parameter (absent: false)."""
-    raw = (request.args.get(name) or "").lower()
-    if raw in ("", "false", "0"):
-        return False
-    if raw in ("true", "1"):
-        return True
-    fail(400, _("参数取值无效。"), "bad_request", {name: _("应为 true 或 false。")})
-
-
-def paginate_by_id(stmt, model, serialize=None, *, serialize_page=None) -> dict:
-    """Keyset pagination on the primary key: stable, and cheap at any depth.
+def paginate_by_id(stmt, model, page: Paging, serialize=None, *, serialize_page=None) -> dict:
+    """Keyset pagination on the primary key: stable, and cheap at any depth. `page`: the parsed query's
+    limit and cursor.
 
     `serialize` turns one row into JSON; `serialize_page` (rows → list) is for rows that need
     something loaded for the whole page at once (one query, not one per row).
     """
-    raw_limit = request.args.get("limit", "50")
-    try:
-        limit = int(raw_limit)
-        if not 1 <= limit <= 200:
-            raise ValueError
-    except ValueError:
-        fail(400, _("limit 必须是 1 到 200 之间的整数。"), "bad_request", {"limit": _("1–200 之间的整数。")})
-    cursor = request.args.get("cursor")
-    if cursor:
-        stmt = stmt.where(model.id > _decode_cursor(cursor))
-    rows = db.session.scalars(stmt.order_by(model.id).limit(limit + 1)).unique().all()
-    more = len(rows) > limit
-    rows = rows[:limit]
+    if page.cursor:
+        stmt = stmt.where(model.id > _decode_cursor(page.cursor))
+    rows = db.session.scalars(stmt.order_by(model.id).limit(page.limit + 1)).unique().all()
+    more = len(rows) > page.limit
+    rows = rows[:page.limit]
     return {
         "items": serialize_page(rows) if serialize_page else [serialize(r) for r in rows],
         "next_cursor": _encode_cursor(rows[-1].id) if more and rows else None,

@@ -1,18 +1,15 @@
 """Companies and departments through the API, with the pages' scoping and rules."""
 import sqlalchemy as sa
-from flask import request
 from flask_babel import gettext as _
 
 from app.accounts.models import User
 from app.api import answers
-from app.api.blueprint import bp
-from app.api.common import (
-    check_query_params, choice_arg, current_api_user, fail, get_or_404, int_arg, paginate_by_id, parse_payload,
-    token_required,
-)
+from app.api.blueprint import operation
+from app.api.common import current_api_user, fail, get_or_404, paginate_by_id, parse_payload, parse_query
 from app.companies import permissions, queries, services
-from app.companies.schemas import CompanyCreate
-from app.companies.models import CATEGORIES, Company
+from app.companies.models import Company
+from app.companies.schemas import CompanyCreate, CompanyListQuery
+from app.core.payloads import Paging
 from app.extensions import db
 from app.reference.models import Department
 
@@ -39,38 +36,55 @@ def company_json(company: Company, former_names: list[str] | None = None) -> dic
     })
 
 
-@bp.get("/companies")
-@token_required
+@operation(
+    "GET", "/companies", "listCompanies", tag="companies", summary="企业列表 · List companies",
+    description=(
+        "工作人员可见范围内的企业：管理员和管理者看全部，陪跑员看自己陪跑的，"
+        "部门经办人看交办到本部门问题的企业。企业用户 403。\n\n"
+        "Companies in the staff caller's scope: all for managers, their own for escorts, those with problems "
+        "dispatched to the department for helpers. Company users get 403."),
+    query=CompanyListQuery, answer=answers.Company, errors=(400, 403),
+)
 def list_companies():
     user = current_api_user()
     if not permissions.can_list_companies(user):
         fail(403, _("您没有权限执行此操作。"), "forbidden")
-    check_query_params({"q", "category", "town", "escort_id"}, paginated=True)
-    stmt = queries.filter_companies(
-        queries.visible_companies(user),
-        q=request.args.get("q"),
-        category=choice_arg("category", tuple(CATEGORIES)),
-        town_id=int_arg("town"),
-        escort_id=int_arg("escort_id"),
-    )
+    args = parse_query(CompanyListQuery)
+    stmt = queries.filter_companies(queries.visible_companies(user), q=args.q, category=args.category,
+                                    town_id=args.town, escort_id=args.escort_id)
+
     def serialize_page(companies):
         former = queries.former_names([company.id for company in companies])
         return [company_json(company, former.get(company.id)) for company in companies]
 
-    return paginate_by_id(queries.with_list_loads(stmt), Company, serialize_page=serialize_page)
+    return paginate_by_id(queries.with_list_loads(stmt), Company, args, serialize_page=serialize_page)
 
 
-@bp.get("/companies/<int:company_id>")
-@token_required
+@operation(
+    "GET", "/companies/<int:company_id>", "getCompany", tag="companies", summary="一家企业 · One company",
+    description=(
+        "可见范围内的企业及其陪跑员；企业用户只能看本企业。\n\n"
+        "A company in scope, with its escort; a company user gets its own."),
+    answer=answers.Company, errors=(400,),
+)
 def get_company(company_id: int):
-    check_query_params(set())
+    parse_query()
     stmt = queries.with_list_loads(queries.visible_companies(current_api_user(), history=True))
     company = get_or_404(stmt, Company, company_id)
     return company_json(company, queries.former_names([company.id]).get(company.id))
 
 
-@bp.post("/companies")
-@token_required
+@operation(
+    "POST", "/companies", "createCompany", tag="companies", summary="登记企业 · Create a company",
+    description=(
+        "管理员、管理者登记企业，规则与页面相同（信用代码校验、不可重复）；可同时指定陪跑员。\n\n"
+        "Managers and admins register a company with the page's rules (credit code check, no duplicates), "
+        "optionally with its escort."),
+    answer=answers.Company, status=201, errors=(400, 403, 413, 415), body=CompanyCreate,
+    example={"name": "杭州示例精密机械有限公司", "uscc": "91350100M000100Y43", "category": "specialized",
+             "town": "瓜沥镇", "industry": "C", "is_above_scale": True, "annual_revenue": 2500.5,
+             "employees": 88, "escort_id": 12},
+)
 def create_company():
     user = current_api_user()
     if not permissions.can_create_company(user):
@@ -83,12 +97,17 @@ def create_company():
     return company_json(company), 201
 
 
-@bp.get("/departments")
-@token_required
+@operation(
+    "GET", "/departments", "listDepartments", tag="departments", summary="职能部门 · List departments",
+    description=(
+        "在用的职能部门（交办时使用其编号）。仅工作人员。\n\n"
+        "Active departments (use their ids to dispatch). Staff only."),
+    query=Paging, answer=answers.Department, errors=(400, 403),
+)
 def list_departments():
     user = current_api_user()
     if not permissions.can_list_departments(user):
         fail(403, _("您没有权限执行此操作。"), "forbidden")
-    check_query_params(set(), paginated=True)
+    page = parse_query(Paging)
     stmt = sa.select(Department).where(Department.active.is_(True))
-    return paginate_by_id(stmt, Department, lambda d: answers.Department.of(id=d.id, name=d.name, code=d.code))
+    return paginate_by_id(stmt, Department, page, lambda d: answers.Department.of(id=d.id, name=d.name, code=d.code))

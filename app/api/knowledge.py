@@ -1,11 +1,9 @@
 """政策问答 through the API: any signed-in caller, companies included; an entry never names the company."""
-from flask import request
-from flask_babel import gettext as _
-
 from app.api import answers
-from app.api.blueprint import bp
-from app.api.common import check_query_params, fail, paginate_by_id, token_required
+from app.api.blueprint import operation
+from app.api.common import paginate_by_id, parse_query
 from app.knowledge import queries
+from app.knowledge.schemas import KnowledgeQuery
 from app.knowledge.models import KnowledgeEntry
 
 
@@ -21,12 +19,17 @@ def knowledge_json(entry: KnowledgeEntry) -> dict:
     })
 
 
-@bp.get("/knowledge")
-@token_required
+@operation(
+    "GET", "/knowledge", "listKnowledge", tag="knowledge", summary="政策问答 · Knowledge base",
+    description=(
+        "已发布的政策问答（问题、答复、答复部门、日期；从不包含提问企业），所有登录用户可查，企业用户也可以。"
+        "`q` 中空格分隔的词须全部出现在标题、问题或答复中。\n\n"
+        "Published questions and answers (question, answer, department, date; never the asking company), for "
+        "every signed-in caller, companies included. Every space-separated word of `q` must occur in the "
+        "title, question or answer."),
+    query=KnowledgeQuery, answer=answers.Knowledge, errors=(400,),
+)
 def list_knowledge():
-    check_query_params({"q"}, paginated=True)
-    q = request.args.get("q", "")
-    if len(q) > 100:
-        fail(400, _("提交的数据有误。"), "validation_error", {"q": _("最多 100 个字符。")})
-    stmt = queries.search_knowledge(queries.visible_knowledge(), q, ordered=False)
-    return paginate_by_id(stmt, KnowledgeEntry, knowledge_json)
+    args = parse_query(KnowledgeQuery)
+    stmt = queries.search_knowledge(queries.visible_knowledge(), args.q, ordered=False)
+    return paginate_by_id(stmt, KnowledgeEntry, args, knowledge_json)

@@ -1,20 +1,16 @@
 """Rankings through the API: GET /api/v1/rankings/{escorts,departments,towns}?period=… (staff only), and the
 published (frozen) boards: GET and POST /api/v1/rankings/publications."""
-from flask import request
 from flask_babel import gettext as _
 
 from app.api import answers
-from app.api.blueprint import bp
-from app.api.common import check_query_params, current_api_user, fail, parse_payload, token_required
+from app.api.blueprint import operation
+from app.api.common import current_api_user, fail, parse_payload, parse_query
 from app.extensions import db
-from app.rankings import services
+from app.rankings import permissions, services
+from app.rankings.metrics import Ratio
 from app.rankings.periods import parse_period
 from app.rankings.queries import publications
-from app.rankings.schemas import RankingPublicationCreate
-from app.rankings.scoring import BOARDS
-from app.rankings import permissions
-from app.rankings.metrics import Ratio
-from app.rankings.periods import PeriodError, period_from_args
+from app.rankings.schemas import PeriodQuery, PublicationQuery, RankingPublicationCreate
 from app.rankings.scoring import compute_board
 
 # board → the key naming the ranked object in each item
@@ -61,28 +57,36 @@ def _ranking(board_key: str):
     user = current_api_user()
     if not permissions.can_view_rankings(user):
         fail(403, _("您没有权限执行此操作。"), "forbidden")
-    check_query_params({"period", "start", "end"})
-    try:
-        period = period_from_args(request.args)
-    except PeriodError as exc:
-        fail(400, exc.message, "validation_error", {exc.field: exc.message})
-    return _board_json(compute_board(board_key, period))
+    return _board_json(compute_board(board_key, parse_query(PeriodQuery).to_period()))
 
 
-@bp.get("/rankings/escorts")
-@token_required
+@operation(
+    "GET", "/rankings/escorts", "rankEscorts", tag="rankings", summary="陪跑员排名 · Escort ranking",
+    description=(
+        "统计期内各陪跑员的指标、综合得分、名次（及上期名次）和黄牌。仅工作人员。\n\n"
+        "Each escort's metrics, composite score, rank (and last period's) and yellow card. Staff only."),
+    query=PeriodQuery, answer=answers.BOARDS["escorts"], errors=(400, 403),
+)
 def rankings_escorts():
     return _ranking("escorts")
 
 
-@bp.get("/rankings/departments")
-@token_required
+@operation(
+    "GET", "/rankings/departments", "rankDepartments", tag="rankings", summary="职能部门排名 · Department ranking",
+    description=(
+        "统计期内各职能部门的办理指标与排名。仅工作人员。\n\nEach department's handling metrics and rank. Staff only."),
+    query=PeriodQuery, answer=answers.BOARDS["departments"], errors=(400, 403),
+)
 def rankings_departments():
     return _ranking("departments")
 
 
-@bp.get("/rankings/towns")
-@token_required
+@operation(
+    "GET", "/rankings/towns", "rankTowns", tag="rankings", summary="镇街排名 · Town ranking",
+    description=(
+        "统计期内各镇街的指标与排名。仅工作人员。\n\nEach town's metrics and rank. Staff only."),
+    query=PeriodQuery, answer=answers.BOARDS["towns"], errors=(400, 403),
+)
 def rankings_towns():
     return _ranking("towns")
 
@@ -110,27 +114,32 @@ def publication_json(publication) -> dict:
     })
 
 
-@bp.get("/rankings/publications")
-@token_required
+@operation(
+    "GET", "/rankings/publications", "listRankingPublications", tag="rankings", summary="已发布的榜单 · Published boards",
+    description=(
+        "已发布（冻结）的榜单，可按 board 和 period 筛选；每次更正是一个新版本，旧版本保留。仅工作人员。\n\n"
+        "Published (frozen) boards, filtered by board and period; each correction is a new version and the "
+        "earlier ones are kept. Staff only."),
+    query=PublicationQuery, answer=answers.RankingPublications, errors=(400, 403),
+)
 def list_ranking_publications():
     user = current_api_user()
     if not permissions.can_view_rankings(user):
         fail(403, _("您没有权限执行此操作。"), "forbidden")
-    check_query_params({"board", "period"})
-    board = request.args.get("board") or None
-    if board is not None and board not in BOARDS:
-        fail(400, _("提交的数据有误。"), "validation_error", {"board": _("没有这个榜单。")})
-    period_key = None
-    if request.args.get("period"):
-        try:
-            period_key = parse_period(request.args["period"]).key
-        except PeriodError as exc:
-            fail(400, exc.message, "validation_error", {"period": exc.message})
-    return answers.RankingPublications.of(items=[publication_json(p) for p in publications(board, period_key)])
+    args = parse_query(PublicationQuery)
+    return answers.RankingPublications.of(items=[publication_json(p) for p in publications(args.board, args.period)])
 
 
-@bp.post("/rankings/publications")
-@token_required
+@operation(
+    "POST", "/rankings/publications", "publishRanking", tag="rankings", summary="发布榜单 · Publish a board",
+    description=(
+        "专班管理人员或管理员发布一个已结束统计期的榜单：名次、得分、权重和计分规则即冻结。"
+        "该统计期已发布过时须填写 reason（更正），生成新版本。统计期未结束为 409。\n\n"
+        "A manager or admin freezes a closed period's board (rows, weights, formula). Publishing a period again "
+        "is a correction and needs a `reason`; it makes a new version. A period still running is a 409."),
+    answer=answers.RankingPublication, status=201, errors=(400, 403, 409, 413, 415), body=RankingPublicationCreate,
+    example={"board": "escorts", "period": "2026-06"},
+)
 def publish_ranking():
     user = current_api_user()
     if not permissions.can_publish_rankings(user):

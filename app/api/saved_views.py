@@ -7,10 +7,8 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from app.api import answers
-from app.api.blueprint import bp
-from app.api.common import (
-    check_query_params, current_api_user, fail, get_or_404, json_body, parse_payload, refused, token_required,
-)
+from app.api.blueprint import operation
+from app.api.common import current_api_user, fail, get_or_404, json_body, parse_payload, parse_query, refused
 from app.extensions import db
 from app.tickets import permissions, queries, saved_views
 from app.tickets.models import SavedView
@@ -47,16 +45,29 @@ def _own_view_or_404(user, view_id: int) -> SavedView:
     return view
 
 
-@bp.get("/saved-views")
-@token_required
+@operation(
+    "GET", "/saved-views", "listSavedViews", tag="saved-views", summary="我的视图 · My saved views",
+    description=(
+        "调用者自己保存的问题列表视图（名称和筛选条件）；工作人员可用，企业用户 403。\n\n"
+        "The caller's own saved views of the problem list (name and conditions); staff only, 403 for company users."),
+    answer=answers.SavedViews, errors=(400, 403),
+)
 def list_saved_views():
     user = _staff_user()
-    check_query_params(set())
+    parse_query()
     return _views_answer(user)
 
 
-@bp.post("/saved-views")
-@token_required
+@operation(
+    "POST", "/saved-views", "createSavedView", tag="saved-views", summary="保存视图 · Save a view",
+    description=(
+        "把一组问题列表条件以名称保存（与列表页头的“保存当前筛选”相同）：名称为空、过长、与本人已有视图重名，"
+        "或已有 20 个视图时为 400。\n\n"
+        "Saves a set of problem-list conditions under a name (as the list's 保存当前筛选): an empty, too long or "
+        "duplicate name, or a 21st view, is a 400."),
+    answer=answers.SavedView, status=201, errors=(400, 403, 413, 415), body=SavedViewCreate,
+    example={"name": "超期的用工问题", "query": "overdue=y&tag=用工"},
+)
 def create_saved_view():
     user = _staff_user()
     payload = parse_payload(SavedViewCreate, json_body())
@@ -69,8 +80,13 @@ def create_saved_view():
     return body, 201
 
 
-@bp.patch("/saved-views/<int:saved_view_id>")
-@token_required
+@operation(
+    "PATCH", "/saved-views/<int:saved_view_id>", "renameSavedView", tag="saved-views", summary="重命名视图 · Rename a view",
+    description=(
+        "只有视图的主人可以重命名；他人的视图为 404。\n\nOnly the owner renames a view; another person's is a 404."),
+    answer=answers.SavedView, errors=(400, 403, 413, 415), body=SavedViewRename,
+    example={"name": "超期未办"},
+)
 def rename_saved_view(saved_view_id: int):
     user = _staff_user()
     view = _own_view_or_404(user, saved_view_id)
@@ -84,11 +100,16 @@ def rename_saved_view(saved_view_id: int):
     return body
 
 
-@bp.delete("/saved-views/<int:saved_view_id>")
-@token_required
+@operation(
+    "DELETE", "/saved-views/<int:saved_view_id>", "deleteSavedView", tag="saved-views", summary="删除视图 · Delete a view",
+    description=(
+        "只有视图的主人可以删除；他人的视图为 404。返回剩余的视图。\n\n"
+        "Only the owner deletes a view; another person's is a 404. Returns the remaining views."),
+    answer=answers.SavedViews, errors=(400, 403),
+)
 def delete_saved_view(saved_view_id: int):
     user = _staff_user()
-    check_query_params(set())
+    parse_query()
     saved_views.delete_view(user, _own_view_or_404(user, saved_view_id))
     db.session.commit()
     return _views_answer(user)

@@ -6,15 +6,13 @@ module only parses requests, calls them, and shapes the answers.
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import request
 from flask_babel import gettext as _
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.api import answers
-from app.api.blueprint import bp
+from app.api.blueprint import operation
 from app.api.common import (
-    bool_arg, check_query_params, choice_arg, current_api_user, fail, get_or_404, int_arg, json_body,
-    paginate_by_id, parse_payload, refused, token_required,
+    current_api_user, fail, get_or_404, json_body, paginate_by_id, parse_payload, parse_query, refused,
 )
 from app.companies.models import Company
 from app.companies.queries import visible_companies
@@ -25,9 +23,9 @@ from app.core.workdays import overdue_working_days
 from app.extensions import db
 from app.search import queries as search_queries
 from app.search import similarity
-from app.core.payloads import PayloadError
+from app.core.payloads import Paging, PayloadError
 from app.tickets import permissions, queries, schemas, services, suggestions, tags
-from app.tickets.models import CATEGORIES, STATUSES, ExtensionRequest, Ticket, TicketEvent
+from app.tickets.models import ExtensionRequest, Ticket, TicketEvent
 from app.tickets.services import TicketActionError
 
 
@@ -37,7 +35,7 @@ def _iso(value: datetime | None) -> str | None:
 
 def ticket_json(ticket: Ticket, user, *, pending: ExtensionRequest | None, now: datetime,
                 tag_names: list[str] | None = None) -> dict:
-    """The ticket object of the API (app/api/openapi.py), plus a few fields the pages show.
+    """The ticket object of the API (answers.Ticket), plus a few fields the pages show.
 
     Needs ticket.company loaded (the escort relation reads it) and the ticket's pending
     extension request (or None) so that allowed_actions runs no query. `tag_names`: the
@@ -151,29 +149,25 @@ def _visible_ticket_or_404(ticket_id: int, user, *, history: bool = False) -> Ti
 
 # ---------------------------------------------------------------- reads
 
-@bp.get("/tickets")
-@token_required
+@operation(
+    "GET", "/tickets", "listTickets", tag="tickets", summary="问题列表 · List tickets",
+    description=(
+        "可见范围内的问题：管理者全部；陪跑员为其陪跑企业的；部门为交办本部门的；企业用户为本企业的。\n\n"
+        "Problems in the caller's scope: all for managers, their companies' for escorts, the department's "
+        "for helpers, its own for a company user."),
+    query=schemas.TicketListQuery, answer=answers.Ticket, errors=(400,),
+)
 def list_tickets():
     user = current_api_user()
-    check_query_params({"status", "company_id", "category", "department_id", "overdue", "q", "tag"}, paginated=True)
+    args = parse_query(schemas.TicketListQuery)
     now = utcnow()
-    q = request.args.get("q", "")
-    if len(q) > 100:
-        fail(400, _("提交的数据有误。"), "validation_error", {"q": _("最多 100 个字符。")})
-    tag = request.args.get("tag", "").strip()
+    tag = args.tag.strip()
     if tag and not user.is_staff:  # tags are internal: a company may not probe which of its problems carry one
         fail(400, _("提交的数据有误。"), "validation_error", {"tag": _("只有工作人员可以按标签筛选。")})
-    if len(tag) > 40:
-        fail(400, _("提交的数据有误。"), "validation_error", {"tag": _("最多 40 个字符。")})
-    search = search_queries.Search(user, q, db.session)
+    search = search_queries.Search(user, args.q, db.session)
     stmt = queries.with_list_loads(queries.filter_tickets(
-        queries.visible_tickets(user), user, now=now,
-        status=choice_arg("status", tuple(STATUSES)),
-        category=choice_arg("category", tuple(CATEGORIES)),
-        company_id=int_arg("company_id"),
-        department_id=int_arg("department_id"),
-        overdue=bool_arg("overdue"),
-        tag=tag or None,
+        queries.visible_tickets(user), user, now=now, status=args.status, category=args.category,
+        company_id=args.company_id, department_id=args.department_id, overdue=args.overdue, tag=tag or None,
     ))
 
     def serialize_page(tickets):
@@ -184,37 +178,43 @@ def list_tickets():
                 for t in tickets]
 
     if search:
-        return _ranked_search_page(stmt, search, serialize_page)
-    return paginate_by_id(stmt, Ticket, serialize_page=serialize_page)
+        return _ranked_search_page(stmt, search, args, serialize_page)
+    return paginate_by_id(stmt, Ticket, args, serialize_page=serialize_page)
 
 
-def _ranked_search_page(stmt, search, serialize_page) -> dict:
+def _ranked_search_page(stmt, search, paging: Paging, serialize_page) -> dict:
     """A search's results by relevance (number or title matches first, then the rest, newest first
     within each), paged by keyset across the two tiers; the cursor is the list pages' token."""
-    raw_limit = request.args.get("limit", "50")
-    if not (raw_limit.isascii() and raw_limit.isdigit() and 1 <= int(raw_limit) <= 200):
-        fail(400, _("limit 必须是 1 到 200 之间的整数。"), "bad_request", {"limit": _("1–200 之间的整数。")})
-    cursor = request.args.get("cursor") or ""
-    segments = search.segments(stmt, after=cursor or None, per_page=int(raw_limit))
+    cursor = paging.cursor
+    segments = search.segments(stmt, after=cursor or None, per_page=paging.limit)
     if cursor and decode_token(cursor, segments) is None:
         fail(400, _("cursor 参数无效。"), "bad_request", {"cursor": _("无效的游标。")})
-    page = keyset_page(stmt, segments=segments, per_page=int(raw_limit), after=cursor, before=None, count_cap=None)
+    page = keyset_page(stmt, segments=segments, per_page=paging.limit, after=cursor, before=None, count_cap=None)
     return {"items": serialize_page(page.items), "next_cursor": page.next_token}
 
 
-@bp.get("/tickets/<int:ticket_id>")
-@token_required
+@operation(
+    "GET", "/tickets/<int:ticket_id>", "getTicket", tag="tickets", summary="一个问题 · One ticket",
+    description=(
+        "问题详情，含调用者此刻可执行的操作（allowed_actions）和 version。\n\n"
+        "The ticket, with the actions the caller may take now (allowed_actions) and its version."),
+    answer=answers.Ticket, errors=(400,),
+)
 def get_ticket(ticket_id: int):
     user = current_api_user()
-    check_query_params(set())
+    parse_query()
     return _one_ticket_json(_visible_ticket_or_404(ticket_id, user, history=True), user)
 
 
-@bp.get("/tickets/<int:ticket_id>/events")
-@token_required
+@operation(
+    "GET", "/tickets/<int:ticket_id>/events", "listTicketEvents", tag="tickets", summary="问题时间线 · Ticket timeline",
+    description=(
+        "按时间顺序的事件；企业用户只看到公开事件。\n\nEvents in order; company users see public events only."),
+    query=Paging, answer=answers.TicketEvent, errors=(400,),
+)
 def list_ticket_events(ticket_id: int):
     user = current_api_user()
-    check_query_params(set(), paginated=True)
+    page = parse_query(Paging)
     ticket = _visible_ticket_or_404(ticket_id, user, history=True)
     stmt = queries.timeline(ticket, include_internal=permissions.can_view_internal(user, ticket))
 
@@ -222,15 +222,23 @@ def list_ticket_events(ticket_id: int):
         shown = [a for a in event.attachments if permissions.can_download_attachment(user, ticket, a)]
         return event_json(event, event.actor, shown)
 
-    return paginate_by_id(stmt, TicketEvent, serialize)
+    return paginate_by_id(stmt, TicketEvent, page, serialize)
 
 
-@bp.get("/tickets/<int:ticket_id>/similar")
-@token_required
+@operation(
+    "GET", "/tickets/<int:ticket_id>/similar", "listSimilarTickets", tag="tickets", summary="相似问题 · Similar problems",
+    description=(
+        "调用者可见范围内与该问题最相似的至多 5 个问题（跨企业），含状态、承办部门和答复；仅工作人员（企业用户 403）。"
+        "候选由全文索引找出，再按标题和描述的字符 n-gram TF-IDF 余弦相似度排序。\n\n"
+        "The (at most 5) problems most like this one within the caller's scope (across companies), with their state, "
+        "department and answer; staff only (403 for company users). Candidates come from the full-text "
+        "index, ranked by the character n-gram TF-IDF cosine of title and description."),
+    answer=answers.SimilarTickets, errors=(400, 403),
+)
 def list_similar_tickets(ticket_id: int):
     """The problems most like this one within the caller's scope, best first (staff only)."""
     user = current_api_user()
-    check_query_params(set())
+    parse_query()
     ticket = _visible_ticket_or_404(ticket_id, user)
     if not user.is_staff:
         fail(403, _("仅工作人员可以查看相似问题。"), "forbidden")
@@ -245,12 +253,24 @@ def list_similar_tickets(ticket_id: int):
          "score": item.score} for item in found])
 
 
-@bp.get("/tickets/<int:ticket_id>/department-suggestions")
-@token_required
+@operation(
+    "GET", "/tickets/<int:ticket_id>/department-suggestions", "listDepartmentSuggestions", tag="tickets",
+    summary="建议承办部门 · Department suggestions",
+    description=(
+        "至多 3 个建议承办部门，附 0..1 的分数和理由，最佳在前；仅管理者和管理员（其他角色 403）。依据：经办人退回时建议的部门、"
+        "已交办的相似问题最终由哪个部门办理（按相似度加权）、同类问题由哪个部门办理（相似问题少时权重更大）；"
+        "历史交办足够且经检验优于按类别计数时，分数来自按历史交办训练的部门模型（flask tickets train-departments）。\n\n"
+        "At most 3 suggested departments with a score 0..1 and the reason, best first; managers and admins only "
+        "(403 otherwise). Evidence: the department a helper suggested when returning the problem, the departments "
+        "that kept dispatched similar problems (weighted by similarity), and the category's history (weighing more "
+        "while similar problems are few); once history suffices and it beat the category counts on held-out history, "
+        "the score comes from the department model trained on past dispatches (flask tickets train-departments)."),
+    answer=answers.DepartmentSuggestions, errors=(400, 403),
+)
 def list_department_suggestions(ticket_id: int):
     """The departments best placed to handle this problem, with a score and why (managers, admins)."""
     user = current_api_user()
-    check_query_params(set())
+    parse_query()
     ticket = _visible_ticket_or_404(ticket_id, user)
     if not permissions.can_see_department_suggestions(user):
         fail(403, _("仅管理者可以查看交办建议。"), "forbidden")
@@ -282,8 +302,20 @@ def _company_for_new_ticket(user, data) -> Company:
     return company
 
 
-@bp.post("/tickets")
-@token_required
+@operation(
+    "POST", "/tickets", "createTicket", tag="tickets", summary="提交问题 · Create a ticket",
+    description=(
+        "企业用户为本企业提交（company_id 忽略）；陪跑员为其陪跑的企业、管理者为任一企业代报（company_id 必填）。"
+        "返回新问题：来源 portal、hotline 的为 submitted（待受理）；来源 visit、escort（陪跑员收集）的由提交人"
+        "当即受理，为 accepted（时间线 collect：走访收集并受理），没有受理时限。\n\n"
+        "A company user files for its own company (company_id is ignored); an escort for a company they serve, "
+        "a manager for any (company_id required). Returns the new ticket: status submitted for sources portal and "
+        "hotline; for sources visit and escort (collected by the escort) accepted at once by the filer (timeline "
+        "event collect), with no acceptance deadline."),
+    answer=answers.Ticket, status=201, errors=(400, 403, 413, 415), body=schemas.TicketCreate,
+    example={"company_id": 7, "title": "厂房用电增容审批慢", "description": "申请增容三个月没有进展。",
+             "category": "energy", "urgency": "urgent"},
+)
 def create_ticket():
     user = current_api_user()
     data = json_body()
@@ -303,8 +335,15 @@ def create_ticket():
     return body, 201
 
 
-@bp.post("/tickets/<int:ticket_id>/comments")
-@token_required
+@operation(
+    "POST", "/tickets/<int:ticket_id>/comments", "addTicketComment", tag="tickets", summary="留言或内部备注 · Comment",
+    description=(
+        "公开留言（企业可见）；工作人员可写内部备注（internal: true），企业用户不能。\n\n"
+        "A public comment (the company sees it); staff may write an internal note (internal: true), company "
+        "users may not (403)."),
+    answer=answers.TicketEvent, status=201, errors=(400, 403, 413, 415), body=schemas.CommentCreate,
+    example={"body": "已电话联系企业，了解详细情况。", "internal": False},
+)
 def add_ticket_comment(ticket_id: int):
     user = current_api_user()
     ticket = _visible_ticket_or_404(ticket_id, user)
@@ -328,8 +367,18 @@ def add_ticket_comment(ticket_id: int):
     return body, 201
 
 
-@bp.post("/tickets/<int:ticket_id>/actions")
-@token_required
+@operation(
+    "POST", "/tickets/<int:ticket_id>/actions", "performTicketAction", tag="tickets",
+    summary="执行操作 · Perform an action",
+    description=(
+        "按状态机执行一个操作，带上问题当前的 version。角色不能执行此操作为 403；当前状态不允许或 version 过期为 409；"
+        "字段有误为 400。返回更新后的问题。\n\n"
+        "Runs one state-machine action, with the ticket's current version. 403 when the role may never take "
+        "it; 409 when the state does not allow it or the version is stale; 400 for bad fields. Returns the "
+        "updated ticket."),
+    answer=answers.Ticket, errors=(400, 403, 409, 413, 415), body="TicketAction",
+    example={"action": "dispatch", "version": 3, "department_id": 4, "complexity": "ordinary"},
+)
 def perform_ticket_action(ticket_id: int):
     user = current_api_user()
     ticket = _visible_ticket_or_404(ticket_id, user)
@@ -359,8 +408,17 @@ def _tags_answer(ticket: Ticket) -> dict:
     return answers.TicketTags.of(ticket_id=ticket.id, tags=tags.ticket_tags(ticket))
 
 
-@bp.post("/tickets/<int:ticket_id>/tags")
-@token_required
+@operation(
+    "POST", "/tickets/<int:ticket_id>/tags", "addTicketTag", tag="tickets", summary="添加标签 · Add a tag",
+    description=(
+        "服务该问题的工作人员添加标签（与问题页相同：规范化后去重，每个问题最多 10 个，已有的不重复添加）；企业用户 403，"
+        "超过 10 个为 409。返回问题的全部标签。\n\n"
+        "Staff serving the problem add a tag (as on the page: normalised, no duplicates, at most 10 a problem; "
+        "adding one already there changes nothing). 403 for company users, 409 past 10 tags. Returns all the "
+        "problem's tags."),
+    answer=answers.TicketTags, status=201, errors=(400, 403, 409, 413, 415), body=schemas.TagCreate,
+    example={"name": "用工"},
+)
 def add_ticket_tag(ticket_id: int):
     """Add one tag (normalised as on the page; adding one already there changes nothing)."""
     user = current_api_user()
@@ -376,18 +434,21 @@ def add_ticket_tag(ticket_id: int):
     return body, 201
 
 
-@bp.delete("/tickets/<int:ticket_id>/tags")
-@token_required
+@operation(
+    "DELETE", "/tickets/<int:ticket_id>/tags", "removeTicketTag", tag="tickets", summary="删除标签 · Remove a tag",
+    description=(
+        "删除 ?name= 指定的标签（规范化后比较）；问题没有该标签为 404；企业用户 403。返回剩余的标签。\n\n"
+        "Removes the tag named by ?name= (compared after normalising); 404 when the problem does not carry it; "
+        "403 for company users. Returns the remaining tags."),
+    query=schemas.TagRemoveQuery, answer=answers.TicketTags, errors=(400, 403),
+)
 def remove_ticket_tag(ticket_id: int):
     """Remove the tag given as ?name= (404 when the problem does not carry it)."""
     user = current_api_user()
-    check_query_params({"name"})
+    args = parse_query(schemas.TagRemoveQuery)
     ticket = _taggable_ticket_or_error(ticket_id, user)
-    name = request.args.get("name", "")
-    if not name.strip():
-        fail(400, _("提交的数据有误。"), "validation_error", {"name": _("请填写标签。")})
     try:
-        tags.remove_tag(user, ticket, name)
+        tags.remove_tag(user, ticket, args.name)
     except TicketActionError as error:
         refused(error)
     db.session.flush()

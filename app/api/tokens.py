@@ -4,12 +4,22 @@ from flask_babel import gettext as _
 from app.accounts import services, throttling
 from app.accounts.schemas import TokenRequest
 from app.api import answers
-from app.api.blueprint import bp
-from app.api.common import check_query_params, current_api_user, fail, parse_payload, token_required
+from app.api.blueprint import operation
+from app.api.common import current_api_user, fail, parse_payload, parse_query
 from app.extensions import db
 
 
-@bp.post("/tokens")
+@operation(
+    "POST", "/tokens", "createToken", tag="auth", summary="用用户名和密码换取令牌 · Get a token",
+    description=(
+        "用户名和密码正确时返回一个新令牌（只显示这一次）及其到期时间；与登录表单一样限制频率。令牌也可在个人设置页创建和吊销。\n\n"
+        "Returns a new bearer token (shown once) and its expiry when the username and password are right; "
+        "rate-limited like the login form. Tokens can also be created and revoked on the profile page. "
+        "An account that must still change its initial or reset password gets 403 "
+        "(`password_change_required`) until it has done so on the web."),
+    answer=answers.TokenCreated, status=201, errors=(400, 401, 403, 413, 415, 429), body=TokenRequest, public=True,
+    example={"username": "escort01", "password": "••••••••", "name": "热线系统"},
+)
 def create_token():
     data = parse_payload(TokenRequest, message=_("请提供用户名和密码。"))
     if throttling.is_throttled(data.username):  # the same counters as the sign-in form
@@ -28,10 +38,15 @@ def create_token():
     return answers.TokenCreated.of(token=plain, expires_at=token.expires_at.isoformat()), 201
 
 
-@bp.get("/me")
-@token_required
+@operation(
+    "GET", "/me", "getMe", tag="auth", summary="当前用户 · The caller",
+    description=(
+        "令牌所属用户的编号、姓名、角色及所属企业或部门。\n\n"
+        "The token's user: id, name, role and company or department."),
+    answer=answers.Me, errors=(400,),
+)
 def me():
-    check_query_params(set())
+    parse_query()
     user = current_api_user()
     return answers.Me.of(id=user.id, username=user.username, name=user.name, role=user.role,
                          company_id=user.company_id, department_id=user.department_id)

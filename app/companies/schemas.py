@@ -15,7 +15,9 @@ from app.companies.forms import uscc_duplicate_error
 from app.companies.models import CATEGORIES, SPECIALIZED_TIERS
 from app.companies.queries import active_escorts
 from app.companies.uscc import validation_error
-from app.core.payloads import OptionalId, Payload, StrictBoolean, refuse, text
+from app.core.payloads import (
+    OptionalId, Paging, Payload, QueryInt, StrictBoolean, query_choice, query_text, refuse, text,
+)
 from app.extensions import db
 from app.reference.models import Industry, Town
 
@@ -113,3 +115,14 @@ class CompanyCreate(Payload):
 
 def _raise(message):
     raise refuse(message)
+
+
+class CompanyListQuery(Paging):
+    """GET /api/v1/companies: the list's filters."""
+
+    q: query_text() = Field("", description=(
+        "名称或曾用名包含该词，或信用代码为该代码（与页面的企业搜索相同）。 / The name or a former name contains it, "
+        "or the credit code is it (the pages' company search)."))
+    category: query_choice(CATEGORIES) = Field(None, description="陪跑类别 / Category")
+    town: QueryInt = Field(None, description="镇街编号 / Town id")
+    escort_id: QueryInt = Field(None, description="陪跑员编号 / Escort id")

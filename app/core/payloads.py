@@ -9,7 +9,12 @@ Messages: `messages` maps a field to what the user reads when that field is wron
 "<field>:too_long" to the message for a value over its limit and "<field>:<pydantic error type>"
 to one for that kind of error; a validator that knows better raises `refuse(message)`. Anything
 left over gets a plain message by kind.
+
+Query strings are models too (`Query`, with `Paging` for lists): the API checks `request.args` against
+an operation's query model (app.api.common.parse_query) and the document lists its fields as the
+operation's query parameters, so a parameter is named once.
 """
+import re
 from datetime import date, datetime
 from typing import Annotated, Any, ClassVar
 
@@ -17,7 +22,7 @@ from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from annotated_types import Ge, Le
 from pydantic import (
-    BaseModel, BeforeValidator, ConfigDict, PlainValidator, Strict, StringConstraints, ValidationError,
+    BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, Strict, StringConstraints, ValidationError,
     WithJsonSchema,
 )
 from pydantic_core import PydanticCustomError
@@ -224,6 +229,147 @@ def _openapi(schema):
     if schema.get("type") == "null":
         schema = {"nullable": True, **{k: v for k, v in schema.items() if k != "type"}}
     return schema
+
+
+# ------------------------------------------------------------------ query strings
+
+class QueryError(Exception):
+    """A query string that does not validate: `message` for the answer, `code`, and a message per parameter."""
+
+    def __init__(self, message: str, code: str, fields: dict[str, str]):
+        super().__init__(message)
+        self.message, self.code, self.fields = message, code, fields
+
+
+def refuse_parameter(message, summary=None, code: str = "bad_request", field: str | None = None):
+    """The error a query parameter's validator raises: `message` for the parameter (or `field`), `summary`
+    (default 参数取值无效。) and `code` for the whole answer."""
+    return PydanticCustomError("query", "{message}", {
+        "message": str(message), "summary": str(summary or _("参数取值无效。")), "code": code, "field": field})
+
+
+_INTEGER = re.compile(r"-?[0-9]+")
+
+
+def _query_int(value: str) -> int | None:
+    if value in (None, ""):
+        return None
+    if not _INTEGER.fullmatch(value) or abs(int(value)) > INT32_MAX:
+        raise refuse_parameter(_("应为整数。"), _("参数格式不正确。"))
+    return int(value)
+
+
+def _query_bool(value: str) -> bool:
+    raw = (value or "").lower()
+    if raw in ("", "false", "0"):
+        return False
+    if raw in ("true", "1"):
+        return True
+    raise refuse_parameter(_("应为 true 或 false。"))
+
+
+def _query_limit(value: str) -> int:
+    if not (value.isascii() and value.isdigit() and 1 <= int(value) <= 200):
+        raise refuse_parameter(_("1–200 之间的整数。"), _("limit 必须是 1 到 200 之间的整数。"))
+    return int(value)
+
+
+# An optional integer parameter (empty: not given; within the database's integer).
+QueryInt = Annotated[int | None, PlainValidator(_query_int), WithJsonSchema({"type": "integer"})]
+# true/1 or false/0 (absent or empty: false).
+QueryBool = Annotated[bool, PlainValidator(_query_bool), WithJsonSchema({"type": "boolean"})]
+
+
+def query_choice(values, *, message=None, summary=None, code: str = "bad_request"):
+    """An optional parameter that is one of `values` (codes); empty is not given."""
+    values = tuple(values)
+
+    def check(value: str) -> str | None:
+        if value in (None, ""):
+            return None
+        if value not in values:
+            raise refuse_parameter(message or _("可选值：%(values)s。", values=", ".join(values)), summary, code)
+        return value
+
+    return Annotated[str | None, PlainValidator(check), WithJsonSchema({"type": "string", "enum": list(values)})]
+
+
+def query_text(max_length: int | None = None, *, min_length: int | None = None, blank=None, schema=None):
+    """A text parameter, at most `max_length` characters (400 validation_error beyond); `blank`: the message
+    when it is missing or blank (otherwise empty is allowed). `schema` replaces the documented schema."""
+
+    def check(value: str) -> str:
+        value = value or ""
+        if blank is not None and not value.strip():
+            raise refuse_parameter(blank, _("提交的数据有误。"), "validation_error")
+        if max_length is not None and len(value) > max_length:
+            raise refuse_parameter(_("最多 %(n)d 个字符。", n=max_length), _("提交的数据有误。"), "validation_error")
+        return value
+
+    documented = schema or {"type": "string", **({"minLength": min_length} if min_length else {}),
+                            **({"maxLength": max_length} if max_length else {})}
+    return Annotated[str, PlainValidator(check), WithJsonSchema(documented)]
+
+
+class Query(BaseModel):
+    """The query string of one API operation: each field a parameter (its alias the name, its description
+    the document's). Parameters arrive as text; absent ones take their defaults."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True, hide_input_in_errors=True)
+
+    @classmethod
+    def parameter_names(cls) -> set[str]:
+        return {field.alias or name for name, field in cls.model_fields.items()}
+
+    @classmethod
+    def parse(cls, args: dict[str, str]):
+        """`args` (each parameter's first value) as this model; QueryError with a message per parameter."""
+        unknown = sorted(set(args) - cls.parameter_names())
+        if unknown:
+            raise QueryError(_("不支持的查询参数。"), "bad_request", {k: _("未知参数。") for k in unknown})
+        bad = sorted(k for k, v in args.items() if "\x00" in v)
+        if bad:
+            raise QueryError(_("参数取值无效。"), "bad_request", {k: _("不能包含 NUL 字符。") for k in bad})
+        try:
+            return cls.model_validate(args)
+        except ValidationError as error:
+            raise cls._query_error(error) from None
+
+    @classmethod
+    def _query_error(cls, error: ValidationError) -> QueryError:
+        fields: dict[str, str] = {}
+        summary = code = None
+        for item in error.errors(include_url=False, include_input=False):
+            ctx = (item.get("ctx") or {}) if item["type"] == "query" else {}
+            name = ctx.get("field") or (str(item["loc"][0]) if item["loc"] else "query")
+            fields.setdefault(name, ctx.get("message") or _plain_message(item["type"]))
+            summary = summary or ctx.get("summary") or _("参数取值无效。")
+            code = code or ctx.get("code") or "bad_request"
+        return QueryError(summary, code, fields)
+
+    @classmethod
+    def openapi_parameters(cls) -> list[dict]:
+        """The operation's query parameters as the document lists them."""
+        properties = cls.model_json_schema(mode="validation").get("properties", {})
+        parameters = []
+        # A list's own filters first, then its paging.
+        for name, field in sorted(cls.model_fields.items(), key=lambda item: item[0] in Paging.model_fields):
+            key = field.alias or name
+            schema = {k: v for k, v in properties[key].items() if k not in ("title", "description")}
+            if not schema.get("default"):  # an absent parameter's "" / None / false says nothing
+                schema.pop("default", None)
+            parameters.append({"name": key, "in": "query", "required": False, "schema": _openapi(schema),
+                               "description": field.description or ""})
+        return parameters
+
+
+class Paging(Query):
+    """A list's page: `limit` (1–200, default 50) and `cursor` (the previous page's next_cursor)."""
+
+    limit: Annotated[int, PlainValidator(_query_limit),
+                     WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 200})] = Field(
+        50, description="每页条数（1–200，默认50）。 / Page size (1–200, default 50).")
+    cursor: query_text() = Field("", description="上一页返回的 next_cursor。 / next_cursor of the previous page.")
 
 
 # ------------------------------------------------------------------ answers

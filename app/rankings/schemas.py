@@ -1,11 +1,11 @@
-"""The payload of POST /api/v1/rankings/publications."""
+"""The payload of POST /api/v1/rankings/publications and the query strings of the rankings' API."""
 from typing import ClassVar, Literal
 
 from flask_babel import lazy_gettext as _l
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
-from app.core.payloads import Payload, refuse, text
-from app.rankings.periods import PeriodError, parse_period
+from app.core.payloads import Payload, Query, query_choice, query_text, refuse, refuse_parameter, text
+from app.rankings.periods import Period, PeriodError, parse_period, period_from_args
 from app.rankings.scoring import BOARDS
 
 
@@ -28,3 +28,44 @@ class RankingPublicationCreate(Payload):
         except PeriodError as error:
             raise refuse(error.message)
         return value
+
+
+DATE = {"type": "string", "format": "date"}
+
+
+class PeriodQuery(Query):
+    """GET /api/v1/rankings/{board}: the period, as on the ranking pages."""
+
+    period: query_text() = Field("", description=(
+        "统计期：YYYY-MM（月，默认本月）、YYYY-Qn（季度）或 YYYY-MM-DD..YYYY-MM-DD。 / "
+        "Period: YYYY-MM (month, default this month), YYYY-Qn or YYYY-MM-DD..YYYY-MM-DD."))
+    start: query_text(schema=DATE) = Field("", description="自定义区间开始（与 end 同用）。 / Custom range start (with end).")
+    end: query_text(schema=DATE) = Field("", description="自定义区间结束。 / Custom range end.")
+
+    @model_validator(mode="after")
+    def _readable(self):
+        self.to_period()
+        return self
+
+    def to_period(self) -> Period:
+        try:
+            return period_from_args({"period": self.period, "start": self.start, "end": self.end})
+        except PeriodError as error:
+            raise refuse_parameter(error.message, error.message, "validation_error", field=error.field)
+
+
+class PublicationQuery(Query):
+    """GET /api/v1/rankings/publications: which frozen boards."""
+
+    board: query_choice(BOARDS, message=_l("没有这个榜单。"), summary=_l("提交的数据有误。"), code="validation_error") = Field(
+        None, description="榜单 / Board")
+    period: query_text() = Field("", description="统计期，如 2026-06 / Period, e.g. 2026-06")
+
+    @field_validator("period")
+    @classmethod
+    def _key(cls, value):
+        """The period's key (2026-06), or None for every period."""
+        try:
+            return parse_period(value).key if value else None
+        except PeriodError as error:
+            raise refuse_parameter(error.message, error.message, "validation_error")

@@ -10,10 +10,10 @@ from flask_babel import lazy_gettext as _l
 from pydantic import ConfigDict, Field, Strict, ValidationInfo, WithJsonSchema, field_validator
 
 from app.core.payloads import (
-    INT32_MAX, Boolean, Id, Integer, IsoDate, OptionalId, OptionalIsoDate, Payload, PayloadError, StrictBoolean,
-    refuse, text,
+    INT32_MAX, Boolean, Id, Integer, IsoDate, OptionalId, OptionalIsoDate, Paging, Payload, PayloadError, Query,
+    QueryBool, QueryInt, StrictBoolean, query_choice, query_text, refuse, text,
 )
-from app.tickets.models import CATEGORIES, SOURCES, URGENCIES
+from app.tickets.models import CATEGORIES, SOURCES, STATUSES, URGENCIES
 
 MAX_CO_DEPARTMENTS = 8
 TOO_LONG = _l("内容过长（最多5000字）。")
@@ -297,3 +297,29 @@ class SavedViewCreate(SavedViewRename):
     query: RawText | None = Field(None, json_schema_extra={"maxLength": 2000}, description=(
         "如 status=dispatched&tag=用工；只保留问题列表认识的条件。 / e.g. status=dispatched&tag=… ; only the list's "
         "own conditions are kept."))
+
+
+# ---------------------------------------------------------------- the API's query strings
+
+class TicketListQuery(Paging):
+    """GET /api/v1/tickets: the list's filters."""
+
+    status: query_choice(STATUSES) = Field(None, description="状态 / Status")
+    company_id: QueryInt = Field(None, description="企业编号 / Company id")
+    category: query_choice(CATEGORIES) = Field(None, description="问题类别 / Category")
+    department_id: QueryInt = Field(None, description="承办部门编号 / Department id")
+    overdue: QueryBool = Field(False, description="仅超期的 / Overdue only")
+    q: query_text(100) = Field("", description=(
+        "全文搜索：编号、标题、描述、答复和留言中的词（工作人员还包括内部备注），空格分隔的词须全部出现；"
+        "给出时按相关度排序（编号或标题命中的在前，其余在后，各自从新到旧）。 / Full-text search over "
+        "number, title, description, answers and comments (internal notes for staff); every "
+        "space-separated word must occur. When given, results are ranked by relevance (number or "
+        "title matches first, then the rest, newest first within each)."))
+    tag: query_text(40) = Field("", description=(
+        "带有该标签的（仅工作人员；企业用户 400）。 / Carrying this tag (staff only; 400 for company users)."))
+
+
+class TagRemoveQuery(Query):
+    """DELETE /api/v1/tickets/{id}/tags?name=…"""
+
+    name: query_text(100, min_length=1, blank=_l("请填写标签。")) = Field("", description="标签 / Tag")

@@ -5,7 +5,7 @@ from typing import Annotated, ClassVar, Literal
 from flask_babel import lazy_gettext as _l
 from pydantic import Field, PlainValidator, ValidationInfo, WithJsonSchema, field_validator
 
-from app.core.payloads import Id, Payload, refuse, text
+from app.core.payloads import Id, Paging, Payload, QueryInt, refuse, text
 from app.tickets.schemas import ProblemFields
 from app.visits.models import MODES
 
@@ -83,3 +83,9 @@ class VisitCreate(VisitFields):
     company_id: Id
 
 
+
+
+class VisitListQuery(Paging):
+    """GET /api/v1/visits: the list's filter."""
+
+    company_id: QueryInt = Field(None, description="企业编号 / Company id")

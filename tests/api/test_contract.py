@@ -23,7 +23,8 @@ import sqlalchemy as sa
 from app import create_app
 from app.accounts.models import ApiToken
 from app.accounts.services import create_api_token
-from app.api.openapi import ERRORS, OPERATIONS, SCHEMAS, document
+from app.api.blueprint import OPERATIONS
+from app.api.openapi import ERRORS, document, schemas
 from app.companies.uscc import generate
 from app.core.db import utcnow
 from app.core.timeutil import local_today
@@ -40,7 +41,7 @@ _rng = random.Random(808)
 
 
 def op_key(op_id: str) -> tuple[str, str]:
-    return next(key for key, spec in OPERATIONS.items() if spec["operationId"] == op_id)
+    return next(key for key, op in OPERATIONS.items() if op.operation_id == op_id)
 
 
 @pytest.fixture(scope="module")
@@ -204,10 +205,10 @@ def c(app, make, spec):
     return Contract(app, make, spec)
 
 
-SECURED = sorted(spec["operationId"] for spec in OPERATIONS.values() if not spec["public"])
-GETS = sorted(spec["operationId"] for (method, _r), spec in OPERATIONS.items() if method == "GET")
-POSTS = sorted(spec["operationId"] for (method, _r), spec in OPERATIONS.items() if method == "POST")
-LISTS = sorted(spec["operationId"] for spec in OPERATIONS.values() if (spec["ok"] or "").endswith("List"))
+SECURED = sorted(op.operation_id for op in OPERATIONS.values() if not op.public)
+GETS = sorted(op.operation_id for op in OPERATIONS.values() if op.method == "GET")
+POSTS = sorted(op.operation_id for op in OPERATIONS.values() if op.method == "POST")
+LISTS = sorted(op.operation_id for op in OPERATIONS.values() if op.paged)
 # A caller allowed to use each operation, for the tests that are about something else (auth, input).
 CALLER = {"createToken": None, "createCompany": "manager", "createTicket": "manager", "addTicketComment": "escort",
           "performTicketAction": "escort", "createVisit": "escort", "getOpenApi": None, "getDocs": None,
@@ -269,8 +270,8 @@ def test_the_reference_page_is_local_and_complete(app, db_session):
     assert not re.search(r'(src|href)="(https?:)?//', page), "everything is served locally (no CDN)"
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
     for op in OPERATIONS.values():
-        assert f'id="{op["operationId"]}"' in page
-    for name in SCHEMAS:
+        assert f'id="{op.operation_id}"' in page
+    for name in schemas():
         assert f'id="schema-{name}"' in page
     assert "curl -X POST" in page and "Authorization: Bearer $TOKEN" in page
     assert "/api/v1/openapi.json" in page
@@ -417,11 +418,11 @@ WRONG_VALUES = [{}, [], True, 2**40, -1, 0, 1.5, "²", "", " ", "x" * 6000, None
 
 def _fields(op_id: str) -> list[str]:
     method, rule = op_key(op_id)
-    schema = SCHEMAS[OPERATIONS[(method, rule)]["body"]]
+    schema = schemas()[OPERATIONS[(method, rule)].body_name]
     if "oneOf" in schema:
         names = set()
         for variant in schema["oneOf"]:
-            names |= set(SCHEMAS[variant["$ref"].rsplit("/", 1)[-1]]["properties"])
+            names |= set(schemas()[variant["$ref"].rsplit("/", 1)[-1]]["properties"])
         return sorted(names)
     return sorted(schema["properties"])
 
