@@ -16,6 +16,7 @@ from app.core.db import utcnow
 from app.core.errors import api_error
 from app.core.payloads import Paging, PayloadError, Query, QueryError
 from app.extensions import db
+from app.tickets.errors import TicketActionError
 
 
 class ApiError(HTTPException):
@@ -45,6 +46,22 @@ def parse_payload(schema, data: dict | None = None, *, message: str | None = Non
         return schema.parse(json_body() if data is None else data)
     except PayloadError as error:
         fail(400, message or _("提交的数据有误。"), "validation_error", error.fields)
+
+
+def perform_action(perform, user, target, answer, *, version_message: str):
+    """POST …/actions on a problem or a common problem: the body names the action and carries the target's
+    current `version` (400 with `version_message` without one); `perform(user, target, action, data)` runs
+    it (a refusal answers with its status), then `answer(target)` is built and the request committed."""
+    data = json_body()
+    if data.get("version") is None or isinstance(data["version"], bool):
+        fail(400, _("提交的数据有误。"), "validation_error", {"version": version_message})
+    try:
+        perform(user, target, data.get("action"), data)
+    except TicketActionError as error:
+        refused(error)
+    body = answer(target)
+    db.session.commit()
+    return body
 
 
 def current_api_user():

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from app.api import answers
 from app.api.blueprint import operation
 from app.api.common import (
-    current_api_user, fail, get_or_404, json_body, parse_payload, parse_query, refused,
+    current_api_user, fail, get_or_404, json_body, parse_payload, parse_query, perform_action, refused,
 )
 from app.api.tickets import co_department_json
 from app.common_problems import co_departments, permissions, queries, services
@@ -181,13 +181,5 @@ def add_common_problem_members(common_problem_id: int):
 def perform_common_problem_action(common_problem_id: int):
     user = current_api_user()
     group = _visible_or_404(common_problem_id, user)
-    data = json_body()
-    if data.get("version") is None or isinstance(data["version"], bool):
-        fail(400, _("提交的数据有误。"), "validation_error", {"version": _("请提供共性问题的当前版本号（version）。")})
-    try:
-        services.perform(user, group, data.get("action"), data)
-    except TicketActionError as error:
-        refused(error)
-    body = common_problem_json(group, user)
-    db.session.commit()
-    return body
+    return perform_action(services.perform, user, group, lambda group: common_problem_json(group, user),
+                          version_message=_("请提供共性问题的当前版本号（version）。"))

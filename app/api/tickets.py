@@ -12,7 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.api import answers
 from app.api.blueprint import operation
 from app.api.common import (
-    current_api_user, fail, get_or_404, json_body, paginate_by_id, parse_payload, parse_query, refused,
+    current_api_user, fail, get_or_404, json_body, paginate_by_id, parse_payload, parse_query, perform_action, refused,
 )
 from app.companies.models import Company
 from app.companies.queries import visible_companies
@@ -382,16 +382,8 @@ def add_ticket_comment(ticket_id: int):
 def perform_ticket_action(ticket_id: int):
     user = current_api_user()
     ticket = _visible_ticket_or_404(ticket_id, user)
-    data = json_body()
-    if data.get("version") is None or isinstance(data["version"], bool):
-        fail(400, _("提交的数据有误。"), "validation_error", {"version": _("请提供问题的当前版本号（version）。")})
-    try:
-        services.perform(user, ticket, data.get("action"), data)
-    except TicketActionError as error:
-        refused(error)
-    body = _one_ticket_json(ticket, user)
-    db.session.commit()
-    return body
+    return perform_action(services.perform, user, ticket, lambda ticket: _one_ticket_json(ticket, user),
+                          version_message=_("请提供问题的当前版本号（version）。"))
 
 
 # ---------------------------------------------------------------- tags
