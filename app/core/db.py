@@ -2,6 +2,7 @@
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -93,3 +94,34 @@ def _writes_expected() -> bool:
             return True
         return request.method not in ("GET", "HEAD", "OPTIONS")
     return True
+
+
+class in_computed_first(sa.sql.expression.ColumnElement):
+    """column IN (select), the select's values computed once before the statement: for a short list of ids
+    that other conditions are OR-ed with (a helper's open co-department (协办) problems).
+
+    On PostgreSQL `column = ANY(ARRAY(select))`: an init plan, computed once, whose ids the column's index
+    reads — in a bitmap OR with the other arm's index, or row by row under a nested loop. As IN (select)
+    under an OR, PostgreSQL makes it a hashed SubPlan and charges building the hash again at every rescan
+    of an index scan holding it, so no plan read the problems by key under a helper's scope: each search
+    was a scan of every problem (docs/benchmarks.md, issue 16). Elsewhere IN (select), as before."""
+
+    type = sa.types.NullType()  # (a Boolean would be compared with 1 on SQLite, as in monitoring.sqlhints)
+    inherit_cache = True
+    _traverse_internals = [("column", sa.sql.visitors.InternalTraversal.dp_clauseelement),
+                           ("select", sa.sql.visitors.InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, column, select):
+        self.column = column
+        self.select = select
+
+
+@compiles(in_computed_first)
+def _in_computed_first(element, compiler, **kw):
+    return compiler.process(element.column.in_(element.select), **kw)
+
+
+@compiles(in_computed_first, "postgresql")
+def _in_computed_first_postgresql(element, compiler, **kw):
+    column = compiler.process(element.column, **kw)
+    return f"{column} = ANY (ARRAY{compiler.process(element.select.scalar_subquery(), **kw)})"

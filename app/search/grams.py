@@ -5,7 +5,8 @@ every character and every pair of adjacent characters of the number, title and p
 the number and title ("~" + gram) and of the internal notes ("!" + gram). Text is normalised first: ASCII letters lower-cased,
 and every stretch of anything that is not a letter, a digit or a CJK character becomes a break
 (pairs never straddle one). `normalize()` below is the same rule in Python; tests/search/test_grams.py
-checks that both give the same grams.
+checks that both give the same grams. Since migration 0032 the column also holds the problem's department
+as the lexeme "@d" + its id (department_lexeme), so that a helper's search names it in the same condition.
 
 A word that occurs in a text has all its grams in that text's grams (its runs are inside the text's
 runs), so `grams @@ (one of the word's grams)` is a necessary condition the GIN index answers; the
@@ -132,14 +133,31 @@ def tsquery(words, where: str, frequencies: Frequencies | None = None) -> str | 
     return " & ".join(parts) if parts else None
 
 
+def rarest_count(words, where: str, frequencies: Frequencies) -> float | None:
+    """Estimated problems holding the words' grams in `where`: the count of the rarest of the grams tsquery()
+    chooses (each run's rarest); None when no word has a gram."""
+    counts = [min(sum(frequencies.count(p + g) for p in _PREFIX[where]) for g in found)
+              for w in words for found in run_grams(w)]
+    return min(counts) if counts else None
+
+
 def column():
     """ticket_search_docs.grams (not mapped on the model: SQLite has no such column)."""
     return sa.literal_column(GRAMS_SQL, type_=TSVECTOR)
 
 
-def matches(words, where: str, frequencies: Frequencies | None = None):
-    """The index condition on ticket_search_docs for these words, or None when none has a gram."""
+def department_lexeme(department_id: int) -> str:
+    """The lexeme a problem's grams hold for its department (migration 0032; "@" is never in a gram)."""
+    return f"@d{int(department_id)}"
+
+
+def matches(words, where: str, frequencies: Frequencies | None = None, *, department: int | None = None):
+    """The index condition on ticket_search_docs for these words (department: in that department's
+    problems), or None when none has a gram and no department is named."""
     text = tsquery(words, where, frequencies)
+    if department is not None:
+        lexeme = f"'{department_lexeme(department)}'"
+        text = lexeme if text is None else f"{text} & {lexeme}"
     if text is None:
         return None
     return column().op("@@")(sa.cast(sa.literal(text), TSQUERY))

@@ -4,7 +4,8 @@ Every flush that adds or changes a problem's searchable text — a new problem, 
 description, an answer, a comment, a note, a timeline event with a reason — rewrites that problem's
 row in the same transaction (`after_flush` below), so a search never sees text the database has not
 committed and never misses text it has. On SQLite, triggers on the row keep the FTS5 table in step;
-on PostgreSQL the trigram indexes are on the row itself.
+on PostgreSQL the gram column is generated from the row itself, and holds the problem's department
+(migration 0032: written here, and kept in step with a change of department by a trigger on tickets).
 
 Bulk loads that bypass the ORM (the scale seed) call `rebuild()` once afterwards, as does
 `flask search rebuild`.
@@ -16,12 +17,12 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from app.search.models import FTS_TABLE, TicketSearchDoc
+from app.search.models import DEPARTMENT_COLUMN, FTS_TABLE, TITLES_FTS_TABLE, TicketSearchDoc
 
 _TICKET_FIELDS = ("number", "title", "description", "reply_message")
 
-# The triggers that keep the FTS5 table in step with ticket_search_docs (migration 0016 creates them
-# with the table; rebuild() drops and recreates them around a bulk refill). The index reads the rows
+# The triggers that keep the FTS5 tables in step with ticket_search_docs (migrations 0016 and 0033 create
+# them with the tables; rebuild() drops and recreates them around a bulk refill). The index reads the rows
 # through a view (ticket_search_padded) that ends every column with two newlines, so that every one-
 # or two-character stretch of text begins some trigram (short queries use the vocabulary, queries.py).
 PAD = "char(10, 10)"
@@ -44,6 +45,24 @@ SQLITE_TRIGGERS = {
         f"INSERT INTO {FTS_TABLE}(rowid, number, title, body, internal) VALUES (new.ticket_id, {_NEW}); END"
     ),
 }
+# The index of the numbers and titles alone (the first tier of a search, queries.py), read from the same view.
+_NEW_TITLE = f"new.ticket_id, new.number || {PAD}, new.title || {PAD}"
+_OLD_TITLE = f"'delete', old.ticket_id, old.number || {PAD}, old.title || {PAD}"
+SQLITE_TRIGGERS.update({
+    f"{TITLES_FTS_TABLE}_ai": (
+        f"CREATE TRIGGER {TITLES_FTS_TABLE}_ai AFTER INSERT ON ticket_search_docs BEGIN "
+        f"INSERT INTO {TITLES_FTS_TABLE}(rowid, number, title) VALUES ({_NEW_TITLE}); END"
+    ),
+    f"{TITLES_FTS_TABLE}_ad": (
+        f"CREATE TRIGGER {TITLES_FTS_TABLE}_ad AFTER DELETE ON ticket_search_docs BEGIN "
+        f"INSERT INTO {TITLES_FTS_TABLE}({TITLES_FTS_TABLE}, rowid, number, title) VALUES ({_OLD_TITLE}); END"
+    ),
+    f"{TITLES_FTS_TABLE}_au": (
+        f"CREATE TRIGGER {TITLES_FTS_TABLE}_au AFTER UPDATE OF number, title ON ticket_search_docs BEGIN "
+        f"INSERT INTO {TITLES_FTS_TABLE}({TITLES_FTS_TABLE}, rowid, number, title) VALUES ({_OLD_TITLE}); "
+        f"INSERT INTO {TITLES_FTS_TABLE}(rowid, number, title) VALUES ({_NEW_TITLE}); END"
+    ),
+})
 
 
 def _join(parts) -> str:
@@ -51,13 +70,16 @@ def _join(parts) -> str:
 
 
 def document_rows(connection, ticket_ids) -> list[dict]:
-    """The search rows of these problems, read from the tickets and their timelines."""
+    """The search rows of these problems, read from the tickets and their timelines (on PostgreSQL with
+    the problem's department, which the gram column holds as a lexeme)."""
     from app.tickets.models import Ticket, TicketEvent
 
     ids = sorted(set(ticket_ids))
     tickets = connection.execute(
-        sa.select(Ticket.id, Ticket.number, Ticket.title, Ticket.description, Ticket.reply_message)
+        sa.select(Ticket.id, Ticket.number, Ticket.title, Ticket.description, Ticket.reply_message,
+                  Ticket.department_id)
         .where(Ticket.id.in_(ids))).all()
+    postgresql = connection.dialect.name == "postgresql"
     texts: dict[int, tuple[list, list]] = {tid: ([], []) for tid in ids}
     for ticket_id, public, body in connection.execute(
             sa.select(TicketEvent.ticket_id, TicketEvent.public, TicketEvent.body)
@@ -69,9 +91,20 @@ def document_rows(connection, ticket_ids) -> list[dict]:
         body = [t.description]
         if t.reply_message and t.reply_message not in public:
             body.append(t.reply_message)
-        rows.append({"ticket_id": t.id, "number": t.number, "title": t.title,
-                     "body": _join(body + public), "internal": _join(internal)})
+        row = {"ticket_id": t.id, "number": t.number, "title": t.title,
+               "body": _join(body + public), "internal": _join(internal)}
+        if postgresql:
+            row[DEPARTMENT_COLUMN] = t.department_id
+        rows.append(row)
     return rows
+
+
+def _rows_table(dialect: str):
+    """ticket_search_docs as written: on PostgreSQL with the department column the model leaves out."""
+    if dialect != "postgresql":
+        return TicketSearchDoc.__table__
+    return sa.table(TicketSearchDoc.__tablename__,
+                    *(sa.column(c.name) for c in TicketSearchDoc.__table__.columns), sa.column(DEPARTMENT_COLUMN))
 
 
 def refresh(connection, ticket_ids) -> None:
@@ -85,10 +118,10 @@ def refresh(connection, ticket_ids) -> None:
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    stmt = insert(TicketSearchDoc.__table__)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["ticket_id"],
-        set_={name: stmt.excluded[name] for name in ("number", "title", "body", "internal")})
+    stmt = insert(_rows_table(connection.dialect.name))
+    written = [name for name in rows[0] if name != "ticket_id"]
+    stmt = stmt.on_conflict_do_update(index_elements=["ticket_id"],
+                                      set_={name: stmt.excluded[name] for name in written})
     connection.execute(stmt, rows)
 
 
@@ -137,17 +170,20 @@ def _after_flush(session: Session, _flush_context) -> None:
 
 
 def rebuild(connection) -> int:
-    """Refill every search row from the problems and their timelines (and on SQLite the FTS5 index
-    from the rows); returns the number of problems. One set-based statement, then the index."""
+    """Refill every search row from the problems and their timelines (on PostgreSQL with each problem's
+    department; on SQLite then the FTS5 indexes from the rows); returns the number of problems. One
+    set-based statement, then the index."""
     sqlite = connection.dialect.name == "sqlite"
     if sqlite:
         for name in SQLITE_TRIGGERS:
             connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
         newline, agg = "char(10)", "group_concat(e.body, char(10))"
         truth = "1"
+        department = ("", "")
     else:
         newline, agg = "E'\\n'", "string_agg(e.body, E'\\n' ORDER BY e.id)"
         truth = "true"
+        department = (f", {DEPARTMENT_COLUMN}", ", t.department_id")
     connection.exec_driver_sql("DELETE FROM ticket_search_docs")
     events = ("(SELECT {agg} FROM ticket_events e WHERE e.ticket_id = t.id AND e.public = {flag} "
               "AND e.body <> '')")
@@ -156,11 +192,12 @@ def rebuild(connection) -> int:
     answer = (f"CASE WHEN t.reply_message = '' OR EXISTS (SELECT 1 FROM ticket_events r WHERE r.ticket_id = t.id "
               f"AND r.public = {truth} AND r.body = t.reply_message) THEN '' ELSE {newline} || t.reply_message END")
     connection.exec_driver_sql(
-        "INSERT INTO ticket_search_docs (ticket_id, number, title, body, internal) "
+        f"INSERT INTO ticket_search_docs (ticket_id, number, title, body, internal{department[0]}) "
         f"SELECT t.id, t.number, t.title, t.description || {answer} || coalesce({newline} || {public}, ''), "
-        f"coalesce({internal}, '') FROM tickets t")
+        f"coalesce({internal}, ''){department[1]} FROM tickets t")
     if sqlite:
-        connection.exec_driver_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+        for table in (FTS_TABLE, TITLES_FTS_TABLE):
+            connection.exec_driver_sql(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
         for ddl in SQLITE_TRIGGERS.values():
             connection.exec_driver_sql(ddl)
     return connection.execute(sa.select(sa.func.count()).select_from(TicketSearchDoc.__table__)).scalar_one()

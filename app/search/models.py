@@ -5,10 +5,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.extensions import db
 
 # Objects the migrations create outside the models (the SQLite FTS5 table and its shadow tables; on
-# PostgreSQL the generated column `grams` and its GIN index, migration 0029, which the model leaves out
-# because SQLite has no such column — app/search/grams.py reads it); schema comparisons leave them alone.
+# PostgreSQL the generated column `grams` and its GIN index, migration 0029, and the problem's department
+# the column holds as a lexeme, migration 0032, which the model leaves out because SQLite has no such
+# columns — app/search/grams.py and index.py read and write them); schema comparisons leave them alone.
 FTS_TABLE = "ticket_search_fts"
+TITLES_FTS_TABLE = "ticket_search_fts_titles"  # the numbers and titles alone (migration 0033)
 GRAMS_COLUMN = "grams"
+DEPARTMENT_COLUMN = "department_id"
+PG_COLUMNS = (GRAMS_COLUMN, DEPARTMENT_COLUMN)
 PG_INDEXES = ("ix_ticket_search_docs_grams",)
 
 
@@ -32,7 +36,7 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
         return False
     if type_ == "index" and name in PG_INDEXES:
         return False
-    if type_ == "column" and name == GRAMS_COLUMN and getattr(obj, "table", None) is not None \
+    if type_ == "column" and name in PG_COLUMNS and getattr(obj, "table", None) is not None \
             and obj.table.name == TicketSearchDoc.__tablename__:
         return False
     return True

@@ -24,10 +24,11 @@ from markupsafe import Markup, escape
 
 from app.accounts.models import Role
 
+from app.core.db import in_computed_first
 from app.core.pagination import (COUNT_CAP, Key, KeysetPage, Segment, bounded_count, decode_token, desc,
                                  keyset_page)
 from app.search import grams
-from app.search.models import FTS_TABLE, TicketSearchDoc
+from app.search.models import FTS_TABLE, TITLES_FTS_TABLE, TicketSearchDoc
 from app.tickets.models import Ticket
 
 MIN_INDEXED = 3  # the trigram tokenizer's (and pg_trgm's) shortest searchable term
@@ -55,8 +56,8 @@ def searched_columns(user) -> tuple[str, ...]:
     return STAFF_COLUMNS if user.role in Role.STAFF else PUBLIC_COLUMNS
 
 
-def _fts(name: str):
-    return sa.table(FTS_TABLE, sa.column("rowid"), sa.column(FTS_TABLE)).alias(name)
+def _fts(name: str, table: str = FTS_TABLE):
+    return sa.table(table, sa.column("rowid"), sa.column(table)).alias(name)
 
 
 def _phrase(term: str) -> str:
@@ -74,23 +75,6 @@ def _like(column, term: str, dialect: str):
     if dialect == "postgresql":  # no letter with a case (Chinese, digits): LIKE, a byte match, 5-10x cheaper per row
         return column.like(pattern, escape="\\")
     return column.like(pattern, escape="\\")  # SQLite's LIKE ignores ASCII case
-
-
-def matching_ids(q: str, columns: tuple[str, ...], dialect: str, frequencies=None) -> sa.Select | None:
-    """SELECT of the ids of problems where every term of q occurs in one of `columns`, by LIKE/ILIKE
-    over the search rows (PostgreSQL: the rows the gram index finds; SQLite: a scan, used only when a
-    short term stands for too many trigrams). None when q has no term."""
-    words = terms(q)
-    if not words:
-        return None
-    doc = TicketSearchDoc
-    stmt = sa.select(doc.ticket_id)
-    exact = sa.and_(*(sa.or_(*(_like(getattr(doc, c), w, dialect) for c in columns)) for w in words))
-    if dialect == "postgresql":
-        indexed = grams.matches(words, _where(columns), frequencies)
-        if indexed is not None:
-            return stmt.where(indexed, _unestimated(exact))
-    return stmt.where(exact)
 
 
 def _where(columns) -> str:
@@ -117,16 +101,22 @@ class Search:
     SQLite: one FTS5 MATCH expression per use, joined to tickets on the rowid and walked in rowid
     order, so a page stops after its rows however common the words: a term of three characters or
     more is a phrase; a shorter one is the OR of the indexed trigrams that begin with it (read from
-    the FTS5 vocabulary; the padded columns make every occurrence begin one). PostgreSQL: the gram
+    the FTS5 vocabulary; the padded columns make every occurrence begin one); the number/title tier reads
+    an index of the numbers and titles alone. PostgreSQL: the gram
     index (`grams @@` each word's rarest character pair or character, app/search/grams.py) narrows the
     search rows, then ILIKE on them keeps the result exact (LIKE for words without upper/lower case).
     A narrow scope (is_narrow) instead checks the search row of each of its problems (_row_matches).
+    On PostgreSQL a helper's search also names their department in the index condition (_ids).
+
+    The conditions assume the statement they are put on is within `user`'s scope (visible_tickets):
+    a helper's leave out what is neither their department's nor an open co-department's.
     """
 
     def __init__(self, user, q: str | None, session):
         self.words = terms(q)
         self.columns = searched_columns(user)
         self.dialect = session.get_bind().dialect.name
+        self.department = _scope_department(user)
         self.fts = self.dialect == "sqlite"
         self._narrow = None
         self._grams_stats = None
@@ -146,11 +136,11 @@ class Search:
     def __bool__(self) -> bool:
         return bool(self.words)
 
-    def _match(self, alias: str, expression: str | None):
-        table = _fts(alias)
+    def _match(self, alias: str, expression: str | None, fts_table: str = FTS_TABLE):
+        table = _fts(alias, fts_table)
         if expression is None:
             return table, sa.false()
-        return table, sa.and_(table.c.rowid == Ticket.id, table.c[FTS_TABLE].op("MATCH")(expression))
+        return table, sa.and_(table.c.rowid == Ticket.id, table.c[fts_table].op("MATCH")(expression))
 
     @staticmethod
     def _segment(table, condition, expression) -> Segment:
@@ -162,8 +152,7 @@ class Search:
         """WHERE condition on a Ticket select: the problem matches."""
         if self.fts:
             return self._match("search_match", self.everywhere)[1]
-        frequencies = self._frequencies() if self.dialect == "postgresql" else None
-        return Ticket.id.in_(matching_ids(" ".join(self.words), self.columns, self.dialect, frequencies))
+        return Ticket.id.in_(self._ids(self.columns, self._row_condition(self.columns)))
 
     def is_narrow(self, stmt) -> bool:
         """Whether the scoped, filtered select (without the search) holds at most NARROW_SCOPE problems:
@@ -202,6 +191,8 @@ class Search:
         the search takes, so that a page's statements do not depend on the size of the scope)."""
         if self._grams_stats is None:
             lexemes = grams.lexemes(self.words, grams.TITLE) + grams.lexemes(self.words, _where(self.columns))
+            if self.department is not None:
+                lexemes.append(grams.department_lexeme(self.department))
             self._grams_stats = grams.Frequencies(self._session, lexemes)
         return self._grams_stats
 
@@ -212,6 +203,49 @@ class Search:
             return [exact]
         condition = grams.matches(self.words, _where(columns), self._frequencies())
         return [exact] if condition is None else [condition, _unestimated(exact)]
+
+    def _department_in_index(self, columns) -> bool:
+        """PostgreSQL, a helper's search: whether the department goes into the index condition — when the
+        words' matches in the department are expected to be few (at most NARROW_SCOPE, by the grams' and the
+        department lexeme's statistics; always without statistics). Many (a word in most problems), the
+        problems are better walked newest first until the page is full, and with the department in both the
+        scope and the index condition PostgreSQL, taking the two for independent, would expect a few dozen
+        matches and read them all through the index instead (60 ms for 职能部门协调 in a department of 7,000
+        problems, growing with the department)."""
+        if self.department is None or self.dialect != "postgresql":
+            return False
+        stats = self._frequencies()
+        if not stats.analysed:
+            return True
+        matches = grams.rarest_count(self.words, _where(columns), stats)
+        if matches is None:
+            return True
+        share = stats.count(grams.department_lexeme(self.department)) / stats.total
+        return matches * share <= NARROW_SCOPE
+
+    def _ids(self, columns, exact):
+        """SELECT of the ids of the problems whose search row satisfies `exact` (every word in `columns`),
+        through the gram index on PostgreSQL.
+
+        A helper's (PostgreSQL): their department's lexeme in the same index condition as the words, so GIN
+        intersects the words' and the department's posting lists (migration 0032) — without it a word rare in
+        a large department was a walk of the department or a fetch of every match, each checked for its
+        department (1–3 s at 1,000,000 problems, docs/benchmarks.md) — OR, as a separate arm, the words in
+        one of the department's open co-department (协办) problems, read by key: one bitmap OR of the two
+        indexes (a UNION ALL of the two arms made PostgreSQL scan every problem to join them)."""
+        doc = TicketSearchDoc
+        ids = sa.select(doc.ticket_id)
+        if not self._department_in_index(columns):
+            return ids.where(*self._indexed(columns, exact))
+        from app.tickets.permissions import co_department_tickets
+
+        where, frequencies = _where(columns), self._frequencies()
+        in_department = grams.matches(self.words, where, frequencies, department=self.department)
+        co_department = in_computed_first(doc.ticket_id, co_department_tickets(self.department))
+        words = grams.matches(self.words, where, frequencies)
+        if words is not None:
+            co_department = sa.and_(co_department, words)
+        return ids.where(sa.or_(in_department, co_department), _unestimated(exact))
 
     def _narrow_segments(self) -> list[Segment]:
         """The same two tiers in the same order, driven from the scope: each problem of the (small)
@@ -261,7 +295,9 @@ class Search:
         if self.is_narrow(stmt):
             return self._narrow_segments()
         if self.fts:
-            title_table, in_title = self._match("search_title", self.in_title)
+            # The first tier from the index of the numbers and titles alone (migration 0033): from the index of
+            # every column, a word in most problems' text but in no title was a read of its whole doclist.
+            title_table, in_title = self._match("search_title", self.in_title, TITLES_FTS_TABLE)
             rest = self.everywhere
             if rest is not None and self.in_title is not None:
                 rest = f"({rest}) NOT ({self.in_title})"
@@ -272,10 +308,8 @@ class Search:
         # problems newest first (common words: it stops when the page is full) or a bitmap of the index
         # (rare words). The second tier is decided on each row (in the text, not in the title): not a NOT
         # IN of every title match, which PostgreSQL hashed in full first (1.4 s for 60,000 title matches).
-        doc = TicketSearchDoc
-        title_ids = sa.select(doc.ticket_id).where(*self._indexed(TITLE_COLUMNS, self._row_condition(TITLE_COLUMNS)))
-        text_ids = sa.select(doc.ticket_id).where(
-            *self._indexed(self.columns, self._row_condition(self.columns, not_in_title=True)))
+        title_ids = self._ids(TITLE_COLUMNS, self._row_condition(TITLE_COLUMNS))
+        text_ids = self._ids(self.columns, self._row_condition(self.columns, not_in_title=True))
         return [Segment((desc(Ticket.id),), where=Ticket.id.in_(title_ids)),
                 Segment((desc(Ticket.id),), where=Ticket.id.in_(text_ids))]
 
@@ -298,6 +332,14 @@ class Search:
             total = bounded_count(stmt.where(self.condition()), COUNT_CAP, keep_order=self.fts)
         page.total, page.total_capped = min(total, COUNT_CAP), total > COUNT_CAP
         return page
+
+
+def _scope_department(user) -> int | None:
+    """The department whose problems make `user`'s scope (with its open co-departments'): a helper's
+    (permissions.ticket_scope); None for every other role."""
+    if user.role == Role.HELPER and user.department_id:
+        return user.department_id
+    return None
 
 
 def _expand(session, term: str) -> list[str] | None:

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from app.accounts.models import Role
 from app.companies.models import Company
 from app.companies.permissions import company_scope, served_before
+from app.core.db import in_computed_first
 from app.tickets.errors import TicketActionError
 from app.tickets.models import STATUSES, SUPERVISION_LEVELS, ExtensionRequest, Ticket, TicketCoDepartment
 from app.tickets.transitions import TRANSITIONS, roles_for
@@ -42,11 +43,12 @@ def ticket_scope(user, *, history: bool = False):
         # The lead department's problems, and those it is an open co-department (协办) of — only problems whose
         # current dispatch names co-departments have such rows (co_department_count, as permissions read it).
         # Said so, PostgreSQL estimates the scope from the columns' statistics (the department's share) instead
-        # of taking half of all problems for the IN (subquery), and chooses its search plans accordingly
+        # of taking half of all problems for the IN (subquery), and chooses its search plans accordingly; the
+        # co-department ids are computed first (in_computed_first), so the problems can be read by key
         # (docs/benchmarks.md, issue 16).
         return sa.or_(Ticket.department_id == user.department_id,
                       sa.and_(Ticket.co_department_count > 0,
-                              Ticket.id.in_(co_department_tickets(user.department_id))))
+                              in_computed_first(Ticket.id, co_department_tickets(user.department_id))))
     if user.role == Role.COMPANY and user.company_id:
         return Ticket.company_id == user.company_id
     return sa.false()

@@ -156,7 +156,56 @@ def test_the_index_follows_edits_new_comments_and_a_rebuild(app, w, make, login_
     make.session.expire_all()
     after = {d.ticket_id: (d.title, d.body, d.internal) for d in make.session.scalars(sa.select(TicketSearchDoc))}
     assert after == before
+    # PostgreSQL: with each problem's department (the gram column's "@d" lexeme), as the tickets have it.
+    assert {t.id: _department_column(t.id) for t in (w.tax, w.order, w.port)} == (
+        {w.tax.id: None, w.order.id: None, w.port.id: None} if db.session.get_bind().dialect.name == "sqlite"
+        else {w.tax.id: None, w.order.id: w.department.id, w.port.id: None})
     assert numbers(page_text(b.get("/tickets/?q=钢材涨价"))) == [w.tax.number]
+
+
+def _department_column(ticket_id):
+    """PostgreSQL: the department the problem's search row (and so its gram column) holds; None elsewhere."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return None
+    return db.session.execute(sa.text("SELECT department_id FROM ticket_search_docs WHERE ticket_id = :id"),
+                              {"id": ticket_id}).scalar_one()
+
+
+@pytest.mark.parametrize("narrow_scope", [0, 10**6])
+def test_a_helpers_search_follows_the_problem_from_department_to_department(w, make, api, monkeypatch, narrow_scope):
+    """A helper finds its department's problems by a word, and never another department's: the word and the
+    department are one index condition on PostgreSQL (migration 0032), which follows a dispatch, a return, a
+    redispatch with a co-department (协办) and a change of department by plain SQL, as the scope does."""
+    monkeypatch.setattr(search_queries, "NARROW_SCOPE", narrow_scope)  # 0: the index path; 10**6: the scope's side
+    third = make.department()
+    helpers = {"lead": w.helper, "other": w.other_helper, "third": make.user(role="helper", department=third)}
+    clients = {name: api(user=user) for name, user in helpers.items()}
+    t = w.new_ticket(title="冷库氨制冷系统改造", description="氨制冷机组老化，想申请技改补助。", category="approval")
+    elsewhere = w.new_ticket(title="氨制冷安全检查", description="应急管理部门检查后要求整改。", category="approval")
+    w.act(w.manager, elsewhere, "dispatch", department_id=third.id)
+
+    def finders(q="氨制冷"):
+        found = {}
+        for name, (client, _user, headers) in clients.items():
+            items = client.get(f"/api/v1/tickets?q={q}", headers=headers).get_json()["items"]
+            found[name] = [item["number"] for item in items]
+        return found
+
+    w.act(w.manager, t, "dispatch", department_id=w.department.id)
+    assert _department_column(t.id) in (None, w.department.id)
+    assert finders() == {"lead": [t.number], "other": [], "third": [elsewhere.number]}
+    assert finders("技改补助") == {"lead": [t.number], "other": [], "third": []}  # in the description
+    w.act(w.helper, t, "return", reason="不属于本部门职责")
+    assert finders() == {"lead": [], "other": [], "third": [elsewhere.number]}
+    # Redispatched to the other department, the first one its co-department (协办): both find it.
+    w.act(w.manager, t, "dispatch", department_id=w.other_department.id, co_departments=[w.department.id])
+    assert _department_column(t.id) in (None, w.other_department.id)
+    assert finders() == {"lead": [t.number], "other": [t.number], "third": [elsewhere.number]}
+    # A change of department written by plain SQL (a bulk correction) is followed too (a trigger on PostgreSQL).
+    make.session.execute(sa.text("UPDATE tickets SET department_id = :d WHERE id = :id"), {"d": third.id, "id": t.id})
+    make.session.commit()
+    assert _department_column(t.id) in (None, third.id)
+    assert finders() == {"lead": [t.number], "other": [], "third": [elsewhere.number, t.number]}  # newest first
 
 
 def plan_of_a_page(user, q: str) -> str:
