@@ -82,6 +82,17 @@ def _rated_in(period: Period):
     return sa.and_(Ticket.rating.is_not(None), period.holds(Ticket.rated_at))
 
 
+def _touched_in(period: Period):
+    """The ids of the problems with a fact of the escort board in the period — created, accepted,
+    escalated, replied, rated or closed then — each read through the index on its own time, so the board
+    reads the period's few thousand problems instead of every problem of every year."""
+    times = (Ticket.created_at, Ticket.accepted_at, Ticket.escort_escalated_at, Ticket.replied_at,
+             Ticket.rated_at)
+    arms = [sa.select(Ticket.id).where(period.holds(column)) for column in times]
+    arms.append(sa.select(Ticket.id).where(_closed_in(period)))
+    return sa.union(*arms).subquery("touched")
+
+
 def _entries(stmt) -> dict[int, Entry]:
     return {row.id: Entry(row.id, row.name) for row in db.session.execute(stmt)}
 
@@ -159,6 +170,7 @@ def escort_metrics(period: Period, *, now: datetime | None = None) -> list[Entry
                        Ticket.replied_on_time.is_not(None))
     closed_own = sa.and_(_closed_in(period), Ticket.replied_from == "accepted")
     rated = _rated_in(period)
+    touched = _touched_in(period)
     tickets = db.session.execute(
         sa.select(
             Ticket.escort_id.label("escort_id"),
@@ -174,6 +186,8 @@ def escort_metrics(period: Period, *, now: datetime | None = None) -> list[Entry
             _count_if(sa.and_(closed_own, Ticket.reopen_count > 0)).label("reopened"),
             sa.func.count().label("cases"),
         )
+        .select_from(touched)
+        .join(Ticket, Ticket.id == touched.c.id)
         .where(Ticket.escort_id.is_not(None), sa.or_(logged, accepted, escalated, answered, rated, closed_own))
         .group_by(Ticket.escort_id)
     )

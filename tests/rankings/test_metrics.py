@@ -269,3 +269,32 @@ def test_each_board_runs_a_fixed_number_of_queries(make, count_queries, board_ke
         compute_board(board_key, JUNE, config=config, now=AFTER)
     # 3 queries for June and 3 for May, whatever the number of entries.
     assert small.count == large.count == 6, large.statements
+
+
+def test_the_escort_board_reads_the_period_s_problems_by_index_not_every_problem(district, app):
+    """The board's problems are those with a fact in the period: read through one index per time (created,
+    accepted, escalated, replied, rated, closed; migration 0032), never by walking every problem of every year."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's plan; PostgreSQL chooses its own by its statistics")
+    seen = []
+
+    def remember(conn, cursor, statement, parameters, context, executemany):
+        if "GROUP BY tickets.escort_id" in statement:
+            seen.append((statement, parameters))
+
+    sa.event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        rows = by_id(escort_metrics(JUNE, now=AFTER))
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", remember)
+    assert rows[district.escorts["E1"].id].metrics["problems_collected"] == 3  # the same numbers as above
+    (statement, parameters), = seen
+    plan = [row[3] for row in db.session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)]
+    assert not any(step.startswith("SCAN tickets") for step in plan), plan
+    for index in ("ix_tickets_created", "ix_tickets_accepted_at", "ix_tickets_escort_escalated_at",
+                  "ix_tickets_replied_at", "ix_tickets_rated_at", "ix_tickets_status_closed"):
+        assert any(index in step for step in plan), (index, plan)
