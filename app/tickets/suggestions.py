@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.extensions import db
+from app.monitoring import aggregates
 from app.reference.models import Department
 from app.search import similarity
 from app.tickets import department_model
@@ -73,6 +74,46 @@ def _kept_by(ticket_ids) -> dict[int, int]:
     return {ticket_id: department_id for ticket_id, department_id in rows}
 
 
+def _kept_dispatches():
+    """Each kept dispatch (not returned) with its category: a problem's under the problem's, a 共性问题's
+    (counted once) under the group's."""
+    from app.common_problems.models import CommonProblem  # common problems build on tickets
+
+    own = (sa.select(DispatchRecord.department_id.label("department_id"), Ticket.category.label("category"))
+           .join(Ticket, Ticket.id == DispatchRecord.ticket_id)
+           .where(DispatchRecord.returned_at.is_(None)))
+    grouped = (sa.select(DispatchRecord.department_id, CommonProblem.category)
+               .join(CommonProblem, CommonProblem.id == DispatchRecord.common_problem_id)
+               .where(DispatchRecord.returned_at.is_(None)))
+    return own, grouped
+
+
+def _category_counts(category: str) -> aggregates.Shared:
+    """department id → kept dispatches of the category, the whole district's: the same for every problem and
+    every viewer, so counted once a minute (app.monitoring.aggregates) rather than on each problem page — it
+    reads every dispatch of the category (99 ms at 200,000 problems on SQLite)."""
+    def count() -> dict[int, int]:
+        own, grouped = _kept_dispatches()
+        both = sa.union_all(own.where(Ticket.category == category),
+                            grouped.where(grouped.selected_columns.category == category)).subquery()
+        return dict(db.session.execute(
+            sa.select(both.c.department_id, sa.func.count()).group_by(both.c.department_id)).all())
+
+    return aggregates.shared("department-category-counts", "district", count, category)
+
+
+def _own_counts(ticket: Ticket) -> Counter:
+    """The kept dispatches of this very problem and of its 共性问题 (under its category), by department —
+    what the category's counts must leave out (a handful of rows, read by key)."""
+    own, grouped = _kept_dispatches()
+    arms = [own.where(Ticket.id == ticket.id, Ticket.category == ticket.category)]
+    if ticket.common_problem_id:
+        arms.append(grouped.where(DispatchRecord.common_problem_id == ticket.common_problem_id,
+                                  grouped.selected_columns.category == ticket.category))
+    both = sa.union_all(*arms).subquery()
+    return Counter(db.session.scalars(sa.select(both.c.department_id)).all())
+
+
 def department_suggestions(ticket: Ticket, *, limit: int = LIMIT) -> list[DepartmentSuggestion]:
     # 1. What helpers said when returning it, and who returned it.
     returns = db.session.execute(
@@ -102,20 +143,11 @@ def department_suggestions(ticket: Ticket, *, limit: int = LIMIT) -> list[Depart
     n_similar = sum(heads.values())
     total_weight = sum(weight.values()) or 1.0
 
-    # 3. The category's history (a 共性问题's dispatch counts once, under the group's category).
-    from app.common_problems.models import CommonProblem  # common problems build on tickets
-
-    own = (sa.select(DispatchRecord.department_id.label("department_id"))
-           .join(Ticket, Ticket.id == DispatchRecord.ticket_id)
-           .where(Ticket.category == ticket.category, DispatchRecord.returned_at.is_(None), Ticket.id != ticket.id))
-    grouped = (sa.select(DispatchRecord.department_id)
-               .join(CommonProblem, CommonProblem.id == DispatchRecord.common_problem_id)
-               .where(CommonProblem.category == ticket.category, DispatchRecord.returned_at.is_(None),
-                      CommonProblem.id != (ticket.common_problem_id or 0)))
-    both = sa.union_all(own, grouped).subquery()
-    category_rows = db.session.execute(
-        sa.select(both.c.department_id, sa.func.count()).group_by(both.c.department_id)).all()
-    category_counts = {department_id: count for department_id, count in category_rows}
+    # 3. The category's history (a 共性问题's dispatch counts once, under the group's category), less this
+    #    problem's (or its group's) own dispatches.
+    category_counts = Counter(_category_counts(ticket.category).value)
+    category_counts.subtract(_own_counts(ticket))
+    category_counts = {department_id: count for department_id, count in category_counts.items() if count > 0}
     category_total = sum(category_counts.values()) or 1
 
     # 4. The learned model, once trained on enough history.
