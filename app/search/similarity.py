@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from app.extensions import db
+from app.extensions import cache, db
+from app.monitoring import aggregates
 from app.search.models import FTS_TABLE
 
 VOCAB_TABLE = FTS_TABLE + "_vocab"
@@ -87,6 +88,49 @@ def _bigrams(text: str) -> list[str]:
     return list(seen)
 
 
+def _vocabulary(words: list[str]) -> tuple[int, dict[str, tuple[list[str], int]]]:
+    """About how many problems there are, and for each two-character word the indexed trigrams beginning
+    with it and how many problems hold them (FTS5 vocabulary, one statement for all the words).
+
+    Counting a common word's problems reads its whole posting list (15 ms for a problem's 24 words at
+    200,000 problems), and the counts only choose which words are distinctive, so — like PostgreSQL's
+    column statistics on the other path — they are kept for a while: per word, shared by every problem and
+    every viewer, for at most the aggregates' minute (app.monitoring.aggregates; never in tests)."""
+    ttl = aggregates.seconds()
+    keys = {word: f"vocab:{word}" for word in words}
+    found: dict = {}
+    total = None
+    if ttl:
+        try:
+            cached = cache.get_many("vocab:", *keys.values())
+        except Exception:  # the cache's server is down: read the vocabulary
+            cached = [None] * (len(keys) + 1)
+        found = {word: hit for word, hit in zip(words, cached[1:], strict=True) if hit is not None}
+        total = cached[0]
+    missing = [word for word in words if word not in found]
+    if missing or not ttl or total is None:
+        arms, params = [], {}
+        for i, word in enumerate(missing):
+            arms.append(f"SELECT {i} AS k, term, doc FROM {VOCAB_TABLE} WHERE term >= :lo{i} AND term < :hi{i}")
+            params[f"lo{i}"], params[f"hi{i}"] = word, word[:-1] + chr(ord(word[-1]) + 1)
+        arms.append("SELECT -1 AS k, '' AS term, max(ticket_id) AS doc FROM ticket_search_docs")  # about how many
+        read = {word: ([], 0) for word in missing}
+        for k, term, doc in db.session.execute(sa.text(" UNION ALL ".join(arms)), params):
+            if k < 0:
+                total = doc or 1
+                continue
+            terms, count = read[missing[k]]
+            terms.append(term)
+            read[missing[k]] = (terms, count + doc)
+        found.update(read)
+        if ttl:
+            try:
+                cache.set_many({"vocab:": total, **{keys[word]: read[word] for word in missing}}, timeout=ttl)
+            except Exception:
+                pass
+    return total, found
+
+
 def _sqlite_candidates(ticket_id: int, title: str, description: str, limit: int):
     """The problem's two-character words (the title's first) that other problems hold too but not too
     many (counted over the trigrams beginning with them, from the FTS5 vocabulary, in one statement),
@@ -95,18 +139,9 @@ def _sqlite_candidates(ticket_id: int, title: str, description: str, limit: int)
     words += [w for w in _bigrams(description) if w not in words][:DISTINCTIVE_TERMS - len(words)]
     if not words:
         return None
-    arms, params = [], {}
-    for i, word in enumerate(words):
-        arms.append(f"SELECT {i} AS k, term, doc FROM {VOCAB_TABLE} WHERE term >= :lo{i} AND term < :hi{i}")
-        params[f"lo{i}"], params[f"hi{i}"] = word, word[:-1] + chr(ord(word[-1]) + 1)
-    arms.append("SELECT -1 AS k, '' AS term, max(ticket_id) AS doc FROM ticket_search_docs")  # about how many
-    total, expansions, frequency = 1, {}, Counter()
-    for k, term, doc in db.session.execute(sa.text(" UNION ALL ".join(arms)), params):
-        if k < 0:
-            total = doc or 1
-            continue
-        expansions.setdefault(k, []).append(term)
-        frequency[k] += doc
+    total, vocabulary = _vocabulary(words)
+    expansions = {k: vocabulary[word][0] for k, word in enumerate(words) if vocabulary[word][0]}
+    frequency = Counter({k: vocabulary[word][1] for k, word in enumerate(words)})
     ceiling = max(20, total // 20)  # a word in more than 5% of problems says little about the need
     # In order (the title's first), those in some other problem too and not in too many; bm25 weighs them.
     chosen = [k for k in sorted(expansions) if 2 <= frequency[k] <= ceiling][:WORDS_USED]
@@ -220,9 +255,14 @@ def similar_problems(visible, ticket, *, limit: int = 5, load=None) -> list[Simi
         if found_ids is None:
             return []
         stmt = visible.where(Ticket.id.in_(found_ids.subquery().select()))
-    if load is not None:
-        stmt = load(stmt)
-    found = {t.id: t for t in db.session.scalars(stmt).unique()}
-    ranked = rank(problem_text(ticket.title, ticket.description),
-                  [(t.id, problem_text(t.title, t.description)) for t in found.values()])
-    return [Similar(found[i], round(min(score, 1.0), 3)) for i, score in ranked[:limit] if score >= MIN_SCORE]
+    # Ranked on the candidates' texts alone; only the few shown are loaded as problems (with `load`'s
+    # relations): loading all CANDIDATES with their company, department and helper cost more than the search.
+    texts = {row.id: problem_text(row.title, row.description)
+             for row in db.session.execute(stmt.with_only_columns(Ticket.id, Ticket.title, Ticket.description))}
+    ranked = [(i, score) for i, score in rank(problem_text(ticket.title, ticket.description), list(texts.items()))
+              if score >= MIN_SCORE][:limit]
+    if not ranked:
+        return []
+    shown = sa.select(Ticket).where(Ticket.id.in_([i for i, _score in ranked]))
+    found = {t.id: t for t in db.session.scalars(load(shown) if load is not None else shown).unique()}
+    return [Similar(found[i], round(min(score, 1.0), 3)) for i, score in ranked if i in found]

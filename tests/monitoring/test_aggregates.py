@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.core.timeutil import local_date
-from app.extensions import cache
+from app.extensions import cache, db
 from app.monitoring import queries
 from app.monitoring.models import TicketMonthCount
 from app.tickets.models import Ticket
@@ -196,3 +196,73 @@ def test_the_live_ranking_board_is_computed_once_for_every_member_of_staff(app, 
     assert computed == ["escorts", "departments"]
     # Company users never see the board.
     assert signed_in(app, world.company_user).get("/rankings/").status_code in (302, 403)
+
+
+def test_the_dashboard_s_sections_are_rendered_once_with_the_numbers(app, make, shared_for_a_minute, monkeypatch):
+    import app.monitoring.views as monitoring_views
+
+    world = World(make)
+    world.new_ticket()
+    rendered = []
+    real = monitoring_views._dashboard_sections
+    monkeypatch.setattr(monitoring_views, "_dashboard_sections", lambda *a: rendered.append(1) or real(*a))
+    other_manager = make.user(role="manager")
+    pages = [signed_in(app, user).get("/dashboard").get_data(as_text=True) for user in (world.manager, other_manager)]
+    assert rendered == [1]  # the breakdowns, ageing, trend and goals were rendered for the first view only
+    for page in pages:
+        for section in ('id="breakdown-category"', 'id="ageing"', 'id="trend"', 'id="goals-reached"'):
+            assert section in page
+        assert 'href="/tickets/?open=1&amp;category=' in page  # the breakdown's links to the list
+    # What depends on the viewer stays live: the supervision list is read for each view.
+    assert all('id="supervision"' in page for page in pages)
+
+
+def test_a_problem_page_counts_its_category_s_dispatches_once_a_minute(app, make, shared_for_a_minute, count_queries):
+    """The department suggestions' 同类问题 counts are the district's, the same for every problem of the category:
+    counted once and shared; this very problem's own dispatches are still left out."""
+    world = World(make)
+    labour = make.department(name="区人力社保局")
+    for title in ("招不到数控技工", "缺普工", "技工招聘困难"):
+        t = world.new_ticket(title=title, description="缺人。", category="labour")
+        world.act(world.manager, t, "dispatch", department_id=labour.id)
+    first = world.new_ticket(title="宿舍不够住", description="员工宿舍紧张。", category="labour")
+    second = world.new_ticket(title="食堂太小", description="员工就餐排队。", category="labour")
+    b = signed_in(app, world.manager)
+
+    def category_statements(path):
+        with count_queries() as q:
+            page = b.get(path).get_data(as_text=True)
+        return page, [s for s in q.statements if re.match(r"SELECT \w+\.department_id, count\(\*\)", s)]
+
+    page, counted = category_statements(f"/tickets/{first.id}")
+    assert "同类问题中 3 次由该部门办理" in page and len(counted) == 1
+    page, counted = category_statements(f"/tickets/{second.id}")
+    assert "同类问题中 3 次由该部门办理" in page and counted == []  # the first view's count
+    # A problem that was itself dispatched there (and is back for redispatch) is not its own history.
+    world.act(world.manager, second, "dispatch", department_id=labour.id)
+    with app.app_context():
+        cache.clear()
+    third = world.new_ticket(title="缺焊工", description="焊工不够。", category="labour")
+    assert "同类问题中 4 次由该部门办理" in b.get(f"/tickets/{third.id}").get_data(as_text=True)
+
+
+def test_the_similar_problems_vocabulary_is_read_once_per_word(app, make, shared_for_a_minute, count_queries):
+    """On SQLite the similar-problems panel counts how many problems hold each of a problem's two-character words
+    (the FTS5 vocabulary); the counts only choose the distinctive words and are kept, per word, for the minute."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the FTS5 vocabulary is SQLite's; PostgreSQL reads its column statistics")
+    world = World(make)
+    for title in ("数控技工招不到", "数控技工短缺", "缺数控技工"):
+        world.new_ticket(title=title, description="扩产缺技工。", category="labour")
+    one = world.new_ticket(title="数控技工不够", description="扩产缺技工。", category="labour")
+    b = signed_in(app, world.manager)
+
+    def vocabulary_reads(ticket):
+        with count_queries() as q:
+            page = b.get(f"/tickets/{ticket.id}").get_data(as_text=True)
+        return page, [s for s in q.statements if "_vocab" in s]
+
+    page, reads = vocabulary_reads(one)
+    assert reads and "数控技工短缺" in page  # a similar problem is shown
+    page, reads = vocabulary_reads(one)
+    assert reads == [] and "数控技工短缺" in page  # same words: nothing read again, same panel
