@@ -5,9 +5,10 @@ fixed number per page) and links to the filtered problem list (/tickets/?…) or
 "not visited" list that shows exactly the rows it counts.
 """
 import sqlalchemy as sa
-from flask import redirect, render_template, url_for
+from flask import get_template_attribute, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from app.companies import goals
 from app.companies.models import CATEGORIES as COMPANY_CATEGORIES
@@ -60,9 +61,9 @@ def dashboard():
     supervised = db.session.scalars(queries.supervision_list(user)).unique().all()
     return render_template(
         "monitoring/dashboard.html", now=now, c=c, window=window, **numbers.value, as_of=numbers.computed_at,
-        breakdown_titles=queries.BREAKDOWNS, supervised=supervised,
+        supervised=supervised,
         ratings=RATINGS, satisfied_codes=queries.SATISFIED, definitions=queries.DEFINITIONS,
-        tickets_url=_tickets_url, overdue_days=_overdue_days(now), goal_categories=COMPANY_CATEGORIES,
+        tickets_url=_tickets_url, overdue_days=_overdue_days(now),
         common_window=window_days, common_cap=max_candidates,
         can_create_common=common_permissions.can_create_common_problem(current_user),
         open_common=common_queries.open_counts(current_user, now),
@@ -76,12 +77,27 @@ def _dashboard_numbers(user, c, window, window_days: int, max_candidates: int) -
     breakdowns = {name: queries.breakdown(user, c, name) for name in queries.BREAKDOWNS}
     buckets = queries.ageing(user, c)
     months = queries.trend(user, c)
+    charts_ = _dashboard_charts(breakdowns, buckets, months)
+    goals_reached = goals.reached_this_year_by_category(visible_companies(user), c.today.year)
     return {
         "counts": queries.open_counts(user, c), "month": queries.month_counts(user, c),
-        "cover": queries.coverage(user, window), "breakdowns": breakdowns, "buckets": buckets, "months": months,
-        "goals_reached": goals.reached_this_year_by_category(visible_companies(user), c.today.year),
-        "charts": _dashboard_charts(breakdowns, buckets, months),
+        "cover": queries.coverage(user, window),
         "common": common_problems.suggestions(window_days, max_candidates),
+        "sections": _dashboard_sections(breakdowns, buckets, months, charts_, goals_reached, c.today.year),
+    }
+
+
+def _dashboard_sections(breakdowns, buckets, months, charts_, goals_reached, year) -> dict:
+    """The sections that show only these numbers — the breakdowns, ageing, trend and goals with their charts
+    and a few hundred links — as HTML, rendered once with the numbers instead of on every view."""
+    def section(name, *args):
+        return Markup(get_template_attribute("monitoring/_dashboard_sections.html", name)(*args))
+
+    return {
+        "breakdowns": section("breakdowns", breakdowns, queries.BREAKDOWNS, charts_, _tickets_url),
+        "ageing": section("ageing", buckets, queries.DEFINITIONS, charts_, _tickets_url),
+        "trend": section("trend", months, queries.DEFINITIONS, charts_, _tickets_url),
+        "goals": section("goals", goals_reached, COMPANY_CATEGORIES, year),
     }
 
 
