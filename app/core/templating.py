@@ -22,25 +22,28 @@ def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
-def register(app) -> None:
-    @app.template_filter("localdt")
-    def localdt(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
-        if not value:
-            return ""
-        pattern = _DIGIT_PATTERNS.get(fmt)
-        if pattern is None:
-            return format_datetime(value, fmt)
-        if value.tzinfo is None:  # stored times are UTC
-            value = value.replace(tzinfo=timezone.utc)
-        return value.astimezone(_zone(current_app.config["BABEL_DEFAULT_TIMEZONE"])).strftime(pattern)
+def localdt(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
+    if not value:
+        return ""
+    pattern = _DIGIT_PATTERNS.get(fmt)
+    if pattern is None:
+        return format_datetime(value, fmt)
+    if value.tzinfo is None:  # stored times are UTC
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(_zone(current_app.config["BABEL_DEFAULT_TIMEZONE"])).strftime(pattern)
 
-    @app.template_filter("localdate")
-    def localdate(value: date | datetime | None) -> str:
-        if value is None:
-            return ""
-        if isinstance(value, datetime):
-            return localdt(value, "yyyy-MM-dd")
-        return value.isoformat()
+
+def localdate(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return localdt(value, "yyyy-MM-dd")
+    return value.isoformat()
+
+
+def register(app) -> None:
+    app.add_template_filter(localdt, "localdt")
+    app.add_template_filter(localdate, "localdate")
 
     # Jinja globals (unlike context-processor values) reach imported macros too, e.g. the pager.
     app.jinja_env.globals["page_url"] = page_url

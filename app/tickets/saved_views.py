@@ -6,6 +6,7 @@ scope. The list's header shows the viewer's views as links; its owner renames an
 Shared by the pages (app.tickets.views) and the API (app.api.saved_views).
 """
 import unicodedata
+from functools import cache
 from urllib.parse import parse_qsl, urlencode
 
 import sqlalchemy as sa
@@ -22,6 +23,7 @@ MAX_QUERY = 2000
 MAX_PER_USER = 20
 
 
+@cache
 def _condition_names() -> tuple[str, ...]:
     """The problem list's condition fields (TicketFilterForm's, in their order), csrf excluded."""
     from app.tickets.forms import TicketFilterForm  # forms import the models; keep this module light
