@@ -434,17 +434,26 @@ def open_by_due_date(user: User, limit: int = 20) -> sa.Select:
     return by_due_date(with_list_loads(_open_tickets(user))).limit(limit)
 
 
+def _first_by_due_date(stmt: sa.Select, limit: int) -> sa.Select:
+    """The first `limit` problems of `stmt` by due date, with what a list shows. The order and the limit are
+    taken over the problems' ids alone; only those few are then joined to their company, town, escort,
+    department and helper (sorting a department's hundreds of matches with every joined column first cost
+    10–20 ms a list at 200,000 problems)."""
+    first = by_due_date(stmt.with_only_columns(Ticket.id)).limit(limit)
+    return by_due_date(with_list_loads(sa.select(Ticket).where(Ticket.id.in_(first))))
+
+
 def open_not_in(user: User, statuses, limit: int = 20) -> sa.Select:
     """The user's open problems in any state but `statuses`, by due date (the workbench's "others")."""
-    return by_due_date(with_list_loads(_open_tickets(user).where(Ticket.status.not_in(statuses)))).limit(limit)
+    return _first_by_due_date(_open_tickets(user).where(Ticket.status.not_in(statuses)), limit)
 
 
 def tickets_in(user: User, statuses, limit: int = 20) -> sa.Select:
-    return by_due_date(with_list_loads(visible_tickets(user).where(Ticket.status.in_(statuses)))).limit(limit)
+    return _first_by_due_date(visible_tickets(user).where(Ticket.status.in_(statuses)), limit)
 
 
 def overdue_tickets(user: User, c: Clock, limit: int = 20) -> sa.Select:
-    return by_due_date(with_list_loads(visible_tickets(user).where(_overdue(c)))).limit(limit)
+    return _first_by_due_date(visible_tickets(user).where(_overdue(c)), limit)
 
 
 def pending_extensions(user: User, limit: int = 20) -> sa.Select:
