@@ -85,7 +85,7 @@ class Ticket(TimestampMixin, db.Model):
         # AND closed_at in range, one composite range scan; rated in the period.
         sa.Index("ix_tickets_status_closed", "status", "closed_at"),
         sa.Index("ix_tickets_rated_at", "rated_at"),
-        # The escort board's other stage times (migration 0032_ranking_stage_indexes): the board reads the
+        # The escort board's other stage times (migration 0034_ranking_stage_indexes): the board reads the
         # period's problems through one index per time (rankings.metrics._touched_in). Partial: most problems
         # never have these times, and a new problem writes none of the three.
         *(sa.Index(f"ix_tickets_{column}", column, sqlite_where=sa.text(f"{column} IS NOT NULL"),

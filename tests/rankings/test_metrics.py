@@ -273,7 +273,7 @@ def test_each_board_runs_a_fixed_number_of_queries(make, count_queries, board_ke
 
 def test_the_escort_board_reads_the_period_s_problems_by_index_not_every_problem(district, app):
     """The board's problems are those with a fact in the period: read through one index per time (created,
-    accepted, escalated, replied, rated, closed; migration 0032), never by walking every problem of every year."""
+    accepted, escalated, replied, rated, closed; migration 0034), never by walking every problem of every year."""
     import sqlalchemy as sa
 
     from app.extensions import db

@@ -8,8 +8,8 @@ and joins those; created_at, rated_at and (status, closed_at) already had indexe
 three. Partial (IS NOT NULL): most problems never get an escalation time, and a new problem has none of the
 three, so writing a problem costs nothing more until it reaches the stage.
 
-Revision ID: 0032_ranking_stage_indexes
-Revises: 0031_search_grams_schema
+Revision ID: 0034_ranking_stage_indexes
+Revises: 0033_search_title_index
 Create Date: 2026-12-07 02:20:00
 
 """
@@ -18,8 +18,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0032_ranking_stage_indexes'
-down_revision = '0031_search_grams_schema'
+revision = '0034_ranking_stage_indexes'
+down_revision = '0033_search_title_index'
 branch_labels = None
 depends_on = None
 
