@@ -1,9 +1,10 @@
 """Problems (问题工单), their timeline, attachments and extension requests."""
 from datetime import datetime
+from typing import ClassVar
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from app.core.db import TimestampMixin, UTCDateTime, utcnow
 from app.core.stored_files import StoredFileMixin
@@ -49,6 +50,15 @@ def _in(column: str, values) -> str:
     return f"{column} IN (" + ",".join(f"'{v}'" for v in values) + ")"
 
 
+def labelled(column: str, labels: dict) -> property:
+    """`column`'s value in words, from its table of labels (the value itself when the table lacks it; "" when
+    empty)."""
+    def label(self) -> str:
+        value = getattr(self, column)
+        return str(labels.get(value, value)) if value else ""
+    return property(label)
+
+
 class TicketCounter(db.Model):
     """The last number handed out per year; incremented atomically for XS-<year>-<seq>."""
 
@@ -57,8 +67,57 @@ class TicketCounter(db.Model):
     last: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
 
 
-class Ticket(TimestampMixin, db.Model):
+class HandlingMixin:
+    """The handling a problem and a 共性问题 (app.common_problems) share, column for column: the dispatch to a
+    department and its clock, the reply, 督办, the sweep's markers and the optimistic version. The services'
+    shared steps (app.tickets.services: start_dispatch_clock, stamp_reply, raise_supervision, …) move these
+    columns on either. `dispatch_key`: the DispatchRecord / TicketCoDepartment column naming the model's row."""
+
+    dispatch_key: ClassVar[str]
+
+    number: Mapped[str] = mapped_column(sa.String(24), unique=True, nullable=False)
+    title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    category: Mapped[str] = mapped_column(sa.String(16), nullable=False)
+    complexity: Mapped[str] = mapped_column(sa.String(16), default="ordinary", server_default="ordinary", nullable=False)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id"))
+
+    # The deadline of the step owed now; the dispatch's own deadlines kept beside it.
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sign_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reply_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    replied_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    reply_message: Mapped[str] = mapped_column(sa.Text, default="", server_default="", nullable=False)
+    # Facts fixed when they happen, so rankings are plain SQL aggregates.
+    replied_on_time: Mapped[bool | None] = mapped_column(sa.Boolean)
+    return_count: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0", nullable=False)
+    supervision: Mapped[str | None] = mapped_column(sa.String(16))
+    supervised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # 协办: how many co-departments the current dispatch names (their rows: TicketCoDepartment), so that
+    # pages and permissions look them up only for the cases that have some.
+    co_department_count: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0", nullable=False)
+    # Sweep markers: each notice is sent once per deadline.
+    overdue_notified_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    due_soon_notified_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.__table__.c.version}
+
+    status_label = labelled("status", STATUSES)
+    category_label = labelled("category", CATEGORIES)
+    supervision_label = labelled("supervision", SUPERVISION_LEVELS)
+
+
+class Ticket(TimestampMixin, HandlingMixin, db.Model):
     __tablename__ = "tickets"
+    dispatch_key = "ticket_id"
     __table_args__ = (
         sa.CheckConstraint(_in("status", STATUSES), name="status_known"),
         sa.CheckConstraint(_in("category", CATEGORIES), name="category_known"),
@@ -94,45 +153,28 @@ class Ticket(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[str] = mapped_column(sa.String(24), unique=True, nullable=False)
     company_id: Mapped[int] = mapped_column(sa.ForeignKey("companies.id"), nullable=False)
-    title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     description: Mapped[str] = mapped_column(sa.Text, nullable=False)
-    category: Mapped[str] = mapped_column(sa.String(16), nullable=False)
     source: Mapped[str] = mapped_column(sa.String(16), nullable=False)
     urgency: Mapped[str] = mapped_column(sa.String(16), default="ordinary", nullable=False)
-    complexity: Mapped[str] = mapped_column(sa.String(16), default="ordinary", server_default="ordinary", nullable=False)
     status: Mapped[str] = mapped_column(sa.String(16), default="submitted", nullable=False)
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     # The company's escort when the problem came in: who collected it (rankings count it).
     escort_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id"))
     helper_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     # The visit (走访记录) at which the problem was raised, when source is 'visit'.
     visit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("visits.id"), index=True)
 
-    # The deadline of the step owed now (see SLA_STATES); per-stage deadlines kept for the ledger.
-    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The acceptance deadline (due_at, the one owed now, and the dispatch's: HandlingMixin; see SLA_STATES).
     accept_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    sign_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    reply_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The escort's own escalation (escalated_at is also set when a department returns the problem):
     # rankings time the escort on this, never on the department's handling.
     escort_escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     autoclose_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    replied_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     # The state a 不满意 rating sends the problem back to ('in_progress' or 'accepted').
     replied_from: Mapped[str | None] = mapped_column(sa.String(16))
-    reply_message: Mapped[str] = mapped_column(sa.Text, default="", server_default="", nullable=False)
 
-    supervision: Mapped[str | None] = mapped_column(sa.String(16))
-    supervised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     rating: Mapped[str | None] = mapped_column(sa.String(24))
     rating_comment: Mapped[str] = mapped_column(sa.Text, default="", server_default="", nullable=False)
     rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -141,23 +183,15 @@ class Ticket(TimestampMixin, db.Model):
     reopen_count: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0", nullable=False)
     # Facts fixed when they happen, so rankings are plain SQL aggregates.
     accepted_on_time: Mapped[bool | None] = mapped_column(sa.Boolean)
-    replied_on_time: Mapped[bool | None] = mapped_column(sa.Boolean)
     escalated_on_time: Mapped[bool | None] = mapped_column(sa.Boolean)
     close_working_days: Mapped[int | None] = mapped_column(sa.Integer)
-    return_count: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0", nullable=False)
     # 待企业补充材料: while paused the clock stops (due_at cleared, the stopped deadline kept here).
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     paused_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     pause_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="", nullable=False)
-    # 协办: how many co-departments the current dispatch names (their rows: TicketCoDepartment), so that
-    # pages and permissions look them up only for the problems that have some.
-    co_department_count: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0", nullable=False)
     # Working days the clock stood still, over every pause (each resume adds its days): close_working_days
     # and every duration in rankings leave them out.
     paused_working_days: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0", nullable=False)
-    # Sweep markers: each notice is sent once per deadline.
-    overdue_notified_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    due_soon_notified_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # 共性问题: while grouped the problem is handled through its common problem (own clock suspended);
     # the state and deadline it had when it joined come back if it is taken out again.
     common_problem_id: Mapped[int | None] = mapped_column(sa.ForeignKey("common_problems.id"), index=True)
@@ -165,42 +199,19 @@ class Ticket(TimestampMixin, db.Model):
     common_prior_status: Mapped[str | None] = mapped_column(sa.String(16))
     common_prior_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1, server_default="1")
-    __mapper_args__ = {"version_id_col": version}
-
     company = relationship("Company", lazy="raise")
     common_problem = relationship("CommonProblem", lazy="raise")
     escort = relationship("User", foreign_keys=[escort_id], lazy="raise")
     department = relationship("Department", lazy="raise")
     helper = relationship("User", foreign_keys=[helper_id], lazy="raise")
-    created_by = relationship("User", foreign_keys=[created_by_id], lazy="raise")
+    created_by = relationship("User", foreign_keys="Ticket.created_by_id", lazy="raise")
     # Every 协办 request of the problem, ended ones included (app.tickets.co_departments reads the open ones).
     co_departments = relationship("TicketCoDepartment", lazy="raise", viewonly=True,
                                   order_by="TicketCoDepartment.id")
 
-    @property
-    def status_label(self) -> str:
-        return str(STATUSES[self.status])
-
-    @property
-    def category_label(self) -> str:
-        return str(CATEGORIES.get(self.category, self.category))
-
-    @property
-    def source_label(self) -> str:
-        return str(SOURCES.get(self.source, self.source))
-
-    @property
-    def urgency_label(self) -> str:
-        return str(URGENCIES.get(self.urgency, self.urgency))
-
-    @property
-    def supervision_label(self) -> str:
-        return str(SUPERVISION_LEVELS[self.supervision]) if self.supervision else ""
-
-    @property
-    def rating_label(self) -> str:
-        return str(RATINGS[self.rating]) if self.rating else ""
+    source_label = labelled("source", SOURCES)
+    urgency_label = labelled("urgency", URGENCIES)
+    rating_label = labelled("rating", RATINGS)
 
     @property
     def paused(self) -> bool:
