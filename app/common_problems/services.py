@@ -15,24 +15,20 @@ from collections import Counter
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask import url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.accounts.models import Role, User
 from app.core import audit
 from app.core.db import utcnow
-from app.core.notifications import notify
 from app.core.timeutil import end_of_local_day, local_date
 from app.core.workdays import deadline_after, working_days_between
 from app.extensions import db
 from app.settings.sla import get_sla
 from app.tickets import schemas as ticket_schemas
 from app.tickets import services as ticket_services
-from app.tickets.models import STATUSES, SUPERVISION_LEVELS, SUPERVISION_ORDER, DispatchRecord, Ticket
+from app.tickets.models import STATUSES, SUPERVISION_LEVELS, DispatchRecord, Ticket
 from app.tickets.queries import visible_tickets
-from app.tickets.services import TicketActionError, stale_error
+from app.tickets.services import TicketActionError
 from app.tickets.transitions import TRANSITIONS, roles_for, target_state
 
 from app.common_problems import co_departments, permissions
@@ -50,13 +46,6 @@ def PAUSE_REFUSED() -> str:  # noqa: N802  (a message, in the user's language at
 
 def _label(action: str) -> str:
     return str(TRANSITIONS[action].label)
-
-
-def group_url(common_problem: CommonProblem) -> str:
-    try:
-        return url_for("common_problems.detail", common_problem_id=common_problem.id)
-    except Exception:  # outside a request
-        return f"/common-problems/{common_problem.id}"
 
 
 def _event(common_problem, actor, kind, *, now, from_status=None, to_status=None, body="", data=None):
@@ -308,19 +297,8 @@ def _check(actor, common_problem: CommonProblem, action: str, version) -> None:
         raise TicketActionError(
             _("共性问题当前状态为“%(status)s”，不能执行“%(action)s”。",
               status=str(STATUSES[common_problem.status]), action=_label(action)), 409)
-    if version is not None:
-        try:
-            if int(version) != common_problem.version:
-                raise TicketActionError(_("该共性问题已被他人修改，请查看最新内容后重试。"), 409, code="stale_version")
-        except (TypeError, ValueError, OverflowError):
-            raise TicketActionError(_("版本号无效。"), 400, {"version": _("应为整数。")})
-
-
-def current_group_dispatch(common_problem) -> DispatchRecord | None:
-    return db.session.scalars(
-        sa.select(DispatchRecord).where(DispatchRecord.common_problem_id == common_problem.id,
-                                        DispatchRecord.returned_at.is_(None))
-        .order_by(DispatchRecord.id.desc()).limit(1)).first()
+    ticket_services.check_version(common_problem, version, TicketActionError(
+        _("该共性问题已被他人修改，请查看最新内容后重试。"), 409, code="stale_version"))
 
 
 def _step(actor, common_problem, action, *, now, body="", data=None) -> None:
@@ -341,18 +319,6 @@ def _step(actor, common_problem, action, *, now, body="", data=None) -> None:
     sync_members(common_problem, members)
 
 
-def group_helpers(common_problem) -> list[User]:
-    if common_problem.helper_id:
-        return [db.session.get(User, common_problem.helper_id)]
-    return db.session.scalars(sa.select(User).where(
-        User.department_id == common_problem.department_id, User.role == Role.HELPER, User.active.is_(True))).all()
-
-
-def _notify_staff(users, kind, title, body, common_problem, action):
-    notify(users, kind, title, body, group_url(common_problem), robots=False,
-           event_key=f"common:{common_problem.id}:{action}:{common_problem.version}")
-
-
 def dispatch(actor, common_problem, *, department_id: int, helper_id: int | None = None, complexity: str = "ordinary",
              due_on: date | None = None, co_department_ids: list[int] | None = None, version=None, now=None):
     """Dispatch to the lead department, optionally naming 协办 co-departments (app.common_problems.co_departments)."""
@@ -366,21 +332,18 @@ def dispatch(actor, common_problem, *, department_id: int, helper_id: int | None
         dispatched_by_id=actor.id, dispatched_at=now, sign_due_at=common_problem.sign_due_at,
         reply_due_at=common_problem.reply_due_at)
     db.session.add(record)
-    co_departments.start(actor, common_problem, record, co, now=now, notify_staff=_notify_staff)
+    co_departments.start(actor, common_problem, record, co, now=now)
     _step(actor, common_problem, "dispatch", now=now, data={
         "department_id": department.id, "department": department.name, "helper_id": common_problem.helper_id,
         "complexity": complexity, **({"due_on": local_date(custom).isoformat()} if custom else {}),
         **({"co_department_ids": [d.id for d in co], "co_departments": [d.name for d in co]} if co else {})})
-    _notify_staff(group_helpers(common_problem), "ticket_dispatched",
-                  _l("新交办共性问题 %(number)s：%(title)s", number=common_problem.number, title=common_problem.title),
-                  _l("请于 %(due)s 前签收。", due=local_date(common_problem.sign_due_at).isoformat()),
-                  common_problem, "dispatch")
+    ticket_services.notify_dispatched(common_problem)
 
 
 def sign(actor, common_problem, *, version=None, now=None):
     now = now or utcnow()
     _check(actor, common_problem, "sign", version)
-    ticket_services.sign_dispatch(common_problem, current_group_dispatch(common_problem), actor, now)
+    ticket_services.sign_dispatch(common_problem, ticket_services.current_dispatch(common_problem), actor, now)
     _step(actor, common_problem, "sign", now=now)
 
 
@@ -388,22 +351,11 @@ def return_common_problem(actor, common_problem, *, reason: str, suggested_depar
                           version=None, now=None):
     now = now or utcnow()
     _check(actor, common_problem, "return", version)
-    suggested = ticket_services.suggested_department(suggested_department_id)
-    record = current_group_dispatch(common_problem)
-    if record is not None:
-        record.returned_at = now
+    data = ticket_services.end_dispatch(
+        common_problem, ticket_services.suggested_department(suggested_department_id), now)
     co_departments.end(common_problem, now=now)  # the co-departments' requests lapse with the dispatch
-    data = {"department_id": common_problem.department_id,
-            "suggested_department_id": suggested.id if suggested else None,
-            "suggested_department": suggested.name if suggested else None}
-    common_problem.return_count += 1
-    common_problem.department_id = common_problem.helper_id = None
-    common_problem.sign_due_at = common_problem.reply_due_at = None
-    common_problem.due_at = deadline_after(now, get_sla().accept_days)
     _step(actor, common_problem, "return", now=now, body=reason, data=data)
-    _notify_staff(ticket_services.managers(), "ticket_returned",
-                  _l("共性问题 %(number)s 被退回，需重新交办", number=common_problem.number), reason,
-                  common_problem, "return")
+    ticket_services.notify_staff(ticket_services.managers(), "ticket_returned", common_problem, "return", reason)
 
 
 def reply(actor, common_problem, *, message: str, version=None, now=None):
@@ -411,16 +363,9 @@ def reply(actor, common_problem, *, message: str, version=None, now=None):
     now = now or utcnow()
     _check(actor, common_problem, "reply", version)
     co_overdue = co_departments.check_lead_reply(common_problem, now=now)  # 409 while an opinion is awaited
-    sla = get_sla()
     on_time = common_problem.due_at is None or now <= common_problem.due_at
-    record = current_group_dispatch(common_problem)
-    if record is not None:
-        record.replied_at = now
-        record.replied_on_time = on_time
-    common_problem.replied_on_time = on_time
-    common_problem.replied_at = now
-    common_problem.replied_by_id = actor.id
-    common_problem.reply_message = message
+    ticket_services.stamp_reply(common_problem, actor, message, now, on_time=on_time,
+                                record=ticket_services.current_dispatch(common_problem))
     common_problem.due_at = None
     members = members_of(common_problem)
     before = common_problem.status
@@ -439,17 +384,9 @@ def reply(actor, common_problem, *, message: str, version=None, now=None):
         member.dispatched_at = member.dispatched_at or common_problem.dispatched_at
         member.signed_at = member.signed_at or common_problem.signed_at
         member.reply_due_at = common_problem.reply_due_at
-        member.replied_on_time = on_time
-        member.replied_from = "in_progress"  # 不满意 reopens it with the department, on its own
-        member.replied_at = now
-        member.replied_by_id = actor.id
-        member.reply_message = message
-        member.autoclose_at = deadline_after(now, sla.autoclose_days)
-        member.due_at = member.autoclose_at
-        ticket_services.move_ticket(member, actor, "reply", now=now, to_status="replied", body=message, public=True)
-        notify(ticket_services.company_users(member), "ticket_replied",
-               _l("问题 %(number)s 已答复，请评价", number=member.number), message[:200],
-               ticket_services.ticket_url(member, True), ticket=member, robots=False)
+        ticket_services.stamp_reply(member, actor, message, now, on_time=on_time)
+        # 不满意 reopens it with the department, on its own; the group robots never hear of the group's members.
+        ticket_services.deliver_reply(member, actor, message, now, replied_from="in_progress", robots=False)
 
 
 def supervise(actor, common_problem, *, level: str, version=None, now=None, automatic: bool = False):
@@ -457,18 +394,10 @@ def supervise(actor, common_problem, *, level: str, version=None, now=None, auto
     now = now or utcnow()
     if not automatic:
         _check(actor, common_problem, "supervise", version)
-    current = SUPERVISION_ORDER.index(common_problem.supervision) if common_problem.supervision else -1
-    if SUPERVISION_ORDER.index(level) <= current and not (level == "remind" and common_problem.supervision == "remind"):
-        raise TicketActionError(_("该共性问题已处于“%(level)s”，只能提升督办级别。",
-                                  level=str(SUPERVISION_LEVELS[common_problem.supervision])), 409)
-    common_problem.supervision = level
-    common_problem.supervised_at = now
+    ticket_services.raise_supervision(common_problem, level, now)
     _step(actor, common_problem, "supervise", now=now, body=str(SUPERVISION_LEVELS[level]),
           data={"level": level, "automatic": automatic})
-    recipients = group_helpers(common_problem) if common_problem.department_id else ticket_services.managers()
-    _notify_staff(recipients, "ticket_supervised",
-                  _l("共性问题 %(number)s 被%(level)s", number=common_problem.number, level=SUPERVISION_LEVELS[level]),
-                  common_problem.title, common_problem, "supervise")
+    ticket_services.notify_supervised(common_problem, level)
 
 
 def request_extension(actor, common_problem, *, new_due: date, reason: str, version=None, now=None):
@@ -482,9 +411,8 @@ def request_extension(actor, common_problem, *, new_due: date, reason: str, vers
     common_problem.extension_requested_by_id = actor.id
     common_problem.extension_requested_at = now
     _step(actor, common_problem, "request_extension", now=now, body=reason, data={"new_due": new_due.isoformat()})
-    _notify_staff(ticket_services.managers(), "extension_requested",
-                  _l("共性问题 %(number)s 申请延期至 %(due)s", number=common_problem.number, due=new_due.isoformat()),
-                  reason, common_problem, "request_extension")
+    ticket_services.notify_staff(ticket_services.managers(), "extension_requested", common_problem,
+                                 "request_extension", reason, due=new_due.isoformat())
 
 
 def decide_extension(actor, common_problem, *, approve: bool, version=None, now=None):
@@ -495,39 +423,28 @@ def decide_extension(actor, common_problem, *, approve: bool, version=None, now=
     new_due = common_problem.extension_due_at
     requester = db.session.get(User, common_problem.extension_requested_by_id)
     if approve:
-        common_problem.reply_due_at = common_problem.due_at = new_due
-        record = current_group_dispatch(common_problem)
-        if record is not None:
-            record.reply_due_at = new_due
+        ticket_services.approve_extension(common_problem, new_due)
     common_problem.extension_due_at = None
     common_problem.extension_reason = ""
     common_problem.extension_requested_by_id = None
     common_problem.extension_requested_at = None
     _step(actor, common_problem, "decide_extension", now=now, body=_("同意延期") if approve else _("不同意延期"),
           data={"approve": approve, "new_due": local_date(new_due).isoformat()})
-    _notify_staff([requester], "extension_decided",
-                  _l("共性问题 %(number)s 的延期申请%(result)s", number=common_problem.number,
-                     result=_l("已获同意") if approve else _l("未获同意")), "", common_problem, "decide_extension")
+    ticket_services.notify_extension_decided(common_problem, requester, approve)
 
 
 def co_sign(actor, common_problem, *, version=None, now=None):
     """协办签收 by a co-department of the group, on its own clock."""
     now = now or utcnow()
     _check(actor, common_problem, "co_sign", version)
-    return co_departments.co_sign(actor, common_problem, now=now, step=_co_step)
+    return co_departments.co_sign_step(actor, common_problem, now=now, step=_step)
 
 
 def co_opinion(actor, common_problem, *, opinion, version=None, now=None):
     """协办意见 for the lead department (staff only; the lead is told)."""
     now = now or utcnow()
     _check(actor, common_problem, "co_opinion", version)
-    lead = group_helpers(common_problem) if common_problem.department_id else []
-    return co_departments.co_opinion(actor, common_problem, opinion=opinion, now=now, step=_co_step,
-                                     notify_staff=_notify_staff, lead=lead)
-
-
-def _co_step(actor, common_problem, action, *, now, body="", data=None):
-    _step(actor, common_problem, action, now=now, body=body, data=data)
+    return co_departments.co_opinion_step(actor, common_problem, opinion=opinion, now=now, step=_step)
 
 
 # Each action's payload schema (the ticket action's) and the function that takes it.
@@ -549,16 +466,7 @@ def perform(actor, common_problem: CommonProblem, action: str, data: dict, *, no
     """Run `action` with the fields in `data` (a form's or the API's); a concurrent change is the stale refusal."""
     if action in ("pause", "resume"):
         raise TicketActionError(PAUSE_REFUSED(), 409)
-    if not isinstance(action, str) or action not in ACTIONS:
-        raise TicketActionError(_("未知的操作。"), 400, {"action": _("未知的操作。")})
-    schema, run = ACTIONS[action]
-    payload = ticket_schemas.parse_action(schema, action, data,
-                                          lambda: _check(actor, common_problem, action, data.get("version")))
-    try:
-        with db.session.no_autoflush:
-            run(actor, common_problem, **payload.arguments(), now=now)
-        db.session.flush()
-    except StaleDataError:
-        raise stale_error()
+    ticket_services.run_action(ACTIONS, lambda action, version: _check(actor, common_problem, action, version),
+                               actor, common_problem, action, data, now=now)
     return common_problem
 

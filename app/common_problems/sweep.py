@@ -27,7 +27,7 @@ from app.common_problems.models import OPEN_GROUP_STATUSES, CommonProblem
 
 def _owers(common_problem: CommonProblem):
     if common_problem.status in ("dispatched", "in_progress") and common_problem.department_id:
-        return list(services.group_helpers(common_problem))
+        return list(ticket_services.department_helpers(common_problem))
     return list(ticket_services.managers())
 
 
@@ -42,7 +42,7 @@ def sweep_common_problems(now: datetime, horizon: datetime, sla: SLA, result) ->
             group.overdue_notified_for = group.due_at
             notify(_owers(group) + list(ticket_services.managers()), "ticket_overdue",
                    _l("共性问题 %(number)s 已超期", number=group.number),
-                   _l("已超期 %(n)d 个工作日：%(title)s", n=days, title=group.title), services.group_url(group),
+                   _l("已超期 %(n)d 个工作日：%(title)s", n=days, title=group.title), ticket_services.staff_url(group),
                    robots=False, event_key=f"common:{group.id}:overdue:{group.due_at.isoformat()}")
             result.overdue_notified += 1
         if days >= sla.supervise_after_days and group.supervision is None:
@@ -56,6 +56,6 @@ def sweep_common_problems(now: datetime, horizon: datetime, sla: SLA, result) ->
         if group.due_soon_notified_for != group.due_at:
             group.due_soon_notified_for = group.due_at
             notify(_owers(group), "ticket_due_soon", _l("共性问题 %(number)s 即将到期", number=group.number),
-                   group.title, services.group_url(group), robots=False,
+                   group.title, ticket_services.staff_url(group), robots=False,
                    event_key=f"common:{group.id}:due_soon:{group.due_at.isoformat()}")
             result.due_soon_notified += 1

@@ -212,6 +212,7 @@ def _move_common_problem(actor, plan: Planned, *, reason: str, now: datetime) ->
     """A common problem's clocks after the calendar changed, its dispatch record's and (through
     sync_members) its members'; returns how many member problems' deadlines moved."""
     from app.common_problems import services as common_services
+    from app.tickets.services import current_dispatch
     from app.common_problems.models import CommonProblem, CommonProblemEvent
 
     group = db.session.get(CommonProblem, plan.common_problem_id)
@@ -223,7 +224,7 @@ def _move_common_problem(actor, plan: Planned, *, reason: str, now: datetime) ->
             setattr(group, column, new)
     if not changes:
         return 0
-    record = common_services.current_group_dispatch(group) if group.status in ("dispatched", "in_progress") else None
+    record = current_dispatch(group) if group.status in ("dispatched", "in_progress") else None
     if record is not None:
         for column in ("sign_due_at", "reply_due_at"):
             if column in changes and getattr(record, column) == changes[column][0]:

@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask import url_for
+from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
@@ -93,11 +94,12 @@ def company_users(ticket: Ticket):
     ).all()
 
 
-def department_helpers(ticket: Ticket):
-    if ticket.helper_id:
-        return [db.session.get(User, ticket.helper_id)]
+def department_helpers(case):
+    """Who handles `case` (a problem or a 共性问题) at its department: the named helper, else its active helpers."""
+    if case.helper_id:
+        return [db.session.get(User, case.helper_id)]
     return db.session.scalars(
-        sa.select(User).where(User.department_id == ticket.department_id, User.role == Role.HELPER,
+        sa.select(User).where(User.department_id == case.department_id, User.role == Role.HELPER,
                               User.active.is_(True))
     ).all()
 
@@ -107,12 +109,172 @@ def ticket_escort(ticket: Ticket):
     return db.session.get(User, escort_id) if escort_id else None
 
 
-def current_dispatch(ticket: Ticket) -> DispatchRecord | None:
-    """The open dispatch record of the problem (the latest one not returned)."""
+def current_dispatch(case) -> DispatchRecord | None:
+    """The open dispatch record of a problem or a 共性问题 (the latest one not returned)."""
     return db.session.scalars(
-        sa.select(DispatchRecord).where(DispatchRecord.ticket_id == ticket.id, DispatchRecord.returned_at.is_(None))
+        sa.select(DispatchRecord).where(getattr(DispatchRecord, case.dispatch_key) == case.id,
+                                        DispatchRecord.returned_at.is_(None))
         .order_by(DispatchRecord.id.desc()).limit(1)
     ).first()
+
+
+# ---------------------------------------------------------------- what a problem and a 共性问题 share
+# A 共性问题 (app.common_problems) is handled with the problem's steps, once for all its members: the
+# functions below take `case`, a Ticket or a CommonProblem (the same handling columns: models.HandlingMixin),
+# and hold each rule once; each service records the step on its own timeline.
+
+def is_common(case) -> bool:
+    return case.dispatch_key == "common_problem_id"
+
+
+# The title of each staff notice a step sends: kind → (about a problem, about a 共性问题).
+NOTICE_TITLES = {
+    "ticket_dispatched": (_l("新交办问题 %(number)s：%(title)s"), _l("新交办共性问题 %(number)s：%(title)s")),
+    "ticket_co_dispatched": (_l("新协办问题 %(number)s：%(title)s"), _l("新协办共性问题 %(number)s：%(title)s")),
+    "ticket_returned": (_l("问题 %(number)s 被退回，需重新交办"), _l("共性问题 %(number)s 被退回，需重新交办")),
+    "ticket_supervised": (_l("问题 %(number)s 被%(level)s"), _l("共性问题 %(number)s 被%(level)s")),
+    "extension_requested": (_l("问题 %(number)s 申请延期至 %(due)s"), _l("共性问题 %(number)s 申请延期至 %(due)s")),
+    "extension_decided": (_l("问题 %(number)s 的延期申请%(result)s"), _l("共性问题 %(number)s 的延期申请%(result)s")),
+    "ticket_co_opinion": (_l("问题 %(number)s 收到%(department)s的协办意见"),
+                          _l("共性问题 %(number)s 收到%(department)s的协办意见")),
+}
+
+
+def notice_title(kind: str, case, **values) -> LazyString:
+    """The title of the `kind` notice about `case`, rendered in each reader's language."""
+    text = NOTICE_TITLES[kind][is_common(case)]
+    values = {"number": case.number, **values}
+    return LazyString(lambda: str(text) % values)
+
+
+def staff_url(case) -> str:
+    """The staff page of a problem or a 共性问题."""
+    if not is_common(case):
+        return ticket_url(case)
+    try:
+        return url_for("common_problems.detail", common_problem_id=case.id)
+    except Exception:  # outside a request
+        return f"/common-problems/{case.id}"
+
+
+def notify_staff(users, kind: str, case, action: str, body="", **values) -> None:
+    """Tell staff of a step on `case` (NOTICE_TITLES[kind] with `values`). A 共性问题's notice is one per step
+    and version and never reaches the group robots (the companies' channels know only their own problem)."""
+    title = notice_title(kind, case, **values)
+    if is_common(case):
+        notify(users, kind, title, body, staff_url(case), robots=False,
+               event_key=f"common:{case.id}:{action}:{case.version}")
+    else:
+        notify(users, kind, title, body, ticket_url(case), ticket=case)
+
+
+def check_version(case, version, stale: TicketActionError) -> None:
+    """Refuse with `stale` unless the form or request saw the current version of `case` (no version: no check)."""
+    if version is None:
+        return
+    try:
+        if int(version) != case.version:
+            raise stale
+    except (TypeError, ValueError, OverflowError):
+        raise TicketActionError(_("版本号无效。"), 400, {"version": _("应为整数。")})
+
+
+def end_dispatch(case, suggested: Department | None, now: datetime) -> dict:
+    """退回: the department gives `case` back. Its dispatch record ends, the department and its deadlines go,
+    and the managers' acceptance clock runs again; returns the step's data (who had it, who is suggested)."""
+    data = {"department_id": case.department_id, "suggested_department_id": suggested.id if suggested else None,
+            "suggested_department": suggested.name if suggested else None}
+    record = current_dispatch(case)
+    if record is not None:
+        record.returned_at = now
+    case.return_count += 1
+    case.department_id = None
+    case.helper_id = None
+    case.sign_due_at = case.reply_due_at = None
+    case.due_at = deadline_after(now, get_sla().accept_days)
+    return data
+
+
+def stamp_reply(case, actor, message: str, now: datetime, *, on_time: bool, record: DispatchRecord | None = None):
+    """The answer on `case` (and on the dispatch record it closes, when the department replied)."""
+    if record is not None:
+        record.replied_at = now
+        record.replied_on_time = on_time
+    case.replied_on_time = on_time
+    case.replied_at = now
+    case.replied_by_id = actor.id
+    case.reply_message = message
+
+
+def deliver_reply(ticket: Ticket, actor, message: str, now: datetime, *, replied_from: str, robots: bool = True,
+                  co_overdue=None) -> None:
+    """A problem answered (on its own, or as a member of its 共性问题): 已答复, the rating clock runs, and its
+    company is asked to rate; a reply given while 协办 opinions were overdue is flagged for staff only."""
+    from app.tickets import co_departments  # co_departments builds on this module
+
+    ticket.replied_from = replied_from
+    ticket.autoclose_at = deadline_after(now, get_sla().autoclose_days)
+    ticket.due_at = ticket.autoclose_at
+    move_ticket(ticket, actor, "reply", now=now, to_status="replied", body=message, public=True)
+    if co_overdue:  # 协办意见逾期: the reply went out without them; staff see it on the timeline, never the company
+        add_event(ticket, actor, co_departments.OVERDUE_EVENT, now=now, from_status=ticket.status,
+                  to_status=ticket.status, public=False, data={"departments": co_overdue})
+    notify(company_users(ticket), "ticket_replied", _l("问题 %(number)s 已答复，请评价", number=ticket.number),
+           message[:200], ticket_url(ticket, True), ticket=ticket, robots=robots)
+
+
+def raise_supervision(case, level: str, now: datetime) -> None:
+    """督办 only goes up (催办 may be repeated); refused otherwise."""
+    current = SUPERVISION_ORDER.index(case.supervision) if case.supervision else -1
+    if SUPERVISION_ORDER.index(level) <= current and not (level == "remind" and case.supervision == "remind"):
+        held = str(SUPERVISION_LEVELS[case.supervision])
+        raise TicketActionError(_("该共性问题已处于“%(level)s”，只能提升督办级别。", level=held) if is_common(case)
+                                else _("该问题已处于“%(level)s”，只能提升督办级别。", level=held), 409)
+    case.supervision = level
+    case.supervised_at = now
+
+
+def notify_supervised(case, level: str) -> None:
+    """督办 reaches whoever owes the next step: the department once dispatched; before, a problem's escort, or
+    the managers for a 共性问题 (which has no escort)."""
+    if case.department_id:
+        recipients = department_helpers(case)
+    else:
+        recipients = managers() if is_common(case) else [ticket_escort(case)]
+    notify_staff(recipients, "ticket_supervised", case, "supervise", case.title, level=SUPERVISION_LEVELS[level])
+
+
+def approve_extension(case, new_due: datetime) -> None:
+    """An approved extension moves the reply deadline (the one running now) and the dispatch record's."""
+    case.reply_due_at = case.due_at = new_due
+    record = current_dispatch(case)
+    if record is not None:
+        record.reply_due_at = new_due
+
+
+def notify_extension_decided(case, requester, approve: bool) -> None:
+    notify_staff([requester], "extension_decided", case, "decide_extension", "",
+                 result=_l("已获同意") if approve else _l("未获同意"))
+
+
+def run_action(actions: dict, check, actor, case, action: str, data: dict, *, now=None):
+    """Run `action` (a problem's or a 共性问题's ACTIONS) with the fields in `data` (a form's or the API's),
+    flushing to catch lost updates.
+
+    No autoflush inside the action: the case is written once (its version moves by one), and a concurrent
+    change surfaces here as the stale-version refusal, not from some query mid-action. `check(action,
+    version)` is the action's refusal, asked before the payload's own errors are shown."""
+    if not isinstance(action, str) or action not in actions:
+        raise TicketActionError(_("未知的操作。"), 400, {"action": _("未知的操作。")})
+    schema, run = actions[action]
+    payload = schemas.parse_action(schema, action, data, lambda: check(action, data.get("version")))
+    try:
+        with db.session.no_autoflush:
+            result = run(actor, case, **payload.arguments(), now=now)
+        db.session.flush()
+    except StaleDataError:
+        raise stale_error()
+    return result
 
 
 def mark_closed(ticket: Ticket, now: datetime) -> None:
@@ -129,12 +291,7 @@ def check_action(actor, ticket: Ticket, action: str, version, *, now=None) -> No
     """Refuse unless `actor` may take `action` on `ticket` now (permissions.require_action: the rules
     can_perform answers with) and the caller saw its current version."""
     permissions.require_action(actor, ticket, action, now=now)
-    if version is not None:
-        try:
-            if int(version) != ticket.version:
-                raise stale_error()
-        except (TypeError, ValueError, OverflowError):
-            raise TicketActionError(_("版本号无效。"), 400, {"version": _("应为整数。")})
+    check_version(ticket, version, stale_error())
 
 
 def move_ticket(ticket: Ticket, actor, action: str, *, now: datetime, body: str = "", data: dict | None = None,
@@ -272,25 +429,9 @@ def reply(actor, ticket: Ticket, *, message: str, version=None, now=None) -> Tic
     from app.tickets import co_departments  # co_departments builds on this module
 
     co_overdue = co_departments.check_lead_reply(ticket, now=now)
-    sla = get_sla()
-    ticket.replied_on_time = ticket.due_at is None or now <= ticket.due_at
-    if ticket.status == "in_progress":
-        record = current_dispatch(ticket)
-        if record is not None:
-            record.replied_at = now
-            record.replied_on_time = ticket.replied_on_time
-    ticket.replied_from = ticket.status
-    ticket.replied_at = now
-    ticket.replied_by_id = actor.id
-    ticket.reply_message = message
-    ticket.autoclose_at = deadline_after(now, sla.autoclose_days)
-    ticket.due_at = ticket.autoclose_at
-    move_ticket(ticket, actor, "reply", now=now, body=message)
-    if co_overdue:  # 协办意见逾期: the reply went out without them; staff see it on the timeline, never the company
-        add_event(ticket, actor, co_departments.OVERDUE_EVENT, now=now, from_status=ticket.status,
-               to_status=ticket.status, public=False, data={"departments": co_overdue})
-    notify(company_users(ticket), "ticket_replied",
-           _l("问题 %(number)s 已答复，请评价", number=ticket.number), message[:200], ticket_url(ticket, True), ticket=ticket)
+    record = current_dispatch(ticket) if ticket.status == "in_progress" else None  # the department's reply
+    stamp_reply(ticket, actor, message, now, on_time=ticket.due_at is None or now <= ticket.due_at, record=record)
+    deliver_reply(ticket, actor, message, now, replied_from=ticket.status, co_overdue=co_overdue)
     return ticket
 
 
@@ -412,10 +553,13 @@ def dispatch(actor, ticket: Ticket, *, department_id: int, helper_id: int | None
         **({"due_on": local_date(custom).isoformat()} if custom else {}),
         **({"co_department_ids": [d.id for d in co], "co_departments": [d.name for d in co]} if co else {}),
     })
-    notify(department_helpers(ticket), "ticket_dispatched",
-           _l("新交办问题 %(number)s：%(title)s", number=ticket.number, title=ticket.title),
-           _l("请于 %(due)s 前签收。", due=local_date(ticket.sign_due_at).isoformat()), ticket_url(ticket), ticket=ticket)
+    notify_dispatched(ticket)
     return ticket
+
+
+def notify_dispatched(case) -> None:
+    notify_staff(department_helpers(case), "ticket_dispatched", case, "dispatch",
+                 _l("请于 %(due)s 前签收。", due=local_date(case.sign_due_at).isoformat()), title=case.title)
 
 
 def sign(actor, ticket: Ticket, *, version=None, now=None) -> Ticket:
@@ -430,24 +574,13 @@ def return_ticket(actor, ticket: Ticket, *, reason: str, suggested_department_id
                   now=None) -> Ticket:
     now = now or utcnow()
     check_action(actor, ticket, "return", version)
-    suggested = suggested_department(suggested_department_id)
-    data = {"department_id": ticket.department_id, "suggested_department_id": suggested.id if suggested else None,
-            "suggested_department": suggested.name if suggested else None}
-    record = current_dispatch(ticket)
-    if record is not None:
-        record.returned_at = now
     from app.tickets import co_departments  # co_departments builds on this module
 
+    data = end_dispatch(ticket, suggested_department(suggested_department_id), now)
     co_departments.end(ticket, now=now)  # the co-departments' requests lapse with the dispatch
-    ticket.return_count += 1
-    ticket.department_id = None
-    ticket.helper_id = None
-    ticket.sign_due_at = ticket.reply_due_at = None
     ticket.escalated_at = now
-    ticket.due_at = deadline_after(now, get_sla().accept_days)
     move_ticket(ticket, actor, "return", now=now, body=reason, data=data, public=False)
-    notify(managers(), "ticket_returned", _l("问题 %(number)s 被退回，需重新交办", number=ticket.number), reason,
-           ticket_url(ticket), ticket=ticket)
+    notify_staff(managers(), "ticket_returned", ticket, "return", reason)
     return ticket
 
 
@@ -494,20 +627,12 @@ def supervise(actor, ticket: Ticket, *, level: str, version=None, now=None, auto
     now = now or utcnow()
     if not automatic:
         check_action(actor, ticket, "supervise", version)
-    current = SUPERVISION_ORDER.index(ticket.supervision) if ticket.supervision else -1
-    if SUPERVISION_ORDER.index(level) <= current and not (level == "remind" and ticket.supervision == "remind"):
-        raise TicketActionError(
-            _("该问题已处于“%(level)s”，只能提升督办级别。", level=str(SUPERVISION_LEVELS[ticket.supervision])), 409)
-    ticket.supervision = level
-    ticket.supervised_at = now
+    raise_supervision(ticket, level, now)
     add_event(ticket, actor, "supervise", now=now, from_status=ticket.status, to_status=ticket.status,
            body=str(SUPERVISION_LEVELS[level]), public=False, data={"level": level, "automatic": automatic})
     audit.record("ticket_supervise", ticket, actor=actor, after={"level": level, "automatic": automatic})
     ticket.updated_at = now  # bumps the version so a stale form notices
-    recipients = department_helpers(ticket) if ticket.department_id else [ticket_escort(ticket)]
-    notify(recipients, "ticket_supervised",
-           _l("问题 %(number)s 被%(level)s", number=ticket.number, level=SUPERVISION_LEVELS[level]),
-           ticket.title, ticket_url(ticket), ticket=ticket)
+    notify_supervised(ticket, level)
     return ticket
 
 
@@ -523,9 +648,7 @@ def request_extension(actor, ticket: Ticket, *, new_due: date, reason: str, vers
            body=reason, public=False, data={"new_due": new_due.isoformat()})
     audit.record("ticket_request_extension", ticket, actor=actor, after={"new_due": new_due.isoformat()})
     ticket.updated_at = now
-    notify(managers(), "extension_requested",
-           _l("问题 %(number)s 申请延期至 %(due)s", number=ticket.number, due=new_due.isoformat()), reason,
-           ticket_url(ticket), ticket=ticket)
+    notify_staff(managers(), "extension_requested", ticket, "request_extension", reason, due=new_due.isoformat())
     return request_
 
 
@@ -538,19 +661,13 @@ def decide_extension(actor, ticket: Ticket, *, approve: bool, version=None, now=
     pending.decided_by_id = actor.id
     pending.decided_at = now
     if approve:
-        ticket.reply_due_at = pending.new_due_at
-        ticket.due_at = pending.new_due_at
-        record = current_dispatch(ticket)
-        if record is not None:
-            record.reply_due_at = pending.new_due_at
+        approve_extension(ticket, pending.new_due_at)
     add_event(ticket, actor, "decide_extension", now=now, from_status=ticket.status, to_status=ticket.status,
            body=_("同意延期") if approve else _("不同意延期"), public=False,
            data={"approve": approve, "new_due": local_date(pending.new_due_at).isoformat()})
     audit.record("ticket_decide_extension", ticket, actor=actor, after={"approve": approve})
     ticket.updated_at = now
-    notify([db.session.get(User, pending.requested_by_id)], "extension_decided",
-           _l("问题 %(number)s 的延期申请%(result)s", number=ticket.number,
-             result=_l("已获同意") if approve else _l("未获同意")), "", ticket_url(ticket), ticket=ticket)
+    notify_extension_decided(ticket, db.session.get(User, pending.requested_by_id), approve)
     return pending
 
 
@@ -684,23 +801,9 @@ assert set(ACTIONS) == set(TRANSITIONS), "every action of the state machine has 
 
 
 def perform(actor, ticket: Ticket, action: str, data: dict, *, now=None):
-    """Run `action` with the fields in `data` (a form's or the API's), flushing to catch lost updates.
-
-    No autoflush inside the action: the ticket is written once (its version moves by one), and a
-    concurrent change surfaces here as the stale-version refusal, not from some query mid-action.
-    """
-    if not isinstance(action, str) or action not in ACTIONS:
-        raise TicketActionError(_("未知的操作。"), 400, {"action": _("未知的操作。")})
-    schema, run = ACTIONS[action]
-    payload = schemas.parse_action(schema, action, data,
-                                   lambda: check_action(actor, ticket, action, data.get("version")))
-    try:
-        with db.session.no_autoflush:
-            result = run(actor, ticket, **payload.arguments(), now=now)
-        db.session.flush()
-    except StaleDataError:
-        raise stale_error()
-    return result
+    """Run `action` with the fields in `data` (a form's or the API's): run_action."""
+    return run_action(ACTIONS, lambda action, version: check_action(actor, ticket, action, version),
+                      actor, ticket, action, data, now=now)
 
 
 def today() -> date:

@@ -131,8 +131,6 @@ def _sweep_co_departments(now: datetime, horizon: datetime, result: SweepResult)
     in one query each (with their department)."""
     from app.common_problems import co_departments as group_co
     from app.common_problems.models import CommonProblem
-    from app.common_problems.services import group_helpers
-    from app.common_problems.services import group_url
 
     co = TicketCoDepartment
     due_by_horizon = sa.or_(sa.and_(co.signed_at.is_(None), co.sign_due_at <= horizon), co.opinion_due_at <= horizon)
@@ -156,9 +154,9 @@ def _sweep_co_departments(now: datetime, horizon: datetime, result: SweepResult)
         .order_by(co.common_problem_id, co.id)
     ).all()
     for row, group in group_rows:
-        _notify_co_row(row, now, result, number=group.number, title=group.title, url=group_url(group),
-                       notice={"url": group_url(group)},
-                       lead=lambda g=group: group_helpers(g) if g.department_id else [],
+        _notify_co_row(row, now, result, number=group.number, title=group.title, url=services.staff_url(group),
+                       notice={"url": services.staff_url(group)},
+                       lead=lambda g=group: services.department_helpers(g) if g.department_id else [],
                        awaited=lambda g=group: group_co.awaited(g, now))
 
 
