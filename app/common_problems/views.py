@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
-from app.core.inputs import put_field_errors
 from app.core.db import utcnow
 from app.core.pagination import desc, keyset_page
 from app.core.permissions import get_visible_or_404, require
@@ -21,8 +20,8 @@ from app.tickets import permissions as ticket_permissions
 from app.tickets import suggestions
 from app.tickets.models import RATINGS, STATUSES, Ticket
 from app.tickets.queries import visible_tickets
-from app.tickets.events import event_label
-from app.tickets.services import TicketActionError
+from app.tickets.events import event_details, event_label
+from app.tickets.errors import TicketActionError
 from app.tickets.transitions import TRANSITIONS
 
 from app.common_problems import co_departments, forms, permissions, queries, services
@@ -113,19 +112,9 @@ def act(common_problem_id: int, action: str):
     group = _load(common_problem_id)
     if action not in permissions.GROUP_ACTIONS:
         abort(404)
-    form = ticket_forms.action_form(action, group, request.form)
-    if not form.validate():
-        return _render_detail(group, failed=(action, form), message=_("请检查填写的内容。"), status=400)
-    try:
-        services.perform(current_user, group, action, form.action_data())
-        db.session.commit()
-    except TicketActionError as exc:
-        db.session.rollback()
-        put_field_errors(form, exc.fields)
-        return _render_detail(_load(common_problem_id), failed=(action, form), message=exc.message,
-                              status=exc.status)
-    flash(_("已完成“%(action)s”。", action=str(TRANSITIONS[action].label)), "success")
-    return redirect(url_for("common_problems.detail", common_problem_id=group.id))
+    return ticket_forms.post_action(current_user, group, action, perform=services.perform, page=_render_detail,
+                                    reload=lambda: _load(common_problem_id),
+                                    done_url=url_for("common_problems.detail", common_problem_id=group.id))
 
 
 @bp.route("/<int:common_problem_id>/members", methods=["POST"])
@@ -201,7 +190,7 @@ def _render_detail(group: CommonProblem, *, failed=None, members_form=None, mess
         can_view_member=lambda t: ticket_permissions.can_view_ticket(current_user, t),
         members_form=members_form or forms.MembersForm(formdata=None),
         remove_form=forms.RemoveMemberForm(formdata=None),
-        event_label=event_label,
+        event_label=event_label, event_details=event_details,
         companies=len({t.company_id for t in members}),
         co_rows=co_departments.rows(group), my_co_row=co_departments.row_of(current_user, group),
         awaited_co=co_departments.awaited(group, now) if group.status == "in_progress" else [],

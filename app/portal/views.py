@@ -25,7 +25,7 @@ from app.tickets import permissions as ticket_permissions
 from app.tickets import queries, services
 from app.tickets.attachments import AttachmentError, check_uploads, save_attachment, send_attachment, undone_on_error
 from app.tickets.models import RATINGS, SLA_STATES, Attachment, Ticket, TicketEvent
-from app.tickets.services import TicketActionError
+from app.tickets.errors import TicketActionError, commit_or_refuse
 from app.tickets.events import event_label
 from app.portal.blueprint import bp
 
@@ -175,15 +175,15 @@ def act(ticket_id: int, action: str):
     forms = {f"{action}_form": form}
     if not form.validate_on_submit():
         return _render_problem(ticket, **forms, status=400)
-    try:
+
+    def work():
         services.perform(current_user, ticket, action, form.action_data())
         if action == "withdraw" and form.typed_text():
             services.add_comment(current_user, ticket, body=_("撤回原因：%(reason)s", reason=form.typed_text()))
-        db.session.commit()
-    except TicketActionError as exc:
-        db.session.rollback()
-        put_field_errors(form, {k: v for k, v in exc.fields.items() if k != "version"})
-        return _render_problem(_load(ticket_id), **forms, error=exc.message, status=exc.status)
+
+    refusal = commit_or_refuse(form, work, hidden=("version",))[1]
+    if refusal:
+        return _render_problem(_load(ticket_id), **forms, error=refusal.message, status=refusal.status)
     if action == "withdraw":
         flash(_("问题 %(number)s 已撤回。", number=ticket.number), "success")
     elif ticket.status == "closed":

@@ -1,9 +1,10 @@
-"""What each timeline event is called, in one table: the problem page, the portal and the 共性问题 page
-read it. Actions are called what the transitions table calls them; the rest are the system's events,
-comments and a 共性问题's own events."""
+"""What each timeline event is called, in one table, and the facts it shows in words: the problem page, the
+portal and the 共性问题 page read them. Actions are called what the transitions table calls them; the rest are
+the system's events, comments and a 共性问题's own events."""
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.tickets.models import COMPLEXITIES, RATINGS, STATUSES
 from app.tickets.transitions import COLLECT_EVENT, TRANSITIONS
 
 EVENT_LABELS = {
@@ -31,3 +32,40 @@ def event_label(event) -> str:
     if event.kind == "supervise" and (event.data or {}).get("automatic"):
         return _("超期自动督办")
     return str(EVENT_LABELS.get(event.kind, event.kind))
+
+
+def event_details(event) -> list[str]:
+    """Facts an event (a problem's or a 共性问题's) carries besides its text, in words."""
+    data = event.data or {}
+    details = []
+    if event.from_status and event.to_status and event.from_status != event.to_status:
+        details.append(_("状态：%(a)s → %(b)s", a=str(STATUSES[event.from_status]), b=str(STATUSES[event.to_status])))
+    if event.kind == "dispatch":
+        details.append(_("承办部门：%(name)s", name=data.get("department") or ""))
+        if data.get("complexity"):
+            details.append(_("复杂程度：%(c)s", c=str(COMPLEXITIES.get(data["complexity"], data["complexity"]))))
+        if data.get("due_on"):
+            details.append(_("办理期限：%(d)s", d=data["due_on"]))
+        if data.get("co_departments"):
+            details.append(_("协办部门：%(names)s", names="、".join(data["co_departments"])))
+    if event.kind in ("co_sign", "co_opinion"):
+        details.append(_("协办部门：%(name)s", name=data.get("department") or ""))
+        if data.get("on_time") is False:
+            details.append(_("逾期签收") if event.kind == "co_sign" else _("逾期提交"))
+    if event.kind == "co_opinions_overdue":
+        details.append(_("承办部门答复时以下协办部门未提交意见：%(names)s", names="、".join(data.get("departments") or [])))
+    if event.kind == "return" and data.get("suggested_department"):
+        details.append(_("建议承办部门：%(name)s", name=data["suggested_department"]))
+    if event.kind == "rate" and data.get("rating") in RATINGS:
+        details.append(_("评价：%(r)s", r=str(RATINGS[data["rating"]])))
+        if data.get("via") == "follow_up_call":
+            details.append(_("陪跑员回访记录"))
+    if event.kind == "deadline_recomputed" and data.get("new_due"):
+        details.append(_("期限：%(a)s → %(b)s", a=data.get("old_due") or "—", b=data["new_due"]))
+    if event.kind == "resume":
+        details.append(_("暂停 %(n)d 个工作日，期限相应顺延", n=data.get("paused_days") or 0))
+        if data.get("by_upload"):
+            details.append(_("企业上传材料后自动恢复"))
+    if event.kind in ("request_extension", "decide_extension") and data.get("new_due"):
+        details.append(_("新期限：%(d)s", d=data["new_due"]))
+    return details

@@ -29,10 +29,10 @@ from app.search import queries as search_queries
 from app.search import similarity
 from app.tickets import attachments, bulk, forms, ledger, permissions, queries, saved_views, services, suggestions, tags
 from app.tickets.models import (
-    COMPLEXITIES, RATINGS, SLA_STATES, STATUSES, SUPERVISION_LEVELS, Attachment, ExtensionRequest, SavedView, Ticket,
+    COMPLEXITIES, SLA_STATES, SUPERVISION_LEVELS, Attachment, ExtensionRequest, SavedView, Ticket,
 )
-from app.tickets.services import TicketActionError
-from app.tickets.events import event_label
+from app.tickets.errors import TicketActionError, commit_or_refuse
+from app.tickets.events import event_details, event_label
 from app.tickets.transitions import TRANSITIONS
 from app.tickets.blueprint import bp
 
@@ -138,13 +138,9 @@ def save_view():
     args = MultiDict(parse_qsl(query[:4000]))
     if not form.validate():
         return _render_index(args, save_form=form, message=_("请检查填写的内容。"), status=400)
-    try:
-        view = saved_views.create_view(current_user, form.name.data, query)
-        db.session.commit()
-    except TicketActionError as exc:
-        db.session.rollback()
-        put_field_errors(form, exc.fields)
-        return _render_index(args, save_form=form, message=exc.message, status=exc.status)
+    view, refusal = commit_or_refuse(form, lambda: saved_views.create_view(current_user, form.name.data, query))
+    if refusal:
+        return _render_index(args, save_form=form, message=refusal.message, status=refusal.status)
     flash(_("已保存视图“%(name)s”。", name=view.name), "success")
     return redirect(url_for("tickets.index") + ("?" + view.query if view.query else ""))
 
@@ -172,13 +168,9 @@ def rename_saved_view(view_id: int):
     form = forms.RenameViewForm()
     if not form.validate():
         return _render_saved_views((view.id, form), _("请检查填写的内容。"), 400)
-    try:
-        saved_views.rename_view(current_user, view, form.name.data)
-        db.session.commit()
-    except TicketActionError as exc:
-        db.session.rollback()
-        put_field_errors(form, exc.fields)
-        return _render_saved_views((view_id, form), exc.message, exc.status)
+    refusal = commit_or_refuse(form, lambda: saved_views.rename_view(current_user, view, form.name.data))[1]
+    if refusal:
+        return _render_saved_views((view_id, form), refusal.message, refusal.status)
     flash(_("视图已重命名为“%(name)s”。", name=view.name), "success")
     return redirect(url_for("tickets.saved_view_list"))
 
@@ -289,18 +281,8 @@ def act(ticket_id: int, action: str):
     ticket = _load(ticket_id)
     if action not in forms.ACTION_FORMS:
         abort(404)
-    form = forms.action_form(action, ticket, request.form)
-    if not form.validate():  # only unreadable input (e.g. a malformed date) fails here
-        return _render_detail(ticket, failed=(action, form), message=_("请检查填写的内容。"), status=400)
-    try:
-        services.perform(current_user, ticket, action, form.action_data())
-        db.session.commit()
-    except TicketActionError as exc:
-        db.session.rollback()
-        put_field_errors(form, exc.fields)
-        return _render_detail(_load(ticket_id), failed=(action, form), message=exc.message, status=exc.status)
-    flash(_("已完成“%(action)s”。", action=str(TRANSITIONS[action].label)), "success")
-    return redirect(url_for("tickets.detail", ticket_id=ticket.id))
+    return forms.post_action(current_user, ticket, action, perform=services.perform, page=_render_detail,
+                             reload=lambda: _load(ticket_id), done_url=url_for("tickets.detail", ticket_id=ticket.id))
 
 
 @bp.route("/<int:ticket_id>/comments", methods=["POST"])
@@ -311,13 +293,11 @@ def comment(ticket_id: int):
     form = forms.CommentForm(formdata=request.form)
     if not form.validate():  # text the database cannot hold (the service checks the rest)
         return _render_detail(ticket, comment_form=form, message=_("请检查填写的内容。"), status=400)
-    try:
-        services.add_comment(current_user, ticket, body=form.body.data, internal=bool(form.internal.data))
-        db.session.commit()
-    except TicketActionError as exc:
-        db.session.rollback()
-        put_field_errors(form, exc.fields)
-        return _render_detail(_load(ticket_id), comment_form=form, message=exc.message, status=exc.status)
+    internal = bool(form.internal.data)
+    refusal = commit_or_refuse(
+        form, lambda: services.add_comment(current_user, ticket, body=form.body.data, internal=internal))[1]
+    if refusal:
+        return _render_detail(_load(ticket_id), comment_form=form, message=refusal.message, status=refusal.status)
     flash(_("内部备注已保存。") if form.internal.data else _("留言已发表。"), "success")
     return redirect(url_for("tickets.detail", ticket_id=ticket.id))
 
@@ -340,13 +320,9 @@ def add_tag(ticket_id: int):
         if len(form.name.data or "") > tags.MAX_LENGTH:
             form.name.errors = [_("标签最多 %(n)d 个字。", n=tags.MAX_LENGTH)]
         return _render_detail(ticket, tag_form=form, message=_("请检查填写的内容。"), status=400)
-    try:
-        name = tags.add_tag(current_user, ticket, form.name.data)
-        db.session.commit()
-    except TicketActionError as exc:
-        db.session.rollback()
-        put_field_errors(form, exc.fields)
-        return _render_detail(_load(ticket_id), tag_form=form, message=exc.message, status=exc.status)
+    name, refusal = commit_or_refuse(form, lambda: tags.add_tag(current_user, ticket, form.name.data))
+    if refusal:
+        return _render_detail(_load(ticket_id), tag_form=form, message=refusal.message, status=refusal.status)
     flash(_("已添加标签“%(name)s”。", name=name), "success")
     return redirect(url_for("tickets.detail", ticket_id=ticket.id))
 
@@ -445,7 +421,7 @@ def _render_detail(ticket: Ticket, *, failed=None, comment_form=None, upload_for
         "tickets/detail.html", ticket=ticket, now=now, pending=pending, actions=actions,
         action_forms=action_forms, failed_action=failed[0] if failed else None, leftover=leftover,
         action_labels={a: str(t.label) for a, t in TRANSITIONS.items()}, message=message,
-        events=events, event_label=event_label, event_details=_event_details, files=files,
+        events=events, event_label=event_label, event_details=event_details, files=files,
         overdue_days=overdue_working_days(ticket.due_at, now) if ticket.is_overdue(now) else 0,
         include_internal=include_internal, similar=similar, department_suggestions=department_suggestions, answers=answers, reply_templates=reply_templates,
         can_publish=knowledge_permissions.can_publish_knowledge(current_user, ticket),
@@ -464,40 +440,3 @@ def _render_detail(ticket: Ticket, *, failed=None, comment_form=None, upload_for
         my_co_row=permissions.co_department_row(current_user, ticket),
         common_panel=common_queries.ticket_panel(current_user, ticket),
     ), status
-
-
-def _event_details(event) -> list[str]:
-    """Facts an event carries besides its text, in words."""
-    data = event.data or {}
-    details = []
-    if event.from_status and event.to_status and event.from_status != event.to_status:
-        details.append(_("状态：%(a)s → %(b)s", a=str(STATUSES[event.from_status]), b=str(STATUSES[event.to_status])))
-    if event.kind == "dispatch":
-        details.append(_("承办部门：%(name)s", name=data.get("department") or ""))
-        if data.get("complexity"):
-            details.append(_("复杂程度：%(c)s", c=str(COMPLEXITIES.get(data["complexity"], data["complexity"]))))
-        if data.get("due_on"):
-            details.append(_("办理期限：%(d)s", d=data["due_on"]))
-        if data.get("co_departments"):
-            details.append(_("协办部门：%(names)s", names="、".join(data["co_departments"])))
-    if event.kind in ("co_sign", "co_opinion"):
-        details.append(_("协办部门：%(name)s", name=data.get("department") or ""))
-        if data.get("on_time") is False:
-            details.append(_("逾期签收") if event.kind == "co_sign" else _("逾期提交"))
-    if event.kind == "co_opinions_overdue":
-        details.append(_("承办部门答复时以下协办部门未提交意见：%(names)s", names="、".join(data.get("departments") or [])))
-    if event.kind == "return" and data.get("suggested_department"):
-        details.append(_("建议承办部门：%(name)s", name=data["suggested_department"]))
-    if event.kind == "rate" and data.get("rating") in RATINGS:
-        details.append(_("评价：%(r)s", r=str(RATINGS[data["rating"]])))
-        if data.get("via") == "follow_up_call":
-            details.append(_("陪跑员回访记录"))
-    if event.kind == "deadline_recomputed" and data.get("new_due"):
-        details.append(_("期限：%(a)s → %(b)s", a=data.get("old_due") or "—", b=data["new_due"]))
-    if event.kind == "resume":
-        details.append(_("暂停 %(n)d 个工作日，期限相应顺延", n=data.get("paused_days") or 0))
-        if data.get("by_upload"):
-            details.append(_("企业上传材料后自动恢复"))
-    if event.kind in ("request_extension", "decide_extension") and data.get("new_due"):
-        details.append(_("新期限：%(d)s", d=data["new_due"]))
-    return details
