@@ -29,6 +29,7 @@ def _in(column: str, values) -> str:
 class CommonProblem(TimestampMixin, HandlingMixin, db.Model):
     __tablename__ = "common_problems"
     dispatch_key = "common_problem_id"
+    clock_states = OPEN_GROUP_STATUSES
     __table_args__ = (
         sa.CheckConstraint(_in("status", GROUP_STATUSES), name="status_known"),
         sa.Index("ix_common_problems_department_status", "department_id", "status"),
@@ -61,9 +62,6 @@ class CommonProblem(TimestampMixin, HandlingMixin, db.Model):
     @property
     def pending_extension(self) -> bool:
         return self.extension_requested_at is not None
-
-    def is_overdue(self, now: datetime | None = None) -> bool:
-        return self.status in OPEN_GROUP_STATUSES and self.due_at is not None and (now or utcnow()) > self.due_at
 
 
 class CommonProblemEvent(db.Model):

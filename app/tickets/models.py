@@ -74,6 +74,7 @@ class HandlingMixin:
     columns on either. `dispatch_key`: the DispatchRecord / TicketCoDepartment column naming the model's row."""
 
     dispatch_key: ClassVar[str]
+    clock_states: ClassVar[tuple[str, ...]]  # the states in which someone owes a step against due_at
 
     number: Mapped[str] = mapped_column(sa.String(24), unique=True, nullable=False)
     title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
@@ -114,10 +115,14 @@ class HandlingMixin:
     category_label = labelled("category", CATEGORIES)
     supervision_label = labelled("supervision", SUPERVISION_LEVELS)
 
+    def is_overdue(self, now: datetime | None = None) -> bool:
+        return self.status in self.clock_states and self.due_at is not None and (now or utcnow()) > self.due_at
+
 
 class Ticket(TimestampMixin, HandlingMixin, db.Model):
     __tablename__ = "tickets"
     dispatch_key = "ticket_id"
+    clock_states = SLA_STATES
     __table_args__ = (
         sa.CheckConstraint(_in("status", STATUSES), name="status_known"),
         sa.CheckConstraint(_in("category", CATEGORIES), name="category_known"),
@@ -216,9 +221,6 @@ class Ticket(TimestampMixin, HandlingMixin, db.Model):
     @property
     def paused(self) -> bool:
         return self.paused_at is not None
-
-    def is_overdue(self, now: datetime | None = None) -> bool:
-        return self.status in SLA_STATES and self.due_at is not None and (now or utcnow()) > self.due_at
 
 
 class TicketEvent(db.Model):
