@@ -32,7 +32,7 @@ from app.core.db import utcnow
 from app.core.timeutil import local_date, start_of_local_day
 from app.core.workdays import deadline_after, working_days_between
 from app.extensions import db
-from app.tickets.models import SLA_STATES, DispatchRecord, Ticket, TicketCoDepartment, TicketEvent
+from app.tickets.models import SLA_STATES, Ticket, TicketCoDepartment, TicketEvent
 
 
 @dataclass
@@ -170,28 +170,12 @@ def apply_recompute(actor, plans: list[Planned], *, reason: str, now: datetime |
             moved += _move_common_problem(actor, plan, reason=reason, now=now)
             continue
         ticket = db.session.get(Ticket, plan.ticket_id)
-        changes = {}
-        for column, n in plan.days.items():
-            old = getattr(ticket, column)
-            new = deadline_after(plan.start, n)
-            if new != old:
-                changes[column] = (old, new)
-                setattr(ticket, column, new)
+        changes, data = _move_clocks(ticket, plan)
         if not changes:
             continue
-        record = db.session.scalars(
-            sa.select(DispatchRecord).where(DispatchRecord.ticket_id == ticket.id).order_by(DispatchRecord.id.desc())
-        ).first() if ticket.status in ("dispatched", "in_progress") else None
-        if record is not None:
-            for column in ("sign_due_at", "reply_due_at"):
-                if column in changes and getattr(record, column) == changes[column][0]:
-                    setattr(record, column, changes[column][1])
-        old_due, new_due = changes.get("due_at", (ticket.due_at, ticket.due_at))
         db.session.add(TicketEvent(
             ticket_id=ticket.id, at=now, actor_id=actor.id if actor else None, kind="deadline_recomputed",
-            public=False, body=reason,
-            data={"old_due": local_date(old_due).isoformat(), "new_due": local_date(new_due).isoformat(),
-                  "columns": sorted(changes)},
+            public=False, body=reason, data=data,
         ))
         audit.record("ticket_deadline_recomputed", ticket, actor=actor,
                      before={c: v[0].isoformat() for c, v in changes.items()},
@@ -199,6 +183,30 @@ def apply_recompute(actor, plans: list[Planned], *, reason: str, now: datetime |
         moved += 1
     db.session.flush()
     return moved
+
+
+def _move_clocks(case, plan: Planned) -> tuple[dict, dict]:
+    """A problem's or a 共性问题's planned deadlines after the calendar changed (the same working days after
+    their start), and its open dispatch record's where they were the same; returns the changes
+    ({column: (old, new)}, none when nothing moved) and the timeline's data for them."""
+    from app.tickets.services import current_dispatch
+
+    changes = {}
+    for column, n in plan.days.items():
+        old, new = getattr(case, column), deadline_after(plan.start, n)
+        if new != old:
+            changes[column] = (old, new)
+            setattr(case, column, new)
+    if not changes:
+        return changes, {}
+    record = current_dispatch(case) if case.status in ("dispatched", "in_progress") else None
+    if record is not None:
+        for column in ("sign_due_at", "reply_due_at"):
+            if column in changes and getattr(record, column) == changes[column][0]:
+                setattr(record, column, changes[column][1])
+    old_due, new_due = changes.get("due_at", (case.due_at, case.due_at))
+    return changes, {"old_due": local_date(old_due).isoformat() if old_due else None,
+                     "new_due": local_date(new_due).isoformat() if new_due else None, "columns": sorted(changes)}
 
 
 def _move_co_department(plan: Planned) -> None:
@@ -212,26 +220,12 @@ def _move_common_problem(actor, plan: Planned, *, reason: str, now: datetime) ->
     """A common problem's clocks after the calendar changed, its dispatch record's and (through
     sync_members) its members'; returns how many member problems' deadlines moved."""
     from app.common_problems import services as common_services
-    from app.tickets.services import current_dispatch
     from app.common_problems.models import CommonProblem, CommonProblemEvent
 
     group = db.session.get(CommonProblem, plan.common_problem_id)
-    changes = {}
-    for column, n in plan.days.items():
-        old, new = getattr(group, column), deadline_after(plan.start, n)
-        if new != old:
-            changes[column] = (old, new)
-            setattr(group, column, new)
+    changes, data = _move_clocks(group, plan)
     if not changes:
         return 0
-    record = current_dispatch(group) if group.status in ("dispatched", "in_progress") else None
-    if record is not None:
-        for column in ("sign_due_at", "reply_due_at"):
-            if column in changes and getattr(record, column) == changes[column][0]:
-                setattr(record, column, changes[column][1])
-    old_due, new_due = changes.get("due_at", (group.due_at, group.due_at))
-    data = {"old_due": local_date(old_due).isoformat() if old_due else None,
-            "new_due": local_date(new_due).isoformat() if new_due else None, "columns": sorted(changes)}
     db.session.add(CommonProblemEvent(common_problem_id=group.id, at=now, actor_id=actor.id if actor else None,
                                       kind="deadline_recomputed", body=reason, data=data))
     audit.record("common_problem_deadline_recomputed", group, actor=actor,

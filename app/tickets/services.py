@@ -137,6 +137,8 @@ NOTICE_TITLES = {
     "extension_decided": (_l("问题 %(number)s 的延期申请%(result)s"), _l("共性问题 %(number)s 的延期申请%(result)s")),
     "ticket_co_opinion": (_l("问题 %(number)s 收到%(department)s的协办意见"),
                           _l("共性问题 %(number)s 收到%(department)s的协办意见")),
+    "ticket_overdue": (_l("问题 %(number)s 已超期"), _l("共性问题 %(number)s 已超期")),
+    "ticket_due_soon": (_l("问题 %(number)s 即将到期"), _l("共性问题 %(number)s 即将到期")),
 }
 
 
@@ -157,13 +159,14 @@ def staff_url(case) -> str:
         return f"/common-problems/{case.id}"
 
 
-def notify_staff(users, kind: str, case, action: str, body="", **values) -> None:
+def notify_staff(users, kind: str, case, action: str, body="", *, once_per=None, **values) -> None:
     """Tell staff of a step on `case` (NOTICE_TITLES[kind] with `values`). A 共性问题's notice is one per step
-    and version and never reaches the group robots (the companies' channels know only their own problem)."""
+    and version (or `once_per`, e.g. the deadline it is about) and never reaches the group robots (the
+    companies' channels know only their own problem)."""
     title = notice_title(kind, case, **values)
     if is_common(case):
         notify(users, kind, title, body, staff_url(case), robots=False,
-               event_key=f"common:{case.id}:{action}:{case.version}")
+               event_key=f"common:{case.id}:{action}:{case.version if once_per is None else once_per}")
     else:
         notify(users, kind, title, body, ticket_url(case), ticket=case)
 

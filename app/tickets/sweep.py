@@ -46,13 +46,38 @@ class SweepResult:
     co_lead_notified: int = 0
 
 
-def _owers(ticket: Ticket):
-    """Who owes the next step of this problem."""
-    if ticket.status in ("dispatched", "in_progress"):
-        return services.department_helpers(ticket)
-    if ticket.status == "escalated":
-        return services.managers()
-    return [services.ticket_escort(ticket)]
+def owers(case) -> list:
+    """Who owes the next step of a problem or a 共性问题: its department once dispatched; the managers while it
+    waits for dispatch (a 共性问题 has no escort); otherwise the problem's escort."""
+    if case.status in ("dispatched", "in_progress") and case.department_id:
+        return list(services.department_helpers(case))
+    if case.status == "escalated" or services.is_common(case):
+        return list(services.managers())
+    return [services.ticket_escort(case)]
+
+
+def tell_overdue(case, now: datetime, sla, result: "SweepResult", supervise) -> None:
+    """A problem or 共性问题 past its deadline: who owes the step and the managers are told once per deadline;
+    overdue by the configured working days and not yet supervised, `supervise` (its service's) 督办 it, once."""
+    days = overdue_working_days(case.due_at, now)
+    if case.overdue_notified_for != case.due_at:
+        case.overdue_notified_for = case.due_at
+        services.notify_staff(owers(case) + list(services.managers()), "ticket_overdue", case, "overdue",
+                              _l("已超期 %(n)d 个工作日：%(title)s", n=days, title=case.title),
+                              once_per=case.due_at.isoformat())
+        result.overdue_notified += 1
+    if days >= sla.supervise_after_days and case.supervision is None:
+        supervise(None, case, level="supervise", now=now, automatic=True)
+        result.supervised += 1
+
+
+def tell_due_soon(case, result: "SweepResult") -> None:
+    """A problem or 共性问题 due within one working day: who owes the step is told once per deadline."""
+    if case.due_soon_notified_for != case.due_at:
+        case.due_soon_notified_for = case.due_at
+        services.notify_staff(owers(case), "ticket_due_soon", case, "due_soon", case.title,
+                              once_per=case.due_at.isoformat())
+        result.due_soon_notified += 1
 
 
 def sweep(now: datetime | None = None) -> SweepResult:
@@ -87,16 +112,7 @@ def sweep(now: datetime | None = None) -> SweepResult:
         .where(Ticket.status.in_(SLA_STATES), Ticket.due_at < now, Ticket.common_problem_id.is_(None))
     ).all()
     for ticket in overdue:
-        days = overdue_working_days(ticket.due_at, now)
-        if ticket.overdue_notified_for != ticket.due_at:
-            ticket.overdue_notified_for = ticket.due_at
-            notify(list(_owers(ticket)) + list(services.managers()), "ticket_overdue",
-                   _l("问题 %(number)s 已超期", number=ticket.number),
-                   _l("已超期 %(n)d 个工作日：%(title)s", n=days, title=ticket.title), services.ticket_url(ticket), ticket=ticket)
-            result.overdue_notified += 1
-        if days >= sla.supervise_after_days and ticket.supervision is None:
-            services.supervise(None, ticket, level="supervise", now=now, automatic=True)
-            result.supervised += 1
+        tell_overdue(ticket, now, sla, result, services.supervise)
 
     horizon = end_of_local_day(add_working_days(local_date(now), 1))
     for ticket in db.session.scalars(
@@ -104,11 +120,7 @@ def sweep(now: datetime | None = None) -> SweepResult:
         .where(Ticket.status.in_(SLA_STATES), Ticket.due_at >= now, Ticket.due_at <= horizon,
                Ticket.common_problem_id.is_(None))
     ):
-        if ticket.due_soon_notified_for != ticket.due_at:
-            ticket.due_soon_notified_for = ticket.due_at
-            notify(_owers(ticket), "ticket_due_soon", _l("问题 %(number)s 即将到期", number=ticket.number),
-                   ticket.title, services.ticket_url(ticket), ticket=ticket)
-            result.due_soon_notified += 1
+        tell_due_soon(ticket, result)
 
     _sweep_co_departments(now, horizon, result)
 
