@@ -37,8 +37,8 @@ def normalize(text: str) -> list[str]:
 def ngrams(text: str, sizes=(1, 2)) -> Counter:
     grams = Counter()
     for run in normalize(text):
-        for n in sizes:
-            grams.update(run[i:i + n] for i in range(len(run) - n + 1))
+        for n in sizes:  # a list, not a generator: Counter counts a list in C
+            grams.update(run if n == 1 else [run[i:i + n] for i in range(len(run) - n + 1)])
     return grams
 
 
@@ -70,11 +70,29 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
 
 
 def rank(query: str, candidates: list[tuple[int, str]]) -> list[tuple[int, float]]:
-    """(id, score) of the candidates by cosine similarity to the query text, best first."""
+    """(id, score) of the candidates by cosine similarity to the query text, best first: the cosine of
+    tfidf_vectors' vectors, computed without building each candidate's unit vector (only its length and its
+    product with the query's are needed; a problem page ranks a hundred candidates)."""
     if not candidates:
         return []
-    vectors = tfidf_vectors([query] + [text for _id, text in candidates])
-    scored = [(cid, cosine(vectors[0], v)) for (cid, _text), v in zip(candidates, vectors[1:], strict=True)]
+    counts = [ngrams(query)] + [ngrams(text) for _id, text in candidates]
+    df = Counter()
+    for c in counts:
+        df.update(c.keys())
+    n = len(counts)
+    idf = {g: math.log((1 + n) / (1 + d)) + 1 for g, d in df.items()}
+    weights = {g: (1 + math.log(k)) * idf[g] for g, k in counts[0].items()}
+    query_norm = math.sqrt(sum(x * x for x in weights.values())) or 1.0
+    scored = []
+    for (cid, _text), c in zip(candidates, counts[1:], strict=True):
+        squares = dot = 0.0
+        for g, k in c.items():
+            x = (1 + math.log(k)) * idf[g]
+            squares += x * x
+            q = weights.get(g)
+            if q is not None:
+                dot += x * q
+        scored.append((cid, dot / ((math.sqrt(squares) or 1.0) * query_norm)))
     return sorted(scored, key=lambda pair: (-pair[1], -pair[0]))
 
 
