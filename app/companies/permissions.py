@@ -140,3 +140,8 @@ def can_view_company_records(user, company) -> bool:
     """The staff's records of a company (goal history, escort assignments, the briefing and goal warnings):
     staff who may read the company; its own portal users never see them."""
     return user.is_staff and can_view_company(user, company)
+
+
+def can_serve_as_escort(person) -> bool:
+    """Whether `person` may be made a company's escort: an active escort account."""
+    return person.role == Role.ESCORT and person.active

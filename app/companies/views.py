@@ -32,7 +32,7 @@ def _escort_or_none(escort_id: int | None):
     if not escort_id:
         return None
     escort = db.session.get(User, escort_id)
-    if escort is None or not escort.is_escort or not escort.active:
+    if escort is None or not permissions.can_serve_as_escort(escort):
         abort(400)
     return escort
 

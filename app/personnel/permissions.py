@@ -56,3 +56,19 @@ def can_view_workload(user) -> bool:
 def can_reassign_companies(user) -> bool:
     """Moving companies between escorts (one at a time on the company page, or in bulk here)."""
     return user.role in _MANAGERS
+
+
+def serves_companies(person) -> bool:
+    """Whether companies are assigned to `person` (an escort): their page lists those companies, the directory
+    shows how many, and deactivating them hands the companies over first."""
+    return person.role == Role.ESCORT
+
+
+def ranked_on(person) -> tuple[str, int] | None:
+    """(board, subject id) of the ranking a person's page shows: an escort's own row on the escorts' board, a
+    helper's department's on the departments' board; nobody else is ranked."""
+    if person.role == Role.ESCORT:
+        return "escorts", person.id
+    if person.role == Role.HELPER and person.department_id:
+        return "departments", person.department_id
+    return None

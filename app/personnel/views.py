@@ -52,9 +52,9 @@ def index():
     stmt = queries.filter_staff(queries.visible_staff(current_user), **form.filters())
     stmt = queries.with_staff_loads(stmt).order_by(User.active.desc(), User.role, User.name, User.id)
     page = paginate(stmt)
-    counts = queries.current_company_counts(u.id for u in page.items if u.is_escort)
+    counts = queries.current_company_counts(u.id for u in page.items if permissions.serves_companies(u))
     return render_template(
-        "personnel/index.html", form=form, page=page, counts=counts,
+        "personnel/index.html", form=form, page=page, counts=counts, serves_companies=permissions.serves_companies,
         can_create=permissions.can_create_staff(current_user),
     )
 
@@ -86,19 +86,17 @@ def create():
 def detail(user_id: int):
     user = _load(user_id)
     companies, history = [], None
-    if user.is_escort:
+    if permissions.serves_companies(user):
         companies = db.session.scalars(
             with_list_loads(visible_companies(current_user).where(Company.escort_id == user.id)).order_by(Company.name)
         ).all()
         history = paginate(queries.escort_assignment_history(user))
-    ranking = None
-    if user.is_escort:
-        ranking = ("escorts", user.id, _("陪跑员榜"))
-    elif user.is_helper and user.department_id:
-        ranking = ("departments", user.department_id, _("所在部门（职能部门榜）"))
+    board = permissions.ranked_on(user)
+    ranking = (*board, _("陪跑员榜") if board[0] == "escorts" else _("所在部门（职能部门榜）")) if board else None
     points = ranking_history(ranking[0], ranking[1]) if ranking else []
     return render_template(
         "personnel/detail.html", user=user, companies=companies, history=history,
+        serves_companies=permissions.serves_companies(user),
         ranking=ranking, points=points, chart=history_chart(ranking[0], ranking[1], points) if points else None,
         cards=sum(1 for p in points if p.yellow_card),
         can_edit=permissions.can_edit_staff(current_user, user),
@@ -138,7 +136,7 @@ def deactivate(user_id: int):
         flash(_("该账号已是停用状态。"), "info")
         return redirect(url_for("personnel.detail", user_id=user.id))
     companies = []
-    if user.is_escort:
+    if permissions.serves_companies(user):
         companies = db.session.scalars(
             with_list_loads(visible_companies(current_user).where(Company.escort_id == user.id)).order_by(Company.name)
         ).all()

@@ -27,3 +27,8 @@ def can_publish_rankings(user) -> bool:
 def can_download_bulletin(user) -> bool:
     """The monthly 通报 (.docx) made from a publication: the task force and administrators."""
     return can_publish_rankings(user)
+
+
+def ranked_as_escort(person) -> bool:
+    """Whether `person` has a row on the escorts' board (an escort's rank history page)."""
+    return person.role == Role.ESCORT

@@ -209,7 +209,7 @@ def _subject(board_key: str, subject_id: int):
     """The escort, department or town a history page is about (404 when there is none)."""
     if board_key == "escorts":
         subject = db.session.get(User, subject_id)
-        if subject is None or not subject.is_escort:
+        if subject is None or not permissions.ranked_as_escort(subject):
             abort(404)
         return subject
     model = Department if board_key == "departments" else Town

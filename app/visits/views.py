@@ -26,7 +26,7 @@ def _visit_permissions():
     return {"can_log_visit": permissions.can_log_visit, "can_list_visits": permissions.can_list_visits}
 
 
-def _is_manager() -> bool:
+def _sees_every_escort() -> bool:
     return permissions.can_view_all_visits(current_user)
 
 
@@ -40,7 +40,7 @@ def _load(visit_id: int, *, detail: bool = False) -> Visit:
 
 
 def _filtered_visits():
-    form = VisitFilterForm(request.args, companies=queries.visit_companies(current_user), show_escort=_is_manager())
+    form = VisitFilterForm(request.args, companies=queries.visit_companies(current_user), show_escort=_sees_every_escort())
     filters = form.filters()
     return form, queries.filter_visits(queries.visible_visits(current_user), user=current_user, **filters)
 
@@ -55,7 +55,7 @@ def index():
     if permissions.can_log_visits(current_user):  # an escort's own reminder of the companies not yet visited
         window = current_window(local_today())
         unvisited = db.session.scalar(queries.count_unvisited(current_user, window))
-    return render_template("visits/index.html", form=form, page=page, show_escort=_is_manager(),
+    return render_template("visits/index.html", form=form, page=page, show_escort=_sees_every_escort(),
                            window=window, unvisited=unvisited,
                            can_export=permissions.can_export_visits(current_user),
                            can_log=permissions.can_log_visits(current_user))
@@ -164,7 +164,7 @@ class _RowPagination(SelectPagination):
 def unvisited():
     require(permissions.can_view_unvisited(current_user))
     window = current_window(local_today())
-    form = UnvisitedFilterForm(request.args) if _is_manager() else None
+    form = UnvisitedFilterForm(request.args) if _sees_every_escort() else None
     filters = form.filters() if form else {}
     stmt = queries.unvisited_companies(current_user, window, **filters)
     page = _RowPagination(select=stmt, session=db.session(), per_page=current_app.config["ITEMS_PER_PAGE"],
