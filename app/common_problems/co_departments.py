@@ -1,6 +1,5 @@
-"""协办 on a common problem (共性问题): its dispatch names co-departments like a ticket's.
-
-The rules are the ticket's, and live there (app.tickets.co_departments takes either): each co-department signs (co_sign) and gives its
+"""协办 on a common problem (共性问题): its dispatch names co-departments like a ticket's, by the ticket's rules,
+which live in app.tickets.co_departments (it takes either): each co-department signs (co_sign) and gives its
 opinion (co_opinion) on its own working-day clock — signing within the SLA's sign limit, the opinion
 within `co_opinion_days` of the dispatch and never after the group's reply deadline; the lead
 department's reply waits until every opinion is in or overdue, and a reply given while one is overdue is
@@ -16,10 +15,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.reference.models import Department
-from app.tickets import co_departments as ticket_co
-from app.tickets.co_departments import (  # noqa: F401
-    OVERDUE_EVENT, check_lead_reply, co_opinion_step, co_sign_step, parse_co_departments)
 from app.tickets.models import TicketCoDepartment
 
 _LOADED = "_co_rows"
@@ -60,15 +55,3 @@ def awaited(common_problem, now: datetime) -> list[TicketCoDepartment]:
     """Rows whose opinion is still to come within its deadline (the lead's reply waits for them)."""
     return [r for r in rows(common_problem) if r.opinion_at is None and not r.opinion_overdue(now)]
 
-
-def start(actor, common_problem, record, departments: list[Department], *, now: datetime) -> list:
-    """Open one row per co-department for this dispatch (app.tickets.co_departments.start: the clocks, the notice)."""
-    new = ticket_co.start(actor, common_problem, record, departments, now=now)
-    forget(common_problem)
-    return new
-
-
-def end(common_problem, *, now: datetime) -> None:
-    """The dispatch is over (the lead returned it): the co-departments' requests lapse."""
-    ticket_co.end(common_problem, now=now)
-    forget(common_problem)

@@ -24,9 +24,10 @@ from app.core.timeutil import end_of_local_day, local_date
 from app.core.workdays import deadline_after, working_days_between
 from app.extensions import db
 from app.settings.sla import get_sla
+from app.tickets import co_departments as ticket_co
 from app.tickets import schemas as ticket_schemas
 from app.tickets import services as ticket_services
-from app.tickets.models import STATUSES, SUPERVISION_LEVELS, DispatchRecord, Ticket
+from app.tickets.models import STATUSES, SUPERVISION_LEVELS, Ticket
 from app.tickets.queries import visible_tickets
 from app.tickets.services import TicketActionError
 from app.tickets.transitions import TRANSITIONS, roles_for, target_state
@@ -321,22 +322,13 @@ def _step(actor, common_problem, action, *, now, body="", data=None) -> None:
 
 def dispatch(actor, common_problem, *, department_id: int, helper_id: int | None = None, complexity: str = "ordinary",
              due_on: date | None = None, co_department_ids: list[int] | None = None, version=None, now=None):
-    """Dispatch to the lead department, optionally naming 协办 co-departments (app.common_problems.co_departments)."""
+    """Dispatch to the lead department, optionally naming 协办 co-departments (app.tickets.services.open_dispatch)."""
     now = now or utcnow()
     _check(actor, common_problem, "dispatch", version)
-    department, helper = ticket_services.dispatch_target(department_id, helper_id)
-    co = co_departments.parse_co_departments(co_department_ids, lead=department)
-    custom = ticket_services.start_dispatch_clock(common_problem, department, helper, complexity, due_on, now)
-    record = DispatchRecord(
-        common_problem_id=common_problem.id, department_id=department.id, helper_id=common_problem.helper_id,
-        dispatched_by_id=actor.id, dispatched_at=now, sign_due_at=common_problem.sign_due_at,
-        reply_due_at=common_problem.reply_due_at)
-    db.session.add(record)
-    co_departments.start(actor, common_problem, record, co, now=now)
-    _step(actor, common_problem, "dispatch", now=now, data={
-        "department_id": department.id, "department": department.name, "helper_id": common_problem.helper_id,
-        "complexity": complexity, **({"due_on": local_date(custom).isoformat()} if custom else {}),
-        **({"co_department_ids": [d.id for d in co], "co_departments": [d.name for d in co]} if co else {})})
+    data = ticket_services.open_dispatch(
+        actor, common_problem, department_id=department_id, helper_id=helper_id, complexity=complexity,
+        due_on=due_on, co_department_ids=co_department_ids, now=now)
+    _step(actor, common_problem, "dispatch", now=now, data=data)
     ticket_services.notify_dispatched(common_problem)
 
 
@@ -353,7 +345,7 @@ def return_common_problem(actor, common_problem, *, reason: str, suggested_depar
     _check(actor, common_problem, "return", version)
     data = ticket_services.end_dispatch(
         common_problem, ticket_services.suggested_department(suggested_department_id), now)
-    co_departments.end(common_problem, now=now)  # the co-departments' requests lapse with the dispatch
+    ticket_co.end(common_problem, now=now)  # the co-departments' requests lapse with the dispatch
     _step(actor, common_problem, "return", now=now, body=reason, data=data)
     ticket_services.notify_staff(ticket_services.managers(), "ticket_returned", common_problem, "return", reason)
 
@@ -362,7 +354,7 @@ def reply(actor, common_problem, *, message: str, version=None, now=None):
     """One answer for all: every member becomes 已答复 with it, and each company is told and asked to rate."""
     now = now or utcnow()
     _check(actor, common_problem, "reply", version)
-    co_overdue = co_departments.check_lead_reply(common_problem, now=now)  # 409 while an opinion is awaited
+    co_overdue = ticket_co.check_lead_reply(common_problem, now=now)  # 409 while an opinion is awaited
     on_time = common_problem.due_at is None or now <= common_problem.due_at
     ticket_services.stamp_reply(common_problem, actor, message, now, on_time=on_time,
                                 record=ticket_services.current_dispatch(common_problem))
@@ -376,7 +368,7 @@ def reply(actor, common_problem, *, message: str, version=None, now=None):
     audit.record("common_problem_reply", common_problem, actor=actor, before={"status": before},
                  after={"status": common_problem.status, "members": len(members)})
     if co_overdue:  # 协办意见逾期: the reply went out without them (staff only: the group's timeline)
-        _event(common_problem, actor, co_departments.OVERDUE_EVENT, now=now, from_status=common_problem.status,
+        _event(common_problem, actor, ticket_co.OVERDUE_EVENT, now=now, from_status=common_problem.status,
                to_status=common_problem.status, data={"departments": co_overdue})
     for member in members:
         member.department_id = common_problem.department_id
@@ -437,14 +429,14 @@ def co_sign(actor, common_problem, *, version=None, now=None):
     """协办签收 by a co-department of the group, on its own clock."""
     now = now or utcnow()
     _check(actor, common_problem, "co_sign", version)
-    return co_departments.co_sign_step(actor, common_problem, now=now, step=_step)
+    return ticket_co.co_sign_step(actor, common_problem, now=now, step=_step)
 
 
 def co_opinion(actor, common_problem, *, opinion, version=None, now=None):
     """协办意见 for the lead department (staff only; the lead is told)."""
     now = now or utcnow()
     _check(actor, common_problem, "co_opinion", version)
-    return co_departments.co_opinion_step(actor, common_problem, opinion=opinion, now=now, step=_step)
+    return ticket_co.co_opinion_step(actor, common_problem, opinion=opinion, now=now, step=_step)
 
 
 # Each action's payload schema (the ticket action's) and the function that takes it.

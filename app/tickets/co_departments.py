@@ -85,6 +85,7 @@ def start(actor, case, record: DispatchRecord, departments: list[Department], *,
             for d in departments]
     db.session.add_all(rows)
     case.co_department_count = len(rows)
+    _forget(case)
     if rows:
         notify_staff(_helpers_of([d.id for d in departments]), "ticket_co_dispatched", case, "co_dispatch",
                      _l("请于 %(due)s 前签收，%(opinion)s 前提交协办意见。", due=local_date(sign_due).isoformat(),
@@ -97,6 +98,15 @@ def end(case, *, now: datetime) -> None:
     for row in open_rows(case):
         row.ended_at = now
     case.co_department_count = 0
+    _forget(case)
+
+
+def _forget(case) -> None:
+    """A 共性问题's rows are kept at hand for the request (app.common_problems.co_departments.rows): read again."""
+    if is_common(case):
+        from app.common_problems.co_departments import forget
+
+        forget(case)
 
 
 def shift(ticket: Ticket, moved) -> None:

@@ -537,27 +537,37 @@ def dispatch(actor, ticket: Ticket, *, department_id: int, helper_id: int | None
              now=None) -> Ticket:
     """交办 to a lead department (optional named helper, complexity, custom deadline) and, optionally,
     协办 co-departments, each with its own sign and opinion clocks (app.tickets.co_departments)."""
-    from app.tickets import co_departments  # co_departments builds on this module
-
     now = now or utcnow()
     check_action(actor, ticket, "dispatch", version)
+    data = open_dispatch(actor, ticket, department_id=department_id, helper_id=helper_id, complexity=complexity,
+                         due_on=due_on, co_department_ids=co_department_ids, now=now)
+    move_ticket(ticket, actor, "dispatch", now=now, data=data)
+    notify_dispatched(ticket)
+    return ticket
+
+
+def open_dispatch(actor, case, *, department_id: int, helper_id: int | None, complexity: str, due_on: date | None,
+                  co_department_ids: list[int] | None, now: datetime) -> dict:
+    """交办 of a problem or a 共性问题: the lead department (and named helper) checked, the clock started, the
+    dispatch record opened, and the 协办 co-departments' rows with their own clocks (app.tickets.co_departments);
+    returns the step's data for the case's timeline."""
+    from app.tickets import co_departments  # co_departments builds on this module
+
     department, helper = dispatch_target(department_id, helper_id)
     co = co_departments.parse_co_departments(co_department_ids, lead=department)
-    custom = start_dispatch_clock(ticket, department, helper, complexity, due_on, now)
+    custom = start_dispatch_clock(case, department, helper, complexity, due_on, now)
     record = DispatchRecord(
-        ticket_id=ticket.id, department_id=department.id, helper_id=ticket.helper_id, dispatched_by_id=actor.id,
-        dispatched_at=now, sign_due_at=ticket.sign_due_at, reply_due_at=ticket.reply_due_at,
+        **{case.dispatch_key: case.id}, department_id=department.id, helper_id=case.helper_id,
+        dispatched_by_id=actor.id, dispatched_at=now, sign_due_at=case.sign_due_at, reply_due_at=case.reply_due_at,
     )
     db.session.add(record)
-    co_departments.start(actor, ticket, record, co, now=now)
-    move_ticket(ticket, actor, "dispatch", now=now, data={
-        "department_id": department.id, "helper_id": ticket.helper_id, "complexity": complexity,
+    co_departments.start(actor, case, record, co, now=now)
+    return {
+        "department_id": department.id, "helper_id": case.helper_id, "complexity": complexity,
         "department": department.name,
         **({"due_on": local_date(custom).isoformat()} if custom else {}),
         **({"co_department_ids": [d.id for d in co], "co_departments": [d.name for d in co]} if co else {}),
-    })
-    notify_dispatched(ticket)
-    return ticket
+    }
 
 
 def notify_dispatched(case) -> None:
