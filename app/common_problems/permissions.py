@@ -5,6 +5,8 @@ transitions table (app.tickets.transitions): who may take each in the group's st
 table says for a problem in that state. A company never sees a common problem.
 """
 import sqlalchemy as sa
+from flask import g, has_request_context
+from flask_babel import gettext as _
 
 from app.accounts.models import Role
 from app.tickets.transitions import TRANSITIONS, roles_for
@@ -20,13 +22,19 @@ JOINABLE_TICKET_STATES = ("submitted", "accepted", "escalated")
 
 
 def _escort_serves(user, common_problem) -> bool:
+    """Does the group hold a problem of one of the escort's companies? (Asked once per request and group: a page
+    asks it for every action.)"""
     from app.companies.models import Company
     from app.extensions import db
     from app.tickets.models import Ticket
 
-    return db.session.scalar(
-        sa.select(sa.exists().where(Ticket.common_problem_id == common_problem.id, Company.id == Ticket.company_id,
-                                    Company.escort_id == user.id))) is True
+    key = (user.id, common_problem.id)
+    known = g.setdefault("escort_serves_group", {}) if has_request_context() else {}
+    if key not in known:
+        known[key] = db.session.scalar(sa.select(sa.exists().where(
+            Ticket.common_problem_id == common_problem.id, Company.id == Ticket.company_id,
+            Company.escort_id == user.id))) is True
+    return known[key]
 
 
 def _serves(user, common_problem) -> bool:
@@ -74,31 +82,68 @@ def can_manage_members(user, common_problem) -> bool:
     return user.role in (Role.ADMIN, Role.MANAGER) and common_problem.status in OPEN_GROUP_STATUSES
 
 
-def can_act(user, common_problem, action: str) -> bool:
-    """May `user` take `action` on the common problem now? The transitions table decides by state and role."""
-    if action not in GROUP_ACTIONS or user.role not in roles_for(action, common_problem.status):
-        return False
-    if TRANSITIONS[action].co_department:  # 协办: the co-department's own row decides
-        row = _co_row(user, common_problem)
-        if row is None:
-            return False
-        return row.signed_at is None if action == "co_sign" else (row.signed_at is not None
-                                                                  and row.opinion_at is None)
-    if not _serves(user, common_problem):
-        return False
-    if action == "reply" and common_problem.status == "in_progress":
-        from app.common_problems.co_departments import awaited
-        from app.core.db import utcnow
+def action_refusal(user, common_problem, action: str, *, now=None):
+    """Why `user` may not take `action` on the common problem now (relation, role, state and the action's own
+    rule; who may take it in the group's state is what the transitions table says for a problem in that state),
+    as a TicketActionError with a message and status; None when they may. The one place these rules live:
+    can_act answers with it, require_action (the services' check) raises it."""
+    from app.common_problems.co_departments import awaited
+    from app.core.db import utcnow
+    from app.tickets.co_departments import _names
+    from app.tickets.models import STATUSES, SUPERVISION_LEVELS
+    from app.tickets.services import TicketActionError
 
-        if awaited(common_problem, utcnow()):  # the lead replies once every opinion is in or overdue
-            return False
-    if action == "request_extension":
-        return not common_problem.pending_extension
-    if action == "decide_extension":
-        return common_problem.pending_extension
-    if action == "supervise":
-        return common_problem.supervision != "flagged"
-    return True
+    if action not in GROUP_ACTIONS:
+        return TicketActionError(_("未知的操作。"), 400, code="unknown_action")
+    transition = TRANSITIONS[action]
+    label = str(transition.label)
+    if not can_view_common_problem(user, common_problem):
+        return TicketActionError(_("您无权处理该共性问题。"), 403)
+    row = _co_row(user, common_problem)
+    # 协办: a co-department takes only its own two actions; the lead's actions are the lead's.
+    if transition.co_department and row is None:
+        return TicketActionError(_("您的部门不是该问题的协办部门。"), 403)
+    if not transition.co_department and user.role == Role.HELPER and not leads(user, common_problem):
+        return TicketActionError(_("贵部门是该共性问题的协办部门，只能签收和提交协办意见。"), 403)
+    if user.role not in set().union(*transition.sources.values()):
+        return TicketActionError(_("您的角色不能对问题执行“%(action)s”。", action=label), 403)
+    if user.role not in roles_for(action, common_problem.status):
+        return TicketActionError(_("共性问题当前状态为“%(status)s”，不能执行“%(action)s”。",
+                                   status=str(STATUSES[common_problem.status]), action=label), 409)
+    if not transition.co_department and not _serves(user, common_problem):
+        return TicketActionError(_("您无权处理该共性问题。"), 403)
+    if action == "co_sign" and row.signed_at is not None:
+        return TicketActionError(_("贵部门已签收该协办问题。"), 409)
+    if action == "co_opinion" and row.signed_at is None:
+        return TicketActionError(_("请先签收该协办问题，再提交协办意见。"), 409)
+    if action == "co_opinion" and row.opinion_at is not None:
+        return TicketActionError(_("贵部门已提交协办意见。"), 409)
+    if action == "request_extension" and common_problem.pending_extension:
+        return TicketActionError(_("已有一项延期申请在审批中。"), 409)
+    if action == "decide_extension" and not common_problem.pending_extension:
+        return TicketActionError(_("没有待审批的延期申请。"), 409)
+    if action == "supervise" and common_problem.supervision == "flagged":
+        return TicketActionError(_("该共性问题已处于“%(level)s”，只能提升督办级别。",
+                                   level=str(SUPERVISION_LEVELS["flagged"])), 409)
+    if action == "reply" and common_problem.status == "in_progress":
+        waiting = awaited(common_problem, now or utcnow())  # the lead replies once every opinion is in or overdue
+        if waiting:
+            return TicketActionError(_("尚待协办部门提交意见：%(names)s。请在其提交意见或逾期后再答复。",
+                                       names="、".join(_names([r.department_id for r in waiting]))), 409,
+                                     code="co_opinions_pending")
+    return None
+
+
+def can_act(user, common_problem, action: str) -> bool:
+    """May `user` take `action` on the common problem now? (action_refusal finds no reason against it.)"""
+    return action_refusal(user, common_problem, action) is None
+
+
+def require_action(user, common_problem, action: str, *, now=None) -> None:
+    """Raise action_refusal's TicketActionError unless `user` may take `action` on the common problem now."""
+    refusal = action_refusal(user, common_problem, action, now=now)
+    if refusal is not None:
+        raise refusal
 
 
 def allowed_actions(user, common_problem) -> list[str]:

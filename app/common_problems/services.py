@@ -17,7 +17,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app.accounts.models import Role, User
+from app.accounts.models import User
 from app.core import audit
 from app.core.db import utcnow
 from app.core.timeutil import end_of_local_day, local_date
@@ -27,12 +27,12 @@ from app.settings.sla import get_sla
 from app.tickets import co_departments as ticket_co
 from app.tickets import schemas as ticket_schemas
 from app.tickets import services as ticket_services
-from app.tickets.models import STATUSES, SUPERVISION_LEVELS, Ticket
+from app.tickets.models import SUPERVISION_LEVELS, Ticket
 from app.tickets.queries import visible_tickets
 from app.tickets.services import TicketActionError
-from app.tickets.transitions import TRANSITIONS, roles_for, target_state
+from app.tickets.transitions import TRANSITIONS, target_state
 
-from app.common_problems import co_departments, permissions
+from app.common_problems import permissions
 from app.common_problems.models import OPEN_GROUP_STATUSES, CommonProblem, CommonProblemEvent
 from app.common_problems.schemas import MAX_MEMBERS, MIN_MEMBERS
 from app.tickets.models import OPEN_STATES
@@ -223,7 +223,7 @@ def create_common_problem(actor, *, title, description="", ticket_ids, now=None)
 def check_manage_members(actor, common_problem: CommonProblem) -> None:
     """Refuse unless `actor` may change the members now (403 for the role, 409 once answered)."""
     if not permissions.can_manage_members(actor, common_problem):
-        if actor.role in (Role.ADMIN, Role.MANAGER):
+        if permissions.can_create_common_problem(actor):  # a manager: refused by the state
             raise TicketActionError(_("共性问题已答复，不能再加入问题。"), 409)
         raise TicketActionError(_("仅管理者可以调整共性问题的成员。"), 403)
 
@@ -247,7 +247,7 @@ def remove_member(actor, common_problem: CommonProblem, ticket: Ticket, *, now=N
     """Take a member out before the reply: it returns to its own flow, in the state it had when it joined."""
     now = now or utcnow()
     if not permissions.can_manage_members(actor, common_problem):
-        if actor.role in (Role.ADMIN, Role.MANAGER):
+        if permissions.can_create_common_problem(actor):  # a manager: refused by the state
             raise TicketActionError(_("共性问题已答复，不能再移出问题。"), 409)
         raise TicketActionError(_("仅管理者可以调整共性问题的成员。"), 403)
     if ticket.common_problem_id != common_problem.id:
@@ -284,20 +284,9 @@ def detach_unsatisfied(actor, ticket: Ticket, *, now: datetime, comment: str) ->
 # ---------------------------------------------------------------- the handling actions
 
 def _check(actor, common_problem: CommonProblem, action: str, version) -> None:
-    transition = TRANSITIONS[action]
-    if not permissions.can_view_common_problem(actor, common_problem):
-        raise TicketActionError(_("您无权处理该共性问题。"), 403)
-    # 协办: a co-department takes only its own two actions; the lead's actions are the lead's.
-    if transition.co_department and co_departments.row_of(actor, common_problem) is None:
-        raise TicketActionError(_("您的部门不是该问题的协办部门。"), 403)
-    if not transition.co_department and actor.role == Role.HELPER and not permissions.leads(actor, common_problem):
-        raise TicketActionError(_("贵部门是该共性问题的协办部门，只能签收和提交协办意见。"), 403)
-    if actor.role not in set().union(*transition.sources.values()):
-        raise TicketActionError(_("您的角色不能对问题执行“%(action)s”。", action=_label(action)), 403)
-    if actor.role not in roles_for(action, common_problem.status):
-        raise TicketActionError(
-            _("共性问题当前状态为“%(status)s”，不能执行“%(action)s”。",
-              status=str(STATUSES[common_problem.status]), action=_label(action)), 409)
+    """Refuse unless `actor` may take `action` now (permissions.require_action: the rules can_act answers
+    with) and the caller saw the group's current version."""
+    permissions.require_action(actor, common_problem, action)
     ticket_services.check_version(common_problem, version, TicketActionError(
         _("该共性问题已被他人修改，请查看最新内容后重试。"), 409, code="stale_version"))
 
@@ -395,8 +384,6 @@ def supervise(actor, common_problem, *, level: str, version=None, now=None, auto
 def request_extension(actor, common_problem, *, new_due: date, reason: str, version=None, now=None):
     now = now or utcnow()
     _check(actor, common_problem, "request_extension", version)
-    if common_problem.pending_extension:
-        raise TicketActionError(_("已有一项延期申请在审批中。"), 409)
     ticket_services.check_new_due(common_problem, new_due, now)
     common_problem.extension_due_at = end_of_local_day(new_due)
     common_problem.extension_reason = reason
@@ -410,8 +397,6 @@ def request_extension(actor, common_problem, *, new_due: date, reason: str, vers
 def decide_extension(actor, common_problem, *, approve: bool, version=None, now=None):
     now = now or utcnow()
     _check(actor, common_problem, "decide_extension", version)
-    if not common_problem.pending_extension:
-        raise TicketActionError(_("没有待审批的延期申请。"), 409)
     new_due = common_problem.extension_due_at
     requester = db.session.get(User, common_problem.extension_requested_by_id)
     if approve:
