@@ -114,7 +114,7 @@ def _pending_by_ticket(ticket_ids) -> dict[int, ExtensionRequest]:
 
 def _tags_by_ticket(ticket_ids, user) -> dict[int, list[str]]:
     """Each problem's tags in one query; none for company users (tags are for staff)."""
-    return tags.tags_by_ticket(ticket_ids) if user.is_staff else {}
+    return tags.tags_by_ticket(ticket_ids) if permissions.can_use_staff_problem_pages(user) else {}
 
 
 def _one_ticket_json(ticket: Ticket, user) -> dict:
@@ -162,7 +162,7 @@ def list_tickets():
     args = parse_query(schemas.TicketListQuery)
     now = utcnow()
     tag = args.tag.strip()
-    if tag and not user.is_staff:  # tags are internal: a company may not probe which of its problems carry one
+    if tag and not permissions.can_use_staff_problem_pages(user):  # tags are internal: a company may not probe which of its problems carry one
         fail(400, _("提交的数据有误。"), "validation_error", {"tag": _("只有工作人员可以按标签筛选。")})
     search = search_queries.Search(user, args.q, db.session)
     stmt = queries.with_list_loads(queries.filter_tickets(
@@ -240,7 +240,7 @@ def list_similar_tickets(ticket_id: int):
     user = current_api_user()
     parse_query()
     ticket = _visible_ticket_or_404(ticket_id, user)
-    if not user.is_staff:
+    if not permissions.can_use_staff_problem_pages(user):
         fail(403, _("仅工作人员可以查看相似问题。"), "forbidden")
     found = similarity.similar_problems(queries.visible_tickets(user), ticket, load=queries.with_list_loads)
     now = utcnow()

@@ -1,6 +1,7 @@
 """Where each person lands after signing in (the home page, and pages they have no use for)."""
 from flask import url_for
 
+from app.companies.permissions import can_list_companies
 from app.monitoring.permissions import can_view_dashboard, can_view_staff_home
 from app.portal.permissions import can_use_portal
 
@@ -13,6 +14,6 @@ def home_url(user) -> str:
         return url_for("monitoring.dashboard")
     if can_view_staff_home(user):
         return url_for("monitoring.home")
-    if user.is_staff:
+    if can_list_companies(user):
         return url_for("companies.index")
     return url_for("accounts.profile")

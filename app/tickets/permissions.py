@@ -284,7 +284,8 @@ def can_file_tickets(user) -> bool:
 
 
 def can_use_staff_problem_pages(user) -> bool:
-    """The staff's problem pages (list, problem page, new problem, tags); company users have the portal's own."""
+    """The staff's problem pages and their parts (list, problem page, new problem, tags, similar problems);
+    company users have the portal's own."""
     return user.is_staff
 
 
