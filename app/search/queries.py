@@ -21,10 +21,10 @@ import re
 import sqlalchemy as sa
 from flask import current_app, request
 from markupsafe import Markup, escape
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from app.accounts.models import Role
 
-from app.core.db import in_computed_first
 from app.core.pagination import (COUNT_CAP, Key, KeysetPage, Segment, bounded_count, decode_token, desc,
                                  keyset_page)
 from app.search import grams
@@ -120,6 +120,7 @@ class Search:
         self.fts = self.dialect == "sqlite"
         self._narrow = None
         self._grams_stats = None
+        self._co_ids = None
         self._session = session
         if self.dialect == "postgresql" and self.words:
             self._frequencies()
@@ -204,6 +205,15 @@ class Search:
         condition = grams.matches(self.words, _where(columns), self._frequencies())
         return [exact] if condition is None else [condition, _unestimated(exact)]
 
+    def _co_department_ids(self) -> list[int]:
+        """PostgreSQL, a helper's search: the ids of the problems their department is an open co-department
+        (协办) of, read once per search."""
+        if self._co_ids is None:
+            from app.tickets.permissions import co_department_tickets
+
+            self._co_ids = self._session.execute(co_department_tickets(self.department)).scalars().all()
+        return self._co_ids
+
     def _department_in_index(self, columns) -> bool:
         """PostgreSQL, a helper's search: whether the department goes into the index condition — when the
         words' matches in the department are expected to be few (at most NARROW_SCOPE, by the grams' and the
@@ -231,17 +241,21 @@ class Search:
         intersects the words' and the department's posting lists (migration 0032) — without it a word rare in
         a large department was a walk of the department or a fetch of every match, each checked for its
         department (1–3 s at 1,000,000 problems, docs/benchmarks.md) — OR, as a separate arm, the words in
-        one of the department's open co-department (协办) problems, read by key: one bitmap OR of the two
-        indexes (a UNION ALL of the two arms made PostgreSQL scan every problem to join them)."""
+        one of the department's open co-department (协办) problems: one bitmap OR of the two (a UNION ALL of the
+        two arms made PostgreSQL scan every problem to join them). The co-department problems' ids are read
+        first (_co_department_ids) and given as an array PostgreSQL can count: as a subquery it took them for
+        ten and read every one's search row by key to recheck the words (8,301 of them, 200 ms a tier at
+        1,000,000 problems), where intersecting them with the words' index entries reads a few."""
         doc = TicketSearchDoc
         ids = sa.select(doc.ticket_id)
         if not self._department_in_index(columns):
             return ids.where(*self._indexed(columns, exact))
-        from app.tickets.permissions import co_department_tickets
-
         where, frequencies = _where(columns), self._frequencies()
         in_department = grams.matches(self.words, where, frequencies, department=self.department)
-        co_department = in_computed_first(doc.ticket_id, co_department_tickets(self.department))
+        # The ids as one array literal: ARRAY(Integer)'s bind processing converts every element in Python.
+        co_ids = sa.bindparam("co_department_ids", "{" + ",".join(map(str, self._co_department_ids())) + "}",
+                              type_=sa.Text, unique=True)
+        co_department = doc.ticket_id == sa.any_(sa.cast(co_ids, ARRAY(sa.Integer)))
         words = grams.matches(self.words, where, frequencies)
         if words is not None:
             co_department = sa.and_(co_department, words)
