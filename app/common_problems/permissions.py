@@ -9,7 +9,7 @@ from flask import g, has_request_context
 from flask_babel import gettext as _
 
 from app.accounts.models import Role
-from app.tickets.transitions import TRANSITIONS, roles_for
+from app.tickets.transitions import TRANSITIONS
 
 from app.common_problems.models import OPEN_GROUP_STATUSES
 
@@ -89,14 +89,13 @@ def action_refusal(user, common_problem, action: str, *, now=None):
     can_act answers with it, require_action (the services' check) raises it."""
     from app.common_problems.co_departments import awaited
     from app.core.db import utcnow
-    from app.tickets.co_departments import _names
-    from app.tickets.models import STATUSES, SUPERVISION_LEVELS
-    from app.tickets.services import TicketActionError
+    from app.tickets.models import SUPERVISION_LEVELS
+    from app.tickets.permissions import co_step_refusal, extension_refusal, opinions_refusal, step_refusal
+    from app.tickets.errors import TicketActionError
 
     if action not in GROUP_ACTIONS:
         return TicketActionError(_("未知的操作。"), 400, code="unknown_action")
     transition = TRANSITIONS[action]
-    label = str(transition.label)
     if not can_view_common_problem(user, common_problem):
         return TicketActionError(_("您无权处理该共性问题。"), 403)
     row = _co_row(user, common_problem)
@@ -105,32 +104,20 @@ def action_refusal(user, common_problem, action: str, *, now=None):
         return TicketActionError(_("您的部门不是该问题的协办部门。"), 403)
     if not transition.co_department and user.role == Role.HELPER and not leads(user, common_problem):
         return TicketActionError(_("贵部门是该共性问题的协办部门，只能签收和提交协办意见。"), 403)
-    if user.role not in set().union(*transition.sources.values()):
-        return TicketActionError(_("您的角色不能对问题执行“%(action)s”。", action=label), 403)
-    if user.role not in roles_for(action, common_problem.status):
-        return TicketActionError(_("共性问题当前状态为“%(status)s”，不能执行“%(action)s”。",
-                                   status=str(STATUSES[common_problem.status]), action=label), 409)
+    refusal = step_refusal(user, action, common_problem.status, group=True)
+    if refusal is not None:
+        return refusal
     if not transition.co_department and not _serves(user, common_problem):
         return TicketActionError(_("您无权处理该共性问题。"), 403)
-    if action == "co_sign" and row.signed_at is not None:
-        return TicketActionError(_("贵部门已签收该协办问题。"), 409)
-    if action == "co_opinion" and row.signed_at is None:
-        return TicketActionError(_("请先签收该协办问题，再提交协办意见。"), 409)
-    if action == "co_opinion" and row.opinion_at is not None:
-        return TicketActionError(_("贵部门已提交协办意见。"), 409)
-    if action == "request_extension" and common_problem.pending_extension:
-        return TicketActionError(_("已有一项延期申请在审批中。"), 409)
-    if action == "decide_extension" and not common_problem.pending_extension:
-        return TicketActionError(_("没有待审批的延期申请。"), 409)
+    if action in ("co_sign", "co_opinion"):
+        return co_step_refusal(action, row)
+    if action in ("request_extension", "decide_extension"):
+        return extension_refusal(action, common_problem.pending_extension)
     if action == "supervise" and common_problem.supervision == "flagged":
         return TicketActionError(_("该共性问题已处于“%(level)s”，只能提升督办级别。",
                                    level=str(SUPERVISION_LEVELS["flagged"])), 409)
     if action == "reply" and common_problem.status == "in_progress":
-        waiting = awaited(common_problem, now or utcnow())  # the lead replies once every opinion is in or overdue
-        if waiting:
-            return TicketActionError(_("尚待协办部门提交意见：%(names)s。请在其提交意见或逾期后再答复。",
-                                       names="、".join(_names([r.department_id for r in waiting]))), 409,
-                                     code="co_opinions_pending")
+        return opinions_refusal(awaited(common_problem, now or utcnow()))
     return None
 
 

@@ -202,11 +202,9 @@ def action_refusal(user, ticket, action: str, *, pending_extension=_LOAD, now=No
 
             return refused(PAUSE_REFUSED(), 409)
         return refused(_("该问题已并入共性问题，由共性问题统一办理。"), 409)
-    if user.role not in set().union(*transition.sources.values()):
-        return refused(_("您的角色不能对问题执行“%(action)s”。", action=label), 403)
-    if user.role not in roles_for(action, ticket.status):
-        return refused(_("问题当前状态为“%(status)s”，不能执行“%(action)s”。",
-                         status=str(STATUSES[ticket.status]), action=label), 409)
+    refusal = step_refusal(user, action, ticket.status)
+    if refusal is not None:
+        return refusal
     if grouped:
         return refused(_("该问题已并入共性问题，由共性问题统一办理。"), 409)
     if action == "resume" and ticket.paused_at is None:
@@ -215,29 +213,63 @@ def action_refusal(user, ticket, action: str, *, pending_extension=_LOAD, now=No
         return refused(_("该问题正在等待企业补充材料（已暂停计时），请先恢复计时。"), 409)
     if action in ("request_extension", "decide_extension"):
         pending = _pending_extension(ticket) if pending_extension is _LOAD else pending_extension
-        if action == "request_extension" and pending is not None:
-            return refused(_("已有一项延期申请在审批中。"), 409)
-        if action == "decide_extension" and pending is None:
-            return refused(_("没有待审批的延期申请。"), 409)
+        refusal = extension_refusal(action, pending is not None)
+        if refusal is not None:
+            return refusal
     if action == "supervise" and ticket.supervision == "flagged":
         return refused(_("该问题已处于“%(level)s”，只能提升督办级别。", level=str(SUPERVISION_LEVELS["flagged"])), 409)
-    if action == "co_sign" and co_department_row(user, ticket).signed_at is not None:
-        return refused(_("贵部门已签收该协办问题。"), 409)
-    if action == "co_opinion":
-        row = co_department_row(user, ticket)
-        if row.signed_at is None:
-            return refused(_("请先签收该协办问题，再提交协办意见。"), 409)
-        if row.opinion_at is not None:
-            return refused(_("贵部门已提交协办意见。"), 409)
+    if action in ("co_sign", "co_opinion"):
+        return co_step_refusal(action, co_department_row(user, ticket))
     if action == "reply" and ticket.status == "in_progress":
-        awaited = awaited_co_opinions(ticket, now)
-        if awaited:
-            from app.tickets.co_departments import _names
-
-            return refused(_("尚待协办部门提交意见：%(names)s。请在其提交意见或逾期后再答复。",
-                             names="、".join(_names([row.department_id for row in awaited]))), 409,
-                           "co_opinions_pending")
+        return opinions_refusal(awaited_co_opinions(ticket, now))
     return None
+
+
+# The rules a problem's and a 共性问题's action gates share (app.common_problems.permissions.action_refusal).
+
+def step_refusal(user, action: str, status: str, *, group: bool = False):
+    """What the transitions table says against `user` taking `action` in `status`: 403 when the role never
+    takes it, 409 when not in this state; None when it may."""
+    transition = TRANSITIONS[action]
+    label = str(transition.label)
+    if user.role not in set().union(*transition.sources.values()):
+        return TicketActionError(_("您的角色不能对问题执行“%(action)s”。", action=label), 403)
+    if user.role not in roles_for(action, status):
+        message = (_("共性问题当前状态为“%(status)s”，不能执行“%(action)s”。", status=str(STATUSES[status]), action=label)
+                   if group else
+                   _("问题当前状态为“%(status)s”，不能执行“%(action)s”。", status=str(STATUSES[status]), action=label))
+        return TicketActionError(message, 409)
+    return None
+
+
+def extension_refusal(action: str, pending: bool):
+    """One extension request at a time; a decision needs one to decide."""
+    if action == "request_extension" and pending:
+        return TicketActionError(_("已有一项延期申请在审批中。"), 409)
+    if action == "decide_extension" and not pending:
+        return TicketActionError(_("没有待审批的延期申请。"), 409)
+    return None
+
+
+def co_step_refusal(action: str, row):
+    """A co-department (协办) signs once, then gives its opinion once."""
+    if action == "co_sign" and row.signed_at is not None:
+        return TicketActionError(_("贵部门已签收该协办问题。"), 409)
+    if action == "co_opinion" and row.signed_at is None:
+        return TicketActionError(_("请先签收该协办问题，再提交协办意见。"), 409)
+    if action == "co_opinion" and row.opinion_at is not None:
+        return TicketActionError(_("贵部门已提交协办意见。"), 409)
+    return None
+
+
+def opinions_refusal(awaited_rows):
+    """The lead replies once every co-department's opinion is in or overdue."""
+    from app.tickets.co_departments import _names
+    if not awaited_rows:
+        return None
+    return TicketActionError(_("尚待协办部门提交意见：%(names)s。请在其提交意见或逾期后再答复。",
+                               names="、".join(_names([row.department_id for row in awaited_rows]))), 409,
+                             code="co_opinions_pending")
 
 
 def can_perform(user, ticket, action: str, *, pending_extension=None) -> bool:
