@@ -22,6 +22,7 @@ from app.tickets.models import RATINGS, STATUSES, Ticket
 from app.tickets.queries import visible_tickets
 from app.tickets.events import event_details, event_label
 from app.tickets.errors import TicketActionError
+from app.tickets.pages import post_action
 from app.tickets.transitions import TRANSITIONS
 
 from app.common_problems import co_departments, forms, permissions, queries, services
@@ -112,7 +113,7 @@ def act(common_problem_id: int, action: str):
     group = _load(common_problem_id)
     if action not in permissions.GROUP_ACTIONS:
         abort(404)
-    return ticket_forms.post_action(current_user, group, action, perform=services.perform, page=_render_detail,
+    return post_action(current_user, group, action, perform=services.perform, page=_render_detail,
                                     reload=lambda: _load(common_problem_id),
                                     done_url=url_for("common_problems.detail", common_problem_id=group.id))
 

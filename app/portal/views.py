@@ -25,7 +25,8 @@ from app.tickets import permissions as ticket_permissions
 from app.tickets import queries, services
 from app.tickets.attachments import AttachmentError, check_uploads, save_attachment, send_attachment, undone_on_error
 from app.tickets.models import RATINGS, SLA_STATES, Attachment, Ticket, TicketEvent
-from app.tickets.errors import TicketActionError, commit_or_refuse
+from app.tickets.errors import TicketActionError
+from app.tickets.pages import commit_or_refuse
 from app.tickets.events import event_label
 from app.portal.blueprint import bp
 

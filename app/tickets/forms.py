@@ -6,8 +6,6 @@ The forms render the fields and carry the CSRF token and the ticket version; the
 TicketActionError.fields are put back on the matching fields.
 """
 import sqlalchemy as sa
-from flask import flash, redirect, request
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -25,10 +23,8 @@ from app.companies.queries import visible_companies
 from app.core.widgets import LongSelect
 from app.extensions import db
 from app.reference.models import Department, Town
-from app.tickets.errors import commit_or_refuse
 from app.tickets.models import CATEGORIES, COMPLEXITIES, RATINGS, SOURCES, STATUSES, SUPERVISION_LEVELS, URGENCIES
 from app.tickets.permissions import can_create_ticket_for
-from app.tickets.transitions import TRANSITIONS
 
 # Staff file on a company's behalf from these channels (visits file from the visit form).
 STAFF_SOURCES = ("escort", "hotline")
@@ -306,21 +302,6 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
 def action_form(action: str, ticket, formdata=None) -> ActionForm:
     """The form of `action`, prefixed with its name, filled from `formdata` (None: a fresh form)."""
     return ACTION_FORMS[action](formdata=formdata, prefix=action, ticket=ticket)
-
-
-def post_action(actor, case, action: str, *, perform, page, reload, done_url: str):
-    """The post of `action`'s form on the problem page or the 共性问题 page (`case`): read the form, run
-    `perform(actor, case, action, data)` (the services' perform) and commit, then say so and go back to
-    `done_url`. Unreadable input, or the service's refusal, shows `page(case, failed=(action, form), message=…,
-    status=…)` again with what was typed (after a refusal, on the case as `reload()` reads it again)."""
-    form = action_form(action, case, request.form)
-    if not form.validate():  # only unreadable input (e.g. a malformed date) fails here
-        return page(case, failed=(action, form), message=_("请检查填写的内容。"), status=400)
-    refusal = commit_or_refuse(form, lambda: perform(actor, case, action, form.action_data()))[1]
-    if refusal:
-        return page(reload(), failed=(action, form), message=refusal.message, status=refusal.status)
-    flash(_("已完成“%(action)s”。", action=str(TRANSITIONS[action].label)), "success")
-    return redirect(done_url)
 
 
 # ---------------------------------------------------------------- comments and attachments

@@ -31,7 +31,8 @@ from app.tickets import attachments, bulk, forms, ledger, permissions, queries, 
 from app.tickets.models import (
     COMPLEXITIES, SLA_STATES, SUPERVISION_LEVELS, Attachment, ExtensionRequest, SavedView, Ticket,
 )
-from app.tickets.errors import TicketActionError, commit_or_refuse
+from app.tickets.errors import TicketActionError
+from app.tickets.pages import commit_or_refuse, post_action
 from app.tickets.events import event_details, event_label
 from app.tickets.transitions import TRANSITIONS
 from app.tickets.blueprint import bp
@@ -281,7 +282,7 @@ def act(ticket_id: int, action: str):
     ticket = _load(ticket_id)
     if action not in forms.ACTION_FORMS:
         abort(404)
-    return forms.post_action(current_user, ticket, action, perform=services.perform, page=_render_detail,
+    return post_action(current_user, ticket, action, perform=services.perform, page=_render_detail,
                              reload=lambda: _load(ticket_id), done_url=url_for("tickets.detail", ticket_id=ticket.id))
 
 
