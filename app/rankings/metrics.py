@@ -246,7 +246,7 @@ def department_metrics(period: Period, *, now: datetime | None = None) -> list[E
     )
 
     cutoff = min(period.end_utc, now)
-    record = _department_records(cutoff)
+    record = _department_records(period, cutoff)
     dispatched = sa.and_(record.c.lead == 1, period.holds(record.c.dispatched_at))
     signed = period.holds(record.c.signed_at)
     replied = period.holds(record.c.replied_at)
@@ -272,6 +272,10 @@ def department_metrics(period: Period, *, now: datetime | None = None) -> list[E
     closed = _closed_in(period)
     rated = _rated_in(period)
     overdue = sa.and_(Ticket.status.in_(OVERDUE_STATES), Ticket.due_at < cutoff)
+    # The problems rated or closed in the period or late now, each read through its own index (rather than
+    # every problem of every year: 100 ms at 200,000 problems on SQLite, twice a board).
+    touched = sa.union(sa.select(Ticket.id).where(rated), sa.select(Ticket.id).where(closed),
+                       sa.select(Ticket.id).where(overdue)).subquery("touched")
     tickets = db.session.execute(
         sa.select(
             Ticket.department_id.label("department_id"),
@@ -281,6 +285,8 @@ def department_metrics(period: Period, *, now: datetime | None = None) -> list[E
             _count_if(sa.and_(closed, Ticket.reopen_count > 0)).label("reopened"),
             _count_if(overdue).label("overdue"),
         )
+        .select_from(touched)
+        .join(Ticket, Ticket.id == touched.c.id)
         .where(Ticket.department_id.is_not(None), sa.or_(rated, closed, overdue))
         .group_by(Ticket.department_id)
     )
@@ -301,19 +307,24 @@ def department_metrics(period: Period, *, now: datetime | None = None) -> list[E
     return list(entries.values())
 
 
-def _department_records(cutoff: datetime):
+def _department_records(period: Period, cutoff: datetime):
     """The lead departments' dispatch records and the co-departments' rows (协办) as one set of rows:
     department, dispatched_at, signed_at/on time, replied_at/on time (a co-department's opinion),
     returned_at (lead only), lead (1/0), co_overdue (1: a co-department's sign or opinion is past due
     at `cutoff` on an open, unpaused problem; or a common problem's row, one per late group: its lead
-    department's sign or reply is past due at `cutoff`)."""
+    department's sign or reply is past due at `cutoff`).
+
+    Only the lead records with a time in the period (dispatched, signed, replied or returned then — all the
+    board counts of them), each time read through its own index: every dispatch record of every year was
+    read before (56–140 ms at 200,000 problems on SQLite, twice a board)."""
     from app.common_problems.models import CommonProblem  # common problems build on tickets
 
     record, co = DispatchRecord, TicketCoDepartment
     lead = sa.select(
         record.department_id, record.dispatched_at, record.signed_at, record.signed_on_time, record.replied_at,
-        record.replied_on_time, record.returned_at, sa.literal(1).label("lead"), sa.literal(0).label("co_overdue"))
-    from app.common_problems.models import CommonProblem
+        record.replied_on_time, record.returned_at, sa.literal(1).label("lead"), sa.literal(0).label("co_overdue")
+    ).where(sa.or_(*(period.holds(column) for column in (record.dispatched_at, record.signed_at, record.replied_at,
+                                                          record.returned_at))))
 
     # A row helps a problem or a common problem (共性问题: counted once, like its lead's dispatch record).
     open_subject = sa.or_(sa.and_(Ticket.status.in_(OVERDUE_STATES), Ticket.paused_at.is_(None)),

@@ -298,3 +298,36 @@ def test_the_escort_board_reads_the_period_s_problems_by_index_not_every_problem
     for index in ("ix_tickets_created", "ix_tickets_accepted_at", "ix_tickets_escort_escalated_at",
                   "ix_tickets_replied_at", "ix_tickets_rated_at", "ix_tickets_status_closed"):
         assert any(index in step for step in plan), (index, plan)
+
+
+def test_the_department_board_reads_the_period_s_records_and_problems_by_index(district, app):
+    """The department board's dispatch records are those with a time in the period and its problems those rated
+    or closed in it or late now, each read through its own index — not every record and problem of every year."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's plan; PostgreSQL chooses its own by its statistics")
+    seen = []
+
+    def remember(conn, cursor, statement, parameters, context, executemany):
+        if "GROUP BY" in statement:
+            seen.append((statement, parameters))
+
+    sa.event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        rows = by_id(department_metrics(JUNE, now=AFTER))
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", remember)
+    assert rows and all(row.metrics for row in rows.values())
+    assert len(seen) == 2
+    plans = [[row[3] for row in db.session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)]
+             for statement, parameters in seen]
+    for plan, indexes in zip(plans, (
+            ("ix_dispatch_records_dispatched_at", "ix_dispatch_records_signed_at", "ix_dispatch_records_replied_at",
+             "ix_dispatch_records_returned_at"),
+            ("ix_tickets_rated", "ix_tickets_status_closed", "(status=? AND due_at<?)")), strict=True):
+        assert not any(step.startswith(("SCAN tickets", "SCAN dispatch_records")) for step in plan), plan
+        for index in indexes:
+            assert any(index in step for step in plan), (index, plan)
