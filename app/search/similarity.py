@@ -66,7 +66,9 @@ def tfidf_vectors(texts: list[str]) -> list[dict[str, float]]:
 def cosine(a: dict[str, float], b: dict[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
-    return sum(x * b.get(g, 0.0) for g, x in a.items())
+    # Only the shared grams, in a's order (the same sum to the last bit: the others added 0.0), from a list:
+    # the dashboard's suggested 共性问题 compare 200 problems pairwise, 19,900 of these.
+    return sum([x * b[g] for g, x in a.items() if g in b])
 
 
 def rank(query: str, candidates: list[tuple[int, str]]) -> list[tuple[int, float]]:
