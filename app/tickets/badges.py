@@ -9,11 +9,11 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from app.core.templating import localdate
+from app.tickets.models import SLA_STATES
 
 STATUS_STYLES = {"submitted": "text-bg-warning", "accepted": "text-bg-info", "escalated": "text-bg-warning",
                  "dispatched": "text-bg-primary", "in_progress": "text-bg-primary", "replied": "text-bg-success",
                  "closed": "text-bg-success", "rejected": "text-bg-secondary", "withdrawn": "text-bg-secondary"}
-OWING_STEP = ("submitted", "accepted", "escalated", "dispatched", "in_progress")  # states with a deadline shown
 NOTHING = Markup("")
 
 
@@ -46,7 +46,7 @@ def due_badge(ticket, days) -> Markup:
         return overdue_badge(days)
     if ticket.status == "replied" and ticket.autoclose_at:
         text = _("待评价，%(d)s 自动办结", d=localdate(ticket.autoclose_at))
-    elif ticket.status in OWING_STEP and ticket.due_at:
+    elif ticket.status in SLA_STATES and ticket.due_at:  # a step owed against a deadline
         text = _("期限 %(d)s", d=localdate(ticket.due_at))
     else:
         return NOTHING
