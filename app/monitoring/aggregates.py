@@ -67,7 +67,7 @@ def shared(what: str, scope: str, compute: Callable[[], Any], *params) -> Shared
     try:
         hit = cache.get(key)
     except Exception:  # the cache's server is down: compute for this request
-        _warn_once()
+        warn_unreachable()
         hit = None
     if isinstance(hit, Shared):
         return hit
@@ -75,11 +75,12 @@ def shared(what: str, scope: str, compute: Callable[[], Any], *params) -> Shared
     try:
         cache.set(key, entry, timeout=ttl)
     except Exception:
-        _warn_once()
+        warn_unreachable()
     return entry
 
 
-def _warn_once() -> None:
+def warn_unreachable() -> None:
+    """Log once per process that the cache cannot be reached (values are then computed for each request)."""
     global _warned
     if not _warned:
         _warned = True

@@ -124,6 +124,7 @@ def _vocabulary(words: list[str]) -> tuple[int, dict[str, tuple[list[str], int]]
         try:
             cached = cache.get_many("vocab:", *keys.values())
         except Exception:  # the cache's server is down: read the vocabulary
+            aggregates.warn_unreachable()
             cached = [None] * (len(keys) + 1)
         found = {word: hit for word, hit in zip(words, cached[1:], strict=True) if hit is not None}
         total = cached[0]
@@ -147,7 +148,7 @@ def _vocabulary(words: list[str]) -> tuple[int, dict[str, tuple[list[str], int]]
             try:
                 cache.set_many({"vocab:": total, **{keys[word]: read[word] for word in missing}}, timeout=ttl)
             except Exception:
-                pass
+                aggregates.warn_unreachable()
     return total, found
 
 
