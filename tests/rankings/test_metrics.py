@@ -271,29 +271,42 @@ def test_each_board_runs_a_fixed_number_of_queries(make, count_queries, board_ke
     assert small.count == large.count == 6, large.statements
 
 
-def test_the_escort_board_reads_the_period_s_problems_by_index_not_every_problem(district, app):
-    """The board's problems are those with a fact in the period: read through one index per time (created,
-    accepted, escalated, replied, rated, closed; migration 0034), never by walking every problem of every year."""
+def _plans_of(compute, marker: str):
+    """The SQLite plans (EXPLAIN QUERY PLAN steps) of the statements holding `marker` that compute() runs, and
+    what it returned."""
     import sqlalchemy as sa
 
     from app.extensions import db
 
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("SQLite's plan; PostgreSQL chooses its own by its statistics")
     seen = []
 
     def remember(conn, cursor, statement, parameters, context, executemany):
-        if "GROUP BY tickets.escort_id" in statement:
+        if marker in statement:
             seen.append((statement, parameters))
 
     sa.event.listen(db.engine, "before_cursor_execute", remember)
     try:
-        rows = by_id(escort_metrics(JUNE, now=AFTER))
+        result = compute()
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", remember)
-    assert rows[district.escorts["E1"].id].metrics["problems_collected"] == 3  # the same numbers as above
-    (statement, parameters), = seen
-    plan = [row[3] for row in db.session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)]
+    plans = [[row[3] for row in db.session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)]
+             for statement, parameters in seen]
+    return plans, result
+
+
+def _sqlite_only():
+    from app.extensions import db
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's plan; PostgreSQL chooses its own by its statistics")
+
+
+def test_the_escort_board_reads_the_period_s_problems_by_index_not_every_problem(district, app):
+    """The board's problems are those with a fact in the period: read through one index per time (created,
+    accepted, escalated, replied, rated, closed; migration 0034), never by walking every problem of every year."""
+    _sqlite_only()
+    (plan,), entries = _plans_of(lambda: escort_metrics(JUNE, now=AFTER), "GROUP BY tickets.escort_id")
+    assert by_id(entries)[district.escorts["E1"].id].metrics["problems_collected"] == 3  # the same numbers as above
     assert not any(step.startswith("SCAN tickets") for step in plan), plan
     for index in ("ix_tickets_created", "ix_tickets_accepted_at", "ix_tickets_escort_escalated_at",
                   "ix_tickets_replied_at", "ix_tickets_rated_at", "ix_tickets_status_closed"):
@@ -303,27 +316,11 @@ def test_the_escort_board_reads_the_period_s_problems_by_index_not_every_problem
 def test_the_department_board_reads_the_period_s_records_and_problems_by_index(district, app):
     """The department board's dispatch records are those with a time in the period and its problems those rated
     or closed in it or late now, each read through its own index — not every record and problem of every year."""
-    import sqlalchemy as sa
-
-    from app.extensions import db
-
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("SQLite's plan; PostgreSQL chooses its own by its statistics")
-    seen = []
-
-    def remember(conn, cursor, statement, parameters, context, executemany):
-        if "GROUP BY" in statement:
-            seen.append((statement, parameters))
-
-    sa.event.listen(db.engine, "before_cursor_execute", remember)
-    try:
-        rows = by_id(department_metrics(JUNE, now=AFTER))
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", remember)
+    _sqlite_only()
+    plans, entries = _plans_of(lambda: department_metrics(JUNE, now=AFTER), "GROUP BY")
+    rows = by_id(entries)
     assert rows and all(row.metrics for row in rows.values())
-    assert len(seen) == 2
-    plans = [[row[3] for row in db.session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)]
-             for statement, parameters in seen]
+    assert len(plans) == 2
     for plan, indexes in zip(plans, (
             ("ix_dispatch_records_dispatched_at", "ix_dispatch_records_signed_at", "ix_dispatch_records_replied_at",
              "ix_dispatch_records_returned_at"),
