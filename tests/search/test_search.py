@@ -320,3 +320,36 @@ def test_the_narrow_plan_reads_the_scope_then_each_search_row_by_its_key(w, monk
         db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))
         plan = " | ".join(r[0] for r in db.session.execute(sa.text("EXPLAIN " + sql)))
         assert "pk_ticket_search_docs" in plan, plan
+
+
+def test_the_scope_is_counted_by_its_keys_alone(w, make):
+    """The narrow/wide decision counts the helper's scope (with the list's loads, as the page gives it) by the
+    problems' keys alone: SQLite keeps every column of a subquery, and reading each problem's whole row to
+    count 3,001 of them cost 11 ms where the department's index answers alone (docs/benchmarks.md)."""
+    from sqlalchemy import event
+
+    from app.tickets.queries import visible_tickets, with_list_loads
+
+    for _ in range(3):
+        t = w.new_ticket(title="氨制冷系统改造", description="机组老化。", category="approval")
+        w.act(w.manager, t, "dispatch", department_id=w.department.id)
+    stmt = with_list_loads(visible_tickets(w.helper))
+    seen = []
+    engine = db.session.get_bind()
+
+    def record(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        from app.core.pagination import bounded_count
+
+        everything = len(db.session.scalars(stmt).unique().all())
+        assert everything >= 3
+        assert bounded_count(stmt, 2) == 3  # cap + 1: more than two
+        assert bounded_count(stmt, 100) == everything
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    counts = [s for s in seen if "count(" in s]
+    assert len(counts) == 2 and all("tickets.id" in s for s in counts), counts
+    assert not any("tickets.title" in s or "companies" in s for s in counts), counts
