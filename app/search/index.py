@@ -3,7 +3,9 @@
 Every flush that adds or changes a problem's searchable text — a new problem, an edited title or
 description, an answer, a comment, a note, a timeline event with a reason — rewrites that problem's
 row in the same transaction (`after_flush` below), so a search never sees text the database has not
-committed and never misses text it has. On SQLite, triggers on the row keep the FTS5 table in step;
+committed and never misses text it has. On SQLite, triggers on the row keep the FTS5 tables in step, and
+the row's scope (the departments whose helpers see the problem, migration 0035) is written here and kept in
+step with a change of department or of co-departments by triggers on tickets and ticket_co_departments;
 on PostgreSQL the gram column is generated from the row itself, and holds the problem's department
 (migration 0032: written here, and kept in step with a change of department by a trigger on tickets).
 
@@ -17,7 +19,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from app.search.models import DEPARTMENT_COLUMN, FTS_TABLE, TITLES_FTS_TABLE, TicketSearchDoc
+from app.search.models import (DEPARTMENT_COLUMN, FTS_TABLE, SCOPE_COLUMN, SCOPED_FTS_TABLE, TITLES_FTS_TABLE,
+                               TicketSearchDoc)
 
 _TICKET_FIELDS = ("number", "title", "description", "reply_message")
 
@@ -38,8 +41,8 @@ SQLITE_TRIGGERS = {
         f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, number, title, body, internal) "
         f"VALUES ('delete', old.ticket_id, {_OLD}); END"
     ),
-    "ticket_search_docs_au": (
-        "CREATE TRIGGER ticket_search_docs_au AFTER UPDATE ON ticket_search_docs BEGIN "
+    "ticket_search_docs_au": (  # not on a change of scope alone (migration 0035): this index has no scope
+        "CREATE TRIGGER ticket_search_docs_au AFTER UPDATE OF number, title, body, internal ON ticket_search_docs BEGIN "
         f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, number, title, body, internal) "
         f"VALUES ('delete', old.ticket_id, {_OLD}); "
         f"INSERT INTO {FTS_TABLE}(rowid, number, title, body, internal) VALUES (new.ticket_id, {_NEW}); END"
@@ -64,6 +67,79 @@ SQLITE_TRIGGERS.update({
     ),
 })
 
+# SQLite: the index of every column and the problem's scope (migration 0035), for a helper's search. `scope`
+# holds one token per department whose helpers see the problem — its department's and each open
+# co-department's (协办) — three characters of the private use area, so each is one trigram found nowhere
+# else: `{scope} : "<token>"` ANDed with the words makes FTS5 step through the department's matches alone.
+# A separate index, not a column of the first: bm25, which ranks similar problems on that one
+# (similarity.py), divides by each row's length in tokens, all columns together, and the tokens would
+# change its candidates.
+_COLUMNS = ("number", "title", "body", "internal")
+_NEW_SCOPED = ", ".join([f"new.{c} || {PAD}" for c in _COLUMNS] + [f"new.{SCOPE_COLUMN}"])
+_OLD_SCOPED = ", ".join([f"old.{c} || {PAD}" for c in _COLUMNS] + [f"old.{SCOPE_COLUMN}"])
+_SCOPED_COLUMNS = ", ".join(_COLUMNS + (SCOPE_COLUMN,))
+SQLITE_TRIGGERS.update({
+    f"{SCOPED_FTS_TABLE}_ai": (
+        f"CREATE TRIGGER {SCOPED_FTS_TABLE}_ai AFTER INSERT ON ticket_search_docs BEGIN "
+        f"INSERT INTO {SCOPED_FTS_TABLE}(rowid, {_SCOPED_COLUMNS}) VALUES (new.ticket_id, {_NEW_SCOPED}); END"
+    ),
+    f"{SCOPED_FTS_TABLE}_ad": (
+        f"CREATE TRIGGER {SCOPED_FTS_TABLE}_ad AFTER DELETE ON ticket_search_docs BEGIN "
+        f"INSERT INTO {SCOPED_FTS_TABLE}({SCOPED_FTS_TABLE}, rowid, {_SCOPED_COLUMNS}) "
+        f"VALUES ('delete', old.ticket_id, {_OLD_SCOPED}); END"
+    ),
+    f"{SCOPED_FTS_TABLE}_au": (
+        f"CREATE TRIGGER {SCOPED_FTS_TABLE}_au AFTER UPDATE ON ticket_search_docs BEGIN "
+        f"INSERT INTO {SCOPED_FTS_TABLE}({SCOPED_FTS_TABLE}, rowid, {_SCOPED_COLUMNS}) "
+        f"VALUES ('delete', old.ticket_id, {_OLD_SCOPED}); "
+        f"INSERT INTO {SCOPED_FTS_TABLE}(rowid, {_SCOPED_COLUMNS}) VALUES (new.ticket_id, {_NEW_SCOPED}); END"
+    ),
+})
+
+
+def scope_token(department_id: int) -> str:
+    """The index token of a department in `scope` (SQLite): the same characters as scope_sql's."""
+    return chr(0xE000 + department_id // 4096) + chr(0xE000 + department_id % 4096) + chr(0xF8FF)
+
+
+def scope_sql(ticket_id: str) -> str:
+    """SQL (SQLite): the scope text of the problem whose id is the SQL expression `ticket_id` — the tokens of
+    its department and of every department with an open co-department (协办) row on it, space-separated.
+    At least the helper's scope (permissions.ticket_scope): a search still applies the scope itself, so a
+    token too many costs a row read, never a wrong result. The inner tables have their own names (s, c), so
+    `ticket_id` may name an outer `tickets`. Migration 0035 writes the same SQL out."""
+    token = "char(57344 + d / 4096, 57344 + d % 4096, 63743)"
+    return (f"coalesce((SELECT group_concat({token}, ' ') FROM ("
+            f"SELECT s.department_id AS d FROM tickets AS s WHERE s.id = {ticket_id} AND s.department_id IS NOT NULL "
+            f"UNION SELECT c.department_id FROM ticket_co_departments AS c "
+            f"WHERE c.ticket_id = {ticket_id} AND c.ended_at IS NULL)), '')")
+
+
+# Keep `scope` in step with what it is made of: a problem's department (dispatch, return, redispatch, a
+# 共性问题's dispatch, plain SQL) and its open co-department rows (a dispatch names them, a return ends them).
+_SCOPE_NOW = scope_sql("ticket_search_docs.ticket_id")
+_RESCOPE = (f"UPDATE ticket_search_docs SET {SCOPE_COLUMN} = {_SCOPE_NOW} "
+            "WHERE ticket_id IN ({ids}) AND " + f"{SCOPE_COLUMN} IS NOT {_SCOPE_NOW}; END")
+SCOPE_TRIGGERS = {
+    "tickets_search_scope": (
+        "CREATE TRIGGER tickets_search_scope AFTER UPDATE OF department_id ON tickets "
+        "WHEN old.department_id IS NOT new.department_id BEGIN " + _RESCOPE.format(ids="new.id")
+    ),
+    "ticket_co_departments_search_scope_ai": (
+        "CREATE TRIGGER ticket_co_departments_search_scope_ai AFTER INSERT ON ticket_co_departments "
+        "WHEN new.ticket_id IS NOT NULL BEGIN " + _RESCOPE.format(ids="new.ticket_id")
+    ),
+    "ticket_co_departments_search_scope_au": (
+        "CREATE TRIGGER ticket_co_departments_search_scope_au "
+        "AFTER UPDATE OF ticket_id, department_id, ended_at ON ticket_co_departments BEGIN "
+        + _RESCOPE.format(ids="old.ticket_id, new.ticket_id")
+    ),
+    "ticket_co_departments_search_scope_ad": (
+        "CREATE TRIGGER ticket_co_departments_search_scope_ad AFTER DELETE ON ticket_co_departments "
+        "WHEN old.ticket_id IS NOT NULL BEGIN " + _RESCOPE.format(ids="old.ticket_id")
+    ),
+}
+
 
 def _join(parts) -> str:
     return "\n".join(p for p in parts if p)
@@ -71,15 +147,17 @@ def _join(parts) -> str:
 
 def document_rows(connection, ticket_ids) -> list[dict]:
     """The search rows of these problems, read from the tickets and their timelines (on PostgreSQL with
-    the problem's department, which the gram column holds as a lexeme)."""
+    the problem's department, which the gram column holds as a lexeme; on SQLite with its scope)."""
     from app.tickets.models import Ticket, TicketEvent
 
     ids = sorted(set(ticket_ids))
+    postgresql = connection.dialect.name == "postgresql"
+    scope = [] if postgresql else [sa.literal_column(scope_sql(f"{Ticket.__tablename__}.id"))
+                                   .label(SCOPE_COLUMN)]
     tickets = connection.execute(
         sa.select(Ticket.id, Ticket.number, Ticket.title, Ticket.description, Ticket.reply_message,
-                  Ticket.department_id)
+                  Ticket.department_id, *scope)
         .where(Ticket.id.in_(ids))).all()
-    postgresql = connection.dialect.name == "postgresql"
     texts: dict[int, tuple[list, list]] = {tid: ([], []) for tid in ids}
     for ticket_id, public, body in connection.execute(
             sa.select(TicketEvent.ticket_id, TicketEvent.public, TicketEvent.body)
@@ -95,16 +173,18 @@ def document_rows(connection, ticket_ids) -> list[dict]:
                "body": _join(body + public), "internal": _join(internal)}
         if postgresql:
             row[DEPARTMENT_COLUMN] = t.department_id
+        else:
+            row[SCOPE_COLUMN] = t.scope
         rows.append(row)
     return rows
 
 
 def _rows_table(dialect: str):
-    """ticket_search_docs as written: on PostgreSQL with the department column the model leaves out."""
-    if dialect != "postgresql":
-        return TicketSearchDoc.__table__
+    """ticket_search_docs as written: with the column the model leaves out (PostgreSQL: the department;
+    SQLite: the scope)."""
+    extra = DEPARTMENT_COLUMN if dialect == "postgresql" else SCOPE_COLUMN
     return sa.table(TicketSearchDoc.__tablename__,
-                    *(sa.column(c.name) for c in TicketSearchDoc.__table__.columns), sa.column(DEPARTMENT_COLUMN))
+                    *(sa.column(c.name) for c in TicketSearchDoc.__table__.columns), sa.column(extra))
 
 
 def refresh(connection, ticket_ids) -> None:
@@ -171,7 +251,7 @@ def _after_flush(session: Session, _flush_context) -> None:
 
 def rebuild(connection) -> int:
     """Refill every search row from the problems and their timelines (on PostgreSQL with each problem's
-    department; on SQLite then the FTS5 indexes from the rows); returns the number of problems. One
+    department; on SQLite with its scope, then the FTS5 indexes from the rows); returns the number of problems. One
     set-based statement, then the index."""
     sqlite = connection.dialect.name == "sqlite"
     if sqlite:
@@ -179,7 +259,7 @@ def rebuild(connection) -> int:
             connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
         newline, agg = "char(10)", "group_concat(e.body, char(10))"
         truth = "1"
-        department = ("", "")
+        department = (f", {SCOPE_COLUMN}", ", " + scope_sql("t.id"))
     else:
         newline, agg = "E'\\n'", "string_agg(e.body, E'\\n' ORDER BY e.id)"
         truth = "true"
@@ -196,7 +276,7 @@ def rebuild(connection) -> int:
         f"SELECT t.id, t.number, t.title, t.description || {answer} || coalesce({newline} || {public}, ''), "
         f"coalesce({internal}, ''){department[1]} FROM tickets t")
     if sqlite:
-        for table in (FTS_TABLE, TITLES_FTS_TABLE):
+        for table in (FTS_TABLE, TITLES_FTS_TABLE, SCOPED_FTS_TABLE):
             connection.exec_driver_sql(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
         for ddl in SQLITE_TRIGGERS.values():
             connection.exec_driver_sql(ddl)

@@ -4,16 +4,20 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
 
-# Objects the migrations create outside the models (the SQLite FTS5 table and its shadow tables; on
+# Objects the migrations create outside the models (the SQLite FTS5 tables and their shadow tables, and the
+# departments the scoped one holds, migration 0035; on
 # PostgreSQL the generated column `grams` and its GIN index, migration 0029, and the problem's department
 # the column holds as a lexeme, migration 0032, which the model leaves out because SQLite has no such
 # columns — app/search/grams.py and index.py read and write them); schema comparisons leave them alone.
 FTS_TABLE = "ticket_search_fts"
 TITLES_FTS_TABLE = "ticket_search_fts_titles"  # the numbers and titles alone (migration 0033)
+SCOPED_FTS_TABLE = "ticket_search_fts_scoped"  # every column and the problem's departments (migration 0035)
+SCOPE_COLUMN = "scope"  # SQLite: the departments whose helpers see the problem, as index tokens (migration 0035)
 GRAMS_COLUMN = "grams"
 DEPARTMENT_COLUMN = "department_id"
 PG_COLUMNS = (GRAMS_COLUMN, DEPARTMENT_COLUMN)
 PG_INDEXES = ("ix_ticket_search_docs_grams",)
+SQLITE_COLUMNS = (SCOPE_COLUMN,)
 
 
 class TicketSearchDoc(db.Model):
@@ -36,7 +40,7 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
         return False
     if type_ == "index" and name in PG_INDEXES:
         return False
-    if type_ == "column" and name in PG_COLUMNS and getattr(obj, "table", None) is not None \
+    if type_ == "column" and name in PG_COLUMNS + SQLITE_COLUMNS and getattr(obj, "table", None) is not None \
             and obj.table.name == TicketSearchDoc.__tablename__:
         return False
     return True

@@ -353,3 +353,62 @@ def test_the_scope_is_counted_by_its_keys_alone(w, make):
     counts = [s for s in seen if "count(" in s]
     assert len(counts) == 2 and all("tickets.id" in s for s in counts), counts
     assert not any("tickets.title" in s or "companies" in s for s in counts), counts
+
+
+def test_a_helpers_search_reads_their_department_in_the_scoped_index(app, w, make, login_as, monkeypatch):
+    """SQLite (migration 0035): each search row holds the departments whose helpers see the problem, kept in
+    step with dispatch, co-departments (协办), a return and plain SQL; a helper's wide search asks the scoped
+    index for the words and their department's token together, and `flask search rebuild` writes the same."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        pytest.skip("the scoped index is SQLite's (PostgreSQL's gram column holds the department, 0032)")
+    from sqlalchemy import event
+
+    from app.search.index import scope_token
+
+    monkeypatch.setattr(search_queries, "NARROW_SCOPE", 0)  # the index path
+
+    def scope(ticket):
+        return make.session.execute(sa.text("SELECT scope FROM ticket_search_docs WHERE ticket_id = :id"),
+                                    {"id": ticket.id}).scalar_one()
+
+    def tokens(*departments):
+        return " ".join(scope_token(d.id) for d in sorted(departments, key=lambda d: d.id))
+
+    t = w.new_ticket(title="冷库改造", description="氨制冷机组老化，想申请技改补助。", category="approval")
+    assert scope(t) == ""
+    w.act(w.manager, t, "dispatch", department_id=w.department.id)
+    assert scope(t) == tokens(w.department)
+    w.act(w.helper, t, "return", reason="不属于本部门职责")
+    assert scope(t) == ""
+    w.act(w.manager, t, "dispatch", department_id=w.other_department.id, co_departments=[w.department.id])
+    assert scope(t) == tokens(w.department, w.other_department)
+    third = make.department()
+    make.session.execute(sa.text("UPDATE tickets SET department_id = :d WHERE id = :id"), {"d": third.id, "id": t.id})
+    make.session.commit()
+    assert scope(t) == tokens(w.department, third)
+
+    seen = []
+    engine = db.session.get_bind()
+
+    def record(_conn, _cursor, statement, parameters, *_args):
+        seen.append((statement, parameters))
+
+    helper, _user = login_as("helper", department=w.other_department)  # the lead before the change no longer sees it
+    b = Browser(app.test_client())
+    b.login(w.helper.username)
+    assert numbers(page_text(helper.get("/tickets/?q=氨制冷机组"))) == []
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        page = page_text(b.get("/tickets/?q=氨制冷机组"))
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert numbers(page) == [t.number] and re.findall(r"共 \d+ 条", page) == ["共 1 条"]
+    scoped = [(s, p) for s, p in seen if "ticket_search_fts_scoped" in s]
+    assert len(scoped) == 2, seen  # the page's second tier and the count
+    assert all(any(scope_token(w.department.id) in str(v) for v in p) for _s, p in scoped), scoped
+
+    before = {d: s for d, s in make.session.execute(sa.text("SELECT ticket_id, scope FROM ticket_search_docs"))}
+    CliRunner().invoke(app.cli, ["search", "rebuild"], catch_exceptions=False)
+    make.session.expire_all()
+    assert dict(make.session.execute(sa.text("SELECT ticket_id, scope FROM ticket_search_docs")).all()) == before
+    assert numbers(page_text(b.get("/tickets/?q=氨制冷机组"))) == [t.number]
