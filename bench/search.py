@@ -206,6 +206,23 @@ def main() -> None:
                 plan = " | ".join(r[0].strip() for r in db.session.execute(sa.text("EXPLAIN " + sql))
                                   if "Scan" in r[0] or "Index" in r[0])
             print(f"  {label:<34} {plan[:150]}")
+        helper = db.session.scalar(sa.select(User).where(User.username == "helper1"))
+        if helper is not None and dialect == "sqlite":
+            # A helper's page statement as the list runs it (the scope, both tiers): the department's token in
+            # the scoped indexes on the wide path (migrations 0035-0036), its own problems on the narrow one.
+            print("plans of helper1's page (each tier, in the scope), and the MATCH of its second tier")
+            for label, q in QUERIES:
+                search = search_queries.Search(helper, q, db.session)
+                scoped = visible_tickets(helper).with_only_columns(Ticket.id)
+                plans = []
+                for segment in search.segments(scoped):
+                    stmt = scoped.where(segment.where).order_by(*(k.order() for k in segment.keys)).limit(51)
+                    sql = str(stmt.compile(db.engine, compile_kwargs={"literal_binds": True}))
+                    plans.append(" | ".join(str(r[-1]) for r in db.session.execute(sa.text("EXPLAIN QUERY PLAN " + sql))
+                                            if "SCAN" in str(r[-1]) or "SEARCH" in str(r[-1])))
+                match = re.search(r"MATCH '([^']*)'", sql)
+                print(f"  {label:<34} {' || '.join(plans)[:300]}"
+                      f"\n  {'':<34} MATCH {match.group(1)[:120] if match else None!r}")
         db.session.rollback()
 
         ids = list(db.session.scalars(sa.select(Ticket.id).order_by(Ticket.id.desc()).limit(args.similar * 97)))[::97]

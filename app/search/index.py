@@ -48,22 +48,24 @@ SQLITE_TRIGGERS = {
         f"INSERT INTO {FTS_TABLE}(rowid, number, title, body, internal) VALUES (new.ticket_id, {_NEW}); END"
     ),
 }
-# The index of the numbers and titles alone (the first tier of a search, queries.py), read from the same view.
-_NEW_TITLE = f"new.ticket_id, new.number || {PAD}, new.title || {PAD}"
-_OLD_TITLE = f"'delete', old.ticket_id, old.number || {PAD}, old.title || {PAD}"
+# The index of the numbers and titles alone (the first tier of a search, queries.py), read from the same view,
+# with the problem's scope (migration 0036; see the scoped index below).
+_NEW_TITLE = f"new.ticket_id, new.number || {PAD}, new.title || {PAD}, new.{SCOPE_COLUMN}"
+_OLD_TITLE = f"'delete', old.ticket_id, old.number || {PAD}, old.title || {PAD}, old.{SCOPE_COLUMN}"
+_TITLE_COLUMNS = f"number, title, {SCOPE_COLUMN}"
 SQLITE_TRIGGERS.update({
     f"{TITLES_FTS_TABLE}_ai": (
         f"CREATE TRIGGER {TITLES_FTS_TABLE}_ai AFTER INSERT ON ticket_search_docs BEGIN "
-        f"INSERT INTO {TITLES_FTS_TABLE}(rowid, number, title) VALUES ({_NEW_TITLE}); END"
+        f"INSERT INTO {TITLES_FTS_TABLE}(rowid, {_TITLE_COLUMNS}) VALUES ({_NEW_TITLE}); END"
     ),
     f"{TITLES_FTS_TABLE}_ad": (
         f"CREATE TRIGGER {TITLES_FTS_TABLE}_ad AFTER DELETE ON ticket_search_docs BEGIN "
-        f"INSERT INTO {TITLES_FTS_TABLE}({TITLES_FTS_TABLE}, rowid, number, title) VALUES ({_OLD_TITLE}); END"
+        f"INSERT INTO {TITLES_FTS_TABLE}({TITLES_FTS_TABLE}, rowid, {_TITLE_COLUMNS}) VALUES ({_OLD_TITLE}); END"
     ),
     f"{TITLES_FTS_TABLE}_au": (
-        f"CREATE TRIGGER {TITLES_FTS_TABLE}_au AFTER UPDATE OF number, title ON ticket_search_docs BEGIN "
-        f"INSERT INTO {TITLES_FTS_TABLE}({TITLES_FTS_TABLE}, rowid, number, title) VALUES ({_OLD_TITLE}); "
-        f"INSERT INTO {TITLES_FTS_TABLE}(rowid, number, title) VALUES ({_NEW_TITLE}); END"
+        f"CREATE TRIGGER {TITLES_FTS_TABLE}_au AFTER UPDATE OF number, title, {SCOPE_COLUMN} ON ticket_search_docs "
+        f"BEGIN INSERT INTO {TITLES_FTS_TABLE}({TITLES_FTS_TABLE}, rowid, {_TITLE_COLUMNS}) VALUES ({_OLD_TITLE}); "
+        f"INSERT INTO {TITLES_FTS_TABLE}(rowid, {_TITLE_COLUMNS}) VALUES ({_NEW_TITLE}); END"
     ),
 })
 

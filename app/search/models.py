@@ -10,7 +10,7 @@ from app.extensions import db
 # the column holds as a lexeme, migration 0032, which the model leaves out because SQLite has no such
 # columns — app/search/grams.py and index.py read and write them); schema comparisons leave them alone.
 FTS_TABLE = "ticket_search_fts"
-TITLES_FTS_TABLE = "ticket_search_fts_titles"  # the numbers and titles alone (migration 0033)
+TITLES_FTS_TABLE = "ticket_search_fts_titles"  # the numbers and titles alone (migration 0033), and the scope (0036)
 SCOPED_FTS_TABLE = "ticket_search_fts_scoped"  # every column and the problem's departments (migration 0035)
 SCOPE_COLUMN = "scope"  # SQLite: the departments whose helpers see the problem, as index tokens (migration 0035)
 GRAMS_COLUMN = "grams"

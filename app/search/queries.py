@@ -148,16 +148,19 @@ class Search:
             return table, sa.false()
         return table, sa.and_(table.c.rowid == Ticket.id, table.c[fts_table].op("MATCH")(expression))
 
-    def _scoped(self, expression: str | None) -> tuple[str | None, str]:
-        """SQLite: (the MATCH expression, the FTS5 table) of the wide path's second tier and count. A helper's
-        reads the scoped index with their department's token ANDed (migration 0035): FTS5 steps through the
-        department's matches alone, where the index of 0016 gave every match in the district, each then read
-        from tickets and dropped when not the department's (38,000 of them to count 1,001 for a word in most
-        problems: 20–40 ms at 200,000, docs/benchmarks.md). The statement keeps the scope's own condition:
-        the token marks at least the problems in the helper's scope (lead and open co-department)."""
+    def _scoped(self, expression: str | None, *, titles: bool = False) -> tuple[str | None, str]:
+        """SQLite: (the MATCH expression, the FTS5 table) of the wide path's tiers and count. A helper's reads
+        the scoped index with their department's token ANDed (migrations 0035 and, for the titles, 0036):
+        FTS5 steps through the department's matches alone, where the index of 0016 gave every match in the
+        district, each then read from tickets and dropped when not the department's (38,000 of them to count
+        1,001 for a word in most problems: 20–40 ms at 200,000; every title holding a word common in the
+        district and absent from the department, twice a page: docs/benchmarks.md). The statement keeps the
+        scope's own condition: the token marks at least the problems in the helper's scope (lead and open
+        co-department)."""
+        table = TITLES_FTS_TABLE if titles else FTS_TABLE
         if expression is None or self.in_scope is None:
-            return expression, FTS_TABLE
-        return f"({expression}) AND ({self.in_scope})", SCOPED_FTS_TABLE
+            return expression, table
+        return f"({expression}) AND ({self.in_scope})", TITLES_FTS_TABLE if titles else SCOPED_FTS_TABLE
 
     @staticmethod
     def _segment(table, condition, expression) -> Segment:
@@ -327,11 +330,11 @@ class Search:
         if self.fts:
             # The first tier from the index of the numbers and titles alone (migration 0033): from the index of
             # every column, a word in most problems' text but in no title was a read of its whole doclist.
-            title_table, in_title = self._match("search_title", self.in_title, TITLES_FTS_TABLE)
-            rest = self.everywhere
+            title_table, in_title = self._match("search_title", *self._scoped(self.in_title, titles=True))
+            rest, text_fts = self._scoped(self.everywhere)  # a helper's: ((words) AND (scope)) NOT (title)
             if rest is not None and self.in_title is not None:
                 rest = f"({rest}) NOT ({self.in_title})"
-            text_table, in_text = self._match("search_text", *self._scoped(rest))
+            text_table, in_text = self._match("search_text", rest, text_fts)
             return [self._segment(title_table, in_title, self.in_title), self._segment(text_table, in_text, rest)]
         # PostgreSQL: the gram index (grams @@ the words' grams) narrows each tier, the LIKE check on the
         # same row keeps the result exact. The planner picks, from the grams' statistics, a walk of the

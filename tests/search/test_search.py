@@ -356,9 +356,10 @@ def test_the_scope_is_counted_by_its_keys_alone(w, make):
 
 
 def test_a_helpers_search_reads_their_department_in_the_scoped_index(app, w, make, login_as, monkeypatch):
-    """SQLite (migration 0035): each search row holds the departments whose helpers see the problem, kept in
-    step with dispatch, co-departments (协办), a return and plain SQL; a helper's wide search asks the scoped
-    index for the words and their department's token together, and `flask search rebuild` writes the same."""
+    """SQLite (migrations 0035, 0036): each search row holds the departments whose helpers see the problem, kept
+    in step with dispatch, co-departments (协办), a return and plain SQL; a helper's wide search asks the scoped
+    indexes (every column; the titles) for the words and their department's token together, and `flask search
+    rebuild` writes the same."""
     if db.session.get_bind().dialect.name != "sqlite":
         pytest.skip("the scoped index is SQLite's (PostgreSQL's gram column holds the department, 0032)")
     from sqlalchemy import event
@@ -405,7 +406,10 @@ def test_a_helpers_search_reads_their_department_in_the_scoped_index(app, w, mak
     assert numbers(page) == [t.number] and re.findall(r"共 \d+ 条", page) == ["共 1 条"]
     scoped = [(s, p) for s, p in seen if "ticket_search_fts_scoped" in s]
     assert len(scoped) == 2, seen  # the page's second tier and the count
-    assert all(any(scope_token(w.department.id) in str(v) for v in p) for _s, p in scoped), scoped
+    titles = [(s, p) for s, p in seen if "ticket_search_fts_titles" in s]
+    assert len(titles) == 2, seen  # the read that decides whether the titles fill the page, and the page
+    assert not any("ticket_search_fts " in s or "ticket_search_fts AS" in s for s, _p in seen), seen
+    assert all(any(scope_token(w.department.id) in str(v) for v in p) for _s, p in scoped + titles), scoped + titles
 
     before = {d: s for d, s in make.session.execute(sa.text("SELECT ticket_id, scope FROM ticket_search_docs"))}
     CliRunner().invoke(app.cli, ["search", "rebuild"], catch_exceptions=False)
