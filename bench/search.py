@@ -250,6 +250,22 @@ def main() -> None:
             print(f"  server (EXPLAIN ANALYZE of its SELECTs): p50 {statistics.median(totals):.1f} ms, "
                   f"p95 {percentile(totals, 95):.1f} ms; slowest statement of the slowest: "
                   f"{max(server)[2][:400]}")
+        escort = db.session.scalar(sa.select(User).where(User.username == "escort1"))
+        if escort is not None:  # an escort's panel: their own problems, the district's candidates kept in scope
+            own = list(db.session.scalars(visible_tickets(escort).with_only_columns(Ticket.id)
+                                          .order_by(Ticket.id.desc()).limit(args.similar * 7)))[::7]
+            samples, cpu, found = [], [], 0
+            for ticket_id in own:
+                ticket = db.session.get(Ticket, ticket_id)
+                similarity.similar_problems(visible_tickets(escort), ticket, load=with_list_loads)  # warm
+                began, began_cpu = time.perf_counter(), time.process_time()
+                found += len(similarity.similar_problems(visible_tickets(escort), ticket, load=with_list_loads))
+                samples.append((time.perf_counter() - began) * 1000)
+                cpu.append((time.process_time() - began_cpu) * 1000)
+                db.session.rollback()
+            print(f"similar problems as escort1, {len(own)} of their problems: p50 {statistics.median(samples):.1f} ms, "
+                  f"p95 {percentile(samples, 95):.1f} ms; cpu p50 {statistics.median(cpu):.1f} ms, "
+                  f"p95 {percentile(cpu, 95):.1f} ms; {found / max(1, len(own)):.1f} found each; {load()}")
         client = app.test_client()
         client.post("/auth/login", data={"username": "manager1", "password": password})
         page = timed(lambda: client.get(f"/tickets/{ids[0]}"), args.repeat)
