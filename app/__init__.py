@@ -50,6 +50,10 @@ def _init_extensions(app: Flask) -> None:
 
     install_input_checks()  # every form field refuses what the database cannot hold
     app.url_map.converters["int"] = BoundedIntConverter  # before any route is added
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        from app.core.db import postgresql_engine_options
+
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = postgresql_engine_options(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
     db.init_app(app)
     migrate.init_app(app, db, directory=str(__import__("pathlib").Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)

@@ -60,6 +60,18 @@ class TimestampMixin:
 SQLITE_MMAP_BYTES = 2 * 1024 ** 3
 
 
+def postgresql_engine_options(options: dict) -> dict:
+    """The engine options with every PostgreSQL session's JIT compilation off (`-c jit=off`).
+
+    PostgreSQL compiles a statement whose estimated cost passes jit_above_cost (100,000) to machine code
+    before running it: worth it for a report scanning millions of rows, not for a page's statements, which
+    run in milliseconds. At 1,000,000 problems a helper's search count (estimated 103,694, run in 50 ms)
+    spent 144 ms compiling (docs/benchmarks.md, issue 16)."""
+    connect_args = dict(options.get("connect_args", {}))
+    connect_args["options"] = (connect_args.get("options", "") + " -c jit=off").strip()
+    return {**options, "connect_args": connect_args}
+
+
 def configure_sqlite(engine) -> None:
     """Foreign keys on, WAL, a busy timeout, a memory-mapped file, and transactions we control.
 
