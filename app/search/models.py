@@ -8,14 +8,16 @@ from app.extensions import db
 # departments the scoped one holds, migration 0035; on
 # PostgreSQL the generated column `grams` and its GIN index, migration 0029, and the problem's department
 # the column holds as a lexeme, migration 0032, which the model leaves out because SQLite has no such
-# columns — app/search/grams.py and index.py read and write them); schema comparisons leave them alone.
+# columns — app/search/grams.py and index.py read and write them; and the departments the problem is an open
+# co-department (协办) of, migration 0037, written by triggers); schema comparisons leave them alone.
 FTS_TABLE = "ticket_search_fts"
 TITLES_FTS_TABLE = "ticket_search_fts_titles"  # the numbers and titles alone (migration 0033), and the scope (0036)
 SCOPED_FTS_TABLE = "ticket_search_fts_scoped"  # every column and the problem's departments (migration 0035)
 SCOPE_COLUMN = "scope"  # SQLite: the departments whose helpers see the problem, as index tokens (migration 0035)
 GRAMS_COLUMN = "grams"
 DEPARTMENT_COLUMN = "department_id"
-PG_COLUMNS = (GRAMS_COLUMN, DEPARTMENT_COLUMN)
+CO_DEPARTMENTS_COLUMN = "co_department_ids"
+PG_COLUMNS = (GRAMS_COLUMN, DEPARTMENT_COLUMN, CO_DEPARTMENTS_COLUMN)
 PG_INDEXES = ("ix_ticket_search_docs_grams",)
 SQLITE_COLUMNS = (SCOPE_COLUMN,)
 

@@ -16,17 +16,18 @@ department, a manager filtering by company) reads its own problems through the s
 checks each one's search row — the walk would pass most matches of a common word before finding a
 page of the scope's. Both give the same problems in the same order (tests/search/test_search.py).
 """
+import hashlib
 import re
 
 import sqlalchemy as sa
 from flask import current_app, request
 from markupsafe import Markup, escape
-from sqlalchemy.dialects.postgresql import ARRAY
 
 from app.accounts.models import Role
 
 from app.core.pagination import (COUNT_CAP, Key, KeysetPage, Segment, bounded_count, decode_token, desc,
                                  keyset_page)
+from app.monitoring import aggregates
 from app.search import grams
 from app.search.index import scope_token
 from app.search.models import FTS_TABLE, SCOPE_COLUMN, SCOPED_FTS_TABLE, TITLES_FTS_TABLE, TicketSearchDoc
@@ -36,6 +37,9 @@ MIN_INDEXED = 3  # the trigram tokenizer's (and pg_trgm's) shortest searchable t
 MAX_TERMS = 6
 NARROW_SCOPE = 3000  # a scope of at most this many problems is walked from its side (docs/benchmarks.md)
 MAX_EXPANSION = 1000  # trigrams a one- or two-character term may stand for before LIKE takes over
+FEW_MATCHES = 1000  # PostgreSQL: a tier's matches read through the index and sorted when at most this many
+
+_STATEMENTS: dict = {}  # the SQL of the scopes' statements by their shape (Search._scope_size)
 
 TITLE_COLUMNS = ("number", "title")
 PUBLIC_COLUMNS = ("number", "title", "body")
@@ -118,11 +122,12 @@ class Search:
         self.columns = searched_columns(user)
         self.dialect = session.get_bind().dialect.name
         self.department = _scope_department(user)
+        self._scope = aggregates.scope_key(user)
         self.fts = self.dialect == "sqlite"
         self._narrow = None
         self.in_scope = None
         self._grams_stats = None
-        self._co_ids = None
+        self._reads = {}
         self._session = session
         if self.dialect == "postgresql" and self.words:
             self._frequencies()
@@ -172,7 +177,7 @@ class Search:
         """WHERE condition on a Ticket select: the problem matches."""
         if self.fts:
             return self._match("search_match", self.everywhere)[1]
-        return Ticket.id.in_(self._ids(self.columns, self._row_condition(self.columns)))
+        return Ticket.id.in_(self._ids(self.columns, self._row_condition(self.columns), unordered=True))
 
     def is_narrow(self, stmt) -> bool:
         """Whether the scoped, filtered select (without the search) holds at most NARROW_SCOPE problems:
@@ -180,8 +185,24 @@ class Search:
         if stmt is None:
             return False
         if self._narrow is None:
-            self._narrow = bounded_count(stmt, NARROW_SCOPE) <= NARROW_SCOPE
+            self._narrow = self._scope_size(stmt) <= NARROW_SCOPE
         return self._narrow
+
+    def _scope_size(self, stmt) -> int:
+        """The bounded count of is_narrow. On PostgreSQL shared by the scope's users for the aggregates' minute
+        (app.monitoring.aggregates; never in tests), keyed by the statement: it reads up to 3,001 problems
+        from the heap (30–40 ms for a department at 1,000,000 problems, docs/benchmarks.md), it does not
+        depend on the words, and it only chooses the path — both give the same problems, so a size a minute
+        old costs at most a slower plan."""
+        cache_key = stmt._generate_cache_key() if self.dialect == "postgresql" else None
+        if cache_key is None:
+            return bounded_count(stmt, NARROW_SCOPE)
+        # The statement's SQL (compiled once per shape, as SQLAlchemy's own cache does) and its values.
+        if len(_STATEMENTS) > 1000:
+            _STATEMENTS.clear()
+        key = hashlib.sha1(cache_key.to_offline_string(_STATEMENTS, stmt, {}).encode()).hexdigest()
+        return aggregates.shared("search-scope-size", self._scope, lambda: bounded_count(stmt, NARROW_SCOPE),
+                                 key, NARROW_SCOPE).value
 
     def _row_matches(self, columns, *, not_in_title: bool = False):
         """Per-problem check, correlated to Ticket.id: its search row (read by primary key) holds every
@@ -208,77 +229,91 @@ class Search:
 
     def _frequencies(self):
         """PostgreSQL: the statistics of the words' grams (one statement per search, read whichever path
-        the search takes, so that a page's statements do not depend on the size of the scope)."""
+        the search takes, so that a page's statements do not depend on the size of the scope). They change
+        with ANALYZE only: shared for the aggregates' minute (reading them unnests the column's 10,000 most
+        common elements, 2–7 ms)."""
         if self._grams_stats is None:
             lexemes = grams.lexemes(self.words, grams.TITLE) + grams.lexemes(self.words, _where(self.columns))
             if self.department is not None:
                 lexemes.append(grams.department_lexeme(self.department))
-            self._grams_stats = grams.Frequencies(self._session, lexemes)
+            key = hashlib.sha1(" ".join(sorted(set(lexemes))).encode()).hexdigest()
+            self._grams_stats = aggregates.shared(
+                "search-gram-stats", "district", lambda: grams.Frequencies(self._session, lexemes), key).value
         return self._grams_stats
 
-    def _indexed(self, columns, exact) -> list:
-        """PostgreSQL: the gram-index condition for the words in `columns` and the exact check, unestimated;
-        elsewhere (or when no word has a gram) the exact check alone."""
+    def _reads_index(self, columns) -> bool:
+        """PostgreSQL, the wide path: whether this tier reads its matches through the index (the words' grams
+        with every letter-and-digit triple, and for a helper their department's arms: grams.matches), or
+        leaves the planner a walk of the problems newest first (the words' rarest gram alone, no department).
+
+        The index read fetches every row it finds and sorts them: cheap when they are few (at most
+        FEW_MATCHES), where a walk newest first could pass the whole scope (a rare word; a problem number,
+        whose every gram is in thousands of problems while all of them are in one). The walk stops when the
+        page is full: cheap when matches are many. How many the index read would fetch is taken from the
+        statistics when they settle it — the rarest gram in at most FEW_MATCHES problems; an expected count
+        (the grams' frequencies multiplied, a helper's share of the problems) of at least 8 x FEW_MATCHES —
+        and otherwise counted, bounded, in one statement for both tiers (_probe): topic and department are
+        not independent (技改补助, 1,610 expected in a department at 1,000,000 problems, has 8,629 there),
+        nor are a number's digits. Either way the rows are the same: the LIKE check decides them."""
         if self.dialect != "postgresql":
-            return [exact]
-        condition = grams.matches(self.words, _where(columns), self._frequencies())
-        return [exact] if condition is None else [condition, _unestimated(exact)]
-
-    def _co_department_ids(self) -> list[int]:
-        """PostgreSQL, a helper's search: the ids of the problems their department is an open co-department
-        (协办) of, read once per search."""
-        if self._co_ids is None:
-            from app.tickets.permissions import co_department_tickets
-
-            self._co_ids = self._session.execute(co_department_tickets(self.department)).scalars().all()
-        return self._co_ids
-
-    def _department_in_index(self, columns) -> bool:
-        """PostgreSQL, a helper's search: whether the department goes into the index condition — when the
-        words' matches in the department are expected to be few (at most NARROW_SCOPE, by the grams' and the
-        department lexeme's statistics; always without statistics). Many (a word in most problems), the
-        problems are better walked newest first until the page is full, and with the department in both the
-        scope and the index condition PostgreSQL, taking the two for independent, would expect a few dozen
-        matches and read them all through the index instead (60 ms for 职能部门协调 in a department of 7,000
-        problems, growing with the department)."""
-        if self.department is None or self.dialect != "postgresql":
             return False
-        stats = self._frequencies()
-        if not stats.analysed:
-            return True
-        matches = grams.rarest_count(self.words, _where(columns), stats)
-        if matches is None:
-            return True
-        share = stats.count(grams.department_lexeme(self.department)) / stats.total
-        return matches * share <= NARROW_SCOPE
+        where = _where(columns)
+        if where not in self._reads:
+            self._reads[where] = self._settled(where)
+        if self._reads[where] is None:
+            self._probe()
+        return self._reads[where]
 
-    def _ids(self, columns, exact):
+    def _settled(self, where: str) -> bool | None:
+        """_reads_index from the statistics alone (None: count)."""
+        stats = self._frequencies()
+        tight = grams.tsquery(self.words, where, stats, tight=True)
+        if self.department is None and tight == grams.tsquery(self.words, where, stats, single=True):
+            return False  # the same condition either way: the planner chooses from the statistics
+        if not stats.analysed or tight is None:
+            return True
+        if grams.rarest_count(self.words, where, stats) <= FEW_MATCHES:
+            return True
+        expected = grams.estimate(self.words, where, stats, tight=True)
+        if self.department is not None:
+            expected *= stats.count(grams.department_lexeme(self.department)) / stats.total
+        return False if expected >= 8 * FEW_MATCHES else None
+
+    def _probe(self):
+        """Count, at most FEW_MATCHES + 1, the search rows each unsettled tier's index read would fetch."""
+        for where in (grams.TITLE, _where(self.columns)):  # both tiers in the one statement
+            if where not in self._reads:
+                self._reads[where] = self._settled(where)
+        unsettled = [where for where, reads in self._reads.items() if reads is None]
+        conditions = [grams.matches(self.words, where, self._frequencies(), department=self.department, tight=True)
+                      for where in unsettled]
+        for where, count in zip(unsettled, grams.bounded_counts(self._session, conditions, FEW_MATCHES),
+                                strict=True):
+            self._reads[where] = count <= FEW_MATCHES
+
+    def _ids(self, columns, exact, *, unordered: bool = False):
         """SELECT of the ids of the problems whose search row satisfies `exact` (every word in `columns`),
         through the gram index on PostgreSQL.
 
-        A helper's (PostgreSQL): their department's lexeme in the same index condition as the words, so GIN
-        intersects the words' and the department's posting lists (migration 0032) — without it a word rare in
-        a large department was a walk of the department or a fetch of every match, each checked for its
-        department (1–3 s at 1,000,000 problems, docs/benchmarks.md) — OR, as a separate arm, the words in
-        one of the department's open co-department (协办) problems: one bitmap OR of the two (a UNION ALL of the
-        two arms made PostgreSQL scan every problem to join them). The co-department problems' ids are read
-        first (_co_department_ids) and given as an array PostgreSQL can count: as a subquery it took them for
-        ten and read every one's search row by key to recheck the words (8,301 of them, 200 ms a tier at
-        1,000,000 problems), where intersecting them with the words' index entries reads a few."""
-        doc = TicketSearchDoc
-        ids = sa.select(doc.ticket_id)
-        if not self._department_in_index(columns):
-            return ids.where(*self._indexed(columns, exact))
-        where, frequencies = _where(columns), self._frequencies()
-        in_department = grams.matches(self.words, where, frequencies, department=self.department)
-        # The ids as one array literal: ARRAY(Integer)'s bind processing converts every element in Python.
-        co_ids = sa.bindparam("co_department_ids", "{" + ",".join(map(str, self._co_department_ids())) + "}",
-                              type_=sa.Text, unique=True)
-        co_department = doc.ticket_id == sa.any_(sa.cast(co_ids, ARRAY(sa.Integer)))
-        words = grams.matches(self.words, where, frequencies)
-        if words is not None:
-            co_department = sa.and_(co_department, words)
-        return ids.where(sa.or_(in_department, co_department), _unestimated(exact))
+        Reading the index (_reads_index): the words' grams with every letter-and-digit triple, and for a
+        helper their department — its lexeme in the same index condition as the words, so GIN intersects the
+        words' and the department's posting lists (migration 0032) — OR, as a second arm of the same GIN
+        index, the words in a problem the department is an open co-department (协办) of (migration 0037: one
+        bitmap OR of two scans; the co-department problems' ids given as an array were looked up one by one
+        by key in every statement, 14 ms for 1,711 at 200,000 problems). Otherwise the rarest of the words'
+        grams alone, whose count the planner then expects, and it walks the scope newest first.
+
+        unordered (the count, a plain filter): a helper's department is named whatever the matches' number —
+        nothing stops early there, and the index finds a subset of the scope's problems to check (without it
+        the count of a common word walked the department's problems: 111 ms at 200,000 problems)."""
+        ids = sa.select(TicketSearchDoc.ticket_id)
+        if self.dialect != "postgresql":
+            return ids.where(exact)
+        reads = self._reads_index(columns)
+        condition = grams.matches(self.words, _where(columns), self._frequencies(), tight=reads,
+                                  department=self.department if reads or unordered else None,
+                                  single=not (reads or unordered))
+        return ids.where(exact) if condition is None else ids.where(condition, _unestimated(exact))
 
     def _narrow_segments(self) -> list[Segment]:
         """The same two tiers in the same order, driven from the scope: each problem of the (small)

@@ -36,6 +36,9 @@ def test_queries_and_words_without_grams():
     assert grams.tsquery(["港口设备"], grams.PUBLIC) == "'口设'"
     assert grams.tsquery(["港口"], grams.STAFF) == "('港口' | '!港口')"
     assert grams.tsquery(["XS-2025"], grams.TITLE) == "'~xs' & '~02'"  # a gram per run
+    # tight: every letter-and-digit triple besides (texts holding all of a number's, when they are few)
+    assert grams.tsquery(["XS-2025"], grams.TITLE, tight=True) == "'~xs' & '~02' & '~025' & '~202'"
+    assert grams.tsquery(["港口设备"], grams.PUBLIC, tight=True) == "'口设'"  # no triple: the same
 
 
 @pytest.fixture

@@ -208,6 +208,90 @@ def test_a_helpers_search_follows_the_problem_from_department_to_department(w, m
     assert finders() == {"lead": [t.number], "other": [], "third": [elsewhere.number, t.number]}  # newest first
 
 
+def _co_department_column(ticket_id):
+    """PostgreSQL: the open co-departments (协办) the problem's search row holds (migration 0037); None elsewhere."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return None
+    return db.session.execute(sa.text("SELECT co_department_ids FROM ticket_search_docs WHERE ticket_id = :id"),
+                              {"id": ticket_id}).scalar_one()
+
+
+@pytest.mark.parametrize("narrow_scope", [0, 10**6])
+def test_a_co_departments_search_follows_its_open_requests(app, w, make, api, monkeypatch, narrow_scope):
+    """A co-department's (协办) helpers find the problem by a word while their department's request is open, and
+    no longer once it has ended: on PostgreSQL the search row holds the open co-departments beside the grams
+    (migration 0037), kept in step by triggers whatever writes the requests (a dispatch, a return, plain SQL),
+    and a rebuild of the search rows keeps them."""
+    monkeypatch.setattr(search_queries, "NARROW_SCOPE", narrow_scope)  # 0: the index path; 10**6: the scope's side
+    postgresql = db.session.get_bind().dialect.name == "postgresql"
+    third = make.department()
+    helpers = {"lead": w.other_helper, "co": w.helper, "third": make.user(role="helper", department=third)}
+    clients = {name: api(user=user) for name, user in helpers.items()}
+    t = w.new_ticket(title="冷库氨制冷系统改造", description="氨制冷机组老化，想申请技改补助。", category="approval")
+
+    def finders(q):
+        found = {}
+        for name, (client, _user, headers) in clients.items():
+            found[name] = [i["number"] for i in client.get(f"/api/v1/tickets?q={q}", headers=headers).get_json()["items"]]
+        return found
+
+    w.act(w.manager, t, "dispatch", department_id=w.other_department.id, co_departments=[w.department.id, third.id])
+    assert _co_department_column(t.id) == (sorted([w.department.id, third.id]) if postgresql else None)
+    everyone = {"lead": [t.number], "co": [t.number], "third": [t.number]}
+    assert finders("氨制冷") == everyone
+    assert finders("技改补助") == everyone  # in the description
+    w.act(w.other_helper, t, "return", reason="不属于本部门职责")  # the dispatch is over: its requests lapse
+    assert _co_department_column(t.id) is None
+    assert finders("氨制冷") == {"lead": [], "co": [], "third": []}
+    w.act(w.manager, t, "dispatch", department_id=w.other_department.id, co_departments=[third.id])
+    assert _co_department_column(t.id) == ([third.id] if postgresql else None)
+    assert finders("氨制冷") == {"lead": [t.number], "co": [], "third": [t.number]}
+    # The search rows rebuilt: each takes its problem's open co-departments again.
+    CliRunner().invoke(app.cli, ["search", "rebuild"], catch_exceptions=False)
+    make.session.expire_all()
+    assert _co_department_column(t.id) == ([third.id] if postgresql else None)
+    assert finders("氨制冷") == {"lead": [t.number], "co": [], "third": [t.number]}
+    # A request ended by plain SQL (a bulk correction) is followed too.
+    make.session.execute(sa.text("UPDATE ticket_co_departments SET ended_at = CURRENT_TIMESTAMP "
+                                 "WHERE ticket_id = :id AND ended_at IS NULL"), {"id": t.id})
+    make.session.commit()
+    assert _co_department_column(t.id) is None
+    assert finders("氨制冷") == {"lead": [t.number], "co": [], "third": []}
+
+
+def test_what_only_chooses_the_plan_is_read_once_a_minute(app, w, api, monkeypatch, count_queries):
+    """Whether a scope is narrow, and the statistics of the words' grams, only choose how a search is read (both
+    paths give the same problems): on PostgreSQL each is shared for the aggregates' minute — the scope's bounded
+    count by the scope's users, the statistics by everyone."""
+    from app.extensions import cache
+
+    caps = []
+    counted = search_queries.bounded_count
+    monkeypatch.setattr(search_queries, "bounded_count", lambda stmt, cap, **kw: caps.append(cap) or counted(stmt, cap, **kw))
+    client, _helper, headers = api(user=w.helper)
+    found, scope_counts, statistics = [], [], []
+    app.config["AGGREGATE_CACHE_SECONDS"] = 60
+    try:
+        with app.app_context():
+            cache.clear()
+        for _ in range(2):
+            caps.clear()
+            with count_queries() as q:
+                items = client.get("/api/v1/tickets?q=客户", headers=headers).get_json()["items"]
+            found.append([i["number"] for i in items])
+            scope_counts.append(caps.count(search_queries.NARROW_SCOPE))
+            statistics.append(sum("pg_stats" in statement for statement in q.statements))
+    finally:
+        app.config["AGGREGATE_CACHE_SECONDS"] = 0
+        with app.app_context():
+            cache.clear()
+    assert found == [[w.order.number], [w.order.number]]
+    if db.session.get_bind().dialect.name == "postgresql":
+        assert scope_counts == [1, 0] and statistics == [1, 0]
+    else:  # SQLite counts the scope on every search (and has no such statistics)
+        assert scope_counts == [1, 1] and statistics == [0, 0]
+
+
 def plan_of_a_page(user, q: str) -> str:
     """The query plan of a search page's statement (its second tier: matches outside the title)."""
     search = search_queries.Search(user, q, db.session)
