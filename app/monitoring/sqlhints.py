@@ -27,3 +27,29 @@ def _rare(element, compiler, **kw):
 def _rare_sqlite(element, compiler, **kw):
     (condition,) = element.clauses
     return f"likelihood({compiler.process(condition, **kw)}, 0.05)"
+
+
+class likely(sa.sql.functions.FunctionElement):
+    """A condition most rows meet, e.g. a dispatch that was not returned: likely(DispatchRecord.returned_at.is_(None)).
+
+    SQLite's planner takes `column IS NULL` on an indexed column for a selective condition and reads the
+    column's index — every row but the few returned ones — instead of the index the rest of the statement
+    names (a problem's records by ticket id: 60 ms instead of a fraction of one at 200,000 problems). On
+    SQLite this renders as likelihood(condition, 0.95); elsewhere as the condition.
+    """
+
+    type = sa.types.NullType()
+    name = "likely"
+    inherit_cache = True
+
+
+@compiles(likely)
+def _likely(element, compiler, **kw):
+    (condition,) = element.clauses
+    return compiler.process(condition, **kw)
+
+
+@compiles(likely, "sqlite")
+def _likely_sqlite(element, compiler, **kw):
+    (condition,) = element.clauses
+    return f"likelihood({compiler.process(condition, **kw)}, 0.95)"
