@@ -262,8 +262,13 @@ def test_the_problem_list_starts_on_the_first_screen_with_its_conditions_folded(
     """On a phone only the search box and 筛选 come before the cards; 筛选 unfolds the other conditions."""
     page = people.login("manager1", phone=True)
     page.goto("/tickets/")
-    first_card = page.locator(".phone-cards .phone-card").first
+    first_card = page.locator(".ticket-list.list-cards tbody tr").first
     assert first_card.bounding_box()["y"] < 844
+    # the row is a card: as wide as the screen allows, its title on a line of its own, its 办理 button shown
+    box = first_card.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert first_card.locator(".lc-action a").is_visible()
+    assert not page.locator(".ticket-list thead").is_visible()
     assert not page.locator("#ticket-filters select[name=status]").is_visible()
     page.locator(".filter-toggle").click()
     page.locator("#ticket-filters select[name=status]").wait_for(state="visible")
@@ -280,3 +285,6 @@ def test_the_problem_list_keeps_all_its_conditions_in_view_on_a_desktop(people):
     page.goto("/tickets/")
     assert page.locator("#ticket-filters select[name=status]").is_visible()
     assert not page.locator(".filter-toggle").is_visible()
+    # the same rows are a table on a desktop: its headers shown, the phone's 办理 buttons not
+    assert page.locator(".ticket-list thead").is_visible()
+    assert not page.locator(".ticket-list .lc-action a").first.is_visible()

@@ -155,7 +155,7 @@ def test_every_number_opens_a_list_of_exactly_the_counted_problems(dashboard):
 def test_unvisited_number_opens_the_list_of_those_companies(dashboard):
     b, page, d, _t = dashboard
     listing = text(b.get("/visits/unvisited"))
-    rows = re.findall(r'<td><a href="/companies/\d+">([^<]+)</a></td>', listing)
+    rows = re.findall(r'<td class="lc-title"><a href="/companies/\d+">([^<]+)</a></td>', listing)
     assert len(rows) == link_value(page, "/visits/unvisited") == 2
     assert set(rows) == {d.company_b.name, d.unassigned.name}
 

@@ -81,9 +81,10 @@ def test_escort_home(app, district):
     assert listed_numbers(section(page, "awaiting")) == numbers(t, "t12", "t1", "t2")
     # the rest of my companies' open problems, by due date: t9 (22 Oct), t3 (17 Nov), t7, t4
     assert listed_numbers(section(page, "my-problems")) == numbers(t, "t9", "t3", "t7", "t4")
-    # on a phone the same problems are cards with their deadline badge
+    # on a phone the same rows are cards (.list-cards), each with its 办理 button, and the overdue badge shows
     cards = section(page, "awaiting")
-    assert cards.count('class="card mb-2 phone-card"') == 3 and "超期" in cards
+    assert "list-cards" in cards and cards.count('class="lc-action"') == 3 and "超期" in cards
+    assert cards.count(">办理</a>") == 3
 
 
 def test_escort_home_shows_only_the_escorts_companies(app, make, district):
@@ -112,8 +113,9 @@ def test_helper_home_is_the_departments_queue(app, district):
     assert assert_numbers_open_their_lists(b, page) == 6  # with 协办待办 (0 here)
 
     assert listed_numbers(section(page, "to-sign")) == numbers(t, "t3")
-    # on a phone the queue is cards with the deadline badge (t3 is overdue)
-    assert section(page, "to-sign").count('class="card mb-2 phone-card"') == 1 and "超期" in section(page, "to-sign")
+    # on a phone the queue's rows are cards with their 办理 button and the overdue badge (t3 is overdue)
+    to_sign = section(page, "to-sign")
+    assert "list-cards" in to_sign and to_sign.count('class="lc-action"') == 1 and "超期" in to_sign
     assert section(page, "extensions").count('class="card mb-2 phone-card"') == 1
     assert listed_numbers(section(page, "in-progress")) == numbers(t, "t9", "t7")  # by due date
     assert listed_numbers(section(page, "overdue")) == numbers(t, "t9", "t3")
