@@ -345,6 +345,8 @@ class TicketCoDepartment(db.Model):
         sa.Index("ix_ticket_co_departments_department_ticket", "department_id", "ticket_id"),
         sa.Index("ix_ticket_co_departments_ticket", "ticket_id", "id"),
         sa.Index("ix_ticket_co_departments_department_dispatched", "department_id", "dispatched_at"),
+        # A department's open rows (ended_at IS NULL) from the index alone: every helper page's scope (0038).
+        sa.Index("ix_ticket_co_departments_department_open", "department_id", "ended_at", "ticket_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
