@@ -362,6 +362,39 @@ def test_the_problem_list_links_keep_the_filters(district):
     assert set(re.findall(r'class="ticket-number"><a [^>]+>([^<]+)<', back)) == numbers
 
 
+def test_a_helpers_list_walks_their_department_and_co_department_problems_in_order(district):
+    """The plain list reads a helper's scope arm by arm (their department's problems, and those it is an open
+    co-department of, each in its index order): walking 下一页 to the end shows every problem of the scope
+    once, in the list's order, and 上一页 comes back to the same rows."""
+    with district.app_context():
+        helper = db.session.scalar(sa.select(User).where(User.username == "helper1"))
+        co = set(db.session.scalars(sa.select(TicketCoDepartment.ticket_id).where(
+            TicketCoDepartment.department_id == helper.department_id, TicketCoDepartment.ended_at.is_(None),
+            TicketCoDepartment.ticket_id.is_not(None))))
+        scoped = db.session.scalars(sa.select(Ticket).where(
+            sa.or_(Ticket.department_id == helper.department_id, Ticket.id.in_(co)))).all()
+        owing = [t for t in scoped if t.status in SLA_STATES and t.due_at is not None]
+        rest = [t for t in scoped if not (t.status in SLA_STATES and t.due_at is not None)]
+        owing.sort(key=lambda t: (-t.id,))
+        owing.sort(key=lambda t: t.created_at, reverse=True)
+        owing.sort(key=lambda t: t.due_at)
+        rest.sort(key=lambda t: (t.created_at, t.id), reverse=True)
+        expected = [t.number for t in owing + rest]
+        co_only = {t.number for t in scoped if t.department_id != helper.department_id}
+    assert len(expected) > 50 and co_only  # two pages or more, co-department problems among them
+
+    b = Browser(district.test_client())
+    b.login("helper1", district.config["DEMO_PASSWORD"])
+    seen, pages, link = [], [], "/tickets/"
+    while link:
+        html = _text(b.get(link))
+        pages.append(re.findall(r'class="ticket-number"><a [^>]+>([^<]+)<', html))
+        seen += pages[-1]
+        link = _next_link(html)
+    assert seen == expected
+    assert re.findall(r'class="ticket-number"><a [^>]+>([^<]+)<', _text(b.get(_prev_link(html)))) == pages[-2]
+
+
 # --------------------------------------------------------------------------- pinned query counts
 
 @contextmanager

@@ -208,7 +208,7 @@ def _keys_only(select):
 
 
 def keyset_page(select, keys=None, *, segments=None, per_page: int | None = None, after: str | None = None,
-                before: str | None = None, count_cap: int | None = COUNT_CAP) -> KeysetPage:
+                before: str | None = None, count_cap: int | None = COUNT_CAP, arms=None) -> KeysetPage:
     """One page of `select` (an ORM entity select, already scoped and filtered) in keyset order.
 
     keys: the order, e.g. (asc(Company.name), asc(Company.id)); or segments: a list of Segment.
@@ -216,6 +216,11 @@ def keyset_page(select, keys=None, *, segments=None, per_page: int | None = None
     "before"). Queries, the same number on every page whatever the data: one for a plain order;
     two for segments (the page's ids across the segments in one UNION ALL, then the rows with
     their loads); plus the bounded COUNT unless count_cap is None.
+
+    arms (segments only): conditions whose OR is a condition `select` already has (a helper's scope:
+    tickets.permissions.ticket_scope_arms). No index walks an OR in order, so each segment's rows were all
+    read and sorted; with arms each segment takes its first rows from each arm in the arm's own index order
+    and keeps the first of those (the same rows: the first n of a union are among the first n of each part).
     """
     if segments is None:
         segments = [Segment(tuple(keys))]
@@ -245,7 +250,7 @@ def keyset_page(select, keys=None, *, segments=None, per_page: int | None = None
         collected = [(0, row) for row in db.session.scalars(segment_select(0).limit(per_page + 1)).unique()]
     else:
         collected = _across_segments(select, [(i, segments[i], segment_select(i)) for i in order],
-                                     per_page + 1, backward=bool(backward))
+                                     per_page + 1, backward=bool(backward), arms=arms)
     more = len(collected) > per_page
     shown = collected[:per_page]
     if backward:
@@ -272,15 +277,21 @@ def keyset_page(select, keys=None, *, segments=None, per_page: int | None = None
                       total=total, total_capped=bool(capped))
 
 
-def _across_segments(select, parts, need: int, *, backward: bool) -> list[tuple[int, Any]]:
+def _across_segments(select, parts, need: int, *, backward: bool, arms=None) -> list[tuple[int, Any]]:
     """The next `need` rows walking `parts` — (index, segment, its ordered select) — in turn: their
-    ids from one UNION ALL of each segment's own limited query, then the rows in one more query."""
+    ids from one UNION ALL of each segment's own limited query, then the rows in one more query.
+    With arms, a segment's limited query is the UNION of one per arm (keyset_page)."""
     entity = select.column_descriptions[0]["entity"]
     primary_key = sa.inspect(entity).primary_key[0]
     numbered = []
     for rank, (_index, segment, stmt) in enumerate(parts):
         keys = [key.column.label(f"k{i}") for i, key in enumerate(segment.keys)]
-        inner = stmt.options(lazyload("*")).with_only_columns(primary_key.label("pk"), *keys).limit(need).subquery()
+        ids = stmt.options(lazyload("*")).with_only_columns(primary_key.label("pk"), *keys).limit(need)
+        if arms and len(arms) > 1:
+            # UNION, not UNION ALL: a row two arms share is the same (pk, keys) tuple, kept once.
+            inner = sa.union(*(sa.select(ids.where(arm).subquery()) for arm in arms)).subquery()
+        else:
+            inner = ids.subquery()
         # Numbered in the segment's order again (over its few limited rows): a UNION keeps no order.
         renumber = [inner.c[f"k{i}"].desc() if key.descending != backward else inner.c[f"k{i}"].asc()
                     for i, key in enumerate(segment.keys)]

@@ -40,18 +40,26 @@ def ticket_scope(user, *, history: bool = False):
     if user.role == Role.ESCORT:
         return Ticket.company_id.in_(sa.select(Company.id).where(company_scope(user, history=history)))
     if user.role == Role.HELPER and user.department_id:
+        return sa.or_(*ticket_scope_arms(user))
+    if user.role == Role.COMPANY and user.company_id:
+        return Ticket.company_id == user.company_id
+    return sa.false()
+
+
+def ticket_scope_arms(user) -> list:
+    """Conditions whose OR is ticket_scope(user) (without history), for a list to read each arm in its own index
+    order (app.core.pagination.keyset_page's arms): a helper's two, anyone else's one."""
+    if user.role == Role.HELPER and user.department_id:
         # The lead department's problems, and those it is an open co-department (协办) of — only problems whose
         # current dispatch names co-departments have such rows (co_department_count, as permissions read it).
         # Said so, PostgreSQL estimates the scope from the columns' statistics (the department's share) instead
         # of taking half of all problems for the IN (subquery), and chooses its search plans accordingly; the
         # co-department ids are computed first (in_computed_first), so the problems can be read by key
         # (docs/benchmarks.md, issue 16).
-        return sa.or_(Ticket.department_id == user.department_id,
-                      sa.and_(Ticket.co_department_count > 0,
-                              in_computed_first(Ticket.id, co_department_tickets(user.department_id))))
-    if user.role == Role.COMPANY and user.company_id:
-        return Ticket.company_id == user.company_id
-    return sa.false()
+        return [Ticket.department_id == user.department_id,
+                sa.and_(Ticket.co_department_count > 0,
+                        in_computed_first(Ticket.id, co_department_tickets(user.department_id)))]
+    return [ticket_scope(user)]
 
 
 def company_escort_id(ticket):
