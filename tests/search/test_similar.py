@@ -91,3 +91,20 @@ def test_the_api_answers_for_staff_only(make, api):
     assert client.get(f"/api/v1/tickets/{again.id}/similar", headers=headers).status_code == 403
     found = similarity.similar_problems(visible_tickets(w.manager), again, load=with_list_loads)
     assert [item.ticket.id for item in found] == [item["ticket"]["id"] for item in body["items"]]
+
+
+
+def test_a_budget_of_index_entries_keeps_the_rarest_words(labelled, monkeypatch):
+    """At district scale the candidate query reads at most a budget of the index's entries, spent on each
+    problem's rarest words first. With a budget that leaves words out even in this small set, the same
+    needs still rank first."""
+    manager, _escorts, _companies, tickets, need_of = labelled
+    usual = precision_at_3(manager, tickets, need_of)
+    monkeypatch.setattr(similarity, "SQLITE_BUDGET", 40)
+    monkeypatch.setattr(similarity, "BUDGET", 40)
+    precision = precision_at_3(manager, tickets, need_of)
+    print(f"precision@3 = {precision:.3f} with a budget of 40 entries ({usual:.3f} with the usual budget)")
+    assert precision >= MIN_PRECISION_AT_3
+    monkeypatch.setattr(similarity, "SQLITE_BUDGET", 3)
+    monkeypatch.setattr(similarity, "BUDGET", 3)
+    assert precision_at_3(manager, tickets, need_of) < precision  # the budget binds: fewer words, worse
