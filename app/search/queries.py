@@ -22,6 +22,7 @@ import re
 import sqlalchemy as sa
 from flask import current_app, request
 from markupsafe import Markup, escape
+from sqlalchemy.orm import lazyload
 
 from app.accounts.models import Role
 
@@ -128,6 +129,7 @@ class Search:
         self.in_scope = None
         self._grams_stats = None
         self._reads = {}
+        self._first_ids = None
         self._session = session
         if self.dialect == "postgresql" and self.words:
             self._frequencies()
@@ -336,6 +338,10 @@ class Search:
         segments = self._segments(stmt)
         if stmt is not None and per_page and self._first_tier_fills(stmt, segments[0], after, per_page):
             segments[1] = Segment((desc(Ticket.id),), where=sa.false())  # no FTS table in it at all
+            if self._first_ids is not None:
+                # PostgreSQL: the page's rows are the ones the bounded read just found (the first per_page + 1
+                # of the tier after the token, in its order): read by key, not found again by a second walk.
+                segments[0] = Segment(segments[0].keys, where=Ticket.id.in_(self._first_ids))
         return segments
 
     def _first_tier_fills(self, stmt, first: Segment, after: str | None, per_page: int) -> bool:
@@ -357,6 +363,11 @@ class Search:
         rows = stmt.where(first.where)
         if token is not None:
             rows = rows.where(key.column < token[2][0])
+        if self.dialect == "postgresql":  # the rows themselves (their ids), for the page to reuse (segments)
+            ids = self._session.scalars(rows.options(lazyload("*")).with_only_columns(
+                Ticket.id, maintain_column_froms=True).order_by(key.order()).limit(per_page + 1)).all()
+            self._first_ids = ids if len(ids) > per_page else None
+            return len(ids) > per_page
         return bounded_count(rows.order_by(key.order()), per_page, keep_order=True) > per_page
 
     def _segments(self, stmt) -> list[Segment]:
