@@ -271,10 +271,11 @@ def test_the_problem_list_starts_on_the_first_screen_with_its_conditions_folded(
     assert not page.locator(".ticket-list thead").is_visible()
     assert not page.locator("#ticket-filters select[name=status]").is_visible()
     page.locator(".filter-toggle").click()
-    page.locator("#ticket-filters select[name=status]").wait_for(state="visible")
+    # Unfolded: Bootstrap's collapse has ended its transition (a click during it can miss the moving button).
+    page.locator("#ticket-filters.collapse.show").wait_for()
     page.locator("#ticket-filters select[name=status]").select_option("replied")
-    page.locator("#ticket-filters button[type=submit]").click()
-    page.wait_for_url("**status=replied**")
+    with page.expect_navigation(url="**status=replied**"):
+        page.locator("#ticket-filters button[type=submit]").click()
     # A set condition keeps the panel open and is counted on the button.
     assert page.locator("#ticket-filters select[name=status]").is_visible()
     assert "筛选 (1)" in page.locator(".filter-toggle").inner_text()
