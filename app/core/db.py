@@ -119,7 +119,8 @@ def _writes_expected() -> bool:
 
 class in_computed_first(sa.sql.expression.ColumnElement):
     """column IN (select), the select's values computed once before the statement: for a short list of ids
-    that other conditions are OR-ed with (a helper's open co-department (协办) problems).
+    that other conditions are OR-ed with (a helper's open co-department (协办) problems), or the few ids a
+    limited select picks first (a workbench list's twenty, monitoring.queries._first_by_due_date).
 
     On PostgreSQL `column = ANY(ARRAY(select))`: an init plan, computed once, whose ids the column's index
     reads — in a bitmap OR with the other arm's index, or row by row under a nested loop. As IN (select)

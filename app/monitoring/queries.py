@@ -29,6 +29,7 @@ from app.companies.models import CATEGORIES as COMPANY_CATEGORIES
 from app.companies.models import GOAL_STATUSES, Company
 from app.companies.queries import visible_companies
 from app.monitoring.sqlhints import rare
+from app.core.db import in_computed_first
 from app.core.timeutil import local_date, start_of_local_day
 from app.core.workdays import is_workday
 from app.common_problems.models import CommonProblem
@@ -438,9 +439,11 @@ def _first_by_due_date(stmt: sa.Select, limit: int) -> sa.Select:
     """The first `limit` problems of `stmt` by due date, with what a list shows. The order and the limit are
     taken over the problems' ids alone; only those few are then joined to their company, town, escort,
     department and helper (sorting a department's hundreds of matches with every joined column first cost
-    10–20 ms a list at 200,000 problems)."""
+    10–20 ms a list at 200,000 problems). The ids are computed first (in_computed_first): as IN (subquery),
+    PostgreSQL joined every problem to its company, town, escort, department and helper and then hashed the
+    twenty ids against them (0.7 s a list at 200,000 problems, 1–2 s a workbench)."""
     first = by_due_date(stmt.with_only_columns(Ticket.id)).limit(limit)
-    return by_due_date(with_list_loads(sa.select(Ticket).where(Ticket.id.in_(first))))
+    return by_due_date(with_list_loads(sa.select(Ticket).where(in_computed_first(Ticket.id, first))))
 
 
 def open_not_in(user: User, statuses, limit: int = 20) -> sa.Select:
