@@ -259,6 +259,48 @@ def test_a_co_departments_search_follows_its_open_requests(app, w, make, api, mo
     assert finders("氨制冷") == {"lead": [t.number], "co": [], "third": []}
 
 
+@pytest.mark.parametrize("narrow_scope", [0, 10**6])
+def test_a_helpers_search_counts_what_it_lists(app, w, make, monkeypatch, narrow_scope):
+    """The count over a helper's found problems (共 N 条, or 超过 N 条 past the cap) is the number the list holds:
+    their department's problems and those it is an open co-department (协办) of — a word in an internal note
+    included, another department's problem and a lapsed request not — with and without a filter. On PostgreSQL
+    the count without a filter starts from the gram index and checks each problem against the scope
+    (Search._count_from_index); with a filter, and on SQLite, it counts the list's statement."""
+    monkeypatch.setattr(search_queries, "NARROW_SCOPE", narrow_scope)  # 0: the index path; 10**6: the scope's side
+    third = make.department()
+    word = "氨制冷"
+    own = []
+    for i in range(3):
+        t = w.new_ticket(title=f"冷库{word}系统改造{i}", description="机组老化。", category="approval")
+        w.act(w.manager, t, "dispatch", department_id=w.department.id)
+        own.append(t)
+    w.act(w.helper, own[0], "sign")  # in progress: the status filter below leaves it out
+    noted = w.new_ticket(title="冷库改造", description="机组老化。", category="approval")
+    w.act(w.manager, noted, "dispatch", department_id=w.department.id)
+    services.add_comment(w.helper, noted, body=f"内部：{word}机组需要先做安全评估", internal=True)
+    co = w.new_ticket(title=f"{word}安全检查", description="整改。", category="approval")
+    w.act(w.manager, co, "dispatch", department_id=w.other_department.id, co_departments=[w.department.id])
+    lapsed = w.new_ticket(title=f"{word}泄漏报警", description="整改。", category="approval")
+    w.act(w.manager, lapsed, "dispatch", department_id=w.other_department.id, co_departments=[w.department.id])
+    w.act(w.other_helper, lapsed, "return", reason="不属于本部门职责")
+    elsewhere = w.new_ticket(title=f"{word}机房改造", description="整改。", category="approval")
+    w.act(w.manager, elsewhere, "dispatch", department_id=third.id)
+    make.session.commit()
+    b = Browser(app.test_client())
+    assert b.login(w.helper.username).status_code == 302
+
+    page = page_text(b.get(f"/tickets/?q={word}"))
+    expected = {t.number for t in (*own, noted, co)}
+    assert set(numbers(page)) == expected
+    assert "共 5 条" in page
+    page = page_text(b.get(f"/tickets/?q={word}&status=dispatched"))
+    assert set(numbers(page)) == {own[1].number, own[2].number, noted.number, co.number}
+    assert "共 4 条" in page
+    monkeypatch.setattr(search_queries, "COUNT_CAP", 2)
+    assert "超过 2 条" in page_text(b.get(f"/tickets/?q={word}"))
+    assert "共 0 条" in page_text(b.get("/tickets/?q=不存在的词语"))
+
+
 def test_what_only_chooses_the_plan_is_read_once_a_minute(app, w, api, monkeypatch, count_queries):
     """Whether a scope is narrow, and the statistics of the words' grams, only choose how a search is read (both
     paths give the same problems): on PostgreSQL each is shared for the aggregates' minute — the scope's bounded
