@@ -38,9 +38,11 @@ def main() -> None:
     import sqlalchemy as sa
 
     from app import create_app
+    from app.core.serving import settle
     from app.extensions import db
 
     app = create_app("production", SECRET_KEY="bench-only", SESSION_COOKIE_SECURE=False, RATELIMIT_ENABLED=False)
+    settle(app)  # as a serving process does before its first request (app/core/serving.py)
     statements = [0]
     with app.app_context():
         sa.event.listen(db.engine, "before_cursor_execute", lambda *a: statements.__setitem__(0, statements[0] + 1))

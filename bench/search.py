@@ -132,6 +132,7 @@ def main() -> None:
     import sqlalchemy as sa
 
     from app import create_app
+    from app.core.serving import settle
     from app.extensions import db
     from app.search import queries as search_queries
     from app.search import similarity
@@ -139,6 +140,7 @@ def main() -> None:
     from app.tickets.queries import visible_tickets, with_list_loads
 
     app = create_app()
+    settle(app)  # as a serving process does before its first request (app/core/serving.py)
     app.config["WTF_CSRF_ENABLED"] = False
     with app.app_context():
         dialect = db.engine.dialect.name
