@@ -570,7 +570,8 @@ def record(run: dict, table: str, verdicts: list[str], aggregates: str, comparis
         f"- Data: {facts['tickets']:,} problems ({facts['open_tickets']:,} open), {facts['ticket_events']:,} timeline "
         f"events, {facts['visits']:,} visits, {facts['users']:,} users; database {facts['size']}; {seeded}.",
         f"- Load: gunicorn {run['workers']} sync workers, wrk {run['threads']} threads × {run['connections']} "
-        f"connections on 127.0.0.1.",
+        f"connections on 127.0.0.1; shared aggregates "
+        f"{'in Redis (one computation per scope for both workers)' if run.get('redis') else 'in each worker memory'}.",
     ]
     if mix:
         section += [
@@ -634,6 +635,11 @@ def main() -> None:
                              "times a second (default 2; 0: no writes)")
     parser.add_argument("--baseline", type=Path, help="results JSON of an earlier run to compare latencies with")
     parser.add_argument("--record", action="store_true", help="add the results to docs/benchmarks.md")
+    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", ""),
+                        help="the server's REDIS_URL, as the README asks of a deployment with more than one worker: "
+                             "the shared aggregates and the rate limits in Redis, one computation per scope for "
+                             "both workers (the database it names is emptied first). Default: none, each "
+                             "worker's memory")
     args = parser.parse_args()
     args.random_page_cost = args.random_page_cost or None
 
@@ -699,6 +705,13 @@ def main() -> None:
     workdir = tmpdir or Path(tempfile.mkdtemp(prefix="peipao-bench-run-"))
     server_env = {**env, "PEIPAO_ENV": "production", "SECRET_KEY": secrets.token_hex(32),
                   "SESSION_COOKIE_SECURE": "false", "LOGIN_RATE_LIMIT": "1000 per minute"}
+    if args.redis_url:
+        import redis
+
+        redis.Redis.from_url(args.redis_url, socket_connect_timeout=3).flushdb()  # no entry of an earlier run
+        # Deliveries stay in the worker's thread, as without Redis: RQ would need its own worker process.
+        server_env.update({"REDIS_URL": args.redis_url, "OUTBOX_WORKER": "thread"})
+        say(f"server: REDIS_URL={args.redis_url} (shared aggregates and rate limits; database emptied)")
     log = workdir / "peipao-bench-gunicorn.log"
     server = start_gunicorn(server_env, port, args.workers, log)
     base = f"http://127.0.0.1:{port}"
@@ -802,7 +815,7 @@ def main() -> None:
     run = {"date": now.strftime("%Y-%m-%d %H:%M %Z"), "machine": machine_info, "database": facts,
            "seed_seconds": seed_seconds, "workers": args.workers, "connections": args.connections,
            "threads": args.threads, "duration": args.duration, "mix_duration": args.mix_duration,
-           "writes_per_second": args.writes_per_second, "mix": mix, "pages": results, "healthz_rps": healthz_rps,
+           "writes_per_second": args.writes_per_second, "redis": bool(args.redis_url), "mix": mix, "pages": results, "healthz_rps": healthz_rps,
            "verdicts": verdicts, "aggregates": aggregates_text, "file": file, "load_after": load_now(),
            "random_page_cost": args.random_page_cost if is_postgres(url) else None}
     comparison = compare(run, args.baseline) if args.baseline else []
