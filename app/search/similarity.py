@@ -199,12 +199,15 @@ def _sqlite_candidates(ticket_id: int, title: str, description: str, limit: int)
 CEILING = 0.05          # a pair in more than 5% of problems (and more than 20) says little about the need
 BUDGET = 6000           # index entries read at most (estimated from the statistics) for the candidates
 PER_GRAM = 1000         # each pair's newest problems, at most: bounded even when the statistics are wrong
-def _postgresql_words(title: str, description: str) -> list[str]:
+
+
+def _postgresql_pairs(title: str, description: str) -> list[tuple[str, str]]:
     """The pairs that stand for the problem in the candidate query: its pairs (the title's first, then the
     description's) that are in some other problem too and in at most CEILING of them (at least 20), per
     the column's statistics (one statement), taken in that order while their estimated index entries
     stay within BUDGET (the rarest alone when none does); at most WORDS_USED. A pair the statistics do not
-    list is rarer than the rarest they list (estimated at half of that). With no statistics (never analysed) the first WORDS_USED are taken."""
+    list is rarer than the rarest they list (estimated at half of that). With no statistics (never analysed) the first WORDS_USED are taken.
+    Each with the order its newest problems are read in (_newest_first)."""
     from app.search import grams
 
     words = []
@@ -218,13 +221,28 @@ def _postgresql_words(title: str, description: str) -> list[str]:
         return []
     stats = grams.Frequencies(db.session, words)  # plain grams: the number, title and public text
     if not stats.analysed:
-        return words[:WORDS_USED]
+        return [(w, _newest_first(None, None)) for w in words[:WORDS_USED]]
     count, total = stats.known, stats.total
     ceiling = max(20.0, total * CEILING)
     eligible = [w for w in words if w not in count or 1.5 <= count[w] <= ceiling]
     if not eligible:  # every pair is common: the rarest alone (its newest PER_GRAM problems)
-        return [min(words, key=stats.count)]
-    return _within_budget(eligible, stats.count, BUDGET)
+        eligible = [min(words, key=stats.count)]
+    else:
+        eligible = _within_budget(eligible, stats.count, BUDGET)
+    return [(w, _newest_first(stats.count(w), total)) for w in eligible]
+
+
+def _newest_first(estimated: float | None, total: float | None) -> str:
+    """How a pair's newest PER_GRAM problems are read: walking the search rows newest first until PER_GRAM of
+    them hold it (`ticket_id`: the primary key's order; about PER_GRAM x problems / estimated rows, each one's
+    grams tested), or all its rows from the gram index, sorted (`ticket_id + 0`, which no index provides:
+    about `estimated` rows, each on a page of its own: about four times a walked row's cost). The walk is cheaper
+    for a pair in many problems, the index for one in fewer than sqrt(PER_GRAM x problems) / 2 (15,800 at
+    1,000,000), where PostgreSQL walked anyway: a pair in 11,300 problems was 86,000 rows walked, 96 ms, against
+    16 ms from the index; a pair in 23,400, 101 ms from the index (docs/benchmarks.md)."""
+    if estimated is None or not total or 4 * estimated * estimated >= PER_GRAM * total:
+        return "ticket_id"
+    return "ticket_id + 0"
 
 
 def _postgresql_candidates_sql(ticket_id: int, title: str, description: str, limit: int):
@@ -233,13 +251,13 @@ def _postgresql_candidates_sql(ticket_id: int, title: str, description: str, lim
     pair to look for. Never a scan of every title."""
     from app.search import grams
 
-    words = _postgresql_words(title, description)
-    if not words:
+    pairs = _postgresql_pairs(title, description)
+    if not pairs:
         return None
     arms = " UNION ALL ".join(
         f"(SELECT ticket_id FROM ticket_search_docs WHERE {grams.GRAMS_SQL} @@ CAST(:similar_g{i} AS tsquery) "
-        f"ORDER BY ticket_id DESC LIMIT :similar_per_gram)" for i in range(len(words)))
-    params = {f"similar_g{i}": w for i, w in enumerate(words)}  # letters, digits, CJK only: valid lexemes as they are
+        f"ORDER BY {order} DESC LIMIT :similar_per_gram)" for i, (_w, order) in enumerate(pairs))
+    params = {f"similar_g{i}": w for i, (w, _e) in enumerate(pairs)}  # letters, digits, CJK only: valid lexemes as they are
     params.update(similar_id=ticket_id, similar_limit=limit, similar_per_gram=PER_GRAM)
     sql = (f"SELECT ticket_id FROM ({arms}) AS hits WHERE ticket_id <> :similar_id "
            "GROUP BY ticket_id ORDER BY count(*) DESC, ticket_id DESC LIMIT :similar_limit")
