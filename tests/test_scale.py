@@ -446,10 +446,11 @@ PINNED = {
     "tickets ?q short": ("manager1", "/tickets/?q=协调", 13),
     # user, the problem, its 协办 rows, pending extension, timeline (+ its attachments), files, its tags, similar
     # problems (SQLite: the FTS5 vocabulary; PostgreSQL: the grams' statistics (pg_stats), was none — then,
-    # when some of its words are in few enough problems, the candidates' texts, then the few shown with their
-    # loads — was one statement loading every candidate with its loads), the 政策问答 beside them (the entries
-    # compared, then the closest with their departments), the bell
-    "ticket detail": ("manager1", "/tickets/{ticket}", 14),
+    # when some of its words are in few enough problems, the candidates' ids — read once for the page, whose
+    # department suggestions rank them too on a problem awaiting dispatch — their texts, then the few shown with
+    # their loads; was one statement loading every candidate with its loads), the 政策问答 beside them (the
+    # entries compared, then the closest with their departments), the bell
+    "ticket detail": ("manager1", "/tickets/{ticket}", 15),
     # user, settings, one statement per number or breakdown, the supervision list, goals reached this year,
     # the 共性问题 settings and candidates (one capped statement; grouping is in memory), the count of open
     # common problems, the bell

@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 
 from app.extensions import cache, db
 from app.monitoring import aggregates
@@ -279,6 +280,20 @@ def candidates(ticket_id: int, title: str, description: str, *, limit: int = CAN
     return _sqlite_candidates(ticket_id, title, description, limit)
 
 
+def _candidate_ids(ticket) -> list[int]:
+    """The ids of the problem's candidates, looked up once per request (flask.g): a problem awaiting dispatch
+    ranks them twice — its page's similar problems and the department suggestions' similar dispatched ones
+    (app.tickets.suggestions) — and the lookup is the costly part (PostgreSQL at 1,000,000 problems: 39 ms
+    each time for a problem whose pairs are common, docs/benchmarks.md). Keyed by the text it was found for;
+    outside a request (a command) looked up each time."""
+    memo = g.setdefault("similar_candidates", {}) if has_request_context() else {}
+    key = (ticket.id, ticket.title, ticket.description)
+    if key not in memo:
+        found = candidates(ticket.id, ticket.title, ticket.description)
+        memo[key] = [] if found is None else list(db.session.scalars(found))
+    return memo[key]
+
+
 @dataclass
 class Similar:
     ticket: object
@@ -293,19 +308,10 @@ def similar_problems(visible, ticket, *, limit: int = 5, load=None) -> list[Simi
     """
     from app.tickets.models import Ticket
 
-    if db.session.get_bind().dialect.name == "postgresql":
-        found = _postgresql_candidates_sql(ticket.id, ticket.title, ticket.description, CANDIDATES)
-        if found is None:
-            return []
-        # = ANY(ARRAY(…)): the candidates are computed first (an init plan) and the problems read by key. As
-        # IN (…), with the list's eight joined loads, PostgreSQL joined all 1,000,000 problems first (2.9 s).
-        sql, params = found
-        stmt = visible.where(sa.text(f"{Ticket.__tablename__}.id = ANY(ARRAY({sql}))").bindparams(**params))
-    else:
-        found_ids = candidates(ticket.id, ticket.title, ticket.description)
-        if found_ids is None:
-            return []
-        stmt = visible.where(Ticket.id.in_(found_ids.subquery().select()))
+    ids = _candidate_ids(ticket)
+    if not ids:
+        return []
+    stmt = visible.where(Ticket.id.in_(ids))  # read by key (the list of at most CANDIDATES ids)
     # Ranked on the candidates' texts alone; only the few shown are loaded as problems (with `load`'s
     # relations): loading all CANDIDATES with their company, department and helper cost more than the search.
     texts = {row.id: problem_text(row.title, row.description)
