@@ -815,7 +815,8 @@ def main() -> None:
     run = {"date": now.strftime("%Y-%m-%d %H:%M %Z"), "machine": machine_info, "database": facts,
            "seed_seconds": seed_seconds, "workers": args.workers, "connections": args.connections,
            "threads": args.threads, "duration": args.duration, "mix_duration": args.mix_duration,
-           "writes_per_second": args.writes_per_second, "redis": bool(args.redis_url), "mix": mix, "pages": results, "healthz_rps": healthz_rps,
+           "writes_per_second": args.writes_per_second, "redis": bool(args.redis_url), "mix": mix, "pages": results,
+           "healthz_rps": healthz_rps,
            "verdicts": verdicts, "aggregates": aggregates_text, "file": file, "load_after": load_now(),
            "random_page_cost": args.random_page_cost if is_postgres(url) else None}
     comparison = compare(run, args.baseline) if args.baseline else []

@@ -415,7 +415,6 @@ class Search:
         page.total, page.total_capped = min(total, COUNT_CAP), total > COUNT_CAP
         return page
 
-
     def _count_from_index(self, stmt) -> int:
         """PostgreSQL, a helper's search without filters: the bounded count read from the gram index first —
         the search rows holding the words' grams in the department's problems or in those it is an open

@@ -13,8 +13,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+import flask
 import sqlalchemy as sa
-from flask import g, has_request_context
 
 from app.extensions import cache, db
 from app.monitoring import aggregates
@@ -207,8 +207,8 @@ def _postgresql_pairs(title: str, description: str) -> list[tuple[str, str]]:
     description's) that are in some other problem too and in at most CEILING of them (at least 20), per
     the column's statistics (one statement), taken in that order while their estimated index entries
     stay within BUDGET (the rarest alone when none does); at most WORDS_USED. A pair the statistics do not
-    list is rarer than the rarest they list (estimated at half of that). With no statistics (never analysed) the first WORDS_USED are taken.
-    Each with the order its newest problems are read in (_newest_first)."""
+    list is rarer than the rarest they list (estimated at half of that). With no statistics (never analysed)
+    the first WORDS_USED are taken. Each with the order its newest problems are read in (_newest_first)."""
     from app.search import grams
 
     words = []
@@ -246,10 +246,10 @@ def _newest_first(estimated: float | None, total: float | None) -> str:
     return "ticket_id + 0"
 
 
-def _postgresql_candidates_sql(ticket_id: int, title: str, description: str, limit: int):
-    """(SQL, parameters) of the ids of problems sharing the most of this problem's distinctive pairs, each
-    pair's newest PER_GRAM problems read through the gram index, counted per problem; None when it has no
-    pair to look for. Never a scan of every title."""
+def _postgresql_candidates(ticket_id: int, title: str, description: str, limit: int):
+    """A SELECT of the ids of problems sharing the most of this problem's distinctive pairs, each pair's newest
+    PER_GRAM problems read through the gram index, counted per problem; None when it has no pair to look for.
+    Never a scan of every title."""
     from app.search import grams
 
     pairs = _postgresql_pairs(title, description)
@@ -257,19 +257,12 @@ def _postgresql_candidates_sql(ticket_id: int, title: str, description: str, lim
         return None
     arms = " UNION ALL ".join(
         f"(SELECT ticket_id FROM ticket_search_docs WHERE {grams.GRAMS_SQL} @@ CAST(:similar_g{i} AS tsquery) "
-        f"ORDER BY {order} DESC LIMIT :similar_per_gram)" for i, (_w, order) in enumerate(pairs))
-    params = {f"similar_g{i}": w for i, (w, _e) in enumerate(pairs)}  # letters, digits, CJK only: valid lexemes as they are
+        f"ORDER BY {order} DESC LIMIT :similar_per_gram)" for i, (_word, order) in enumerate(pairs))
+    # letters, digits, CJK only: valid lexemes as they are
+    params = {f"similar_g{i}": word for i, (word, _order) in enumerate(pairs)}
     params.update(similar_id=ticket_id, similar_limit=limit, similar_per_gram=PER_GRAM)
     sql = (f"SELECT ticket_id FROM ({arms}) AS hits WHERE ticket_id <> :similar_id "
            "GROUP BY ticket_id ORDER BY count(*) DESC, ticket_id DESC LIMIT :similar_limit")
-    return sql, params
-
-
-def _postgresql_candidates(ticket_id: int, title: str, description: str, limit: int):
-    found = _postgresql_candidates_sql(ticket_id, title, description, limit)
-    if found is None:
-        return None
-    sql, params = found
     return sa.text(sql).bindparams(**params).columns(ticket_id=sa.Integer)
 
 
@@ -286,7 +279,7 @@ def _candidate_ids(ticket) -> list[int]:
     (app.tickets.suggestions) — and the lookup is the costly part (PostgreSQL at 1,000,000 problems: 39 ms
     each time for a problem whose pairs are common, docs/benchmarks.md). Keyed by the text it was found for;
     outside a request (a command) looked up each time."""
-    memo = g.setdefault("similar_candidates", {}) if has_request_context() else {}
+    memo = flask.g.setdefault("similar_candidates", {}) if flask.has_request_context() else {}
     key = (ticket.id, ticket.title, ticket.description)
     if key not in memo:
         found = candidates(ticket.id, ticket.title, ticket.description)

@@ -98,8 +98,10 @@ def _render_index(args, *, save_form=None, bulk_form=None, checked=(), message=N
     # department, then its co-department problems: 21 → 11 ms at 200,000 problems on SQLite; keyset_page reads the
     # OR as one on PostgreSQL, whose plans for the arms were slower); under a condition that
     # few rows meet, walking the department in order would read all of it, and the OR is read as before.
-    arms = None if any(filters.values()) else permissions.ticket_scope_arms(current_user)
-    page = search.page(stmt, filtered=any(filters.values())) if search else keyset_page(stmt, segments=_list_segments(filters), arms=arms)
+    filtered = any(filters.values())
+    arms = None if filtered else permissions.ticket_scope_arms(current_user)
+    page = (search.page(stmt, filtered=filtered) if search
+            else keyset_page(stmt, segments=_list_segments(filters), arms=arms))
     helper = permissions.works_through_department(current_user)
     # 协办 rows of the listed problems (one query for a page with problems, whether or not any has some):
     # every staff member sees a problem's co-departments and their state; a co-department's helper its own clock.

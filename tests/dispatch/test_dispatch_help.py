@@ -70,7 +70,8 @@ def test_the_page_looks_the_similar_problems_up_once_for_the_panel_and_the_sugge
     with count_queries() as q:
         page = text(b.get(f"/tickets/{t.id}"))
     assert "相似问题" in page and "过去 4 个相似问题中 4 个交办区人力社保局" in page
-    lookups = [s for s in q.statements if "bm25(" in s or "similar_g0" in s]  # FTS5 bm25 on SQLite, the pairs on PostgreSQL
+    # The lookup: FTS5's bm25 on SQLite, the pairs' arms on PostgreSQL.
+    lookups = [s for s in q.statements if "bm25(" in s or "similar_g0" in s]
     assert len(lookups) == 1, lookups
 
 
