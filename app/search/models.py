@@ -37,12 +37,17 @@ class TicketSearchDoc(db.Model):
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    """For Alembic's comparisons: skip what the search migration makes by hand."""
+    """For Alembic's comparisons: skip what the migrations make by hand (the search's, and the problems'
+    open co-departments on PostgreSQL)."""
     if type_ == "table" and name and name.startswith(FTS_TABLE):
         return False
-    if type_ == "index" and name in PG_INDEXES:
+    from app.tickets import models as tickets  # its own PostgreSQL-only column (migration 0040)
+
+    if type_ == "index" and name in PG_INDEXES + tickets.PG_INDEXES:
         return False
-    if type_ == "column" and name in PG_COLUMNS + SQLITE_COLUMNS and getattr(obj, "table", None) is not None \
-            and obj.table.name == TicketSearchDoc.__tablename__:
+    table = getattr(getattr(obj, "table", None), "name", None)
+    if type_ == "column" and name in PG_COLUMNS + SQLITE_COLUMNS and table == TicketSearchDoc.__tablename__:
+        return False
+    if type_ == "column" and name in tickets.PG_COLUMNS and table == tickets.Ticket.__tablename__:
         return False
     return True

@@ -45,6 +45,12 @@ SLA_STATES = ("submitted", "accepted", "escalated", "dispatched", "in_progress")
 OPEN_STATES = SLA_STATES + ("replied",)
 FINAL_STATES = ("rejected", "withdrawn", "closed")
 
+# PostgreSQL only, outside the model (SQLite has no arrays): the departments a problem is an open co-department
+# (协办) of, `tickets.co_department_ids`, written by a trigger on ticket_co_departments, and its GIN index
+# (migration 0040; read by permissions.open_co_department_of). Schema comparisons leave them alone.
+PG_COLUMNS = ("co_department_ids",)
+PG_INDEXES = ("ix_tickets_co_department_ids",)
+
 
 def _in(column: str, values) -> str:
     return f"{column} IN (" + ",".join(f"'{v}'" for v in values) + ")"

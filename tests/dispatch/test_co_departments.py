@@ -276,6 +276,52 @@ def test_a_co_department_reads_and_co_acts_but_never_acts_for_the_lead(app, worl
     assert t.number in listed and "co-badge" in listed and "协办期限" in listed
 
 
+def _co_department_ids(db_session, ticket):
+    """PostgreSQL: the open co-departments the problem's own row holds (migration 0040); None elsewhere."""
+    if db_session.get_bind().dialect.name != "postgresql":
+        return None
+    return db_session.execute(sa.text("SELECT co_department_ids FROM tickets WHERE id = :id"),
+                              {"id": ticket.id}).scalar_one()
+
+
+def test_a_co_departments_list_follows_its_open_requests_however_they_are_written(app, world, db_session):
+    """A co-department's helpers list and open the problem while their department's request is open, and no
+    longer once it has ended — whether a dispatch, a return or plain SQL (a bulk correction) wrote the requests.
+    On PostgreSQL the helper's scope reads the open co-departments from the problem's row (migration 0040), which
+    a trigger keeps in step; elsewhere it reads the requests."""
+    postgresql = db_session.get_bind().dialect.name == "postgresql"
+    t = world.dispatched_with_co()
+    co, third = signed_in(app, world.other_helper), signed_in(app, world.third_helper)
+
+    def sees(client):
+        listed = t.number in text(client.get("/tickets/"))
+        opened = client.get(f"/tickets/{t.id}").status_code == 200
+        assert listed == opened, (listed, opened)
+        return listed
+
+    both = sorted([world.other_department.id, world.third_department.id])
+    assert _co_department_ids(db_session, t) == (both if postgresql else None)
+    assert sees(co) and sees(third) and not sees(signed_in(app, world.outsider))
+    world.act(world.helper, t, "return", reason="不属于本部门职责")  # the dispatch is over: its requests lapse
+    assert _co_department_ids(db_session, t) is None
+    assert not sees(co) and not sees(third)
+    world.act(world.manager, t, "dispatch", department_id=world.department.id,
+              co_departments=[world.third_department.id])
+    assert _co_department_ids(db_session, t) == ([world.third_department.id] if postgresql else None)
+    assert not sees(co) and sees(third)
+    db_session.execute(sa.text("UPDATE ticket_co_departments SET ended_at = CURRENT_TIMESTAMP "
+                               "WHERE ticket_id = :id AND ended_at IS NULL"), {"id": t.id})
+    db_session.commit()
+    assert _co_department_ids(db_session, t) is None
+    assert not sees(third)
+    # A request written by plain SQL is followed the same way.
+    db_session.execute(sa.text("UPDATE ticket_co_departments SET ended_at = NULL "
+                               "WHERE ticket_id = :id AND department_id = :d"), {"id": t.id, "d": world.third_department.id})
+    db_session.commit()
+    assert _co_department_ids(db_session, t) == ([world.third_department.id] if postgresql else None)
+    assert sees(third) and not sees(co)
+
+
 def test_the_api_dispatches_with_co_departments_and_scopes_them(world, db_session, as_):
     t = world.new_ticket()
     manager, co, outsider, company = (as_(world.manager), as_(world.other_helper), as_(world.outsider),

@@ -165,7 +165,11 @@ def test_the_workbench_lists_pick_their_problems_before_joining_them(app, distri
             sa.event.remove(db.engine, "before_cursor_execute", keep)
         lists = [s for s in statements if "ORDER BY" in s[0] and " LIMIT " in s[0]]
         assert lists, statements
+        # The lists by due date pick their twenty first (in_computed_first: an init plan); none joins every problem.
+        assert any("= ANY (ARRAY" in statement for statement, _parameters in lists), lists
         for statement, parameters in lists:
             plan = "\n".join(row[0] for row in db.session.connection().exec_driver_sql("EXPLAIN " + statement,
                                                                                         parameters))
-            assert "InitPlan" in plan and "Semi Join" not in plan, plan
+            assert "Semi Join" not in plan, plan
+            if "= ANY (ARRAY" in statement:
+                assert "InitPlan" in plan, plan
