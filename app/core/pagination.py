@@ -217,13 +217,11 @@ def keyset_page(select, keys=None, *, segments=None, per_page: int | None = None
     two for segments (the page's ids across the segments in one UNION ALL, then the rows with
     their loads); plus the bounded COUNT unless count_cap is None.
 
-    arms (segments only): conditions whose OR is a condition `select` already has (a helper's scope:
-    tickets.permissions.ticket_scope_arms). No index walks an OR in order, so each segment's rows were all
-    read and sorted; with arms each segment takes its first rows from each arm in the arm's own index order
-    and keeps the first of those (the same rows: the first n of a union are among the first n of each part).
-    On SQLite only: PostgreSQL, given the arms, misjudged each arm's size under the scope's OR (778 rows
-    expected, 26,551 read and sorted for a department at 1,000,000 problems: 320 ms a helper's list, against
-    38 ms for the OR read as one bitmap), so there the OR is read as before.
+    arms (segments only): conditions whose OR is a condition `select` already has (a viewer's scope:
+    tickets.queries.list_scope). No index walks an OR in order, so each segment's rows were all read and sorted,
+    or every row walked for the few the OR keeps; with arms each segment takes its first rows from each arm in
+    the arm's own index order and keeps the first of those (the same rows: the first n of a union are among the
+    first n of each part).
     """
     if segments is None:
         segments = [Segment(tuple(keys))]
@@ -290,7 +288,7 @@ def _across_segments(select, parts, need: int, *, backward: bool, arms=None) -> 
     for rank, (_index, segment, stmt) in enumerate(parts):
         keys = [key.column.label(f"k{i}") for i, key in enumerate(segment.keys)]
         ids = stmt.options(lazyload("*")).with_only_columns(primary_key.label("pk"), *keys).limit(need)
-        if arms and len(arms) > 1 and db.session.get_bind().dialect.name == "sqlite":
+        if arms and len(arms) > 1:
             # UNION, not UNION ALL: a row two arms share is the same (pk, keys) tuple, kept once.
             inner = sa.union(*(sa.select(ids.where(arm).subquery()) for arm in arms)).subquery()
         else:

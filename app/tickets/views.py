@@ -90,16 +90,16 @@ def _render_index(args, *, save_form=None, bulk_form=None, checked=(), message=N
     form = forms.TicketFilterForm(args, user=current_user)
     filters = form.filters()
     search = search_queries.Search(current_user, filters.pop("q", None), db.session)
-    stmt = queries.with_list_loads(
-        queries.filter_tickets(queries.visible_tickets(current_user), current_user, now=now, **filters)
-    ).options(joinedload(Ticket.common_problem))  # the membership badge
     # A search lists by relevance (app.search.queries.Search); otherwise owing a step first.
-    # The plain list (no condition) reads each arm of the viewer's scope in its index order (a helper's
-    # department, then its co-department problems: 21 → 11 ms at 200,000 problems on SQLite; keyset_page reads the
-    # OR as one on PostgreSQL, whose plans for the arms were slower); under a condition that
-    # few rows meet, walking the department in order would read all of it, and the OR is read as before.
+    # The plain list (no condition) reads each arm of the viewer's scope in its index order (an escort's companies
+    # on PostgreSQL, a helper's department and co-department problems on SQLite: queries.list_scope); under a
+    # condition that few rows meet, walking each arm in order would read all of it, and the scope is read as one.
     filtered = any(filters.values())
-    arms = None if filtered else permissions.ticket_scope_arms(current_user)
+    scoped, arms = (queries.list_scope(current_user) if not (filtered or search)
+                    else (queries.visible_tickets(current_user), None))
+    stmt = queries.with_list_loads(
+        queries.filter_tickets(scoped, current_user, now=now, **filters)
+    ).options(joinedload(Ticket.common_problem))  # the membership badge
     page = (search.page(stmt, filtered=filtered) if search
             else keyset_page(stmt, segments=_list_segments(filters), arms=arms))
     helper = permissions.works_through_department(current_user)
