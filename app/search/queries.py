@@ -111,7 +111,7 @@ class Search:
     an index of the numbers and titles alone. PostgreSQL: the gram
     index (`grams @@` each word's rarest character pair or character, app/search/grams.py) narrows the
     search rows, then ILIKE on them keeps the result exact (LIKE for words without upper/lower case).
-    A narrow scope (is_narrow) instead checks the search row of each of its problems (_row_matches).
+    A narrow scope (is_narrow) instead checks the search row of each of its problems (_narrow_matches).
     On PostgreSQL a helper's search also names their department in the index condition (_ids).
 
     The conditions assume the statement they are put on is within `user`'s scope (visible_tickets):
@@ -126,6 +126,7 @@ class Search:
         self._scope = aggregates.scope_key(user)
         self.fts = self.dialect == "sqlite"
         self._narrow = None
+        self._narrow_ids = None
         self.in_scope = None
         self._grams_stats = None
         self._reads = {}
@@ -205,16 +206,6 @@ class Search:
         key = hashlib.sha1(cache_key.to_offline_string(_STATEMENTS, stmt, {}).encode()).hexdigest()
         return aggregates.shared("search-scope-size", self._scope, lambda: bounded_count(stmt, NARROW_SCOPE),
                                  key, NARROW_SCOPE).value
-
-    def _row_matches(self, columns, *, not_in_title: bool = False):
-        """Per-problem check, correlated to Ticket.id: its search row (read by primary key) holds every
-        word in one of `columns` (LIKE/ILIKE); not_in_title: and not every word in the number or title.
-
-        The narrow path's check. Not FTS5 `rowid = ?`: a row that does not match makes FTS5 read on
-        through the term's whole doclist for the next one that does (20 ms a problem for `协调` at
-        200,000 problems, docs/benchmarks.md); a LIKE over one row is a few microseconds."""
-        return sa.exists().where(TicketSearchDoc.ticket_id == Ticket.id,
-                                 self._row_condition(columns, not_in_title=not_in_title))
 
     def _row_condition(self, columns, *, not_in_title: bool = False):
         """On a search row: every word in one of `columns`; not_in_title: and not every word in the
@@ -317,26 +308,63 @@ class Search:
                                   single=not (reads or unordered))
         return ids.where(exact) if condition is None else ids.where(condition, _unestimated(exact))
 
-    def _narrow_segments(self) -> list[Segment]:
-        """The same two tiers in the same order, driven from the scope: each problem of the (small)
-        scope, found through the scope's own indexes, has its search row checked, newest first."""
-        # Ordered by id + 0, which no index provides: the planner cannot choose to walk every problem
-        # newest first looking for the scope's (what PostgreSQL did for an escort); it reads the scope
-        # and sorts its few matches. The tokens are the same as the wide path's (the id).
-        newest = Key((Ticket.id + 0).label("id"), True)
-        return [Segment((newest,), where=self._row_matches(TITLE_COLUMNS)),
-                Segment((newest,), where=self._row_matches(self.columns, not_in_title=True))]
+    def _narrow_matches(self, stmt) -> tuple[list[int], list[int]]:
+        """The narrow path's matches in `stmt` (the scope with its filters), newest first: the ids whose number or
+        title holds every word, and the others holding them in a searched column. One pass over the scope's
+        problems, found through its own indexes, each one's search row read by key and checked (LIKE) — was one
+        pass per tier and one more for the count, each over the whole scope (12–16 ms each for an escort's 1,957
+        problems at 1,000,000 on PostgreSQL; docs/benchmarks.md). Remembered for the request's page and count.
 
-    def segments(self, stmt=None, *, after: str | None = None, per_page: int | None = None) -> list[Segment]:
+        Not FTS5 `rowid = ?` on SQLite: a row that does not match makes FTS5 read on through the term's whole
+        doclist for the next one that does (20 ms a problem for `协调` at 200,000 problems); a LIKE over one row
+        is a few microseconds."""
+        if self._narrow_ids is None or self._narrow_ids[0] is not stmt:
+            doc = TicketSearchDoc
+            in_title = sa.case((self._row_condition(TITLE_COLUMNS), 1), else_=0)
+            rows = self._session.execute(
+                stmt.options(lazyload("*")).order_by(None)
+                .with_only_columns(Ticket.id, in_title, maintain_column_froms=True)
+                .join(doc, doc.ticket_id == Ticket.id).where(self._row_condition(self.columns))).all()
+            title = sorted((i for i, titled in rows if titled), reverse=True)
+            rest = sorted((i for i, titled in rows if not titled), reverse=True)
+            self._narrow_ids = (stmt, title, rest)
+        return self._narrow_ids[1], self._narrow_ids[2]
+
+    def _narrow_segments(self, stmt, *, after=None, before=None, per_page=None) -> list[Segment]:
+        """The same two tiers in the same order, driven from the scope (_narrow_matches): each tier's problems
+        read by key, newest first. With per_page, each tier names only the ids the page can reach from its token
+        (after / before): at most per_page + 1 beyond it — a thousand ids bound into each statement cost more to
+        send than the search (15–20 ms a request)."""
+        # Ordered by id + 0, which no index provides: the planner cannot choose to walk every problem newest first
+        # looking for the listed ones; it reads them by key and sorts them. The tokens are the wide path's (the id).
+        newest = Key((Ticket.id + 0).label("id"), True)
+        tiers = [list(ids) for ids in self._narrow_matches(stmt)]
+        if per_page:
+            shapes = [Segment((newest,)), Segment((newest,))]
+            token = decode_token(before or after, shapes)
+            start, value = (token[0], token[2][0]) if token and isinstance(token[2][0], int) else (0, None)
+            for index, ids in enumerate(tiers):
+                if before and token:  # going back: the ids just before the token, nearest last
+                    ids = [] if index > start else [i for i in ids if i > value] if index == start else ids
+                    tiers[index] = ids[-(per_page + 1):]
+                else:
+                    ids = [] if index < start else [i for i in ids if i < value] if index == start and value else ids
+                    tiers[index] = ids[:per_page + 1]
+        return [Segment((newest,), where=Ticket.id.in_(ids) if ids else sa.false()) for ids in tiers]
+
+    def segments(self, stmt=None, *, after: str | None = None, per_page: int | None = None,
+                 before: str | None = None) -> list[Segment]:
         """Number or title matches first, then the rest; newest (highest id) first within each.
 
         stmt: the scoped, filtered select the segments will page. A narrow one (is_narrow) is walked
         from the scope's side (each of its problems checked by id); otherwise the index is walked
         newest first until the page is full.
-        per_page (with stmt; after: the page token, if any): when the first tier alone fills the page,
+        per_page (with stmt; after / before: the page token, if any): a narrow scope's tiers name only the
+        problems the page can reach; going forward on the wide path, when the first tier alone fills the page,
         the second is left out of this page's statement (see _first_tier_fills)."""
-        segments = self._segments(stmt)
-        if stmt is not None and per_page and self._first_tier_fills(stmt, segments[0], after, per_page):
+        segments = self._segments(stmt, after=after, before=before, per_page=per_page)
+        if stmt is not None and per_page and not before and not self.is_narrow(stmt) \
+                and self._first_tier_fills(stmt, segments[0], after, per_page):
             segments[1] = Segment((desc(Ticket.id),), where=sa.false())  # no FTS table in it at all
             if self._first_ids is not None:
                 # PostgreSQL: the page's rows are the ones the bounded read just found (the first per_page + 1
@@ -370,9 +398,9 @@ class Search:
             return len(ids) > per_page
         return bounded_count(rows.order_by(key.order()), per_page, keep_order=True) > per_page
 
-    def _segments(self, stmt) -> list[Segment]:
+    def _segments(self, stmt, **page) -> list[Segment]:
         if self.is_narrow(stmt):
-            return self._narrow_segments()
+            return self._narrow_segments(stmt, **page)
         if self.fts:
             # The first tier from the index of the numbers and titles alone (migration 0033): from the index of
             # every column, a word in most problems' text but in no title was a read of its whole doclist.
@@ -400,10 +428,10 @@ class Search:
         after, before = kwargs.get("after"), kwargs.get("before")
         if after is None and before is None:  # as keyset_page reads them
             after, before = request.args.get("after"), request.args.get("before")
-        segments = self.segments(stmt) if before else self.segments(stmt, after=after, per_page=per_page)
+        segments = self.segments(stmt, after=after, before=before, per_page=per_page)
         page = keyset_page(stmt, segments=segments, count_cap=None, **kwargs)
         if self.is_narrow(stmt):
-            total = bounded_count(stmt.where(self._row_matches(self.columns)), COUNT_CAP)
+            total = sum(len(ids) for ids in self._narrow_matches(stmt))
         elif self.dialect == "postgresql" and self.department is not None and not filtered:
             total = self._count_from_index(stmt)
         elif self.fts and self.everywhere is not None:

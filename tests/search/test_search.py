@@ -21,6 +21,12 @@ def page_text(response) -> str:
     return response.get_data(as_text=True)
 
 
+def _link(html: str, rel: str) -> str | None:
+    """The list's 下一页 (rel="next") or 上一页 (rel="prev") address, if it has one."""
+    match = re.search(rf'rel="{rel}" href="([^"]+)"', html)
+    return match.group(1).replace("&amp;", "&") if match else None
+
+
 def numbers(page: str) -> list[str]:
     return re.findall(r'class="ticket-number"><a [^>]+>([^<]+)<', page)
 
@@ -393,6 +399,26 @@ def test_a_narrow_scope_finds_exactly_what_the_index_walk_finds(monkeypatch, man
                 return seen
         raise AssertionError("no last page")
 
+    def pages_forward_and_back(browser):
+        """The list's pages two problems at a time, 下一页 to the end, then 上一页 back to the first."""
+        app = browser.client.application
+        app.config["ITEMS_PER_PAGE"], saved = 2, app.config["ITEMS_PER_PAGE"]
+        try:
+            forward, link = [], f"/tickets/?q={q}"
+            while link:
+                html = page_text(browser.get(link))
+                forward.append(numbers(html))
+                link = _link(html, "next")
+            back, link = [forward[-1]], _link(html, "prev")
+            while link:
+                html = page_text(browser.get(link))
+                back.append(numbers(html))
+                link = _link(html, "prev")
+        finally:
+            app.config["ITEMS_PER_PAGE"] = saved
+        assert back[::-1] == forward, (forward, back)
+        return forward
+
     users = [w.manager, w.escort, w.helper, w.company_user]
     clients = [api(user=u) for u in users]
     results = {}
@@ -405,6 +431,7 @@ def test_a_narrow_scope_finds_exactly_what_the_index_walk_finds(monkeypatch, man
         browser, _manager = login_as("manager")
         page = page_text(browser.get(f"/tickets/?q={q}"))
         results[variant].append((numbers(page), re.findall(r"共 \d+ 条", page)))
+        results[variant].append(pages_forward_and_back(browser))
     assert results[0] == results[10**6] == results["always"]
     if q == "港口":  # the internal note counts for staff only
         assert w.port.number in results[0][0] and len(results[0][3]) < len(results[0][1])
@@ -414,33 +441,55 @@ def test_a_narrow_scope_finds_exactly_what_the_index_walk_finds(monkeypatch, man
 def test_a_page_the_title_tier_fills_does_not_look_for_the_second_tier(many, monkeypatch):
     from app.tickets.queries import visible_tickets
 
-    for narrow_scope in (0, 10**6):
-        monkeypatch.setattr(search_queries, "NARROW_SCOPE", narrow_scope)
-        stmt = visible_tickets(many.manager)
-        search = search_queries.Search(many.manager, "港口设备", db.session)  # in three titles
-        segments = search.segments(stmt, per_page=2)
-        assert segments[1].where is sa.false()
-        if db.session.get_bind().dialect.name == "postgresql":  # the page reads the rows just found, by key
-            found = db.session.scalars(sa.select(Ticket.id).where(segments[0].where).order_by(Ticket.id.desc())).all()
-            titled = db.session.scalars(sa.select(Ticket.id).where(Ticket.title.like("港口设备%"))
-                                        .order_by(Ticket.id.desc())).all()
-            assert found == titled == search._first_ids, (found, titled)
-        assert search.segments(stmt, per_page=3)[1].where is not sa.false()
-        search = search_queries.Search(many.manager, "港口设备", db.session)
-        assert search.segments(stmt)[1].where is not sa.false()  # no page size: both tiers
+    stmt = visible_tickets(many.manager)
+    titled = db.session.scalars(sa.select(Ticket.id).where(Ticket.title.like("港口设备%"))
+                                .order_by(Ticket.id.desc())).all()
+    monkeypatch.setattr(search_queries, "NARROW_SCOPE", 0)  # the wide path: the index walked newest first
+    search = search_queries.Search(many.manager, "港口设备", db.session)  # in three titles
+    segments = search.segments(stmt, per_page=2)
+    assert segments[1].where is sa.false()
+    if db.session.get_bind().dialect.name == "postgresql":  # the page reads the rows just found, by key
+        found = db.session.scalars(sa.select(Ticket.id).where(segments[0].where).order_by(Ticket.id.desc())).all()
+        assert found == titled == search._first_ids, (found, titled)
+    assert search.segments(stmt, per_page=3)[1].where is not sa.false()
+    search = search_queries.Search(many.manager, "港口设备", db.session)
+    assert search.segments(stmt)[1].where is not sa.false()  # no page size: both tiers
+
+    # The narrow path checks each problem of the scope once, and each tier's page reads its matches by key:
+    # there is nothing to walk.
+    monkeypatch.setattr(search_queries, "NARROW_SCOPE", 10**6)
+    search = search_queries.Search(many.manager, "港口设备", db.session)
+    segments = search.segments(stmt, per_page=2)
+    title, rest = search._narrow_matches(stmt)
+    assert title == titled and not set(title) & set(rest)
+    found = db.session.scalars(sa.select(Ticket.id).where(segments[0].where).order_by(Ticket.id.desc())).all()
+    assert found == titled
 
 
 def test_the_narrow_plan_reads_the_scope_then_each_search_row_by_its_key(w, monkeypatch):
     monkeypatch.setattr(search_queries, "NARROW_SCOPE", 10**6)
+    from sqlalchemy import event
+
     from app.tickets.queries import visible_tickets
 
     search = search_queries.Search(w.escort, "港口", db.session)
     stmt = visible_tickets(w.escort)
-    segment = search.segments(stmt)[1]
-    sql = str(stmt.with_only_columns(Ticket.id).where(segment.where).order_by(Ticket.id.desc()).limit(51)
-              .compile(db.session.get_bind(), compile_kwargs={"literal_binds": True}))
-    if db.session.get_bind().dialect.name == "sqlite":
-        plan = " | ".join(str(r[-1]) for r in db.session.execute(sa.text("EXPLAIN QUERY PLAN " + sql)))
+    ran = []
+
+    def keep(_conn, _cursor, statement, parameters, _context, _executemany):
+        ran.append((statement, parameters))
+
+    engine = db.session.get_bind()
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        search._narrow_matches(stmt)  # the scope's matches, both tiers, in one statement
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    ((statement, parameters),) = ran
+    connection = db.session.connection()
+    if engine.dialect.name == "sqlite":
+        plan = " | ".join(str(r[-1]) for r in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement,
+                                                                         parameters))
         # The escort's scope (their companies by the escort index, as a list subquery) gives the problems by the
         # company index; only then is each one's search row read, by its key. Nothing is scanned.
         assert "SEARCH ticket_search_docs USING INTEGER PRIMARY KEY" in plan, plan
@@ -449,8 +498,8 @@ def test_the_narrow_plan_reads_the_scope_then_each_search_row_by_its_key(w, monk
         assert plan.index("SEARCH tickets") < plan.index("ticket_search_docs"), plan
         assert "SCAN" not in plan, plan
     else:
-        db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))
-        plan = " | ".join(r[0] for r in db.session.execute(sa.text("EXPLAIN " + sql)))
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        plan = " | ".join(r[0] for r in connection.exec_driver_sql("EXPLAIN " + statement, parameters))
         assert "pk_ticket_search_docs" in plan, plan
 
 
