@@ -340,16 +340,15 @@ class Search:
         newest = Key((Ticket.id + 0).label("id"), True)
         tiers = [list(ids) for ids in self._narrow_matches(stmt)]
         if per_page:
-            shapes = [Segment((newest,)), Segment((newest,))]
-            token = decode_token(before or after, shapes)
+            token = decode_token(before or after, [Segment((newest,))] * len(tiers))
             start, value = (token[0], token[2][0]) if token and isinstance(token[2][0], int) else (0, None)
+            backward = bool(before) and value is not None  # going back: the ids just before the token, nearest last
             for index, ids in enumerate(tiers):
-                if before and token:  # going back: the ids just before the token, nearest last
-                    ids = [] if index > start else [i for i in ids if i > value] if index == start else ids
-                    tiers[index] = ids[-(per_page + 1):]
-                else:
-                    ids = [] if index < start else [i for i in ids if i < value] if index == start and value else ids
-                    tiers[index] = ids[:per_page + 1]
+                if index == start and value is not None:
+                    ids = [i for i in ids if (i > value if backward else i < value)]
+                elif index > start if backward else index < start:
+                    ids = []  # on the other side of the token's tier
+                tiers[index] = ids[-(per_page + 1):] if backward else ids[:per_page + 1]
         return [Segment((newest,), where=Ticket.id.in_(ids) if ids else sa.false()) for ids in tiers]
 
     def segments(self, stmt=None, *, after: str | None = None, per_page: int | None = None,

@@ -59,9 +59,11 @@ def _open_co_department_of(element, compiler, **kw):
 
 @compiles(open_co_department_of, "postgresql")
 def _open_co_department_of_postgresql(element, compiler, **kw):
-    problem_id = compiler.process(element.id, **kw)  # e.g. tickets.id: the array is a column of the same row
-    column = (problem_id.rsplit(".", 1)[0] + "." if "." in problem_id else "") + PG_COLUMNS[0]
-    return f"{column} @> ARRAY[{compiler.process(element.department, **kw)}]"
+    from sqlalchemy.dialects.postgresql import array
+
+    # The array is a column of the same (possibly aliased) table as the problem's id; not mapped (SQLite has none).
+    column = sa.sql.expression.ColumnClause(PG_COLUMNS[0], _selectable=element.id.table)
+    return compiler.process(column.op("@>")(array([element.department])), **kw)
 
 
 def ticket_scope(user, *, history: bool = False):
@@ -82,13 +84,25 @@ def ticket_scope(user, *, history: bool = False):
     return sa.false()
 
 
-def ticket_scope_arms(user) -> list:
+# An escort's scope is split by company (ticket_scope_arms) up to this many companies.
+MAX_COMPANY_ARMS = 60
+
+
+def ticket_scope_arms(user, *, by_company: bool = False) -> list:
     """Conditions whose OR is ticket_scope(user) (without history), for a list to read each arm in its own index
-    order (app.core.pagination.keyset_page's arms): a helper's two, anyone else's one."""
+    order (app.core.pagination.keyset_page's arms): a helper's two; with by_company, an escort's one per company
+    they serve now (from 2 to MAX_COMPANY_ARMS: one statement to name them); anyone else's one."""
     if user.role == Role.HELPER and user.department_id:
         # The lead department's problems, and those it is an open co-department (协办) of: two conditions each
         # with its own index, which PostgreSQL estimates from the columns' statistics (the department's share).
         return [Ticket.department_id == user.department_id, open_co_department_of(user.department_id)]
+    if by_company and user.role == Role.ESCORT:
+        from app.extensions import db
+
+        ids = db.session.scalars(sa.select(Company.id).where(company_scope(user)).order_by(Company.id)
+                                 .limit(MAX_COMPANY_ARMS + 1)).all()
+        if 1 < len(ids) <= MAX_COMPANY_ARMS:
+            return [Ticket.company_id == i for i in ids]
     return [ticket_scope(user)]
 
 

@@ -6,7 +6,6 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import Role, User
 from app.companies.models import Company
-from app.companies.permissions import company_scope
 from app.companies.queries import search_companies, visible_companies
 from app.core.timeutil import end_of_local_day, local_date, start_of_local_day
 from app.core.workdays import add_working_days
@@ -24,31 +23,23 @@ def visible_tickets(user: User, *, history: bool = False) -> sa.Select:
     return sa.select(Ticket).where(ticket_scope(user, history=history))
 
 
-# An escort's plain list is read company by company up to this many companies (list_scope).
-MAX_COMPANY_ARMS = 60
-
-
 def list_scope(user: User) -> tuple[sa.Select, list | None]:
     """The plain problem list's start (no filter chosen): the problems `user` may see, and arms — conditions whose
-    OR is that scope — for keyset_page to read each in its own index order and keep the first rows of them all
-    (app.core.pagination), or None: the scope read as one.
+    OR is that scope (permissions.ticket_scope_arms) — for keyset_page to read each in its own index order and keep
+    the first rows of them all (app.core.pagination), or None: the scope read as one.
 
-    An escort's on PostgreSQL: one arm per company they serve (from 2 to MAX_COMPANY_ARMS, one statement to name
-    them), each company's problems read from its own index (company, created), a page's worth each, and the scope
-    said as those companies (the same problems: they are the escort's companies, read in this transaction). As one
-    condition, PostgreSQL's cost model (random_page_cost 4) walked every problem newest first for the escort's
-    0.2 %: 28,000 problems for a page, 45 ms at 1,000,000 (docs/benchmarks.md). SQLite reads them by company
-    anyway, and the twenty arms' statement cost more to build than it saved. A helper's on SQLite: their
-    department's and their co-department problems (21 → 11 ms at 200,000); PostgreSQL reads that OR as one bitmap
-    of two indexes, faster than its plans for the two arms."""
+    An escort's on PostgreSQL: one arm per company they serve, each company's problems read from its own index
+    (company, created), a page's worth each, and the scope said as the OR of those arms. As one condition,
+    PostgreSQL's cost model (random_page_cost 4) walked every problem newest first for the escort's 0.2 %: 28,000
+    problems for a page, 45 ms at 1,000,000 (docs/benchmarks.md). SQLite reads them by company anyway, and the
+    twenty arms' statement cost more to build than it saved. A helper's on SQLite: their department's and their
+    co-department problems (21 → 11 ms at 200,000); PostgreSQL reads that OR as one bitmap of two indexes, faster
+    than its plans for the two arms."""
     postgresql = db.session.get_bind().dialect.name == "postgresql"
-    if user.role == Role.ESCORT and postgresql:
-        ids = db.session.scalars(sa.select(Company.id).where(company_scope(user)).order_by(Company.id)
-                                 .limit(MAX_COMPANY_ARMS + 1)).all()
-        if 1 < len(ids) <= MAX_COMPANY_ARMS:
-            return sa.select(Ticket).where(Ticket.company_id.in_(ids)), [Ticket.company_id == i for i in ids]
-    arms = ticket_scope_arms(user)
-    return visible_tickets(user), (arms if len(arms) > 1 and not postgresql else None)
+    arms = ticket_scope_arms(user, by_company=postgresql)
+    if len(arms) < 2 or (postgresql and user.role == Role.HELPER):
+        return visible_tickets(user), None
+    return sa.select(Ticket).where(sa.or_(*arms)), arms
 
 
 def co_owing_condition(user: User):
