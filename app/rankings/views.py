@@ -83,8 +83,8 @@ def _shared_board(board_key: str, period, *, live: bool):
 
 
 def _board_tables(content: dict) -> dict:
-    """The ranked and the too-small-sample table of a board (up to a thousand rows each, twice: cards and table
-    rows) rendered once; nothing in them depends on who looks."""
+    """The ranked and the too-small-sample table of a board (up to a thousand rows each, each row a card on a
+    phone) rendered once; nothing in them depends on who looks."""
     table = get_template_attribute("rankings/_table.html", "board_table")
     texts = texts_for(content)
     ranked = [row for row in content["rows"] if row["ranked"]]
