@@ -78,11 +78,13 @@ def with_list_loads(stmt: sa.Select) -> sa.Select:
     helper's names — only those columns (and the keys the permission checks read), in the same statement. A
     list of 50 loaded every column of the company, its town and its escort, the department and the helper's
     whole account: about half of the rows' loading time (issue 14). A column not named here is read when first
-    used (one statement), so a page that needs more names it in its own loads (with_detail_loads)."""
+    used (one statement), so a page that needs more names it in its own loads (with_detail_loads). The
+    helper's department (joined wherever an account is loaded) is left to its first use: a row shows the
+    problem's own department."""
     return stmt.options(
         joinedload(Ticket.company).load_only(Company.name, Company.escort_id, Company.town_id),
         joinedload(Ticket.department).load_only(Department.name),
-        joinedload(Ticket.helper).load_only(User.name),
+        joinedload(Ticket.helper).load_only(User.name).lazyload(User.department),
     )
 
 
