@@ -15,9 +15,10 @@ def test_a_serving_process_compiles_every_template_and_freezes_what_it_built(app
                        UPLOAD_DIR=app.config["UPLOAD_DIR"])
     names = fresh.jinja_env.list_templates(extensions=("html", "txt"))
     assert "tickets/index.html" in names and "base.html" in names
-    before = gc.get_freeze_count()
+    before, threshold = gc.get_freeze_count(), gc.get_threshold()
     try:
         serving.settle(fresh)
+        assert gc.get_threshold()[0] == serving.YOUNG_THRESHOLD
         compiled = {key[1] for key in fresh.jinja_env.cache.keys()}
         assert set(names) <= compiled, sorted(set(names) - compiled)
         assert gc.get_freeze_count() > before + 10_000
@@ -30,5 +31,6 @@ def test_a_serving_process_compiles_every_template_and_freezes_what_it_built(app
         assert client.get("/auth/login").status_code == 200
     finally:
         gc.unfreeze()
+        gc.set_threshold(*threshold)
         with fresh.app_context():
             db.engine.dispose()
