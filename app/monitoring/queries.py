@@ -455,11 +455,12 @@ def open_not_in(user: User, statuses, limit: int = 20) -> sa.Select:
 
 
 def tickets_in(user: User, statuses, limit: int = 20) -> sa.Select:
-    return _first_by_due_date(visible_tickets(user).where(Ticket.status.in_(statuses)), limit)
+    """The user's problems in `statuses` (open ones: a workbench list), by due date."""
+    return _first_by_due_date(visible_tickets(user, status_first=True).where(Ticket.status.in_(statuses)), limit)
 
 
 def overdue_tickets(user: User, c: Clock, limit: int = 20) -> sa.Select:
-    return _first_by_due_date(visible_tickets(user).where(_overdue(c)), limit)
+    return _first_by_due_date(visible_tickets(user, status_first=True).where(_overdue(c)), limit)
 
 
 def pending_extensions(user: User, limit: int = 20) -> sa.Select:

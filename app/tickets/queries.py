@@ -18,10 +18,19 @@ from app.tickets.models import (
 )
 
 
-def visible_tickets(user: User, *, history: bool = False) -> sa.Select:
+def visible_tickets(user: User, *, history: bool = False, status_first: bool = False) -> sa.Select:
     """Problems `user` may see (the one rule: permissions.ticket_scope). history: with the problems of
-    companies an escort served before (read only: a problem's page, never a list to work on)."""
-    return sa.select(Ticket).where(ticket_scope(user, history=history))
+    companies an escort served before (read only: a problem's page, never a list to work on). status_first: the
+    caller keeps only open problems in a few states (permissions.open_co_department_of)."""
+    return sa.select(Ticket).where(ticket_scope(user, history=history, status_first=status_first))
+
+
+def keeps_open_states(filters: dict) -> bool:
+    """Whether a list's conditions keep only open problems in a few states (待我处理, overdue, due soon, 协办待办,
+    not closed, or one open status): the viewer's scope is then best read by status first
+    (permissions.open_co_department_of)."""
+    return bool(filters.get("mine") or filters.get("overdue") or filters.get("due_soon") or filters.get("co_owing")
+                or filters.get("open_only") or filters.get("status") in OPEN_STATES)
 
 
 def list_scope(user: User) -> tuple[sa.Select, list | None]:

@@ -95,8 +95,8 @@ def _render_index(args, *, save_form=None, bulk_form=None, checked=(), message=N
     # on PostgreSQL, a helper's department and co-department problems on SQLite: queries.list_scope); under a
     # condition that few rows meet, walking each arm in order would read all of it, and the scope is read as one.
     filtered = any(filters.values())
-    scoped, arms = (queries.list_scope(current_user) if not (filtered or search)
-                    else (queries.visible_tickets(current_user), None))
+    scoped, arms = (queries.list_scope(current_user) if not (filtered or search) else (queries.visible_tickets(
+        current_user, status_first=not search and queries.keeps_open_states(filters)), None))
     stmt = queries.with_list_loads(
         queries.filter_tickets(scoped, current_user, now=now, **filters)
     ).options(joinedload(Ticket.common_problem))  # the membership badge

@@ -322,6 +322,37 @@ def test_a_co_departments_list_follows_its_open_requests_however_they_are_writte
     assert sees(third) and not sees(co)
 
 
+def test_a_co_departments_workbench_and_its_due_list_show_the_problem_they_read_by_status(app, world, db_session):
+    """A co-department's helper finds the problem on the workbench (待签收) and in 待我处理 while its request is
+    open, and not once the problem is returned. On SQLite those lists keep only open problems in a few states, so
+    the helper's scope is read by status first (`+tickets.id IN` the department's requests: by key, every problem
+    the department ever helped with was read to test its status), and 待我处理's owed requests come from the
+    department's index (likelihood), not from every department's requests still owing an opinion."""
+    t = world.dispatched_with_co()
+    co, outsider = signed_in(app, world.other_helper), signed_in(app, world.outsider)
+    statements = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    sa.event.listen(db_session.get_bind(), "before_cursor_execute", keep)
+    try:
+        assert t.number in text(co.get("/home")) and t.number in text(co.get("/tickets/?mine=y"))
+    finally:
+        sa.event.remove(db_session.get_bind(), "before_cursor_execute", keep)
+    assert t.number not in text(outsider.get("/home")) and t.number not in text(outsider.get("/tickets/?mine=y"))
+    if db_session.get_bind().dialect.name == "sqlite":
+        # The lists by state (ordered and limited) that hold the helper's scope; the home's counts and its
+        # extension requests (read from the requests) keep the scope as it was.
+        listed = [s for s in statements if "co_department_count > ?" in s and "ORDER BY" in s and "LIMIT" in s
+                  and "extension_requests" not in s]
+        assert len(listed) >= 4, listed  # 待签收, 办理中, 超期 and 待我处理's page
+        assert all("+tickets.id IN (SELECT ticket_co_departments.ticket_id" in s for s in listed), listed
+        assert any("likelihood(ticket_co_departments.opinion_at IS NULL, 0.95)" in s for s in statements)
+    world.act(world.helper, t, "return", reason="不属于本部门职责")
+    assert t.number not in text(co.get("/home")) and t.number not in text(co.get("/tickets/?mine=y"))
+
+
 def test_the_api_dispatches_with_co_departments_and_scopes_them(world, db_session, as_):
     t = world.new_ticket()
     manager, co, outsider, company = (as_(world.manager), as_(world.other_helper), as_(world.outsider),
