@@ -635,8 +635,8 @@ def main() -> None:
                         help="PostgreSQL planner cost of a random page read to set on the bench database "
                              "(e.g. 1.1 for SSD storage; default 0: the server's setting)")
     parser.add_argument("--writes-per-second", type=float, default=2.0,
-                        help="during the mix, a ninth session comments (on the manager's listed problems in turn) through the API this many "
-                             "times a second (default 2; 0: no writes)")
+                        help="during the mix, a ninth session comments (on the manager's listed problems in turn) "
+                             "through the API this many times a second (default 2; 0: no writes)")
     parser.add_argument("--baseline", type=Path, help="results JSON of an earlier run to compare latencies with")
     parser.add_argument("--record", action="store_true", help="add the results to docs/benchmarks.md")
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", ""),
@@ -730,16 +730,20 @@ def main() -> None:
                 clients[account] = Client(base, account)
         places = {}
 
+        def listed(account: str) -> list[str]:
+            """The addresses of the problems on `account`'s own list (the portal's for a company), read once."""
+            if account not in places:
+                home = "/portal/" if account.startswith("company") else "/tickets/"
+                _status, html = clients[account].get(home)
+                places[account] = list(dict.fromkeys(DETAIL_LINK.findall(html)))
+            return places[account]
+
         def resolve(account: str, path: str) -> str:
             """A path with its placeholders filled in for `account` (its own list's problems, page 21)."""
             if path == "{deep}":
                 return deep_page(clients[account], "/tickets/", 20)
             if path in ("{detail}", "{detail2}"):
-                if account not in places:
-                    home = "/portal/" if account.startswith("company") else "/tickets/"
-                    _status, html = clients[account].get(home)
-                    places[account] = list(dict.fromkeys(DETAIL_LINK.findall(html)))
-                found = places[account]
+                found = listed(account)
                 index = 0 if path == "{detail}" else 1
                 if len(found) <= index:
                     raise SystemExit(f"{account}: fewer than {index + 1} problems on its list")
@@ -776,8 +780,7 @@ def main() -> None:
                     pairs.append((account, resolved, clients[account].cookie))
             writer = None
             if args.writes_per_second:
-                resolve("manager1", "{detail}")
-                targets = [int(path.rsplit("/", 1)[1]) for path in places["manager1"]]
+                targets = [int(path.rsplit("/", 1)[1]) for path in listed("manager1")]
                 writer = Writer(base, "manager1", targets, args.writes_per_second)
             # /healthz again right before the mix: the ratio compares like with like on a shared machine.
             again = run_wrk(wrk, base + "/healthz", "", seconds=args.duration, connections=args.connections,

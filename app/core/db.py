@@ -128,7 +128,7 @@ class in_computed_first(sa.sql.expression.ColumnElement):
     of an index scan holding it, so no plan read the problems by key under a helper's scope: each search
     was a scan of every problem (docs/benchmarks.md, issue 16). Elsewhere IN (select), as before."""
 
-    type = sa.types.NullType()  # (a Boolean would be compared with 1 on SQLite, as in monitoring.sqlhints)
+    type = sa.types.NullType()  # (a Boolean would be compared with 1 on SQLite, as in core.sqlhints)
     inherit_cache = True
     _traverse_internals = [("column", sa.sql.visitors.InternalTraversal.dp_clauseelement),
                            ("select", sa.sql.visitors.InternalTraversal.dp_clauseelement)]

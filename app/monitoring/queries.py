@@ -28,8 +28,8 @@ from app.accounts.models import Role, User
 from app.companies.models import CATEGORIES as COMPANY_CATEGORIES
 from app.companies.models import GOAL_STATUSES, Company
 from app.companies.queries import visible_companies
-from app.monitoring.sqlhints import rare
 from app.core.db import in_computed_first
+from app.core.sqlhints import rare
 from app.core.timeutil import local_date, start_of_local_day
 from app.core.workdays import is_workday
 from app.common_problems.models import CommonProblem
@@ -127,7 +127,7 @@ def _supervised():
 
 
 def _open_tickets(user: User) -> sa.Select:
-    # rare(): open problems are a few percent of all, which SQLite's planner cannot know (app.monitoring.sqlhints).
+    # rare(): open problems are a few percent of all, which SQLite's planner cannot know (app.core.sqlhints).
     return visible_tickets(user).where(rare(Ticket.status.in_(OPEN_STATES)))
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.ext.compiler import compiles
 from app.accounts.models import Role
 from app.companies.models import Company
 from app.companies.permissions import company_scope, served_before
-from app.monitoring.sqlhints import likely
+from app.core.sqlhints import likely
 from app.tickets.errors import TicketActionError
 from app.tickets.models import (PG_COLUMNS, STATUSES, SUPERVISION_LEVELS, ExtensionRequest, Ticket,
                                 TicketCoDepartment)

@@ -25,7 +25,7 @@ def visible_tickets(user: User, *, history: bool = False, status_first: bool = F
     return sa.select(Ticket).where(ticket_scope(user, history=history, status_first=status_first))
 
 
-def keeps_open_states(filters: dict) -> bool:
+def _keeps_open_states(filters: dict) -> bool:
     """Whether a list's conditions keep only open problems in a few states (待我处理, overdue, due soon, 协办待办,
     not closed, or one open status): the viewer's scope is then best read by status first
     (permissions.open_co_department_of)."""
@@ -33,10 +33,14 @@ def keeps_open_states(filters: dict) -> bool:
                 or filters.get("open_only") or filters.get("status") in OPEN_STATES)
 
 
-def list_scope(user: User) -> tuple[sa.Select, list | None]:
-    """The plain problem list's start (no filter chosen): the problems `user` may see, and arms — conditions whose
-    OR is that scope (permissions.ticket_scope_arms) — for keyset_page to read each in its own index order and keep
-    the first rows of them all (app.core.pagination), or None: the scope read as one.
+def list_scope(user: User, filters: dict, *, searching: bool = False) -> tuple[sa.Select, list | None]:
+    """The problem list's start: the problems `user` may see, and arms — conditions whose OR is that scope
+    (permissions.ticket_scope_arms) — for keyset_page to read each in its own index order and keep the first rows
+    of them all (app.core.pagination), or None: the scope read as one.
+
+    Arms only for the plain list (no condition, no search): under a condition few rows meet, walking each arm in
+    order would read all of it. A list whose conditions keep only open problems in a few states reads the scope
+    by status first (_keeps_open_states), unless it is a search.
 
     An escort's on PostgreSQL: one arm per company they serve, each company's problems read from its own index
     (company, created), a page's worth each, and the scope said as the OR of those arms. As one condition,
@@ -45,6 +49,8 @@ def list_scope(user: User) -> tuple[sa.Select, list | None]:
     twenty arms' statement cost more to build than it saved. A helper's on SQLite: their department's and their
     co-department problems (21 → 11 ms at 200,000); PostgreSQL reads that OR as one bitmap of two indexes, faster
     than its plans for the two arms."""
+    if searching or any(filters.values()):
+        return visible_tickets(user, status_first=not searching and _keeps_open_states(filters)), None
     postgresql = db.session.get_bind().dialect.name == "postgresql"
     arms = ticket_scope_arms(user, by_company=postgresql)
     if len(arms) < 2 or (postgresql and user.role == Role.HELPER):

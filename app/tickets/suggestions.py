@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app.core.sqlhints import likely
 from app.extensions import db
 from app.monitoring import aggregates
-from app.monitoring.sqlhints import likely
 from app.reference.models import Department
 from app.search import similarity
 from app.tickets import department_model

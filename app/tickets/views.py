@@ -90,13 +90,10 @@ def _render_index(args, *, save_form=None, bulk_form=None, checked=(), message=N
     form = forms.TicketFilterForm(args, user=current_user)
     filters = form.filters()
     search = search_queries.Search(current_user, filters.pop("q", None), db.session)
-    # A search lists by relevance (app.search.queries.Search); otherwise owing a step first.
-    # The plain list (no condition) reads each arm of the viewer's scope in its index order (an escort's companies
-    # on PostgreSQL, a helper's department and co-department problems on SQLite: queries.list_scope); under a
-    # condition that few rows meet, walking each arm in order would read all of it, and the scope is read as one.
+    # A search lists by relevance (app.search.queries.Search); otherwise owing a step first. How the viewer's scope
+    # is read (as one, by its arms, by status first) depends on the conditions: queries.list_scope.
     filtered = any(filters.values())
-    scoped, arms = (queries.list_scope(current_user) if not (filtered or search) else (queries.visible_tickets(
-        current_user, status_first=not search and queries.keeps_open_states(filters)), None))
+    scoped, arms = queries.list_scope(current_user, filters, searching=bool(search))
     stmt = queries.with_list_loads(
         queries.filter_tickets(scoped, current_user, now=now, **filters)
     ).options(joinedload(Ticket.common_problem))  # the membership badge

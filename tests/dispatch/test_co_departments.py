@@ -316,7 +316,8 @@ def test_a_co_departments_list_follows_its_open_requests_however_they_are_writte
     assert not sees(third)
     # A request written by plain SQL is followed the same way.
     db_session.execute(sa.text("UPDATE ticket_co_departments SET ended_at = NULL "
-                               "WHERE ticket_id = :id AND department_id = :d"), {"id": t.id, "d": world.third_department.id})
+                               "WHERE ticket_id = :id AND department_id = :d"),
+                       {"id": t.id, "d": world.third_department.id})
     db_session.commit()
     assert _co_department_ids(db_session, t) == ([world.third_department.id] if postgresql else None)
     assert sees(third) and not sees(co)

@@ -19,10 +19,10 @@ def text(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 
-def squash(page: str) -> str:
-    """Page text as a desktop shows it, with tags and runs of white space collapsed, for reading table rows: the
-    labels a phone shows in each row's card (lc-label) left out."""
-    page = re.sub(r'<span class="lc-label">[^<]*</span>', " ", page)
+def squash(page: str, *, phone: bool = False) -> str:
+    """Page text as a desktop shows it (or a phone), with tags and runs of white space collapsed, for reading table
+    rows: the labels a phone shows in each row's card (lc-label) left out, or on a phone the desktop's (lc-hide)."""
+    page = re.sub(r'<span class="lc-hide">[^<]*</span>' if phone else r'<span class="lc-label">[^<]*</span>', " ", page)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
 
 
@@ -62,8 +62,9 @@ def test_escort_board_shows_scores_ranks_cards_formula_and_bounds(district, logi
     assert flat.index("陪跑员甲") < flat.index("陪跑员乙") < flat.index("样本不足，不参与排名")
     # Each row is written once; on a phone it is a card whose cells say what they are.
     assert page.count("陪跑员甲") == 1
-    phone = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.sub(r'<span class="lc-hide">[^<]*</span>', " ", page)))
-    assert re.search(r"第1名 新上榜 陪跑员甲 走访覆盖率： 66\.7% \(2/3\) 收集问题数： 3 .* 综合得分 86\.1 样本数 6", phone), phone
+    phone = squash(page, phone=True)
+    assert re.search(r"第1名 新上榜 陪跑员甲 走访覆盖率： 66\.7% \(2/3\) 收集问题数： 3 .* 综合得分 86\.1 样本数 6",
+                     phone), phone
     # The escort without companies is listed apart with "—" for what does not apply, and no score.
     unranked = flat[flat.index("样本不足，不参与排名"):flat.index("计分公式与指标口径")]
     assert re.search(r"陪跑员丙 — 0 — — — — 样本不足 0", unranked), unranked
