@@ -491,8 +491,8 @@ PINNED = {
     # the 共性问题 settings and candidates (one capped statement; grouping is in memory), the count of open
     # common problems, the bell
     "dashboard": ("manager1", "/dashboard", 18),
-    # user, towns, escorts (filter choices), the page, the bounded count, the bell
-    "companies": ("manager1", "/companies/", 6),
+    # user, towns (filter choices; the escort condition is a name box), the page, the bounded count, the bell
+    "companies": ("manager1", "/companies/", 5),
     # user, the period's publication (none: the running month), settings, then escorts, coverage and problems
     # for this period and the previous one, the bell
     "rankings": ("manager1", "/rankings/", 10),

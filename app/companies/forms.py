@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from wtforms.widgets import HiddenInput
 
 from app.core.inputs import INT_MAX, ignore_filters
-from app.accounts.models import User
+from app.accounts.models import Role, User
 from app.accounts.passwords import password_problems
 from app.companies.models import CATEGORIES, GOAL_STATUSES, SPECIALIZED_TIERS, Company
 from app.companies.queries import active_escorts
@@ -131,11 +131,16 @@ class CompanyFilterForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("名称或信用代码"), validators=[Optional(), Length(max=100)])
-    category = SelectField(_l("类别"), default="", validate_choice=False)
-    town_id = SelectField(_l("镇街"), coerce=int, default=0, validate_choice=False)
-    escort_id = SelectField(_l("陪跑员"), coerce=int, default=0, validate_choice=False, widget=LongSelect())
-    above_scale = SelectField(_l("规上"), default="", validate_choice=False)
-    goal_status = SelectField(_l("目标进度"), default="", validate_choice=False)
+    category = SelectField(_l("类别"), default="", validate_choice=False, widget=LongSelect())
+    town_id = SelectField(_l("镇街"), coerce=int, default=0, validate_choice=False, widget=LongSelect())
+    # The escort condition: a name box, not a drop-down of every escort of the district (thousands of options on
+    # every view, issue 14), plus the hidden `escort_id` other pages link with (the workload page's 查看企业),
+    # shown by the escort's name.
+    escort = StringField(_l("陪跑员"), validators=[Optional(), Length(max=50)],
+                         render_kw={"placeholder": _l("陪跑员姓名")})
+    escort_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    above_scale = SelectField(_l("规上"), default="", validate_choice=False, widget=LongSelect())
+    goal_status = SelectField(_l("目标进度"), default="", validate_choice=False, widget=LongSelect())
     # Links from the dashboard and the escort's home: firms that reached their goal in a year, and
     # records to check (a 培育升规 firm already 规上 without its 入库 date, an achievement without its indicator).
     reached_year = IntegerField(validators=[Optional(), NumberRange(min=2000, max=2100)])
@@ -144,9 +149,10 @@ class CompanyFilterForm(FlaskForm):
     def __init__(self, *args, show_escort: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         any_ = str(_l("全部"))
+        self.show_escort = show_escort
         self.category.choices = [("", any_)] + category_choices()
         self.town_id.choices = [(0, any_)] + town_choices()
-        self.escort_id.choices = [(0, any_)] + (escort_choices() if show_escort else [])
+        self.choose_escort()
         self.above_scale.choices = [("", any_), ("1", str(_l("规上"))), ("0", str(_l("规下")))]
         self.goal_status.choices = [("", any_)] + [(k, str(v)) for k, v in GOAL_STATUSES.items()]
 
@@ -158,12 +164,32 @@ class CompanyFilterForm(FlaskForm):
             "q": self.q.data or None,
             "category": self.category.data or None,
             "town_id": self.town_id.data or None,
-            "escort_id": self.escort_id.data or None,
+            **self.escort_filters(),
             "above_scale": {"1": True, "0": False}.get(self.above_scale.data),
             "goal_status": self.goal_status.data or None,
             "reached_year": self.reached_year.data or None,
             "goal_check": True if self.goal_check.data == "1" else None,
         }
+
+    def choose_escort(self) -> None:
+        """Look the linked `escort_id` up (one query) for its name: `chosen_escort` is the escort's (id, name), or
+        None — an id that is not an escort's, or a viewer who does not filter by escort, is ignored like an absent
+        one."""
+        self.chosen_escort = None
+        wanted = self.escort_id.data
+        if self.show_escort and isinstance(wanted, int) and 0 < wanted <= INT_MAX:
+            self.chosen_escort = db.session.execute(
+                sa.select(User.id, User.name).where(User.id == wanted, User.role == Role.ESCORT)).first()
+        if self.chosen_escort is None:
+            self.escort_id.data, self.escort_id.raw_data, self.escort_id.process_errors = None, [], []
+
+    def escort_filters(self) -> dict:
+        """The linked escort's id, or else the typed name (companies whose escort's name contains it)."""
+        if not self.show_escort:
+            return {"escort_id": None, "escort": None}
+        if self.chosen_escort is not None:
+            return {"escort_id": self.chosen_escort.id, "escort": None}
+        return {"escort_id": None, "escort": (self.escort.data or "").strip() or None}
 
 
 class CompanySearchFields:

@@ -45,7 +45,7 @@ def index():
     form = CompanyFilterForm(request.args, show_escort=show_escort)
     filters = form.filters()
     stmt = queries.filter_companies(queries.visible_companies(current_user), **filters)
-    page = keyset_page(queries.with_list_loads(stmt), (asc(Company.name), asc(Company.id)))
+    page = keyset_page(queries.with_row_loads(stmt), (asc(Company.name), asc(Company.id)))
     return render_template(
         "companies/index.html", form=form, page=page, show_escort=show_escort,
         can_create=permissions.can_create_company(current_user),

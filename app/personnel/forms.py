@@ -5,9 +5,10 @@ from wtforms import PasswordField, RadioField, SelectField, SelectMultipleField,
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from app.core.inputs import ignore_filters
+from app.core.widgets import LongSelect
 from app.accounts.models import Role
 from app.accounts.passwords import password_problems
-from app.companies.forms import CompanyFilterForm, town_choices
+from app.companies.forms import CompanyFilterForm, escort_choices, town_choices
 from app.extensions import db
 from app.personnel import permissions
 from app.personnel.queries import UNASSIGNED
@@ -197,17 +198,20 @@ class ReassignForm(HandOverForm):
 
 
 class ReassignFilterForm(CompanyFilterForm):
-    """The company list's filters, plus "no escort yet" in the escort list."""
+    """The company list's filters, but the escort chosen from a list with "no escort yet" (the companies to move
+    are picked by whose they are)."""
+
+    escort_id = SelectField(_l("陪跑员"), coerce=int, default=0, validate_choice=False, widget=LongSelect())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.escort_id.choices.insert(1, (UNASSIGNED, str(_l("（未分配）"))))
+        self.escort_id.choices = [(0, str(_l("全部"))), (UNASSIGNED, str(_l("（未分配）")))] + escort_choices()
 
-    def filters(self) -> dict:
-        result = super().filters()
-        if result and self.escort_id.data == UNASSIGNED:
-            result["escort_id"] = UNASSIGNED
-        return result
+    def choose_escort(self) -> None:
+        self.chosen_escort = None
+
+    def escort_filters(self) -> dict:
+        return {"escort_id": self.escort_id.data or None, "escort": None}
 
     def is_filtered(self) -> bool:
         return any(v not in (None, "") for v in self.filters().values())
