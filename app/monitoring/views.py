@@ -79,17 +79,19 @@ def _dashboard_numbers(user, c, window, window_days: int, max_candidates: int) -
     months = queries.trend(user, c)
     charts_ = _dashboard_charts(breakdowns, buckets, months)
     goals_reached = goals.reached_this_year_by_category(visible_companies(user), c.today.year)
+    common = common_problems.suggestions(window_days, max_candidates)
     return {
         "counts": queries.open_counts(user, c), "month": queries.month_counts(user, c),
         "cover": queries.coverage(user, window),
-        "common": common_problems.suggestions(window_days, max_candidates),
-        "sections": _dashboard_sections(breakdowns, buckets, months, charts_, goals_reached, c.today.year),
+        "common": common,
+        "sections": _dashboard_sections(breakdowns, buckets, months, charts_, goals_reached, c.today.year, common),
     }
 
 
-def _dashboard_sections(breakdowns, buckets, months, charts_, goals_reached, year) -> dict:
+def _dashboard_sections(breakdowns, buckets, months, charts_, goals_reached, year, common) -> dict:
     """The sections that show only these numbers — the breakdowns, ageing, trend and goals with their charts
-    and a few hundred links — as HTML, rendered once with the numbers instead of on every view."""
+    and a few hundred links, the suggested 共性问题 with and without their merge buttons — as HTML, rendered once
+    with the numbers instead of on every view."""
     def section(name, *args):
         return Markup(get_template_attribute("monitoring/_dashboard_sections.html", name)(*args))
 
@@ -98,6 +100,8 @@ def _dashboard_sections(breakdowns, buckets, months, charts_, goals_reached, yea
         "ageing": section("ageing", buckets, queries.DEFINITIONS, charts_, _tickets_url),
         "trend": section("trend", months, queries.DEFINITIONS, charts_, _tickets_url),
         "goals": section("goals", goals_reached, COMPANY_CATEGORIES, year),
+        "common": section("common_groups", common, False),
+        "common_merge": section("common_groups", common, True),
     }
 
 
