@@ -10,16 +10,20 @@ A list ordered by something computed (the problem list: rows owing a step by dea
 rest newest first) is given as segments: each segment is a plain WHERE plus an indexable order,
 and the pages walk the segments one after the other, the token naming the segment it is in.
 
-`paginate` (LIMIT/OFFSET plus an exact COUNT) remains for short lists only.
+`paginate` (LIMIT/OFFSET plus an exact COUNT) remains for short lists only. `NumberedPage` numbers the pages
+of a list that is not read page by page from SQL (a ranking board, computed whole and cut into pages once).
 """
 import base64
 import json
+import math
+import sys
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, request, url_for
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import lazyload
 
 from app.extensions import db
@@ -362,3 +366,56 @@ def page_url(page: int) -> str:
     args.update(request.view_args or {})
     args["page"] = page
     return url_for(request.endpoint, **args)
+
+
+# --------------------------------------------------------------------------- numbered pages of a list in memory
+
+def page_number(raw: str | None) -> int:
+    """A requested page number (?page=N) as a whole number, however large (NumberedPage keeps it in range);
+    anything else is page 1."""
+    text = (raw or "").strip()
+    if text.isascii() and text.isdigit() and len(text) > 18:
+        return sys.maxsize  # past any page (and past what int() reads: 4,300 digits)
+    try:
+        return int(text)
+    except ValueError:
+        return 1
+
+
+class NumberedPage:
+    """Page `page` of `total` items shown `per_page` at a time, the shape `_macros/pagination.html` renders for
+    `paginate`, for a list that is not read from SQL page by page. A requested number below 1 is page 1, one
+    past the end the last page. `url(n)`, when given, makes the page links (else `page_url`: ?page=n)."""
+
+    def __init__(self, requested: int, *, total: int, per_page: int, url=None):
+        self.total = total
+        self.per_page = per_page
+        self.pages = max(1, math.ceil(total / per_page))
+        self.page = min(max(1, requested), self.pages)
+        if url is not None:
+            self.url = url
+
+    @property
+    def first(self) -> int:
+        """0-based position of the page's first item in the whole list."""
+        return (self.page - 1) * self.per_page
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int | None:
+        return self.page - 1 if self.has_prev else None
+
+    @property
+    def next_num(self) -> int | None:
+        return self.page + 1 if self.has_next else None
+
+    # The page numbers with gaps (1 2 … 6 7 8 … 40), exactly as on the lists `paginate` numbers: it reads
+    # only `page` and `pages`.
+    iter_pages = Pagination.iter_pages

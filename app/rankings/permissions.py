@@ -32,3 +32,14 @@ def can_download_bulletin(user) -> bool:
 def ranked_as_escort(person) -> bool:
     """Whether `person` has a row on the escorts' board (an escort's rank history page)."""
     return person.role == Role.ESCORT
+
+
+def own_row_id(user, board_key: str) -> int | None:
+    """The id of the viewer's own row on a board (我的名次): an escort's on the escorts' board (the row is the
+    escort), a helper's on the departments' board (the row is the helper's department); None for everyone else —
+    managers and administrators have no row."""
+    if board_key == "escorts" and user.role == Role.ESCORT:
+        return user.id
+    if board_key == "departments" and user.role == Role.HELPER:
+        return user.department_id
+    return None

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from app.extensions import db
 from app.rankings.models import RankingPublication
@@ -11,10 +11,16 @@ from app.rankings.models import RankingPublication
 HISTORY_PERIODS = 12
 
 
-def latest_publication(board_key: str, period) -> RankingPublication | None:
-    """The publication in force for this board and period (its highest version), or None."""
+def latest_publication(board_key: str, period, *, with_content: bool = True) -> RankingPublication | None:
+    """The publication in force for this board and period (its highest version), or None.
+
+    with_content=False leaves its rows unread until `content` is used (the page, whose board is shared for a
+    minute, reads them once then: a district's escorts' board is 600 KB of JSON to decode)."""
+    stmt = sa.select(RankingPublication)
+    if not with_content:
+        stmt = stmt.options(defer(RankingPublication.content))
     return db.session.scalars(
-        sa.select(RankingPublication)
+        stmt
         .where(RankingPublication.board == board_key, RankingPublication.period_key == period.key)
         .order_by(RankingPublication.version.desc())
         .limit(1)
@@ -22,10 +28,10 @@ def latest_publication(board_key: str, period) -> RankingPublication | None:
 
 
 def publication_versions(board_key: str, period) -> list[RankingPublication]:
-    """Every version published for this board and period, newest first, with who published it."""
+    """Every version published for this board and period, newest first, with who published it (not their rows)."""
     return list(db.session.scalars(
         sa.select(RankingPublication)
-        .options(selectinload(RankingPublication.published_by))
+        .options(selectinload(RankingPublication.published_by), defer(RankingPublication.content))
         .where(RankingPublication.board == board_key, RankingPublication.period_key == period.key)
         .order_by(RankingPublication.version.desc())
     ))

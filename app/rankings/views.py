@@ -1,9 +1,10 @@
 """晾晒比拼 pages: the three boards per period (published or live), publishing, the XLSX export, the weights."""
 import io
 from datetime import datetime
+from typing import NamedTuple
 
 from flask import (
-    abort, flash, get_template_attribute, redirect, render_template, request, send_file, url_for,
+    abort, current_app, flash, get_template_attribute, redirect, render_template, request, send_file, url_for,
 )
 from markupsafe import Markup
 from flask_babel import gettext as _
@@ -12,6 +13,7 @@ from flask_login import current_user, login_required
 from app.accounts.models import User
 from app.monitoring import aggregates
 from app.core.db import utcnow
+from app.core.pagination import NumberedPage, page_number
 from app.core.permissions import require
 from app.core.spreadsheets import stream_xlsx
 from app.core.timeutil import local_today
@@ -61,37 +63,58 @@ def _board_and_content(board_key: str, period, *, live: bool):
     return None, board_content(compute_board(board_key, period))
 
 
-def _shared_board(board_key: str, period, *, live: bool):
-    """(publication or None, content, tables): the board and its two tables as HTML.
+class BoardPages(NamedTuple):
+    """A board as its page shows it, kept for a minute (the live board) or per publication and shared by every
+    member of staff: the content without its rows, each page of each table rendered once, and where each row is
+    — so a view reads one page of HTML, not a thousand rows."""
+
+    header: dict  # the board's content without "rows"
+    per_page: int
+    ranked: int  # rows in the ranked table, and in the 样本不足 table
+    unranked: int
+    # The tables' pages (at least one each: an empty table says so) as UTF-8: unpickled without decoding the
+    # megabyte of a district's board (0.8 ms a view as text), a view decodes only the page it shows.
+    ranked_pages: list[bytes]
+    unranked_pages: list[bytes]
+    places: dict[int, tuple[bool, int, int | None]]  # row id → (ranked?, page number, rank): 我的名次
+
+
+def _shared_board(board_key: str, period, *, live: bool) -> tuple:
+    """(publication or None, BoardPages).
 
     A board is the same for every member of staff (its scope is the district): the live one is computed once
-    and kept for up to a minute with its tables (app.monitoring.aggregates; a change of the weights is a new key, so
-    it shows at once); a publication's tables are rendered once per publication and language."""
-    publication = None if live else latest_publication(board_key, period)
+    and kept for up to a minute with its pages (app.monitoring.aggregates; a change of the weights is a new key, so
+    it shows at once); a publication's pages are rendered once per publication and language."""
+    per_page = current_app.config["ITEMS_PER_PAGE"]
+    publication = None if live else latest_publication(board_key, period, with_content=False)
     if publication is not None:
-        tables = aggregates.shared("ranking-published", "district", lambda: _board_tables(publication.content),
-                                   publication.id)
-        return publication, publication.content, tables.value
+        pages = aggregates.shared("ranking-published", "district",
+                                  lambda: _board_pages(publication.content, per_page), publication.id, per_page)
+        return publication, pages.value
     config = load_config()
 
     def compute():
-        content = board_content(compute_board(board_key, period, config=config))
-        return content, _board_tables(content)
+        return _board_pages(board_content(compute_board(board_key, period, config=config)), per_page)
 
-    shared = aggregates.shared("ranking", "district", compute, board_key, period.key, repr(config))
-    return None, *shared.value
+    shared = aggregates.shared("ranking", "district", compute, board_key, period.key, repr(config), per_page)
+    return None, shared.value
 
 
-def _board_tables(content: dict) -> dict:
+def _board_pages(content: dict, per_page: int) -> BoardPages:
     """The ranked and the too-small-sample table of a board (up to a thousand rows each, each row a card on a
-    phone) rendered once; nothing in them depends on who looks."""
+    phone), each cut into pages of `per_page` rows and rendered once; nothing in them depends on who looks."""
     table = get_template_attribute("rankings/_table.html", "board_table")
     texts = texts_for(content)
-    ranked = [row for row in content["rows"] if row["ranked"]]
-    unranked = [row for row in content["rows"] if not row["ranked"]]
-    return {"ranked": len(ranked), "unranked": len(unranked),
-            "ranked_html": Markup(table(content, texts, ranked, True, rank_change, _rank_texts)),
-            "unranked_html": Markup(table(content, texts, unranked, False, rank_change, _rank_texts))}
+    header = {key: value for key, value in content.items() if key != "rows"}
+    tables = {True: [row for row in content["rows"] if row["ranked"]],
+              False: [row for row in content["rows"] if not row["ranked"]]}
+    pages, places = {}, {}
+    for ranked, rows in tables.items():
+        cuts = [rows[start:start + per_page] for start in range(0, len(rows), per_page)] or [[]]
+        pages[ranked] = [table(header, texts, cut, ranked, rank_change, _rank_texts).encode() for cut in cuts]
+        for number, cut in enumerate(cuts, start=1):
+            places.update((row["id"], (ranked, number, row["rank"])) for row in cut)
+    return BoardPages(header, per_page, len(tables[True]), len(tables[False]), pages[True], pages[False], places)
 
 
 @bp.route("/")
@@ -103,8 +126,28 @@ def index():
 
 
 def _render_index(board_key: str, period, *, error=None, live: bool = False, form=None, status: int | None = None):
-    """The board page: the period's latest publication, or the live board; `form` keeps a refused publish form."""
-    publication, content, tables = _shared_board(board_key, period, live=live)
+    """The board page: the period's latest publication, or the live board, a page of each table at a time (?page=
+    for the ranked one, ?upage= for the 样本不足 one); `form` keeps a refused publish form."""
+    publication, board = _shared_board(board_key, period, live=live)
+    content = board.header
+
+    def board_url(page: int, upage: int, anchor: str) -> str:
+        """This board at these pages (page 1 left out), whichever request shows it (a refused publish form too)."""
+        return url_for("rankings.index", board=board_key, live=1 if live else None, **period.query_args(),
+                       page=page if page > 1 else None, upage=upage if upage > 1 else None, _anchor=anchor)
+
+    # Each pager keeps the other table's page.
+    ranked = NumberedPage(page_number(request.args.get("page")), total=board.ranked, per_page=board.per_page,
+                          url=lambda number: board_url(number, unranked.page, "ranked"))
+    unranked = NumberedPage(page_number(request.args.get("upage")), total=board.unranked, per_page=board.per_page,
+                            url=lambda number: board_url(ranked.page, number, "unranked"))
+    mine = None  # 我的名次: the viewer's own row, if the viewer has one on this board
+    own_id = permissions.own_row_id(current_user, board_key)
+    if (place := board.places.get(own_id)) is not None:
+        on_ranked, number, rank = place
+        url = (board_url(number, unranked.page, f"row-{own_id}") if on_ranked
+               else board_url(ranked.page, number, f"row-{own_id}"))
+        mine = {"ranked": on_ranked, "page": number, "rank": rank, "url": url}
     versions = publication_versions(board_key, period) if (publication or live) else []
     running = is_running(period, utcnow())
     if form is None and permissions.can_publish_rankings(current_user) and not running:
@@ -113,7 +156,9 @@ def _render_index(board_key: str, period, *, error=None, live: bool = False, for
         "rankings/index.html", content=content, texts=texts_for(content), publication=publication,
         data_as_of=datetime.fromisoformat(content["data_as_of"]) if content.get("data_as_of") else None,
         versions=versions, live=live, boards=BOARDS, board_key=board_key, period=period, period_error=error,
-        quarters=recent_quarters(), tables=tables, running=running, form=form,
+        quarters=recent_quarters(), running=running, form=form, mine=mine,
+        ranked=ranked, ranked_html=Markup(board.ranked_pages[ranked.page - 1].decode()),
+        unranked=unranked, unranked_html=Markup(board.unranked_pages[unranked.page - 1].decode()),
         can_export=permissions.can_export_rankings(current_user),
         can_edit=permissions.can_edit_ranking_weights(current_user),
         can_bulletin=permissions.can_download_bulletin(current_user) and period.kind == "month",

@@ -240,3 +240,186 @@ def test_weights_form_refuses_a_board_with_every_weight_zero(login_as):
     assert response.status_code == 400
     assert "请填写 0–100 之间的整数。" in text(response)
     assert get_setting("rankings.weights.towns") == {"visit_coverage": 50, "closure_rate": 50}
+
+
+# --------------------------------------------------------------------------- a page at a time (50 rows a page)
+
+def table_rows(page: str, table: str) -> list[tuple]:
+    """The rows of one table on the page ("ranked" or "unranked"): (row anchor id, rank or None, name)."""
+    start = page.index(f'id="{table}"')
+    end = page.index('id="unranked"') if table == "ranked" else page.index("计分公式与指标口径")
+    rows = []
+    for row in re.findall(r'<tr id="row-.*?</tr>', page[start:end], re.S):
+        rank = re.search(r'class="ranking-rank[^>]*><span class="lc-label">第(\d+)名</span>', row)
+        rows.append((int(re.match(r'<tr id="row-(\d+)"', row).group(1)), int(rank.group(1)) if rank else None,
+                     re.search(r'<a class="fw-semibold" href="[^"]*">([^<]+)</a>', row).group(1)))
+    return rows
+
+
+def pager_links(page: str, table: str) -> dict:
+    """The pager under a table: {link text: (path, query arguments, anchor)}."""
+    from urllib.parse import parse_qs, urlsplit
+
+    start = page.index(f'id="{table}"')
+    end = page.index('id="unranked"') if table == "ranked" else page.index("计分公式与指标口径")
+    links = {}
+    for href, label in re.findall(r'<a class="page-link" href="([^"]+)">([^<]+)</a>', page[start:end]):
+        url = urlsplit(html.unescape(href))
+        links[label] = (url.path, {k: v[0] for k, v in parse_qs(url.query).items()}, url.fragment)
+    return links
+
+
+@pytest.fixture
+def per_page(app, monkeypatch):
+    """Pages of `n` rows (ITEMS_PER_PAGE) for this test."""
+    return lambda n: monkeypatch.setitem(app.config, "ITEMS_PER_PAGE", n)
+
+
+def test_a_long_board_is_shown_a_page_at_a_time_and_ranks_continue(district, make, login_as, per_page):
+    from app.core.settings import set_setting
+
+    set_setting("rankings.min_cases", 1)
+    add_activity(make, 3)  # three escorts with one problem each: ranked now, tied at the top
+    per_page(2)
+    b, _manager = login_as("manager")
+    every = [(row[2], row[0]) for row in read_xlsx(b.client.get(f"/rankings/export.xlsx?{JUNE}"))[1:] if row[0]]
+    assert len(every) == 5 and [rank for _name, rank in every] == [1, 1, 1, 4, 5]
+
+    shown = []
+    for number in (1, 2, 3):
+        page = b.get(f"/rankings/?{JUNE}&page={number}").get_data(as_text=True)
+        rows = table_rows(page, "ranked")
+        assert len(rows) == (2 if number < 3 else 1)
+        shown += [(name, rank) for _id, rank, name in rows]
+        assert "排名（5）" in page and "共 5 条" in page  # the whole board's size, on every page
+        links = pager_links(page, "ranked")
+        assert set(links) == {"上一页", "1", "2", "3", "下一页"}
+        assert links["2"] == ("/rankings/", {"board": "escorts", "period": "2026-06", "page": "2"}, "ranked")
+        assert links["1"][1] == {"board": "escorts", "period": "2026-06"}
+    # Page by page, the board in the export's order, its ties and ranks as computed: 1 1 | 1 4 | 5.
+    assert shown == every
+    assert shown[3:] == [("陪跑员甲", 4), ("陪跑员乙", 5)]
+    flat = squash(text(b.get(f"/rankings/?{JUNE}&page=3")))
+    assert re.search(r"5 ↓4 陪跑员乙 黄牌 .* 65\.6 3", flat), flat  # rank change and yellow card as computed
+    assert "陪跑员甲" not in flat  # on page 2 only
+
+    # Another board, another period: the pager keeps them (and the live flag).
+    per_page(1)
+    page = b.get("/rankings/?board=towns&period=2026-Q2&live=1").get_data(as_text=True)
+    assert pager_links(page, "ranked")["2"][1] == {"board": "towns", "period": "2026-Q2", "live": "1", "page": "2"}
+
+
+def test_the_too_small_sample_table_pages_on_its_own(district, make, login_as, per_page):
+    add_activity(make, 3)  # one problem each: 样本不足, with 陪跑员丙 (none)
+    per_page(2)
+    b, _manager = login_as("manager")
+    page = b.get(f"/rankings/?{JUNE}").get_data(as_text=True)
+    first = table_rows(page, "unranked")
+    assert "样本不足，不参与排名（4）" in page and len(first) == 2 and "共 4 条" in page
+    links = pager_links(page, "unranked")
+    assert links["2"] == ("/rankings/", {"board": "escorts", "period": "2026-06", "upage": "2"}, "unranked")
+    assert "2" not in pager_links(page, "ranked")  # two ranked rows: one page, no page links
+    page = b.get(f"/rankings/?{JUNE}&upage=2").get_data(as_text=True)
+    second = table_rows(page, "unranked")
+    assert len(second) == 2 and not {row[0] for row in first} & {row[0] for row in second}
+    assert all(rank is None for _id, rank, _name in first + second)
+    assert [name for _id, _rank, name in table_rows(page, "ranked")] == ["陪跑员甲", "陪跑员乙"]  # its own page 1
+    # Each pager keeps the other table's page.
+    page = b.get(f"/rankings/?{JUNE}&upage=2&page=1").get_data(as_text=True)
+    assert pager_links(page, "unranked")["1"][1] == {"board": "escorts", "period": "2026-06"}
+    assert pager_links(page, "unranked")["下一页"][1]["upage"] == "2"  # the last page: 下一页 stays there
+
+
+@pytest.mark.parametrize("asked,shown", [
+    ("0", "first"), ("-3", "first"), ("abc", "first"), ("", "first"), ("2.5", "first"), ("%00", "first"),
+    ("5", "last"), ("40", "last"), ("99999999999999999999999999", "last"), ("9" * 5000, "last"),
+])
+def test_a_page_number_out_of_range_or_junk_shows_the_first_or_the_last_page(district, make, login_as, per_page,
+                                                                              asked, shown):
+    add_activity(make, 3)  # 4 rows in the 样本不足 table
+    per_page(1)  # 2 ranked rows (甲, 乙): pages 1–2; 4 unranked: pages 1–4
+    b, _manager = login_as("manager")
+    for name, table, last in (("page", "ranked", 2), ("upage", "unranked", 4)):
+        response = b.get(f"/rankings/?{JUNE}&{name}={asked}")
+        assert response.status_code == 200
+        page = response.get_data(as_text=True)
+        number = 1 if shown == "first" else last
+        assert re.search(rf'<li class="page-item active"><a class="page-link" href="[^"]*#{table}">{number}</a>',
+                         page), (name, asked)
+        assert len(table_rows(page, table)) == 1
+        assert "排名（2）" in page and "样本不足，不参与排名（4）" in page  # the totals
+    page = b.get(f"/rankings/?{JUNE}&page={asked}").get_data(as_text=True)
+    assert table_rows(page, "ranked")[0][2] == ("陪跑员甲" if shown == "first" else "陪跑员乙")
+
+
+def signed_in(app, user):
+    from tests.conftest import Browser
+
+    b = Browser(app.test_client())
+    assert b.login(user.username).status_code == 302
+    return b
+
+
+def my_rank(response) -> tuple[str, str] | None:
+    """The 我的名次 line above the board: (its text, its link), or None."""
+    found = re.search(r'<p class="my-rank[^"]*">(.*?)</p>', response.get_data(as_text=True), re.S)
+    if found is None:
+        return None
+    return (html.unescape(re.sub(r"<[^>]+>|\s+", "", found.group(1))),
+            html.unescape(re.search(r'href="([^"]+)"', found.group(1)).group(1)))
+
+
+def test_an_escort_sees_their_own_rank_and_page_and_a_manager_does_not(district, app, login_as, per_page):
+    per_page(1)
+    e1, e2, e3 = (district.escorts[k] for k in ("E1", "E2", "E3"))
+    b = signed_in(app, e2)
+    assert my_rank(b.get(f"/rankings/?{JUNE}")) == (
+        "我的名次：第2名（第2页）", f"/rankings/?board=escorts&period=2026-06&page=2#row-{e2.id}")
+    # That page has the escort's row with its anchor (highlighted by app.css when it is the address's target).
+    page = b.get("/rankings/?board=escorts&period=2026-06&page=2").get_data(as_text=True)
+    assert table_rows(page, "ranked") == [(e2.id, 2, "陪跑员乙")]
+    assert "tr:target" in open(f"{app.static_folder}/css/app.css", encoding="utf-8").read()
+    # First on the board: page 1; too small a sample: the 样本不足 table's page (the other table's page kept).
+    assert my_rank(signed_in(app, e1).get(f"/rankings/?{JUNE}")) == (
+        "我的名次：第1名（第1页）", f"/rankings/?board=escorts&period=2026-06#row-{e1.id}")
+    assert my_rank(signed_in(app, e3).get(f"/rankings/?{JUNE}&page=2")) == (
+        "我的名次：样本不足（第1页）", f"/rankings/?board=escorts&period=2026-06&page=2#row-{e3.id}")
+    # Not on another board; never for the task force.
+    assert my_rank(b.get(f"/rankings/?board=towns&{JUNE}")) is None
+    for role in ("manager", "admin"):
+        manager, _user = login_as(role)
+        response = manager.get(f"/rankings/?{JUNE}")
+        assert my_rank(response) is None and "我的名次" not in text(response)
+
+
+def test_a_helper_sees_their_departments_rank(district, login_as, per_page):
+    per_page(1)
+    b, _helper = login_as("helper", department=district.departments["D1"])
+    department = district.departments["D1"].id
+    assert my_rank(b.get(f"/rankings/?board=departments&{JUNE}")) == (  # 部门二 first, 部门一 second
+        "我的名次：第2名（第2页）", f"/rankings/?board=departments&period=2026-06&page=2#row-{department}")
+    assert my_rank(b.get(f"/rankings/?{JUNE}")) is None  # not on the escorts' board
+
+
+def test_the_export_api_and_a_publication_keep_every_row_and_a_published_board_pages_too(district, login_as, api,
+                                                                                         per_page, db_session):
+    from app.rankings.models import RankingPublication
+
+    per_page(1)
+    b, _manager = login_as("manager")
+    rows = read_xlsx(b.client.get(f"/rankings/export.xlsx?{JUNE}"))[1:]
+    assert [r[2] for r in rows] == ["陪跑员甲", "陪跑员乙", "陪跑员丙"]
+    client, _user, headers = api("helper")
+    items = client.get(f"/api/v1/rankings/escorts?{JUNE}", headers=headers).get_json()["items"]
+    assert [item["escort"]["name"] for item in items] == ["陪跑员甲", "陪跑员乙", "陪跑员丙"]
+    response = b.post("/rankings/publish", {"board": "escorts", "period": "2026-06", "reason": ""},
+                      form_page=f"/rankings/?{JUNE}")
+    assert response.status_code == 302
+    publication = db_session.scalars(sa.select(RankingPublication)).one()
+    assert [row["name"] for row in publication.content["rows"]] == ["陪跑员甲", "陪跑员乙", "陪跑员丙"]
+    page = b.get(f"/rankings/?{JUNE}&page=2").get_data(as_text=True)
+    assert "已发布（第1版）" in page
+    assert [row[1:] for row in table_rows(page, "ranked")] == [(2, "陪跑员乙")]
+    assert pager_links(page, "ranked")["1"][1] == {"board": "escorts", "period": "2026-06"}
+    rows = read_xlsx(b.client.get(f"/rankings/export.xlsx?{JUNE}"))[1:]
+    assert [r[2] for r in rows] == ["陪跑员甲", "陪跑员乙", "陪跑员丙"]
