@@ -158,6 +158,19 @@ def test_form_errors_are_in_english_for_an_english_user(login_as):
     assert "校验位" not in page
 
 
+def test_wtforms_own_messages_follow_each_users_language(app, login_as):
+    """WTForms' built-in messages come from its catalogue, read once per language per process
+    (app.core.i18n._form_translations): a Chinese and an English user in turn each get their own."""
+    form = {"name": "测试企业", "uscc": "91330100ABC", "category": "new_force", "employees": "很多"}
+    chinese, _admin = login_as("admin")
+    assert "不是有效的整数" in text(chinese.post("/companies/new", form))
+    english, _other = login_as("admin")
+    switch(english, "en", "/companies/new")
+    page = text(english.post("/companies/new", form))
+    assert "Not a valid integer value." in page and "不是有效的整数" not in page
+    assert "不是有效的整数" in text(chinese.post("/companies/new", form))
+
+
 def test_a_spreadsheet_export_has_english_headers_for_an_english_user(login_as):
     b, _manager = login_as("manager")
     switch(b, "en", "/visits/")
