@@ -72,9 +72,11 @@ def notify(users, kind: str, title, body="", url: str = "", *, ticket=None, robo
     return created
 
 
+# Every signed-in page's bell asks this: the statement is built (and its cache key computed) once, not per page
+# (half the count's time, issue 14).
+_UNREAD = sa.select(sa.func.count()).select_from(Notification).where(
+    Notification.user_id == sa.bindparam("user_id"), Notification.read_at.is_(None))
+
+
 def unread_count(user) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count()).select_from(Notification).where(
-            Notification.user_id == user.id, Notification.read_at.is_(None)
-        )
-    ) or 0
+    return db.session.scalar(_UNREAD, {"user_id": user.id}) or 0

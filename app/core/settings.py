@@ -19,9 +19,13 @@ def get_setting(key: str):
     return DEFAULTS[key]
 
 
+# Built once (pages read settings on every view: the dashboard twice); the keys are bound per call.
+_STORED = sa.select(Setting.key, Setting.value).where(Setting.key.in_(sa.bindparam("keys", expanding=True)))
+
+
 def get_settings(keys) -> dict:
     keys = list(keys)
-    stored = dict(db.session.execute(sa.select(Setting.key, Setting.value).where(Setting.key.in_(keys))).all())
+    stored = dict(db.session.execute(_STORED, {"keys": keys}).all())
     return {k: stored.get(k, DEFAULTS.get(k)) for k in keys}
 
 
