@@ -3,7 +3,16 @@ import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 
 
-class rare(sa.sql.functions.FunctionElement):
+class _Likelihood(sa.sql.functions.FunctionElement):
+    """A condition with SQLite's estimate of how often it holds: likelihood(condition, `probability`) on SQLite,
+    the condition itself elsewhere (PostgreSQL keeps value histograms and needs no telling)."""
+
+    type = sa.types.NullType()  # (a Boolean function would be compared with 1 on SQLite)
+    inherit_cache = True
+    probability: float
+
+
+class rare(_Likelihood):
     """A condition few rows meet, e.g. an open status: rare(Ticket.status.in_(OPEN_STATES)).
 
     SQLite's planner has no value histograms: to it, six of the nine statuses are two thirds of
@@ -12,24 +21,12 @@ class rare(sa.sql.functions.FunctionElement):
     instead of a walk over every row; elsewhere (PostgreSQL keeps histograms) as the condition.
     """
 
-    type = sa.types.NullType()  # (a Boolean function would be compared with 1 on SQLite)
     name = "rare"
     inherit_cache = True
+    probability = 0.05
 
 
-@compiles(rare)
-def _rare(element, compiler, **kw):
-    (condition,) = element.clauses
-    return compiler.process(condition, **kw)
-
-
-@compiles(rare, "sqlite")
-def _rare_sqlite(element, compiler, **kw):
-    (condition,) = element.clauses
-    return f"likelihood({compiler.process(condition, **kw)}, 0.05)"
-
-
-class likely(sa.sql.functions.FunctionElement):
+class likely(_Likelihood):
     """A condition most rows meet, e.g. a dispatch that was not returned: likely(DispatchRecord.returned_at.is_(None)).
 
     SQLite's planner takes `column IS NULL` on an indexed column for a selective condition and reads the
@@ -38,18 +35,21 @@ class likely(sa.sql.functions.FunctionElement):
     SQLite this renders as likelihood(condition, 0.95); elsewhere as the condition.
     """
 
-    type = sa.types.NullType()
     name = "likely"
     inherit_cache = True
+    probability = 0.95
 
 
-@compiles(likely)
-def _likely(element, compiler, **kw):
+def _as_condition(element, compiler, **kw):
     (condition,) = element.clauses
     return compiler.process(condition, **kw)
 
 
-@compiles(likely, "sqlite")
-def _likely_sqlite(element, compiler, **kw):
+def _as_likelihood(element, compiler, **kw):
     (condition,) = element.clauses
-    return f"likelihood({compiler.process(condition, **kw)}, 0.95)"
+    return f"likelihood({compiler.process(condition, **kw)}, {element.probability})"
+
+
+for _hint in (rare, likely):
+    compiles(_hint)(_as_condition)
+    compiles(_hint, "sqlite")(_as_likelihood)
