@@ -379,6 +379,71 @@ def test_a_helpers_list_walks_their_department_and_co_department_problems_in_ord
     _walk_the_list(district, "helper1", expected)
 
 
+# The planner's statistics (sqlite_stat1, as ANALYZE wrote them) of the tables a helper's list reads in the district
+# `make bench` seeds (200,014 problems): which plan SQLite picks depends on them, and a test's 1,500 problems walk
+# any index in a blink.
+DISTRICT_STATISTICS = {
+    "ticket_co_departments": {
+        "ix_ticket_co_departments_common_problem": "26030 13015 1",
+        "ix_ticket_co_departments_department_dispatched": "26030 2893 1",
+        "ix_ticket_co_departments_department_open": "26030 2893 18 1",
+        "ix_ticket_co_departments_department_ticket": "26030 2893 1",
+        "ix_ticket_co_departments_opinion_at": "26030 2", "ix_ticket_co_departments_signed_at": "26030 1",
+        "ix_ticket_co_departments_ticket": "26030 2 1", "sqlite_autoindex_ticket_co_departments_1": "26030 2 1"},
+    "tickets": {
+        "ix_tickets_accepted_at": "193799 2", "ix_tickets_co_created": "18406 1", "ix_tickets_co_due": "399 12",
+        "ix_tickets_common_problem_id": "200014 100007", "ix_tickets_company_created": "200014 40 1",
+        "ix_tickets_created": "200014 2", "ix_tickets_department_created": "200014 20002 1 1",
+        "ix_tickets_department_status": "200014 20002 4546", "ix_tickets_escort_created": "200014 200 1",
+        "ix_tickets_escort_escalated_at": "112271 1", "ix_tickets_helper_id": "200014 5264",
+        "ix_tickets_open_facts": "200014 22224 1299 340 211 2 1 1 1", "ix_tickets_open_id": "4305 1",
+        "ix_tickets_rated_at": "200014 2", "ix_tickets_rated_rating": "200014 2 2",
+        "ix_tickets_replied_at": "195419 1", "ix_tickets_status_closed": "200014 22224 2",
+        "ix_tickets_status_created": "200014 22224 2", "ix_tickets_status_due": "200014 22224 1299",
+        "ix_tickets_visit_id": "200014 8", "sqlite_autoindex_tickets_1": "200014 1"},
+}
+
+
+def test_a_helpers_list_walks_the_co_department_problems_in_the_lists_order(district):
+    """On SQLite the plain list's co-department arm walks the problems that have co-departments in the list's two
+    orders (their partial indexes: newest first, by deadline), each tested against the department's requests,
+    instead of reading every problem the department ever helped with by key and sorting them all — the plan
+    SQLite picks for the page's statement under the district's statistics."""
+    with district.app_context():
+        if db.session.get_bind().dialect.name != "sqlite":
+            pytest.skip("PostgreSQL reads a helper's scope as one bitmap (tickets.queries.list_scope)")
+        engine = db.engine
+    ran = []
+
+    def keep(_conn, _cursor, statement, parameters, _context, _executemany):
+        if "row_number() OVER" in statement:
+            ran.append((statement, parameters))
+
+    b = Browser(district.test_client())
+    b.login("helper1", district.config["DEMO_PASSWORD"])
+    sa.event.listen(engine, "before_cursor_execute", keep)
+    try:
+        assert "co-list" in _text(b.get("/tickets/"))  # the page shows co-department problems
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", keep)
+    [(statement, parameters)] = ran
+    with district.app_context():
+        connection = db.session.connection()
+        try:
+            connection.exec_driver_sql("DELETE FROM sqlite_stat1 WHERE tbl IN ('tickets', 'ticket_co_departments')")
+            for table, indexes in DISTRICT_STATISTICS.items():
+                for index, stat in indexes.items():
+                    connection.exec_driver_sql("INSERT INTO sqlite_stat1 VALUES (?, ?, ?)", (table, index, stat))
+            connection.exec_driver_sql("ANALYZE sqlite_schema")  # the planner reads the statistics again
+            plan = [row[-1] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)]
+        finally:
+            db.session.rollback()
+            db.session.connection().exec_driver_sql("ANALYZE sqlite_schema")  # the district's own again
+    assert any("USING INDEX ix_tickets_co_due" in step for step in plan), plan
+    assert any("USING INDEX ix_tickets_co_created" in step for step in plan), plan
+    assert not any("INTEGER PRIMARY KEY" in step for step in plan), plan
+
+
 def _in_list_order(scoped) -> list[str]:
     """The numbers of these problems in the plain list's order: owing a step by deadline first (then newest
     first), then the rest newest first."""

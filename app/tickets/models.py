@@ -50,6 +50,9 @@ FINAL_STATES = ("rejected", "withdrawn", "closed")
 # (migration 0040; read by permissions.open_co_department_of). Schema comparisons leave them alone.
 PG_COLUMNS = ("co_department_ids",)
 PG_INDEXES = ("ix_tickets_co_department_ids",)
+# The problems whose current dispatch names co-departments: the condition of two partial indexes, written the same
+# in the statements that read them (a partial index serves a statement that says its condition word for word).
+CO_DEPARTMENT_PROBLEMS = "co_department_count > 0"
 
 
 def _in(column: str, values) -> str:
@@ -164,6 +167,16 @@ class Ticket(TimestampMixin, HandlingMixin, db.Model):
         # PostgreSQL fetched each from the table to read its status (8,600 at 1,000,000 problems).
         sa.Index("ix_tickets_open_id", "id", sqlite_where=sa.text(_in("status", OPEN_STATES)),
                  postgresql_where=sa.text(_in("status", OPEN_STATES))),
+        # The problems that have co-departments, in a list's two orders (migration 0041): a helper's plain list
+        # reads its co-department arm walking these (newest first; by deadline for the problems owing a step)
+        # and testing each against the department's requests, until a page is full. Read by the requests'
+        # keys instead, every problem the department ever helped with was fetched and sorted (permissions.
+        # open_co_department_of, in_order).
+        *(sa.Index(f"ix_tickets_co_{name}", column, sqlite_where=sa.text(condition),
+                   postgresql_where=sa.text(condition))
+          for name, column, condition in (
+              ("created", "created_at", CO_DEPARTMENT_PROBLEMS),
+              ("due", "due_at", f"{CO_DEPARTMENT_PROBLEMS} AND due_at IS NOT NULL"))),
         *(sa.Index(f"ix_tickets_{column}", column, sqlite_where=sa.text(f"{column} IS NOT NULL"),
                    postgresql_where=sa.text(f"{column} IS NOT NULL"))
           for column in ("accepted_at", "escort_escalated_at", "replied_at")),
