@@ -82,6 +82,8 @@ def test_every_migration_has_a_downgrade(app):
         module = revision.module
         assert callable(getattr(module, "downgrade", None)), revision.revision
         assert "UTCDateTime" not in open(revision.path, encoding="utf-8").read(), revision.revision
+        # alembic_version.version_num is VARCHAR(32): PostgreSQL refuses a longer id (SQLite would store it).
+        assert len(revision.revision) <= 32, revision.revision
 
 
 def test_0013_moves_collected_problems_still_waiting_to_accepted(app, tmp_path):

@@ -8,7 +8,7 @@ for each of the list's two segments). These indexes hold only the problems with 
 (`co_department_count > 0`, about one in eleven), in the list's two orders — newest first, and by deadline
 for those owing a step — so the arm walks them in order and stops when the page is full (0.5 ms each).
 
-Revision ID: 0041_co_department_problems_in_order
+Revision ID: 0041_co_department_order
 Revises: 0040_tickets_co_departments
 Create Date: 2026-12-08 01:05:00
 
@@ -18,7 +18,7 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0041_co_department_problems_in_order'
+revision = '0041_co_department_order'
 down_revision = '0040_tickets_co_departments'
 branch_labels = None
 depends_on = None
