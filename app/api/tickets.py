@@ -242,7 +242,8 @@ def list_similar_tickets(ticket_id: int):
     ticket = _visible_ticket_or_404(ticket_id, user)
     if not permissions.can_use_staff_problem_pages(user):
         fail(403, _("仅工作人员可以查看相似问题。"), "forbidden")
-    found = similarity.similar_problems(queries.visible_tickets(user), ticket, load=queries.with_list_loads)
+    found = similarity.similar_problems(queries.visible_tickets(user), ticket, load=queries.with_list_loads,
+                                       narrow=not permissions.sees_every_problem(user))
     now = utcnow()
     pending = _pending_by_ticket([item.ticket.id for item in found])
     queries.load_co_departments([item.ticket for item in found])

@@ -418,7 +418,8 @@ def _render_detail(ticket: Ticket, *, failed=None, comment_form=None, upload_for
             leftover = (action, form)
     events = db.session.scalars(queries.timeline(ticket, include_internal=include_internal)).unique().all()
     files = db.session.scalars(queries.ticket_attachments(ticket, include_internal=include_internal)).all()
-    similar = similarity.similar_problems(queries.visible_tickets(current_user), ticket, load=queries.with_list_loads)
+    similar = similarity.similar_problems(queries.visible_tickets(current_user), ticket, load=queries.with_list_loads,
+                                         narrow=not permissions.sees_every_problem(current_user))
     answers = knowledge_queries.suggestions(f"{ticket.title}。{ticket.description}", limit=3)
     reply_templates = (db.session.scalars(knowledge_queries.templates_for(current_user, ticket.department_id)).all()
                        if "reply" in actions else [])

@@ -69,6 +69,40 @@ def test_similar_problems_stay_in_the_callers_scope(labelled, api):
     assert client.get(f"/api/v1/tickets/{other.id}/similar", headers=headers).status_code == 404
 
 
+def test_an_escort_finds_the_like_problems_of_their_own_companies_among_many_elsewhere(make, monkeypatch, app):
+    """The candidates are looked for within the escort's companies: the district's best (here 3, at scale 100)
+    are the same words filed for another escort's company, and kept to the escort's they were none — the panel
+    said 没有找到相似的问题. The manager, who sees every problem, still gets the district's best."""
+    from tests.conftest import Browser
+
+    monkeypatch.setattr(similarity, "CANDIDATES", 3)
+    manager, escort, other = make.user(role="manager"), make.user(role="escort"), make.user(role="escort")
+    ours, theirs = make.company(escort=escort), make.company(escort=other)
+
+    def file(company, title, description):
+        return services.submit_ticket(manager, company, services.NewTicket(title, description, "approval",
+                                                                           source="escort"))
+
+    for need, problems in PROBLEMS.items():  # the district's other needs, for the words' weights
+        for title, description in problems if need != "power" else ():
+            file(theirs, title, description)
+    title, description = "厂房用电增容申请迟迟未批", "新设备等着通电，用电增容申请两个月没有结果。"
+    elsewhere = [file(theirs, title, description) for _ in range(6)]
+    mine = file(ours, "增容申请没有消息", "工厂的增容申请一直没有消息。")  # alike, less so
+    again = file(ours, title, description)
+    make.session.commit()
+    if make.session.get_bind().dialect.name == "postgresql":
+        make.session.execute(sa.text("ANALYZE ticket_search_docs"))
+    b = Browser(app.test_client())
+    b.login(escort.username)
+    page = html.unescape(b.get(f"/tickets/{again.id}").get_data(as_text=True))
+    panel = page[page.index("similar-problems"):page.index("附件")]
+    assert mine.number in panel and "没有找到相似的问题" not in panel
+    assert not any(t.number in panel for t in elsewhere)
+    found = similarity.similar_problems(visible_tickets(manager), again, limit=3)
+    assert {item.ticket.id for item in found} <= {t.id for t in elsewhere}  # the manager: the district's best
+
+
 def test_the_problem_page_shows_similar_problems_with_state_department_and_answer(make, login_as):
     w = World(make)
     answered = w.ticket_in("replied")  # 厂房用电增容审批慢, answered by w.department
