@@ -7,6 +7,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.accounts.models import Role, User
 from app.companies.models import Company
 from app.companies.queries import search_companies, visible_companies
+from app.core.db import in_computed_first
 from app.core.timeutil import end_of_local_day, local_date, start_of_local_day
 from app.core.workdays import add_working_days
 from app.extensions import db
@@ -211,8 +212,12 @@ def filter_tickets(stmt: sa.Select, user: User, *, now: datetime, status=None, c
             condition = sa.and_(condition, Ticket.department_id == user.department_id,
                                 sa.or_(Ticket.helper_id.is_(None), Ticket.helper_id == user.id))
             if user.department_id:  # 协办: its own sign or opinion still owed
-                condition = sa.or_(condition, sa.and_(Ticket.status.in_(states), Ticket.id.in_(
-                    co_department_tickets(user.department_id, owing=True))))
+                # The department's owed requests computed first (PostgreSQL: = ANY(ARRAY(…))), so that the lead
+                # department's problems and these are read by index as one bitmap: as IN (…), a hashed subplan,
+                # the page walked every open problem of the district to test each (21,400 at 1,000,000 problems:
+                # 19 → 10 ms a statement, docs/benchmarks.md). SQLite: IN (…), as before.
+                condition = sa.or_(condition, sa.and_(Ticket.status.in_(states), in_computed_first(
+                    Ticket.id, co_department_tickets(user.department_id, owing=True))))
         if user.role in (Role.MANAGER, Role.ADMIN):
             pending = sa.select(ExtensionRequest.ticket_id).where(ExtensionRequest.status == "pending")
             condition = sa.or_(condition, Ticket.id.in_(pending))
