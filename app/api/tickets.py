@@ -22,7 +22,6 @@ from app.core.timeutil import local_date
 from app.core.workdays import overdue_working_days
 from app.extensions import db
 from app.search import queries as search_queries
-from app.search import similarity
 from app.core.payloads import Paging, PayloadError
 from app.tickets import permissions, queries, schemas, services, suggestions, tags
 from app.tickets.models import ExtensionRequest, Ticket, TicketEvent
@@ -242,8 +241,7 @@ def list_similar_tickets(ticket_id: int):
     ticket = _visible_ticket_or_404(ticket_id, user)
     if not permissions.can_use_staff_problem_pages(user):
         fail(403, _("仅工作人员可以查看相似问题。"), "forbidden")
-    found = similarity.similar_problems(queries.visible_tickets(user), ticket, load=queries.with_list_loads,
-                                       narrow=not permissions.sees_every_problem(user))
+    found = queries.similar_problems(user, ticket)
     now = utcnow()
     pending = _pending_by_ticket([item.ticket.id for item in found])
     queries.load_co_departments([item.ticket for item in found])

@@ -65,20 +65,18 @@ class open_co_department_of(sa.sql.expression.ColumnElement):
     _traverse_internals = [("id", sa.sql.visitors.InternalTraversal.dp_clauseelement),
                            ("count", sa.sql.visitors.InternalTraversal.dp_clauseelement),
                            ("department", sa.sql.visitors.InternalTraversal.dp_clauseelement),
-                           ("status_first", sa.sql.visitors.InternalTraversal.dp_boolean),
-                           ("in_order", sa.sql.visitors.InternalTraversal.dp_boolean)]
+                           ("by_key", sa.sql.visitors.InternalTraversal.dp_boolean)]
 
     def __init__(self, department_id: int, *, status_first: bool = False, in_order: bool = False):
         self.id, self.count = Ticket.id, Ticket.co_department_count  # adapted with the statement (aliases)
         self.department = sa.bindparam("co_department_of", int(department_id), type_=sa.Integer, unique=True)
-        self.status_first = bool(status_first)
-        self.in_order = bool(in_order)
+        self.by_key = not (status_first or in_order)  # the problems read by the requests' keys (either: not)
 
 
 @compiles(open_co_department_of)
 def _open_co_department_of(element, compiler, **kw):
     column = element.id
-    if element.status_first or element.in_order:  # not by the requests' keys
+    if not element.by_key:
         column = sa.literal_column("+" + compiler.process(element.id, **kw))
     # `> 0` written out, not bound: the condition of the partial indexes (models.CO_DEPARTMENT_PROBLEMS).
     return compiler.process(sa.and_(element.count > sa.literal_column("0"),

@@ -12,8 +12,9 @@ from app.core.timeutil import end_of_local_day, local_date, start_of_local_day
 from app.core.workdays import add_working_days
 from app.extensions import db
 from app.reference.models import Department
+from app.search import similarity
 from app.search.queries import search_condition
-from app.tickets.permissions import co_department_tickets, ticket_scope, ticket_scope_arms
+from app.tickets.permissions import co_department_tickets, sees_every_problem, ticket_scope, ticket_scope_arms
 from app.tickets.models import (
     OPEN_STATES, SLA_STATES, Attachment, ExtensionRequest, SavedView, Ticket, TicketCoDepartment, TicketEvent,
 )
@@ -111,6 +112,13 @@ def with_list_loads(stmt: sa.Select) -> sa.Select:
         joinedload(Ticket.department).load_only(Department.name),
         joinedload(Ticket.helper).load_only(User.name).lazyload(User.department),
     )
+
+
+def similar_problems(user: User, ticket: Ticket) -> list:
+    """The problems most like `ticket` within `user`'s scope, with what a list row shows (the problem page's panel and
+    the API): looked for among the scope's own problems when the user does not see every problem."""
+    return similarity.similar_problems(visible_tickets(user), ticket, load=with_list_loads,
+                                       narrow=not sees_every_problem(user))
 
 
 def with_detail_loads(stmt: sa.Select) -> sa.Select:

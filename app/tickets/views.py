@@ -26,7 +26,6 @@ from app.extensions import db
 from app.knowledge import permissions as knowledge_permissions
 from app.knowledge import queries as knowledge_queries
 from app.search import queries as search_queries
-from app.search import similarity
 from app.tickets import attachments, bulk, forms, ledger, permissions, queries, saved_views, services, suggestions, tags
 from app.tickets.models import (
     COMPLEXITIES, SLA_STATES, SUPERVISION_LEVELS, Attachment, ExtensionRequest, SavedView, Ticket,
@@ -418,8 +417,7 @@ def _render_detail(ticket: Ticket, *, failed=None, comment_form=None, upload_for
             leftover = (action, form)
     events = db.session.scalars(queries.timeline(ticket, include_internal=include_internal)).unique().all()
     files = db.session.scalars(queries.ticket_attachments(ticket, include_internal=include_internal)).all()
-    similar = similarity.similar_problems(queries.visible_tickets(current_user), ticket, load=queries.with_list_loads,
-                                         narrow=not permissions.sees_every_problem(current_user))
+    similar = queries.similar_problems(current_user, ticket)
     answers = knowledge_queries.suggestions(f"{ticket.title}。{ticket.description}", limit=3)
     reply_templates = (db.session.scalars(knowledge_queries.templates_for(current_user, ticket.department_id)).all()
                        if "reply" in actions else [])
